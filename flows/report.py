@@ -1,0 +1,81 @@
+"""Renders cycle results for people: markdown summary and the flagged-stories table.
+
+Titles, snippets and error messages come from the web and may contain HTML or markdown
+(``<script>`` in a headline, ``](javascript:...)`` in a snippet). Everything is escaped
+here, once, so that the Prefect UI shows it as text and never executes or links it.
+"""
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+from flows.cycle import FeedReport, FlaggedStory
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
+
+
+def md_text(s: str | None, limit: int = 300) -> str:
+    """Escape untrusted text for markdown: HTML entities, then markdown punctuation; one line."""
+    s = " ".join((s or "").split())
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=True))
+
+
+def md_link(title: str | None, url: str) -> str:
+    """A markdown link only for http(s) URLs; anything else is shown as text."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        return md_text(title or url)
+    safe_url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+    return f"[{md_text(title or url)}]({safe_url})"
+
+
+def flagged_rows(reports: list[FeedReport]) -> list[dict]:
+    rows = []
+    for r in reports:
+        for s in r.flagged:
+            rows.append(_row(s))
+    return rows
+
+
+def _row(s: FlaggedStory) -> dict:
+    return {
+        "title": html.escape(s.title or ""),
+        "url": s.url,
+        "entities": ", ".join(s.entities),
+        "snippet": html.escape(s.snippet[:300]),
+        "feed": html.escape(s.feed),
+        "published": s.published.isoformat() if s.published else "",
+    }
+
+
+def summary_markdown(title: str, summary: dict, reports: list[FeedReport]) -> str:
+    lines = [f"# {md_text(title)}", "",
+             "| feeds polled | not modified | failed | backing off | new articles | duplicates | "
+             "failed articles | no body | flagged |",
+             "|---|---|---|---|---|---|---|---|---|",
+             f"| {summary['feeds_ok']} | {summary['feeds_not_modified']} | {summary['feeds_failed']} | "
+             f"{summary['feeds_backoff']} | {summary['articles_new']} | {summary['articles_duplicate']} | "
+             f"{summary['articles_failed']} | {summary['articles_no_body']} | {summary['flagged']} |", ""]
+    flagged = [s for r in reports for s in r.flagged]
+    if flagged:
+        lines += ["## Newly flagged stories", "", "| story | entities | snippet | feed | published |",
+                  "|---|---|---|---|---|"]
+        for s in flagged:
+            lines.append(f"| {md_link(s.title, s.url)} | {md_text(', '.join(s.entities))} | "
+                         f"{md_text(s.snippet, 200)} | {md_text(s.feed)} | "
+                         f"{s.published.isoformat() if s.published else ''} |")
+        lines.append("")
+    failed = [r for r in reports if r.status == "failed"]
+    if failed:
+        lines += ["## Failed feeds", ""]
+        lines += [f"- **{md_text(r.feed)}**: {md_text(r.error)}" for r in failed]
+        lines.append("")
+    errs = [e for r in reports for e in r.article_errors]
+    if errs:
+        lines += [f"## Failed articles ({len(errs)})", ""]
+        lines += [f"- {md_text(e)}" for e in errs[:50]]
+        if len(errs) > 50:
+            lines.append(f"- … and {len(errs) - 50} more")
+    return "\n".join(lines)

@@ -1,0 +1,72 @@
+"""CPU-bound per-page work (decode + extract + match), run in worker processes.
+
+Extraction costs tens of milliseconds of pure Python/lxml per page; on the event loop
+it would stall every fetch. The cycle sends raw page bytes to a process pool and gets
+back plain dataclasses. Each worker builds its Matcher once (pool initializer), so the
+watchlist automaton is not pickled per page.
+"""
+from __future__ import annotations
+
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+import multiprocessing
+
+from scrapers.extract import Extracted, extract
+from watch import Matcher, MatchResult, Watchlist
+
+_matcher: Matcher | None = None
+
+
+def _init(watchlist: Watchlist) -> None:
+    global _matcher
+    _matcher = Matcher(watchlist)
+
+
+@dataclass
+class PageJob:
+    raw: bytes
+    url: str
+    charset: str | None
+    feed_published: datetime | None
+    default_tz: str
+
+
+def process_page(job: PageJob, matcher: Matcher | None = None) -> tuple[Extracted, MatchResult | None]:
+    """Extract one page and match the watchlist on its title + body (not on sidebars)."""
+    ex = extract(job.raw, job.url, charset=job.charset, feed_published=job.feed_published,
+                 default_tz=job.default_tz)
+    m = matcher or _matcher
+    if m is None:
+        raise RuntimeError("process_page called without a matcher (pool initializer not run)")
+    result = m.match(ex.title, ex.text) if ex.status == "ok" else None
+    return ex, result
+
+
+class InlineExecutor(Executor):
+    """Runs jobs in the calling thread: for tests, debugging and extract_workers=0."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self.matcher = Matcher(watchlist)
+
+    def submit(self, fn, *args, **kwargs):  # type: ignore[override]
+        from concurrent.futures import Future
+        fut: Future = Future()
+        try:
+            if fn is process_page:
+                kwargs.setdefault("matcher", self.matcher)
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 - delivered through the future
+            fut.set_exception(e)
+        return fut
+
+
+def make_executor(watchlist: Watchlist, workers: int | None) -> Executor:
+    """A process pool with one worker per core (``workers=None``), or inline (``0``)."""
+    if workers == 0:
+        return InlineExecutor(watchlist)
+    n = workers or os.cpu_count() or 1
+    # "spawn" keeps workers free of the parent's threads and event loop (Prefect runs several).
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init, initargs=(watchlist,))

@@ -1,0 +1,220 @@
+"""The ``newsmon`` command.
+
+JSON Lines on stdout, diagnostics on stderr. Exit codes: 0 success (a cycle in which some
+feeds or pages failed is still a success: failures are recorded on the feed/article),
+2 bad config / watchlist / database (one line: ``newsmon: error: <file/key/url>: <reason>``),
+1 unexpected failure.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from newsmon.errors import NewsmonError
+
+PREFECT_DEFAULTS = {
+    # Measured on this machine: the first ephemeral run migrates a fresh database (15-20 s).
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+}
+
+
+def prefect_env() -> None:
+    """Defaults for Prefect that must be set before it is imported (users may override)."""
+    for k, v in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(k, v)
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (datetime, date)):
+        return o.isoformat()
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def emit(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n")
+
+
+def _settings(args):
+    from newsmon.settings import load_settings
+    return load_settings(args.config)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_run(args) -> int:
+    settings = _settings(args)
+    from flows.runtime import preflight
+    preflight(settings)  # one-line errors before Prefect starts
+    feeds = args.feed or None
+    if args.no_prefect:
+        import asyncio
+        from flows.cycle import summarize
+        from flows.runtime import run_cycle_plain, select_feeds
+        reports = asyncio.run(run_cycle_plain(settings, select_feeds(settings, feeds, args.shard, args.shards),
+                                              force=args.force))
+        summary = summarize(reports)
+    else:
+        prefect_env()
+        from flows.poll import poll_feeds
+        summary = poll_feeds(config_path=str(Path(args.config).resolve()), feeds=feeds, shard=args.shard,
+                             shards=args.shards, force=args.force)
+    for story in summary.get("flagged_stories", []):
+        emit({"event": "flagged", **story})
+    emit({"event": "summary", **{k: v for k, v in summary.items() if k != "flagged_stories"}})
+    return 0
+
+
+def cmd_export(args) -> int:
+    settings = _settings(args)
+    from models.store import Store
+    store = Store(settings.database_url, sqlite_busy_timeout_s=settings.database.sqlite_busy_timeout_s)
+    store.check()
+    rows = store.export_rows()
+    if args.format == "jsonl":
+        for row in rows:
+            emit(row)
+    else:
+        import csv
+        fields = ["url", "title", "published", "language", "feed", "entities", "text", "status", "reason",
+                  "authors", "review_state", "cluster_id"]
+        w = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        for row in rows:
+            row = dict(row)
+            row["entities"] = " ".join(row.get("entities") or [])
+            row["authors"] = "; ".join(row.get("authors") or [])
+            w.writerow(row)
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from scrapers.extract import extract_file
+    rc = 0
+    for path in args.files:
+        try:
+            emit(extract_file(path))
+        except OSError as e:
+            print(f"newsmon: error: {path}: cannot read ({e.strerror or e})", file=sys.stderr)
+            emit({"path": path, "title": None, "text": "", "published": None, "authors": [], "language": None,
+                  "status": "failed", "reason": f"cannot read: {e.strerror or e}"})
+            rc = 1
+    return rc
+
+
+def cmd_match(args) -> int:
+    from watch import match_jsonl
+    return match_jsonl(args.watchlist, sys.stdin, sys.stdout)
+
+
+def cmd_feeds(args) -> int:
+    settings = _settings(args)
+    from models.store import Store
+    store = Store(settings.database_url, sqlite_busy_timeout_s=settings.database.sqlite_busy_timeout_s)
+    store.check()
+    store.sync_feeds(settings.feeds)
+    states = store.feed_states()
+    for f in settings.feeds:
+        st = states.get(f.name)
+        row = {"name": f.name, "url": f.url, "enabled": f.enabled,
+               "last_status": st.last_status if st else None, "last_error": st.last_error if st else None,
+               "consecutive_failures": st.consecutive_failures if st else 0,
+               "last_polled_at": st.last_polled_at if st else None,
+               "next_poll_at": st.next_poll_at if st else None}
+        if args.format == "jsonl":
+            emit(row)
+        else:
+            print(f"{f.name}\t{row['last_status'] or '-'}\t{row['consecutive_failures']}\t"
+                  f"{row['last_error'] or ''}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from newsmon.demo import run_demo
+    prefect_env()
+    return run_demo(workdir=Path(args.workdir), keep_serving=args.serve)
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsmon", description="Scheduled news monitoring with Prefect.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(name: str, fn: Callable, help: str, config: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help, description=help)
+        if config:
+            sp.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    sp = add("run", cmd_run, "run one poll cycle (the Prefect flow poll-feeds)")
+    sp.add_argument("--feed", action="append", help="only this feed (repeatable)")
+    sp.add_argument("--shard", type=int, default=0)
+    sp.add_argument("--shards", type=int, default=1)
+    sp.add_argument("--force", action="store_true", help="poll feeds even while they back off")
+    sp.add_argument("--no-prefect", action="store_true", help="run the cycle without Prefect (debugging)")
+
+    sp = add("export", cmd_export, "export stored articles")
+    sp.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+
+    sp = add("extract", cmd_extract, "extract local HTML files (one JSON line each)", config=False)
+    sp.add_argument("files", nargs="+")
+
+    sp = add("match", cmd_match, "match JSON lines {id,title,text} from stdin", config=False)
+    sp.add_argument("--watchlist", required=True)
+    sp.add_argument("--jsonl", action="store_true", help="JSON Lines in and out (the default and only format)")
+
+    sp = add("feeds", cmd_feeds, "list feeds with their health")
+    sp.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
+
+    sp = add("demo", cmd_demo, "serve the bundled sample news site on 127.0.0.1 and run a poll cycle on it",
+             config=False)
+    sp.add_argument("--workdir", default="demo-data", help="where the demo config and database go")
+    sp.add_argument("--serve", action="store_true", help="keep the sample site running after the cycle")
+
+    for extra in _extra_commands():
+        extra(sub, add)
+    return p
+
+
+def _extra_commands() -> list[Callable]:
+    """Commands of later stages register here (serve, backfill, web, review)."""
+    out = []
+    for mod in ("newsmon.cli_ops", "newsmon.cli_review"):
+        try:
+            m = __import__(mod, fromlist=["register"])
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+            continue
+        out.append(m.register)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args) or 0
+    except NewsmonError as e:
+        print(f"newsmon: error: {' '.join(str(e).split())}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsmon: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
