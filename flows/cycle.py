@@ -229,8 +229,8 @@ def mention_records(match: MatchResult | None) -> list[MentionRecord]:
 async def _article_failed(rt: Runtime, feed: FeedSettings, link: str, e: FetchError, rep: FeedReport,
                           entry: FeedEntry | None, *, raw: bytes | None = None,
                           final_url: str | None = None) -> None:
-    """Temporary failures are retried next cycle (outcome only); permanent and blocked ones
-    are stored as a failed article so they are not fetched again every cycle."""
+    """Temporary failures are retried next cycle and blocked ones re-checked (outcome only);
+    permanent ones are stored as a failed article so they are not fetched again every cycle."""
     msg = f"{link}: {e.kind}: {e}"
     rep.article_errors.append(msg)
     await _db(rt.store.record_fetch_outcome, url=link, feed=feed.name, kind="page", outcome=e.kind,
@@ -240,9 +240,11 @@ async def _article_failed(rt: Runtime, feed: FeedSettings, link: str, e: FetchEr
         rt.in_flight.discard(link)
         return
     if e.kind == "blocked":
+        # robots.txt or the address guard: re-checked each cycle at no network cost (robots is
+        # cached), so a site that later allows the path is picked up. Outcome only, no article.
         rep.skipped += 1
-    else:
-        rep.failed += 1
+        return
+    rep.failed += 1
     rec = ArticleRecord(url=clean_url(link), feed=feed.name, title=entry.title if entry else None, text=None,
                         status="failed", reason=f"{e.kind}: {e}", original_url=link, final_url=final_url,
                         published=entry.published if entry else None,
