@@ -45,6 +45,8 @@ class FetchSettings(_Strict):
     # CIDRs allowed although private/loopback/link-local/...; default none (SSRF guard).
     allow_networks: tuple[str, ...] = ()
     # Overall wall-clock deadline for one request including redirects and body (not per read).
+    # It counts time on the wire (connect, headers, body of every hop) per attempt; time
+    # queued for a per-host slot or a robots.txt lookup is not counted. Retries get a new one.
     deadline_s: float = 30.0
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 15.0
@@ -68,7 +70,12 @@ class FetchSettings(_Strict):
     # Cap on a robots.txt body: RFC 9309 asks crawlers to parse at least 500 KiB;
     # a larger one is treated as unavailable (allow, with a note).
     robots_max_bytes: int = 512 * 1024
-    # Content types accepted for article pages (binary and others are skipped with a reason).
+    # robots.txt Crawl-delay is honoured as a per-host gap between request starts, up to
+    # this many seconds (a site asking for more still gets one request per 10 s; 0 = ignore).
+    max_crawl_delay_s: float = 10.0
+    # (Article pages with binary or wrongly labelled content are skipped with a reason by
+    # scrapers.sniff.binary_reason: a fixed rule, no setting.)
+    # Offer HTTP/2 on TLS connections.
     http2: bool = False
 
     @field_validator("allow_networks")

@@ -1,0 +1,207 @@
+"""SQLModel tables of newsmon.
+
+One schema for SQLite and PostgreSQL. Two column types smooth over the differences:
+
+* ``UTCDateTime``: callers always hand in and get back timezone-aware UTC datetimes.
+  PostgreSQL stores ``timestamptz``; SQLite has no time zones, so values are stored as
+  naive UTC text (which also sorts and compares correctly) and made aware on the way out.
+* ``JSONType``: JSON on SQLite, JSONB on PostgreSQL.
+
+Identity: an article is keyed by ``url_hash`` = sha256 of its canonical URL
+(``models.records.url_key``); ``article_url`` maps every URL form seen for it (canonical,
+cleaned feed link, redirect target) to the article, so a feed entry already stored is
+recognised before any fetch.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+UTC = timezone.utc
+
+REVIEW_STATES = ("new", "relevant", "irrelevant", "escalated")
+ARTICLE_STATUSES = ("ok", "no_body", "failed")
+FETCH_OUTCOMES = ("ok", "not_modified", "temporary", "permanent", "blocked")
+FEED_STATUSES = ("ok", "not_modified", "error", "backoff", "blocked")
+
+
+def as_utc(value: datetime | date) -> datetime:
+    """Aware UTC datetime. Naive datetimes are taken to be UTC already; a date is its midnight UTC."""
+    if not isinstance(value, datetime):
+        if isinstance(value, date):
+            return datetime.combine(value, time(0), tzinfo=UTC)
+        raise TypeError(f"expected a datetime, got {type(value).__name__}: {value!r}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both backends (see module docstring)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _dt(*, index: bool = False, nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), index=index, nullable=nullable))
+
+
+def _json(default_factory: Any) -> Any:
+    return Field(default_factory=default_factory, sa_column=Column(JSONType, nullable=False))
+
+
+class Feed(SQLModel, table=True):
+    __tablename__ = "feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    etag: str | None = Field(default=None, sa_column=Column(Text))
+    last_modified: str | None = Field(default=None, sa_column=Column(Text))
+    last_polled_at: datetime | None = _dt()
+    last_success_at: datetime | None = _dt()
+    last_status: str | None = Field(default=None, sa_column=Column(Text))  # one of FEED_STATUSES
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    last_http_status: int | None = None
+    consecutive_failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    next_poll_at: datetime | None = _dt()
+    # Entries in the feed document at the last successful parse (0 is a health signal).
+    entries_seen: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    __table_args__ = (Index("ix_article_feed_published", "feed", "published"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    url_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    url: str = Field(sa_column=Column(Text, nullable=False))  # canonical
+    original_url: str | None = Field(default=None, sa_column=Column(Text))
+    final_url: str | None = Field(default=None, sa_column=Column(Text))
+    feed: str | None = Field(default=None, sa_column=Column(Text))  # indexed with published below
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(default="ok", max_length=16)  # one of ARTICLE_STATUSES
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    published: datetime | None = _dt(index=True)
+    published_raw: str | None = Field(default=None, sa_column=Column(Text))
+    published_source: str | None = Field(default=None, sa_column=Column(Text))
+    modified: datetime | None = _dt()
+    authors: list = _json(list)
+    # Page-derived strings have no length limit: PostgreSQL would reject a long hostile value.
+    language: str | None = Field(default=None, sa_column=Column(Text))
+    raw_html: bytes | None = Field(default=None, sa_column=Column(LargeBinary))  # models.compress
+    raw_size: int | None = Field(default=None, sa_column=Column(BigInteger))  # bytes before compression
+    raw_encoding: str | None = Field(default=None, sa_column=Column(Text))
+    http_status: int | None = None
+    notes: list = _json(list)
+    meta: dict = _json(dict)
+    fetched_at: datetime | None = _dt(index=True)
+    extracted_at: datetime | None = _dt()
+    extractor_version: str | None = Field(default=None, sa_column=Column(Text))
+    watchlist_digest: str | None = Field(default=None, sa_column=Column(Text))
+    entities: list = _json(list)  # sorted entity ids, a copy of the mention rows for export
+    flow_run_id: str | None = Field(default=None, sa_column=Column(Text))
+    cluster_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    review_state: str = Field(default="new", max_length=16,
+                              sa_column_kwargs={"server_default": "new"}, index=True)
+    # The latest decision, denormalised from review_event for listing.
+    review_note: str | None = Field(default=None, sa_column=Column(Text))
+    reviewed_by: str | None = Field(default=None, sa_column=Column(Text))
+    reviewed_at: datetime | None = _dt()
+
+
+class ArticleUrl(SQLModel, table=True):
+    __tablename__ = "article_url"
+
+    url_hash: str = Field(sa_column=Column(Text, primary_key=True))
+    article_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True))
+    url: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Mention(SQLModel, table=True):
+    __tablename__ = "mention"
+    __table_args__ = (UniqueConstraint("article_id", "entity_id", name="uq_mention_article_entity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False))
+    entity_id: str = Field(sa_column=Column(Text, nullable=False, index=True))
+    count: int = 0
+    in_title: bool = False
+    snippet: str | None = Field(default=None, sa_column=Column(Text))
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    details: list = _json(list)
+
+
+class FetchOutcome(SQLModel, table=True):
+    __tablename__ = "fetch_outcome"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    url_hash: str = Field(sa_column=Column(Text, nullable=False, index=True))
+    feed: str | None = Field(default=None, sa_column=Column(Text))
+    kind: str = Field(default="page", sa_column=Column(Text, nullable=False))  # page | feed | robots | sitemap
+    outcome: str = Field(max_length=16)  # one of FETCH_OUTCOMES
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    http_status: int | None = None
+    at: datetime = _dt(index=True, nullable=False)
+    flow_run_id: str | None = Field(default=None, sa_column=Column(Text, index=True))
+
+
+class ReviewEvent(SQLModel, table=True):
+    __tablename__ = "review_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True))
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str = Field(max_length=16)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    reviewer: str | None = Field(default=None, sa_column=Column(Text))
+    at: datetime = _dt(nullable=False)
+
+
+class Cycle(SQLModel, table=True):
+    __tablename__ = "cycle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    flow_run_id: str | None = Field(default=None, sa_column=Column(Text, index=True))
+    kind: str = Field(sa_column=Column(Text, nullable=False))  # poll | backfill-sitemap | backfill-stored | ...
+    started_at: datetime = _dt(nullable=False)
+    finished_at: datetime | None = _dt()
+    summary: dict = _json(dict)
