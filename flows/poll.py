@@ -19,6 +19,7 @@ from newsmon.settings import Settings, load_settings
 from flows.cycle import FeedReport, Runtime, poll_batch, summarize
 from flows.report import flagged_rows, summary_markdown
 from flows.runtime import batches, open_runtime, select_feeds
+from review.pipeline import after_cycle
 
 # Runtimes of the flow runs in this process, so tasks get the shared client/pool by key
 # instead of as (unserialisable) task parameters.
@@ -58,10 +59,12 @@ async def run_poll(settings: Settings, *, feeds: list[str] | None = None, shard:
             groups = await asyncio.gather(*(
                 poll_batch_task(key, [f.name for f in b], force)
                 for b in batches(selected, settings.poll.feeds_per_task)))
+            review = await after_cycle(rt)  # story clusters + alerts (review/pipeline.py)
         finally:
             _RUNTIMES.pop(key, None)
     reports = [r for g in groups for r in g]
     summary = summarize(reports)
+    summary["review"] = review
     rt.store.finish_cycle(cycle_id, summary)
     await acreate_markdown_artifact(summary_markdown("newsmon poll cycle", summary, reports),
                                     key="poll-summary", description="Feeds and articles of this poll cycle")

@@ -16,19 +16,38 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|>~-])")
 
 
 def md_text(s: str | None, limit: int = 300) -> str:
-    """Escape untrusted text for markdown: HTML entities, then markdown punctuation; one line."""
+    """Escape untrusted text for markdown: HTML entities, then markdown punctuation; one line.
+
+    Quotes are left as they are: they open nothing in markdown text, and an entity such as
+    ``&#x27;`` would have its ``#`` escaped and show up literally ("Samsung&#x27;s").
+    """
     s = " ".join((s or "").split())
     if len(s) > limit:
         s = s[: limit - 1] + "…"
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=True))
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(s, quote=False))
+
+
+# Characters that could end a markdown link destination or table cell, open HTML, or start
+# a new line; percent-encoding them keeps the URL working and the markup closed.
+_URL_ESCAPES = str.maketrans({c: f"%{ord(c):02X}" for c in "()[]<>\"'`|\\ \t\r\n"})
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), with markup-breaking characters percent-encoded; else None."""
+    url = (url or "").strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url.translate(_URL_ESCAPES) if scheme in ("http", "https") else None
 
 
 def md_link(title: str | None, url: str) -> str:
     """A markdown link only for http(s) URLs; anything else is shown as text."""
-    if urlsplit(url).scheme not in ("http", "https"):
+    href = safe_url(url)
+    if href is None:
         return md_text(title or url)
-    safe_url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
-    return f"[{md_text(title or url)}]({safe_url})"
+    return f"[{md_text(title or url)}]({href})"
 
 
 def flagged_rows(reports: list[FeedReport]) -> list[dict]:
@@ -40,12 +59,14 @@ def flagged_rows(reports: list[FeedReport]) -> list[dict]:
 
 
 def _row(s: FlaggedStory) -> dict:
+    # Table cells get the same escaping as the markdown summary: whether the UI shows a
+    # cell as text, HTML or markdown, a headline can neither run script nor become a link.
     return {
-        "title": html.escape(s.title or ""),
-        "url": s.url,
-        "entities": ", ".join(s.entities),
-        "snippet": html.escape(s.snippet[:300]),
-        "feed": html.escape(s.feed),
+        "title": md_text(s.title),
+        "url": safe_url(s.url) or "",
+        "entities": md_text(", ".join(s.entities)),
+        "snippet": md_text(s.snippet),
+        "feed": md_text(s.feed),
         "published": s.published.isoformat() if s.published else "",
     }
 

@@ -1,8 +1,8 @@
 """Set-up and tear-down of what one cycle shares: store, HTTP client, extraction pool.
 
-``preflight(settings)`` checks everything a run needs before any work starts, so a bad
-database URL or an unreadable watchlist ends the command with one clear line and
-nothing half-written.
+``preflight(settings)`` (``flows/preflight.py``) checks everything a run needs before
+any work starts, so a bad database URL or an unreadable watchlist ends the command with
+one clear line and nothing half-written.
 """
 from __future__ import annotations
 
@@ -12,19 +12,12 @@ from collections.abc import AsyncIterator
 from models.store import Store
 from newsmon.settings import FeedSettings, Settings
 from scrapers.fetch import Fetcher
-from watch import Watchlist, load_watchlist
+from watch import Watchlist
 
 from flows.cycle import FeedReport, Runtime, poll_batch
+from flows.preflight import preflight
 from flows.worker import make_executor
-
-
-def preflight(settings: Settings) -> tuple[Store, Watchlist]:
-    """Load the watchlist and open the database; raise ConfigError/StorageError (one line)."""
-    watchlist = load_watchlist(settings.watchlist_path)
-    store = Store(settings.database_url, sqlite_busy_timeout_s=settings.database.sqlite_busy_timeout_s)
-    store.check()
-    store.sync_feeds(settings.feeds)
-    return store, watchlist
+from review.pipeline import after_cycle
 
 
 @contextlib.asynccontextmanager
@@ -76,4 +69,5 @@ async def run_cycle_plain(settings: Settings, feeds: list[FeedSettings] | None =
         import asyncio
         groups = await asyncio.gather(*(poll_batch(rt, b, force=force)
                                         for b in batches(feeds, settings.poll.feeds_per_task)))
+        await after_cycle(rt)  # story clusters + alerts (review/pipeline.py)
         return [r for g in groups for r in g]

@@ -24,6 +24,23 @@ def compress(data: bytes) -> bytes:
     return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)
 
 
+class Compressed(bytes):
+    """Page bytes already passed through ``compress``, with the size they had before.
+
+    The poll cycle compresses a page in the extraction worker process (in parallel, where
+    the page already is) and hands this to the store, which keeps it as is instead of
+    compressing it again on the writing thread. It pickles with its ``raw_size``.
+    """
+
+    raw_size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> "Compressed":
+        blob = cls(compress(data))
+        blob.raw_size = len(data)
+        return blob
+
+
 def decompress(blob: bytes) -> bytes:
     """Inverse of ``compress``; also accepts zlib streams and plain bytes."""
     if blob.startswith(_ZSTD_MAGIC):

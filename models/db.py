@@ -110,8 +110,11 @@ def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool) -> Engine:
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
+            # mkdir says "File exists" when a path component is a file: say that instead.
+            why = next((f"{a} is a file, not a directory" for a in (parent, *parent.parents)
+                        if a.exists() and not a.is_dir()), e.strerror or str(e))
             raise StorageError(
-                f"{mask(u)}: cannot create the directory {parent} ({e.strerror or e}); "
+                f"{mask(u)}: cannot create the directory {parent} ({why}); "
                 "point [database] url at a writable path") from None
     engine = create_engine(
         u, echo=echo, json_serializer=json_dumps, **kwargs,
@@ -168,8 +171,11 @@ def read_engine(engine: Engine) -> Engine:
     return engine
 
 
-def init_db(engine: Engine) -> None:
-    """Create the tables if missing. Idempotent, and safe when several processes start at once."""
+def init_db(engine: Engine, *, busy_timeout_s: float | None = None) -> None:
+    """Create the tables if missing. Idempotent, and safe when several processes start at once.
+
+    ``busy_timeout_s`` (SQLite) is only quoted in the "database is locked" error line.
+    """
     for attempt in range(3):
         try:
             with engine.begin() as conn:
@@ -184,10 +190,10 @@ def init_db(engine: Engine) -> None:
         except (exc.IntegrityError, exc.ProgrammingError) as e:
             # A creator that did not take the lock (another tool, an older version) won the race.
             if attempt == 2 or "already exists" not in str(e.orig) and "duplicate key" not in str(e.orig):
-                raise storage_error(engine.url, e) from e
+                raise storage_error(engine.url, e, busy_timeout_s=busy_timeout_s) from e
             time.sleep(0.1)
         except exc.DBAPIError as e:
-            raise storage_error(engine.url, e) from e
+            raise storage_error(engine.url, e, busy_timeout_s=busy_timeout_s) from e
 
 
 def storage_error(url: URL | str, e: BaseException, *, busy_timeout_s: float | None = None) -> StorageError:

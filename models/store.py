@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy import exc
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -45,7 +45,7 @@ from sqlmodel import Session
 
 from newsmon.errors import StorageError
 
-from .compress import compress, decompress
+from .compress import Compressed, compress, decompress
 from .db import init_db, make_engine, read_engine, storage_error
 from .records import ArticleRecord, MentionRecord, url_key
 from .tables import (
@@ -65,6 +65,11 @@ from .tables import (
     as_utc,
 )
 
+# Review desk (story clusters, inbox, alerts): queries added for ``review/``.
+from datetime import timedelta  # noqa: E402
+from sqlalchemy import and_, desc, distinct, exists, or_  # noqa: E402
+from .tables import ALERT_STATUSES, AlertSent, ClusterBand, ClusterSignature  # noqa: E402,F401
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -74,6 +79,9 @@ M = Mention.__table__.c
 U = ArticleUrl.__table__.c
 FO = FetchOutcome.__table__.c
 RE = ReviewEvent.__table__.c
+CS = ClusterSignature.__table__.c
+CB = ClusterBand.__table__.c
+AS = AlertSent.__table__.c
 CY = Cycle.__table__.c
 
 # Rows per IN (...) list: far below SQLite's 32766 bound parameters and PG's 65535.
@@ -97,6 +105,23 @@ class FeedState:
     consecutive_failures: int
     next_poll_at: datetime | None
     entries_seen: int
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """One poll of one feed, as recorded by ``Store.record_feed_polls`` (arguments as in
+    ``record_feed_poll``)."""
+
+    name: str
+    ok: bool
+    status: str
+    http_status: int | None = None
+    error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_poll_at: datetime | None = None
+    at: datetime | None = None
+    entries: int | None = None
 
 
 @dataclass
@@ -234,6 +259,16 @@ class Store:
         self.dialect = self.engine.dialect.name
         self._ready = False
         self._init_lock = threading.Lock()
+        # SQLite has one writer at a time. Threads of this process queue here for it (a
+        # hand-over costs microseconds) instead of in SQLite's busy handler, which polls
+        # with sleeps of up to 100 ms; other processes still wait in the busy handler.
+        self._write_lock: threading.RLock | None = threading.RLock() if self.dialect == "sqlite" else None
+        # Statements built once (SQLAlchemy then skips building and cache-keying them per call).
+        self._stmt_article = (self._insert(Article.__table__)
+                              .on_conflict_do_nothing(index_elements=["url_hash"]).returning(A.id))
+        self._stmt_mentions = self._insert(Mention.__table__).on_conflict_do_nothing(
+            index_elements=["article_id", "entity_id"])
+        self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
 
     @classmethod
     def from_settings(cls, settings: Any) -> "Store":
@@ -249,7 +284,7 @@ class Store:
 
     def _init(self) -> None:
         try:
-            init_db(self.engine)
+            init_db(self.engine, busy_timeout_s=self.sqlite_busy_timeout_s)
         except exc.DBAPIError as e:
             raise self._error(e) from None
         self._ready = True
@@ -280,6 +315,12 @@ class Store:
     def _write(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn`` in one write transaction (BEGIN IMMEDIATE on SQLite), retrying PG deadlocks."""
         self._ensure()
+        if self._write_lock is not None:
+            with self._write_lock:
+                return self._write_txn(fn)
+        return self._write_txn(fn)
+
+    def _write_txn(self, fn: Callable[[Connection], T]) -> T:
         for attempt in range(_WRITE_ATTEMPTS):
             try:
                 with self.engine.begin() as conn:
@@ -335,12 +376,20 @@ class Store:
 
         self._write(txn)
 
-    def feed_states(self) -> dict[str, FeedState]:
-        def q(conn: Connection) -> dict[str, FeedState]:
-            rows = conn.execute(select(Feed.__table__).order_by(F.name)).mappings()
-            return {r["name"]: FeedState(**{k: r[k] for k in FeedState.__dataclass_fields__}) for r in rows}
+    def feed_states(self, names: Iterable[str] | None = None) -> dict[str, FeedState]:
+        """Poll state of every stored feed, or only of the feeds named (a batch of a cycle)."""
+        wanted = None if names is None else sorted(set(names))
 
-        return self._read(q)
+        def q(conn: Connection) -> dict[str, FeedState]:
+            if wanted is None:
+                chunks: Iterable[Any] = [conn.execute(select(Feed.__table__).order_by(F.name)).mappings()]
+            else:
+                chunks = (conn.execute(select(Feed.__table__).where(F.name.in_(c))).mappings()
+                          for c in _chunks(wanted))
+            return {r["name"]: FeedState(**{k: r[k] for k in FeedState.__dataclass_fields__})
+                    for rows in chunks for r in rows}
+
+        return self._read(q) if wanted is None or wanted else {}
 
     def record_feed_poll(self, name: str, *, ok: bool, status: str, http_status: int | None = None,
                          error: str | None = None, etag: str | None = None,
@@ -353,9 +402,26 @@ class Store:
         are replaced by what the server sent (None clears them); on ``not_modified`` they
         are kept unless new ones are given; failures keep them.
         """
+        values = self._feed_poll_values(FeedPoll(name, ok, status, http_status, error, etag, last_modified,
+                                                 next_poll_at, at, entries))
+
+        def txn(conn: Connection) -> int:
+            row = conn.execute(update(Feed.__table__).where(F.name == name).values(**values)
+                               .returning(F.consecutive_failures)).first()
+            if row is None:
+                raise LookupError(f"unknown feed {name!r}; call sync_feeds() with the configured feeds first")
+            return int(row[0])
+
+        return self._write(txn)
+
+    @staticmethod
+    def _feed_poll_values(p: FeedPoll) -> dict[str, Any]:
+        """The SET clause of one poll (see ``record_feed_poll``); ValueError for a bad status."""
+        name, ok, status, http_status, error = p.name, p.ok, p.status, p.http_status, p.error
+        etag, last_modified, next_poll_at, entries = p.etag, p.last_modified, p.next_poll_at, p.entries
         if status not in FEED_STATUSES:
             raise ValueError(f"feed {name!r}: status {status!r} is not one of {', '.join(FEED_STATUSES)}")
-        at = as_utc(at) if at is not None else _now()
+        at = as_utc(p.at) if p.at is not None else _now()
         values: dict[str, Any] = {
             "last_polled_at": at, "last_status": status, "last_http_status": http_status,
             "next_poll_at": next_poll_at,
@@ -372,15 +438,70 @@ class Store:
         else:
             values.update(consecutive_failures=F.consecutive_failures + 1,
                           last_error=_clean(error) if error else "unknown error")
+        return values
 
-        def txn(conn: Connection) -> int:
-            row = conn.execute(update(Feed.__table__).where(F.name == name).values(**values)
-                               .returning(F.consecutive_failures)).first()
-            if row is None:
-                raise LookupError(f"unknown feed {name!r}; call sync_feeds() with the configured feeds first")
-            return int(row[0])
+    def record_feed_polls(self, polls: Iterable[FeedPoll]) -> dict[str, int]:
+        """Record many polls in one transaction (a cycle's thousands of "not modified" feeds);
+        returns each feed's consecutive failure count afterwards.
+
+        Same rules as ``record_feed_poll``. Successful polls of one shape share one
+        statement run with many parameter sets (no per-feed round trip through the ORM
+        layer); failures are counted in SQL one by one. Give each feed once (one poll per
+        feed per cycle). LookupError names unknown feeds (then nothing is written).
+        """
+        polls = list(polls)
+        if not polls:
+            return {}
+        # (shape -> statement, parameter sets); a shape is which columns are set and how.
+        groups: dict[tuple, tuple[Any, list[dict[str, Any]]]] = {}
+        singles: list[tuple[str, dict[str, Any]]] = []
+        for p in polls:
+            values = self._feed_poll_values(p)
+            if not p.ok:
+                singles.append((p.name, values))
+                continue
+            shape = tuple(sorted(values)) + (p.status == "not_modified",)
+            if shape not in groups:
+                set_: dict[str, Any] = {}
+                for k in values:
+                    if k in ("etag", "last_modified") and p.status == "not_modified":
+                        set_[k] = func.coalesce(bindparam(f"b_{k}"), F[k])
+                    elif k in ("consecutive_failures", "last_error"):
+                        set_[k] = values[k]  # constants of a success: 0 and NULL
+                    else:
+                        set_[k] = bindparam(f"b_{k}")
+                groups[shape] = (update(Feed.__table__).where(F.name == bindparam("b_name")).values(**set_), [])
+            params = {"b_name": p.name}
+            for k, v in values.items():
+                if k in ("consecutive_failures", "last_error"):
+                    continue
+                params[f"b_{k}"] = getattr(p, k) if k in ("etag", "last_modified") else v
+            groups[shape][1].append(params)
+
+        def txn(conn: Connection) -> dict[str, int]:
+            out: dict[str, int] = {}
+            for stmt, params in groups.values():
+                for chunk in _chunks(params):
+                    n = conn.execute(stmt, chunk).rowcount
+                    if n is not None and 0 <= n < len(chunk) and conn.dialect.supports_sane_multi_rowcount:
+                        self._unknown_feeds(conn, [c["b_name"] for c in chunk])
+                out.update({c["b_name"]: 0 for c in params})
+            for name, values in singles:
+                row = conn.execute(update(Feed.__table__).where(F.name == name).values(**values)
+                                   .returning(F.consecutive_failures)).first()
+                if row is None:
+                    self._unknown_feeds(conn, [name])
+                out[name] = int(row[0])
+            return out
 
         return self._write(txn)
+
+    @staticmethod
+    def _unknown_feeds(conn: Connection, names: list[str]) -> None:
+        known = set(conn.execute(select(F.name).where(F.name.in_(names))).scalars())
+        missing = sorted(set(names) - known) or names
+        raise LookupError(f"unknown feed(s) {', '.join(map(repr, missing[:5]))}; call sync_feeds() with the "
+                          f"configured feeds first")
 
     # -- articles ---------------------------------------------------------------------
 
@@ -405,6 +526,10 @@ class Store:
 
     def _article_values(self, rec: ArticleRecord, mentions: list[MentionRecord], now: datetime) -> dict[str, Any]:
         raw = rec.raw_html
+        if isinstance(raw, Compressed):  # compressed already (in an extraction worker)
+            blob, size = bytes(raw), raw.raw_size
+        else:
+            blob, size = (compress(raw) if raw else None), (len(raw) if raw is not None else None)
         return _clean({
             "url_hash": rec.key, "url": rec.url, "original_url": rec.original_url,
             "final_url": rec.final_url, "feed": rec.feed, "title": rec.title, "text": rec.text,
@@ -418,7 +543,7 @@ class Store:
         }) | {
             # Not text: kept out of _clean.
             "published": rec.published, "modified": rec.modified,
-            "raw_html": compress(raw) if raw else None, "raw_size": len(raw) if raw is not None else None,
+            "raw_html": blob, "raw_size": size,
             "fetched_at": rec.fetched_at or now,
             "extracted_at": rec.extracted_at or (now if rec.status != "failed" else None),
         }
@@ -436,7 +561,7 @@ class Store:
             return
         # Sorted by key: concurrent transactions then wait on index entries in one order.
         values = [{"url_hash": h, "article_id": article_id, "url": _clean(rows[h])} for h in sorted(rows)]
-        conn.execute(self._insert(ArticleUrl.__table__).values(values).on_conflict_do_nothing(index_elements=["url_hash"]))
+        conn.execute(self._stmt_aliases, values)
 
     def save_article(self, rec: ArticleRecord, mentions: list[MentionRecord]) -> tuple[int, bool]:
         """Store one article with its mentions and URL aliases in one transaction.
@@ -446,37 +571,51 @@ class Store:
         only new URL aliases are added), True when this call inserted the row or upgraded
         a ``failed`` row to a successful fetch.
         """
+        prepared = self._prepare_save(rec, mentions)
+        return self._write(lambda conn: self._save_in(conn, *prepared))
+
+    def save_articles(self, items: Iterable[tuple[ArticleRecord, list[MentionRecord]]]) -> list[tuple[int, bool]]:
+        """``save_article`` for many articles in ONE transaction (group commit); results in order.
+
+        The cycle's writer uses it: one commit (and on SQLite one write-lock round) per
+        batch instead of per article. All or nothing: if it raises, nothing was written,
+        and the caller may save the items one by one to find the bad one.
+        """
+        prepared = [self._prepare_save(rec, mentions) for rec, mentions in items]
+        if not prepared:
+            return []
+        return self._write(lambda conn: [self._save_in(conn, *p) for p in prepared])
+
+    def _prepare_save(self, rec: ArticleRecord, mentions: list[MentionRecord]
+                      ) -> tuple[ArticleRecord, list[MentionRecord], dict[str, Any], list[str | None]]:
         _check_status(rec)
         _check_mentions(mentions, rec.url)
         values = self._article_values(rec, mentions, _now())
         aliases = [rec.url, rec.original_url, rec.final_url, *rec.aliases]
+        return rec, mentions, values, aliases
 
-        def txn(conn: Connection) -> tuple[int, bool]:
-            ins = (self._insert(Article.__table__).values(**values)
-                   .on_conflict_do_nothing(index_elements=["url_hash"]).returning(A.id))
-            row = conn.execute(ins).first()
-            created = row is not None
-            if row is None and rec.status != "failed":
-                # Upgrade a failed row (the page works now). The status test in WHERE makes
-                # it safe against a concurrent upgrader: only one of them matches.
-                upd = {k: v for k, v in values.items() if k not in ("url_hash",)}
-                row = conn.execute(update(Article.__table__)
-                                   .where(A.url_hash == values["url_hash"], A.status == "failed")
-                                   .values(**upd).returning(A.id)).first()
-                if row is not None:
-                    created = True
-                    conn.execute(delete(Mention.__table__).where(M.article_id == row[0]))
-            if row is None:
-                article_id = conn.execute(select(A.id).where(A.url_hash == values["url_hash"])).scalar_one()
-            else:
-                article_id = row[0]
-            if created and mentions:
-                conn.execute(self._insert(Mention.__table__).values(self._mention_rows(article_id, mentions))
-                             .on_conflict_do_nothing(index_elements=["article_id", "entity_id"]))
-            self._insert_aliases(conn, article_id, aliases)
-            return article_id, created
-
-        return self._write(txn)
+    def _save_in(self, conn: Connection, rec: ArticleRecord, mentions: list[MentionRecord],
+                 values: dict[str, Any], aliases: list[str | None]) -> tuple[int, bool]:
+        row = conn.execute(self._stmt_article, values).first()
+        created = row is not None
+        if row is None and rec.status != "failed":
+            # Upgrade a failed row (the page works now). The status test in WHERE makes
+            # it safe against a concurrent upgrader: only one of them matches.
+            upd = {k: v for k, v in values.items() if k not in ("url_hash",)}
+            row = conn.execute(update(Article.__table__)
+                               .where(A.url_hash == values["url_hash"], A.status == "failed")
+                               .values(**upd).returning(A.id)).first()
+            if row is not None:
+                created = True
+                conn.execute(delete(Mention.__table__).where(M.article_id == row[0]))
+        if row is None:
+            article_id = conn.execute(select(A.id).where(A.url_hash == values["url_hash"])).scalar_one()
+        else:
+            article_id = row[0]
+        if created and mentions:
+            conn.execute(self._stmt_mentions, self._mention_rows(article_id, mentions))
+        self._insert_aliases(conn, article_id, aliases)
+        return article_id, created
 
     def replace_extraction(self, article_id: int, rec: ArticleRecord) -> None:
         """Re-extraction: replace the extracted fields, keep identity, review state, cluster, mentions.
@@ -729,6 +868,340 @@ class Store:
             "stored_per_article": stored / with_raw if with_raw else 0.0,
             "ratio": raw / stored if stored else 0.0,
         }
+
+    # -- review desk: story clusters, inbox, decisions on whole stories, alerts -------
+    # (Used by ``review/``. A story cluster is keyed by ``coalesce(cluster_id, id)``: an
+    # article not clustered yet is a cluster of its own, so the inbox never hides it.)
+
+    def articles_to_cluster(self, limit: int) -> list[tuple[int, str | None, datetime]]:
+        """Articles without a cluster yet, oldest first: (id, body text, date = published or fetched)."""
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+        q = (select(A.id, A.text, when.label("at"))
+             .where(A.cluster_id.is_(None), A.status.in_(("ok", "no_body")))
+             .order_by(A.id).limit(limit))
+        return self._read(lambda conn: [(r.id, r.text, r.at) for r in conn.execute(q)])
+
+    def assign_cluster(self, article_id: int, *, at: datetime, n_shingles: int, signature: bytes,
+                       bands: list[int], window: timedelta,
+                       choose: Callable[[list["SignatureRow"]], int | None]) -> int:
+        """Store an article's signature and put it in a cluster, in one transaction.
+
+        The candidates are the articles sharing at least one LSH band key with ``bands`` and
+        dated within ``window`` of ``at``; ``choose(candidates)`` returns the cluster to join
+        or None (the article then starts its own cluster, keyed by its id). Assignments are
+        serialised (SQLite: the write lock; PostgreSQL: an advisory lock), so two workers
+        clustering two copies of one story at once still put them together. Idempotent: an
+        article that already has a signature keeps its cluster.
+        """
+        at = as_utc(at)
+        keys = sorted(set(bands))
+
+        def txn(conn: Connection) -> int:
+            if self.dialect == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_CLUSTER_LOCK})")
+            done = conn.execute(select(CS.cluster_id).where(CS.article_id == article_id)).scalar()
+            if done is not None:
+                return int(done)
+            cands: list[SignatureRow] = []
+            if keys:
+                near = select(CB.article_id).where(CB.band.in_(keys)).distinct().scalar_subquery()
+                q = (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
+                     .where(CS.article_id.in_(near), CS.article_id != article_id,
+                            CS.at >= at - window, CS.at <= at + window)
+                     .order_by(CS.article_id))
+                cands = [SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles, bytes(r.signature), r.at)
+                         for r in conn.execute(q)]
+            chosen = choose(cands)
+            cluster_id = int(chosen) if chosen is not None else article_id
+            n = conn.execute(update(Article.__table__).where(A.id == article_id)
+                             .values(cluster_id=cluster_id)).rowcount
+            if n == 0:
+                raise LookupError(f"no article with id {article_id}")
+            conn.execute(insert(ClusterSignature.__table__).values(
+                article_id=article_id, at=at, cluster_id=cluster_id, n_shingles=n_shingles,
+                signature=signature))
+            if keys:
+                conn.execute(self._insert(ClusterBand.__table__)
+                             .values([{"band": b, "article_id": article_id} for b in keys])
+                             .on_conflict_do_nothing(index_elements=["band", "article_id"]))
+            return cluster_id
+
+        return self._write(txn)
+
+    def assign_own_cluster(self, article_id: int) -> int:
+        """An article without a comparable body is a story of its own (cluster = its id)."""
+        def txn(conn: Connection) -> int:
+            row = conn.execute(update(Article.__table__)
+                               .where(A.id == article_id)
+                               .values(cluster_id=func.coalesce(A.cluster_id, A.id))
+                               .returning(A.cluster_id)).first()
+            if row is None:
+                raise LookupError(f"no article with id {article_id}")
+            return int(row[0])
+
+        return self._write(txn)
+
+    def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
+                     until: datetime | date | None, state: str | None) -> list[Any]:
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+        conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
+        if entity:
+            conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
+        if feed:
+            conds.append(A.feed == feed)
+        if since is not None:
+            conds.append(when >= as_utc(since))
+        if until is not None:
+            conds.append(when < as_utc(until))
+        if state:
+            if state not in REVIEW_STATES:
+                raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+            conds.append(A.review_state == state)
+        return conds
+
+    def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
+                     since: datetime | date | None = None, until: datetime | date | None = None,
+                     state: str | None = None, limit: int | None = 50,
+                     offset: int = 0) -> tuple[list["InboxCluster"], int]:
+        """Flagged story clusters, newest first, and how many clusters match in all.
+
+        A cluster is listed when at least one of its flagged articles passes every filter
+        (entity, feed, ``since <= date < until`` on published-or-fetched, review state);
+        ``InboxCluster.matching`` names those articles, ``members`` lists every article of
+        the cluster (all outlets), newest first.
+        """
+        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state)
+        key = func.coalesce(A.cluster_id, A.id)
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+        latest = func.max(when).label("latest")
+        page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                .order_by(desc(latest), desc(key)).offset(offset))
+        if limit is not None:
+            page = page.limit(limit)
+
+        def q(conn: Connection) -> tuple[list[InboxCluster], int]:
+            total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
+            heads = [(int(r.k), r.latest) for r in conn.execute(page)]
+            if not heads:
+                return [], total
+            keys = [k for k, _ in heads]
+            members: dict[int, list[InboxArticle]] = {k: [] for k in keys}
+            matching: dict[int, list[int]] = {k: [] for k in keys}
+            for chunk in _chunks(keys):
+                for a in self._inbox_articles(conn, or_(A.cluster_id.in_(chunk),
+                                                        and_(A.cluster_id.is_(None), A.id.in_(chunk)))):
+                    members[a.cluster_key].append(a)
+                for r in conn.execute(select(key.label("k"), A.id).where(*conds, key.in_(chunk))):
+                    matching[int(r.k)].append(int(r.id))
+            out = []
+            for k, when_ in heads:
+                ms = sorted(members[k], key=_newest_first)
+                order = {a.id: i for i, a in enumerate(ms)}
+                out.append(InboxCluster(cluster_id=k, latest=when_, members=ms,
+                                        matching=sorted(matching[k], key=lambda i: order.get(i, 0))))
+            return out, total
+
+        return self._read(q)
+
+    def _inbox_articles(self, conn: Connection, cond: Any) -> list["InboxArticle"]:
+        names = [f for f in InboxArticle.__dataclass_fields__]
+        rows = conn.execute(select(*(A[n] for n in names)).where(cond).order_by(A.id)).mappings()
+        return [InboxArticle(**{n: r[n] for n in names}) for r in rows]
+
+    def cluster_members(self, cluster_id: int) -> list["InboxArticle"]:
+        """Every article of a story cluster (key as in ``InboxCluster.cluster_id``), newest first."""
+        cond = or_(A.cluster_id == cluster_id, and_(A.cluster_id.is_(None), A.id == cluster_id))
+        return sorted(self._read(lambda conn: self._inbox_articles(conn, cond)), key=_newest_first)
+
+    def set_review_cluster(self, article_id: int, state: str, *, note: str | None = None,
+                           reviewer: str | None = None, at: datetime | None = None) -> list[int]:
+        """One decision for a whole story: every (not failed) article of ``article_id``'s
+        cluster gets the state and its own audit event, in one transaction. Returns their ids."""
+        if state not in REVIEW_STATES:
+            raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+        at = as_utc(at) if at is not None else _now()
+        note, reviewer = _clean(note), _clean(reviewer)
+
+        def txn(conn: Connection) -> list[int]:
+            self._lock_article(conn, article_id)
+            k = conn.execute(select(func.coalesce(A.cluster_id, A.id)).where(A.id == article_id)).scalar_one()
+            q = (select(A.id, A.review_state)
+                 .where(or_(A.id == article_id,
+                            and_(func.coalesce(A.cluster_id, A.id) == k, A.status != "failed")))
+                 .order_by(A.id))
+            if self.dialect == "postgresql":
+                q = q.with_for_update()
+            rows = conn.execute(q).all()
+            ids = [r.id for r in rows]
+            conn.execute(update(Article.__table__).where(A.id.in_(ids)).values(
+                review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
+            conn.execute(insert(ReviewEvent.__table__).values([
+                {"article_id": r.id, "from_state": r.review_state, "to_state": state, "note": note,
+                 "reviewer": reviewer, "at": at} for r in rows]))
+            return ids
+
+        return self._write(txn)
+
+    def flagged_entity_ids(self) -> list[str]:
+        """Every entity id that flags at least one stored article (for filter menus)."""
+        return self._read(lambda conn: sorted(conn.execute(select(M.entity_id).distinct()).scalars()))
+
+    def article_feeds(self) -> list[str]:
+        """Every feed name stored articles came from (configured or not any more)."""
+        q = select(A.feed).where(A.feed.is_not(None)).distinct()
+        return self._read(lambda conn: sorted(conn.execute(q).scalars()))
+
+    def alert_candidates(self, fetched_since: datetime, dated_since: datetime | None = None) -> list[StoredArticle]:
+        """Flagged articles fetched since ``fetched_since`` (status ok, not marked irrelevant),
+        by id; with ``dated_since`` also published (or, undated, fetched) since then, so a
+        backfill of old stories raises no alerts."""
+        conds = [A.fetched_at >= as_utc(fetched_since), A.status == "ok", A.review_state != "irrelevant",
+                 exists().where(M.article_id == A.id)]
+        if dated_since is not None:
+            conds.append(func.coalesce(A.published, A.fetched_at, type_=UTCDateTime()) >= as_utc(dated_since))
+        q = select(A.id).where(*conds).order_by(A.id)
+        ids = self._read(lambda conn: list(conn.execute(q).scalars()))
+        out: list[StoredArticle] = []
+        for chunk in _chunks(ids):
+            out.extend(self._articles(ids=chunk))
+        return out
+
+    def claim_alert(self, rule: str, cluster_id: int, article_id: int, *,
+                    stale_before: datetime, at: datetime | None = None) -> bool:
+        """Claim (rule, cluster) before sending: True for exactly one caller.
+
+        A new pair is inserted with ON CONFLICT DO NOTHING; an existing pair can be claimed
+        again only if its last attempt ``failed`` or a ``pending`` claim is older than
+        ``stale_before`` (its sender died mid-POST). ``sent`` is never claimed again.
+        """
+        now = as_utc(at) if at is not None else _now()
+        rule = _clean(rule)
+
+        def txn(conn: Connection) -> bool:
+            ins = (self._insert(AlertSent.__table__)
+                   .values(rule=rule, cluster_id=cluster_id, article_id=article_id, status="pending",
+                           attempts=1, claimed_at=now)
+                   .on_conflict_do_nothing(index_elements=["rule", "cluster_id"]).returning(AS.rule))
+            if conn.execute(ins).first() is not None:
+                return True
+            retry = (update(AlertSent.__table__)
+                     .where(AS.rule == rule, AS.cluster_id == cluster_id,
+                            or_(AS.status == "failed",
+                                and_(AS.status == "pending", AS.claimed_at < as_utc(stale_before))))
+                     .values(status="pending", claimed_at=now, attempts=AS.attempts + 1,
+                             article_id=article_id)
+                     .returning(AS.rule))
+            return conn.execute(retry).first() is not None
+
+        return self._write(txn)
+
+    def finish_alert(self, rule: str, cluster_id: int, *, ok: bool, error: str | None = None,
+                     at: datetime | None = None) -> None:
+        """Record the outcome of a claimed alert: ``sent``, or ``failed`` (claimable next run)."""
+        now = as_utc(at) if at is not None else _now()
+        values: dict[str, Any] = ({"status": "sent", "sent_at": now, "last_error": None} if ok else
+                                  {"status": "failed", "last_error": _clean(error) or "unknown error"})
+
+        def txn(conn: Connection) -> None:
+            n = conn.execute(update(AlertSent.__table__)
+                             .where(AS.rule == _clean(rule), AS.cluster_id == cluster_id)
+                             .values(**values)).rowcount
+            if n == 0:
+                raise LookupError(f"no claimed alert for rule {rule!r} and cluster {cluster_id}")
+
+        self._write(txn)
+
+    def alert_records(self, rule: str | None = None) -> list["AlertEntry"]:
+        """The alert log (one row per rule and cluster), oldest claim first."""
+        names = AlertEntry.__dataclass_fields__
+        q = select(AlertSent.__table__).order_by(AS.claimed_at, AS.rule, AS.cluster_id)
+        if rule is not None:
+            q = q.where(AS.rule == rule)
+        return self._read(lambda conn: [AlertEntry(**{k: r[k] for k in names})
+                                        for r in conn.execute(q).mappings()])
+
+
+# -- review desk records ----------------------------------------------------------------
+
+_PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignment on PostgreSQL
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """A stored MinHash signature of a candidate near-duplicate."""
+
+    article_id: int
+    cluster_id: int
+    n_shingles: int
+    signature: bytes
+    at: datetime
+
+
+@dataclass(frozen=True)
+class InboxArticle:
+    """The fields of an article the inbox and the review CLI show."""
+
+    id: int
+    url: str
+    title: str | None
+    feed: str | None
+    published: datetime | None
+    fetched_at: datetime | None
+    language: str | None
+    status: str
+    entities: list[str]
+    cluster_id: int | None
+    review_state: str
+    review_note: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    flow_run_id: str | None
+
+    @property
+    def cluster_key(self) -> int:
+        return self.cluster_id if self.cluster_id is not None else self.id
+
+    @property
+    def when(self) -> datetime | None:
+        return self.published or self.fetched_at
+
+
+def _newest_first(a: InboxArticle) -> tuple[float, int]:
+    return (-(a.when.timestamp() if a.when else 0.0), a.id)
+
+
+@dataclass
+class InboxCluster:
+    cluster_id: int  # coalesce(article.cluster_id, article.id)
+    latest: datetime | None  # newest date among the matching articles
+    members: list[InboxArticle]  # every article of the story, newest first
+    matching: list[int]  # ids of the members that pass the filters, newest first
+
+    @property
+    def lead(self) -> InboxArticle:
+        """The article shown for the story: the newest one that matches the filters."""
+        by_id = {a.id: a for a in self.members}
+        return by_id[self.matching[0]] if self.matching and self.matching[0] in by_id else self.members[0]
+
+    @property
+    def entities(self) -> list[str]:
+        return sorted({e for a in self.members for e in a.entities})
+
+    @property
+    def feeds(self) -> list[str]:
+        return sorted({a.feed for a in self.members if a.feed})
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    rule: str
+    cluster_id: int
+    article_id: int | None
+    status: str  # one of ALERT_STATUSES
+    attempts: int
+    claimed_at: datetime
+    sent_at: datetime | None
+    last_error: str | None
 
 
 def iso_utc(dt: datetime | None) -> str | None:

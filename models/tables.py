@@ -205,3 +205,51 @@ class Cycle(SQLModel, table=True):
     started_at: datetime = _dt(nullable=False)
     finished_at: datetime | None = _dt()
     summary: dict = _json(dict)
+
+
+# -- review desk (``review/``): story clusters and alerts --------------------------------
+
+ALERT_STATUSES = ("pending", "sent", "failed")
+
+
+class ClusterSignature(SQLModel, table=True):
+    """The MinHash signature of one article's body (``review.clusters``), kept so that a new
+    article is compared with recent ones by an indexed band lookup, not with every article."""
+
+    __tablename__ = "cluster_signature"
+
+    article_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True, autoincrement=False))
+    # The article's date (published, else fetched): candidates must lie within the window of it.
+    at: datetime = _dt(index=True, nullable=False)
+    cluster_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    n_shingles: int = Field(sa_column=Column(Integer, nullable=False))
+    signature: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # little-endian uint64s
+
+
+class ClusterBand(SQLModel, table=True):
+    """One LSH band key of a signature: articles sharing a key are candidate near-duplicates."""
+
+    __tablename__ = "cluster_band"
+
+    band: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True, autoincrement=False,
+        index=True))
+
+
+class AlertSent(SQLModel, table=True):
+    """One alert rule × story cluster: claimed (``pending``) before the webhook POST, then
+    ``sent`` or ``failed`` (retried next run). The primary key makes it at most once."""
+
+    __tablename__ = "alert_sent"
+
+    rule: str = Field(sa_column=Column(Text, primary_key=True))
+    cluster_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    article_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("article.id", ondelete="SET NULL")))
+    status: str = Field(sa_column=Column(Text, nullable=False))  # one of ALERT_STATUSES
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    claimed_at: datetime = _dt(nullable=False)
+    sent_at: datetime | None = _dt()
+    last_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import asyncio
 import os
 import sys
 from datetime import date, datetime
@@ -54,11 +55,10 @@ def _settings(args):
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    from flows.runtime import preflight
+    from flows.preflight import preflight  # light: the error path skips HTTP/extraction imports
     preflight(settings)  # one-line errors before Prefect starts
     feeds = args.feed or None
     if args.no_prefect:
-        import asyncio
         from flows.cycle import summarize
         from flows.runtime import run_cycle_plain, select_feeds
         reports = asyncio.run(run_cycle_plain(settings, select_feeds(settings, feeds, args.shard, args.shards),
@@ -67,8 +67,8 @@ def cmd_run(args) -> int:
     else:
         prefect_env()
         from flows.poll import poll_feeds
-        summary = poll_feeds(config_path=str(Path(args.config).resolve()), feeds=feeds, shard=args.shard,
-                             shards=args.shards, force=args.force)
+        summary = asyncio.run(poll_feeds(config_path=str(Path(args.config).resolve()), feeds=feeds, shard=args.shard,
+                             shards=args.shards, force=args.force))
     for story in summary.get("flagged_stories", []):
         emit({"event": "flagged", **story})
     emit({"event": "summary", **{k: v for k, v in summary.items() if k != "flagged_stories"}})

@@ -6,6 +6,7 @@ with Prefect, prints the flagged stories as JSON lines and tells where to see th
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
@@ -46,7 +47,7 @@ def run_demo(workdir: Path, keep_serving: bool = False) -> int:
         print("running the poll-feeds flow (the first Prefect run on a machine takes ~20 s "
               "while Prefect sets up its database)...", file=sys.stderr)
         from flows.poll import poll_feeds
-        summary = poll_feeds(config_path=str(cfg.resolve()))
+        summary = asyncio.run(poll_feeds(config_path=str(cfg.resolve())))
         for story in summary.get("flagged_stories", []):
             emit({"event": "flagged", **story})
         emit({"event": "summary", **{k: v for k, v in summary.items() if k != "flagged_stories"}})

@@ -9,17 +9,40 @@ with one line that names the file, the key and what to do.
 """
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsmon.errors import ConfigError
 
 DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; news monitoring bot)"
+
+
+def _check_tz(v: str) -> str:
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{v!r} is not an IANA time zone such as 'Asia/Seoul' or 'UTC'") from None
+    return v
+
+
+# An IANA time zone name, checked when the config is loaded.
+TimeZone = Annotated[str, AfterValidator(_check_tz)]
+
+
+class KeyedValueError(ValueError):
+    """A check across keys (e.g. unique feed names) that fails on one key: ``loc`` names it,
+    e.g. ``("feeds", 1, "name")``, so the error line can point at that key and its line."""
+
+    def __init__(self, loc: tuple[str | int, ...], msg: str) -> None:
+        super().__init__(msg)
+        self.loc = loc
 
 
 class _Strict(BaseModel):
@@ -51,7 +74,7 @@ class FetchSettings(_Strict):
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 15.0
     # Cap on *decompressed* body bytes; Scrapy's DOWNLOAD_MAXSIZE defaults to 1 GiB, far too
-    # much for news pages, Miniflux uses 10 MiB for feeds. Pages rarely pass 2 MB.
+    # much for news pages; Miniflux allows 15 MiB per response. Pages rarely pass 2 MB.
     max_bytes: int = 5 * 1024 * 1024
     max_feed_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
@@ -77,6 +100,15 @@ class FetchSettings(_Strict):
     # scrapers.sniff.binary_reason: a fixed rule, no setting.)
     # Offer HTTP/2 on TLS connections.
     http2: bool = False
+    # Fleet-wide politeness (several workers polling the same sites): around every request the
+    # Fetcher also holds a slot of a Prefect global concurrency limit "newsmon-host-<host>"
+    # (created on demand with per_host_concurrency slots; when per_host_delay_s > 0 also a
+    # rate limit "newsmon-rate-<host>" of one request per per_host_delay_s). Enforced by the
+    # Prefect server's database, so it holds across machines; needs PREFECT_API_URL. Tune a
+    # host's limit in the UI (Concurrency page). Off by default (one machine needs no server).
+    fleet_politeness: bool = False
+    # Longest wait for a fleet slot; then the request fails as temporary (retried next cycle).
+    fleet_wait_s: float = 300.0
 
     @field_validator("allow_networks")
     @classmethod
@@ -85,7 +117,8 @@ class FetchSettings(_Strict):
             try:
                 ipaddress.ip_network(cidr, strict=False)
             except ValueError as e:
-                raise ValueError(f"{cidr!r} is not a CIDR network ({e})") from None
+                raise ValueError(f"{cidr!r} is not a CIDR network ({e}); write e.g. '10.0.0.0/8' "
+                                 "or '127.0.0.1/32'") from None
         return v
 
     def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -108,16 +141,28 @@ class PollSettings(_Strict):
     articles_in_flight: int = 32
 
 
+class BackfillSettings(_Strict):
+    """Caps of ``backfill`` (``flows.backfill``, ``scrapers.sitemaps``)."""
+
+    # sitemaps.org allows 50 MB (uncompressed) and 50,000 URLs per sitemap file.
+    sitemap_max_bytes: int = 50 * 1024 * 1024
+    # Nested sitemap indexes followed (index -> index -> urlset is depth 2).
+    sitemap_max_depth: int = 3
+    # Sitemap files read per feed and run, and URLs considered per feed and run.
+    sitemap_max_files: int = 500
+    sitemap_max_urls: int = 200_000
+    # Sitemap URLs checked against the store and ingested per step (progress and log granularity).
+    urls_per_step: int = 200
+    # Stored articles read per query when re-extracting (raw pages are held in memory per batch).
+    stored_batch: int = 100
+    # Feeds whose sitemaps are walked at the same time in one backfill run.
+    feeds_in_parallel: int = 4
+
+
 class ScheduleSettings(_Strict):
     poll_cron: str = "*/15 * * * *"
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     deployment_name: str = "newsmon"
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        _check_tz(v)
-        return v
 
 
 class FeedSettings(_Strict):
@@ -125,7 +170,7 @@ class FeedSettings(_Strict):
     url: str
     sitemap: str | None = None
     # Time zone for dates printed without an offset by this outlet.
-    timezone: str = "UTC"
+    timezone: TimeZone = "UTC"
     language: str | None = None
     enabled: bool = True
 
@@ -136,26 +181,73 @@ class FeedSettings(_Strict):
             raise ValueError(f"{v!r} must be an http:// or https:// URL")
         return v
 
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        _check_tz(v)
-        return v
-
 
 class AlertRule(_Strict):
+    """One ``[[alerts]]`` rule (``review.alerts``): a Slack-compatible webhook POST, once per story cluster.
+
+    An article matches when one of ``entities`` (any flagged entity if empty) is mentioned at
+    least ``min_mentions`` times, in the title when ``title_only``, and its feed is one of
+    ``feeds`` (any feed if empty).
+    """
+
     name: str
     webhook: str
     entities: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
-    min_mentions: int = 1
+    min_mentions: int = Field(default=1, ge=1)
     title_only: bool = False
+
+    @field_validator("webhook")
+    @classmethod
+    def _http(cls, v: str) -> str:
+        if not v.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{v!r} must be an http:// or https:// URL")
+        return v
+
+
+class ReviewSettings(_Strict):
+    """The review desk (``review/``): story clusters, alerts, the daily digest."""
+
+    # Near-duplicate detection (MinHash over body shingles + LSH banding): a new article is
+    # compared with the stored signatures of articles dated within this many days of it.
+    cluster_window_days: float = Field(default=7.0, gt=0)
+    # Same story when the estimated Jaccard similarity of the body shingles reaches this...
+    cluster_jaccard: float = Field(default=0.5, gt=0, le=1)
+    # ...or when this share of the shorter body's shingles is in the longer one (a wire
+    # copy cut short or with a long addition), provided the Jaccard is at least 0.2.
+    cluster_containment: float = Field(default=0.7, gt=0, le=1)
+    # Articles clustered per cycle at most (a backlog, e.g. after an upgrade, catches up
+    # over several cycles instead of stalling one).
+    cluster_max_per_cycle: int = Field(default=5000, ge=1)
+    # Alerts: articles fetched and published (undated: fetched) within this many hours may
+    # still raise an alert (so a new rule or a backfill does not replay the archive), and a
+    # claim left by a sender that crashed mid-POST is taken over after this many seconds.
+    alert_lookback_hours: float = Field(default=24.0, gt=0)
+    alert_claim_timeout_s: float = Field(default=600.0, gt=0)
+    # Daily digest: also POST it (Slack-compatible JSON) to this webhook; default none.
+    digest_webhook: str | None = None
+    # Longest reviewer note kept (longer ones are refused with a message, not cut).
+    note_max_chars: int = Field(default=4000, ge=1)
+
+    @field_validator("digest_webhook")
+    @classmethod
+    def _http(cls, v: str | None) -> str | None:
+        if v is not None and not v.lower().startswith(("http://", "https://")):
+            raise ValueError(f"{v!r} must be an http:// or https:// URL")
+        return v
 
 
 class WebSettings(_Strict):
+    """The review inbox (``newsmon web``)."""
+
+    # Loopback by default: the inbox has no login, so only this machine may reach it.
     host: str = "127.0.0.1"
-    port: int = 8765
+    port: int = Field(default=8765, ge=1, le=65535)
+    # Base URL of the Prefect UI for "stored by flow run" links; default: PREFECT_UI_URL,
+    # else PREFECT_API_URL without its /api suffix, else no link.
     prefect_ui_url: str | None = None
+    # Story clusters per inbox page.
+    page_size: int = Field(default=50, ge=1, le=1000)
 
 
 class Settings(_Strict):
@@ -164,7 +256,9 @@ class Settings(_Strict):
     fetch: FetchSettings = FetchSettings()
     poll: PollSettings = PollSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    backfill: BackfillSettings = BackfillSettings()
     web: WebSettings = WebSettings()
+    review: ReviewSettings = ReviewSettings()
     feeds: tuple[FeedSettings, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
     # Directory the config was loaded from: relative paths in it are resolved against it.
@@ -172,11 +266,18 @@ class Settings(_Strict):
 
     @model_validator(mode="after")
     def _unique_feeds(self) -> "Settings":
-        seen: set[str] = set()
-        for f in self.feeds:
+        seen: dict[str, int] = {}
+        for i, f in enumerate(self.feeds):
             if f.name in seen:
-                raise ValueError(f"feed name {f.name!r} is used twice; feed names must be unique")
-            seen.add(f.name)
+                raise KeyedValueError(("feeds", i, "name"), f"feed name {f.name!r} is already used by "
+                                      f"feeds[{seen[f.name]}]; give each feed a unique name")
+            seen[f.name] = i
+        rules: dict[str, int] = {}
+        for i, a in enumerate(self.alerts):
+            if a.name in rules:
+                raise KeyedValueError(("alerts", i, "name"), f"alert rule name {a.name!r} is already used "
+                                      f"by alerts[{rules[a.name]}]; give each rule a unique name")
+            rules[a.name] = i
         return self
 
     def resolve(self, p: str | Path) -> Path:
@@ -203,11 +304,6 @@ class Settings(_Strict):
         raise KeyError(name)
 
 
-def _check_tz(v: str) -> None:
-    try:
-        ZoneInfo(v)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{v!r} is not an IANA time zone such as 'Asia/Seoul' or 'UTC'") from None
 
 
 def _loc(loc: tuple) -> str:
@@ -220,19 +316,111 @@ def _loc(loc: tuple) -> str:
     return ".".join(parts)
 
 
-def parse_settings(data: dict, *, source: str = "<config>", base_dir: Path | None = None) -> Settings:
-    """Validate a config dict; raise ConfigError with one line per problem (first line first)."""
+# -- error lines: point at the file's line and suggest the fix ------------------------------
+
+_TOML_KEY_PART = r'(?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
+_TOML_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_TOML_KEY_PART}(?:\s*\.\s*{_TOML_KEY_PART})*)\s*\]\]?")
+_TOML_KEY = re.compile(rf"^\s*({_TOML_KEY_PART}(?:\s*\.\s*{_TOML_KEY_PART})*)\s*=")
+
+
+def _key_parts(dotted: str) -> list[str]:
+    return [p.strip().strip("\"'") for p in re.findall(rf"{_TOML_KEY_PART}", dotted)]
+
+
+def toml_line(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """The line (1-based) of the TOML key at ``loc`` (e.g. ``("feeds", 1, "url")``), or of the
+    closest enclosing table written in the file; None when none of it is written there.
+
+    A line scanner, not a parser: good enough to point people at the right line of a file
+    that tomllib already accepted.
+    """
+    arrays: dict[tuple, int] = {}
+    table: tuple = ()
+    best, best_len = None, 0
+
+    def consider(path: tuple, lineno: int) -> None:
+        nonlocal best, best_len
+        n = len(path)
+        if n > best_len and tuple(loc[:n]) == path:
+            best, best_len = lineno, n
+
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if m := _TOML_HEADER.match(line):
+            parts = _key_parts(m.group(2))
+            path: tuple = ()
+            for i, part in enumerate(parts):
+                path += (part,)
+                if i == len(parts) - 1 and m.group(1) == "[[":
+                    arrays[path] = arrays.get(path, 0) + 1  # [[feeds]]: one more element
+                if path in arrays:  # in an array of tables: its latest element
+                    path += (arrays[path] - 1,)
+            table = path
+            consider(table, lineno)
+        elif m := _TOML_KEY.match(line):
+            consider(table + tuple(_key_parts(m.group(1))), lineno)
+        if best_len == len(loc) and best is not None:
+            break
+    return best
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The settings class that holds the keys at ``loc`` (``("fetch",)`` -> FetchSettings)."""
+    model: type[BaseModel] = Settings
+    for p in loc:
+        if isinstance(p, int):
+            continue
+        f = model.model_fields.get(p)
+        if f is None:
+            return None
+        sub = next((t for t in (f.annotation, *get_args(f.annotation))
+                    if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if sub is None:
+            return None
+        model = sub
+    return model
+
+
+def _unknown_key_hint(loc: tuple) -> str:
+    model = _model_at(loc[:-1])
+    valid = [k for k in (model.model_fields if model else ()) if k != "base_dir"]
+    close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6) if loc else []
+    if close:  # the likely typo: name the fix, not the whole list
+        return f"unknown key; did you mean {close[0]!r}? (all keys: newsmon/settings.py)"
+    section = _loc(loc[:-1]) or "the top level"
+    return f"unknown key; the keys of {section} are: {', '.join(valid)} (see newsmon/settings.py)"
+
+
+def _error_line(err: dict, source: str, text: str | None) -> str:
+    loc = tuple(err["loc"])
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, KeyedValueError):
+        loc += tuple(cause.loc)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = _unknown_key_hint(loc)
+    elif err["type"] == "missing":
+        msg = "required key is missing; add it"
+    elif err["type"] != "value_error" and isinstance(err.get("input"), str | int | float | bool):
+        msg = f"{msg} (got {err['input']!r})"
+    line = toml_line(text, loc) if text is not None and loc else None
+    where = f"{source}:{line}" if line else source
+    return f"{where}: key {_loc(loc) or '(top level)'}: {msg}"
+
+
+def parse_settings(data: dict, *, source: str = "<config>", base_dir: Path | None = None,
+                   text: str | None = None) -> Settings:
+    """Validate a config dict; raise ConfigError with one line per problem (first line first).
+
+    ``text`` is the TOML source, if any: error lines then say ``file:line``.
+    """
+    if "base_dir" in data:  # not a config key: set from the config file's location
+        line = toml_line(text, ("base_dir",)) if text is not None else None
+        raise ConfigError(f"{source}{f':{line}' if line else ''}: key base_dir: unknown key; relative "
+                          "paths are resolved against the config file's directory, remove it")
     try:
         return Settings(**data, base_dir=base_dir or Path.cwd())
     except ValidationError as e:
-        msgs = []
-        for err in e.errors():
-            key = _loc(err["loc"]) or "(top level)"
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown key (typo?); see the example newsmon.toml and newsmon/settings.py for the valid keys"
-            msgs.append(f"{source}: key {key}: {msg}")
-        raise ConfigError("; ".join(msgs)) from None
+        raise ConfigError("; ".join(_error_line(err, source, text) for err in e.errors())) from None
 
 
 def load_settings(path: str | Path) -> Settings:
@@ -243,9 +431,15 @@ def load_settings(path: str | Path) -> Settings:
         raise ConfigError(f"{path}: cannot read config ({e.strerror or e}); "
                           f"copy the example newsmon.toml to {path} and edit it") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+        line = raw[: e.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start}); "
+                          "save the file as UTF-8") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
-    return parse_settings(data, source=str(path), base_dir=path.resolve().parent)
+        m = re.search(r"at line (\d+)", str(e))
+        line = m.group(1) if m else len(text.splitlines()) or 1
+        raise ConfigError(f"{path}:{line}: invalid TOML: {e}; fix the syntax there") from None
+    return parse_settings(data, source=str(path), base_dir=path.resolve().parent, text=text)

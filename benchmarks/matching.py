@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Watchlist matching speed: load + build time, and MB/s of article text on one core.
+
+usage: .venv/bin/python benchmarks/matching.py [--entities 1000] [--aliases 5] [--mb 12]
+
+A watchlist of N entities × K aliases is generated (seeded, deterministic): romanized
+Korean person names (with their spelling variants and Hangul forms, a short name each),
+companies (English words, acronyms, Hangul names, exclude phrases) and topics. Articles
+are generated from common English words, words that CONTAIN alias fragments (so boundary
+checks are exercised: "metadata", "leeway", ...), Korean words with particles, and about
+about one watchlist mention per kB (``--mention-rate``). Prints figures only; asserts nothing.
+
+Targets (issue 4): matching >= 20 MB/s (UTF-8 bytes of title + text), load + build < 1 s.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import pickle
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from watch import Matcher, load_watchlist  # noqa: E402
+
+SURNAMES = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han",
+            "Oh", "Seo", "Shin", "Kwon", "Hwang", "Ahn", "Song", "Hong", "Moon"]
+SYLLABLES = ["jae", "yong", "suk", "yeol", "joo", "wan", "min", "ho", "hyun", "woo", "jin",
+             "sung", "tae", "kyung", "hee", "seok", "dong", "young", "chul", "soo", "eun",
+             "ji", "won", "hoon", "sang", "myung", "kwang", "il", "na", "ra"]
+HANGUL = "가나다라마바사아자차카타파하거너더러머버서어저처커터퍼허고노도로모보소오조초코토포호"
+HANGUL += "구누두루무부수우주추쿠투푸후기니디리미비시이지치키티피히강남동성전진한현"
+PARTICLES = ["는", "가", "의", "를", "에서", "과", "와", "도", "에게", "으로", ""]
+WORDS = ("the of and to in a is that for on with as was by at from it an be this are have "
+         "has said will its but not which their more company market shares year percent "
+         "government chairman president officials announced on Tuesday new record growth "
+         "investors quarter profit demand chips memory display phone network policy court "
+         "election commission national minister economy exports semiconductor analysts "
+         "metadata leeway choke kimchi parking hongkong songbird moonlight hanover ahnold "
+         "sleek kimono parkway choice junior hansom ohio seoul busan gyeonggi").split()
+SUFFIXES = ["Electronics", "Holdings", "Group", "Motors", "Chemical", "Bio", "Telecom",
+            "Capital", "Systems", "Networks", "Pharma", "Energy"]
+
+
+def pseudo_word(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(n))
+
+
+def hangul_word(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(HANGUL) for _ in range(n))
+
+
+def make_watchlist(rng: random.Random, n_entities: int, n_aliases: int) -> tuple[str, list[str]]:
+    """TOML text and a list of plain alias strings to sprinkle into articles."""
+    out: list[str] = []
+    sprinkle: list[str] = []
+    used: set[str] = set()
+    for i in range(n_entities):
+        r = i % 10
+        kind = "person" if r < 4 else "topic" if r == 9 else "company"
+        if kind == "person":
+            fam = rng.choice(SURNAMES)
+            g1, g2 = rng.choice(SYLLABLES), rng.choice(SYLLABLES)
+            aliases = [f"{fam} {g1.capitalize()}-{g2}", hangul_word(rng, 3),
+                       f"{rng.choice(['Chairman', 'Minister', 'CEO', 'Rep.'])} {fam} {g1.capitalize()}{g2}"]
+            short = [fam]
+            exclude: list[str] = []
+        elif kind == "company":
+            base = pseudo_word(rng, 2).capitalize()
+            aliases = [base, f"{base} {rng.choice(SUFFIXES)}", hangul_word(rng, 3) + "전자",
+                       "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXZ") for _ in range(3))]
+            short = []
+            exclude = [f"{base} {rng.choice(['Foundation', 'Stadium', 'Street'])}"]
+        else:
+            aliases = [f"{pseudo_word(rng, 2)} {rng.choice(['chips', 'batteries', 'robots', 'drones'])}",
+                       hangul_word(rng, 3)]
+            short = []
+            exclude = []
+        while len(aliases) < n_aliases:
+            aliases.append(f"{aliases[0]} {pseudo_word(rng, 1).capitalize()}" if kind != "topic"
+                           else f"{pseudo_word(rng, 2)} {rng.choice(['market', 'sector'])}")
+        aliases = [a for a in aliases[:n_aliases]]
+        aliases = [a for a in dict.fromkeys(aliases) if a not in used]
+        used.update(aliases)
+        sprinkle.extend(aliases)
+        q = lambda xs: "[" + ", ".join(f'"{x}"' for x in xs) + "]"  # noqa: E731
+        out.append(f'[[entities]]\nid = "e{i:04d}"\nname = "{aliases[0]}"\nkind = "{kind}"\n'
+                   f"aliases = {q(aliases)}\n"
+                   + (f"short_names = {q(short)}\n" if short else "")
+                   + (f"exclude = {q(exclude)}\n" if exclude else "") + "\n")
+    return "".join(out), sprinkle
+
+
+def make_articles(rng: random.Random, sprinkle: list[str], target_bytes: int, korean_share: float,
+                  mention_rate: float):
+    """Articles of 3-5 sentence paragraphs joined by blank lines (as extracted bodies are)."""
+    arts: list[tuple[str, str]] = []
+    total = 0
+    hangul = [a for a in sprinkle if any("\uac00" <= c <= "\ud7a3" for c in a)]
+    hangul_set = set(hangul)
+    latin = [a for a in sprinkle if a not in hangul_set]
+    while total < target_bytes:
+        korean = rng.random() < korean_share
+        paras: list[str] = []
+        size = 0
+        goal = rng.randint(1500, 6000)
+        while size < goal:
+            sentences = []
+            for _ in range(rng.randint(3, 5)):
+                words = []
+                for _ in range(rng.randint(8, 22)):
+                    if rng.random() < mention_rate:
+                        # English articles name entities in Latin script; Korean ones mostly
+                        # in Hangul, sometimes in Latin ("LG", "SK")
+                        pool = hangul if korean and rng.random() < 0.8 else latin
+                        a = rng.choice(pool)
+                        w = a + (rng.choice(PARTICLES) if korean else rng.choice(["", "’s", "-led", ","]))
+                    elif korean:
+                        w = hangul_word(rng, rng.randint(1, 4)) + rng.choice(PARTICLES)
+                    else:
+                        w = rng.choice(WORDS)
+                        if rng.random() < 0.01:
+                            w = f"“{w}”" if rng.random() < 0.5 else w + " —"  # typographic marks
+                    words.append(w)
+                sentence = " ".join(words)
+                sentences.append(sentence[0].upper() + sentence[1:] + ("다." if korean else "."))
+            para = " ".join(sentences)
+            paras.append(para)
+            size += len(para) + 2
+        text = "\n\n".join(paras)  # as scrapers.extract joins paragraphs
+        title = " ".join(rng.choice(WORDS) for _ in range(8)) if not korean else hangul_word(rng, 12)
+        arts.append((title, text))
+        total += len(title.encode()) + len(text.encode())
+    return arts, total
+
+
+def bench_match(matcher: Matcher, arts, nbytes: int, label: str, repeat: int) -> None:
+    """Best of ``repeat`` runs (the machine is shared: the best run is the least disturbed)."""
+    best_cpu = best_wall = float("inf")
+    n_mentions = 0
+    for _ in range(repeat):
+        gc.collect()
+        t0, c0 = time.perf_counter(), time.process_time()
+        n_mentions = 0
+        for title, text in arts:
+            n_mentions += len(matcher.match(title, text).mentions)
+        best_wall = min(best_wall, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    mb = nbytes / 1e6
+    print(f"  {label:<18} {mb:5.2f} MB: {mb / best_cpu:6.1f} MB/s CPU ({best_cpu:.3f} s), "
+          f"{mb / best_wall:6.1f} MB/s wall; {len(arts)} articles, "
+          f"{n_mentions / max(nbytes, 1) * 1e3:.2f} mentions/kB")
+
+
+def reference_loop() -> float:
+    """CPU seconds for 10M Python additions: scales the figures between machines."""
+    c0 = time.process_time()
+    x = 0
+    for i in range(10_000_000):
+        x += i
+    return time.process_time() - c0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--entities", type=int, default=1000)
+    ap.add_argument("--aliases", type=int, default=5)
+    ap.add_argument("--mb", type=float, default=12.0)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--mention-rate", type=float, default=0.006,
+                    help="share of words that are a watchlist alias (0.006 ≈ 1 mention per kB)")
+    a = ap.parse_args()
+    print(f"machine: reference loop (10M Python additions) {reference_loop():.2f} s CPU, "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    rng = random.Random(a.seed)
+    toml_text, sprinkle = make_watchlist(rng, a.entities, a.aliases)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "watchlist.toml"
+        path.write_text(toml_text, encoding="utf-8")
+        t0, c0 = time.perf_counter(), time.process_time()
+        wl = load_watchlist(path)
+        t1, c1 = time.perf_counter(), time.process_time()
+        matcher = Matcher(wl)
+        t2, c2 = time.perf_counter(), time.process_time()
+    n_aliases = sum(len(e.aliases) for e in wl.entities)
+    print(f"watchlist: {len(wl.entities)} entities, {n_aliases} aliases, "
+          f"{sum(len(e.short_names) + len(e.exclude) for e in wl.entities)} short names + excludes, "
+          f"{matcher.n_patterns} automaton patterns (spellings and variants)")
+    print(f"  load+validate {c1 - c0:.3f} s CPU, build {c2 - c1:.3f} s CPU: total {c2 - c0:.3f} s CPU, "
+          f"{t2 - t0:.3f} s wall (target < 1 s)")
+    t3 = time.perf_counter()
+    clone = pickle.loads(pickle.dumps(matcher))
+    print(f"  pickle round trip (rebuild in a worker) {time.perf_counter() - t3:.3f} s")
+    del clone
+    target = int(a.mb * 1e6)
+    print(f"matching (one core; target >= 20 MB/s; CPU time is the fair figure on a shared machine):")
+    for label, share in (("English articles", 0.0), ("Korean articles", 1.0), ("mixed 70/30", 0.3)):
+        arts, nbytes = make_articles(random.Random(a.seed + int(share * 10)), sprinkle, target // 2, share,
+                                     a.mention_rate)
+        bench_match(matcher, arts, nbytes, label, a.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The inbox filters shared by the web inbox and ``newsmon review list``.
+
+Dates: ``YYYY-MM-DD`` is a calendar day in ``[schedule] timezone``, and ``--until`` a
+day includes that day (``--since 2026-11-27 --until 2026-11-27`` is one day); a full ISO
+8601 time (``2026-11-27T09:00:00+09:00``) is taken as is, a naive one in the same zone.
+The filtered date is the article's publication time, or its fetch time when the outlet
+gave none.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from models.tables import REVIEW_STATES
+
+
+class FilterError(ValueError):
+    """A filter value that cannot be used; ``str()`` is one line naming it."""
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    entity: str | None = None
+    feed: str | None = None
+    since: datetime | None = None  # aware
+    until: datetime | None = None  # aware, exclusive
+    state: str | None = None
+
+    def query(self) -> dict:
+        """Keyword arguments for ``Store.review_inbox``."""
+        return {"entity": self.entity, "feed": self.feed, "since": self.since, "until": self.until,
+                "state": self.state}
+
+
+def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
+    v = value.strip()
+    z = ZoneInfo(tz)
+    try:
+        if len(v) == 10:
+            d = date.fromisoformat(v)
+            return datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=z)
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+    except ValueError:
+        raise FilterError(f"{name} {value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time") from None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
+
+
+def parse_filter(*, entity: str | None = None, feed: str | None = None, since: str | None = None,
+                 until: str | None = None, state: str | None = None, tz: str = "UTC") -> InboxFilter:
+    """Validate raw filter values (web query string or CLI options); FilterError if unusable."""
+    def blank(v: str | None) -> str | None:
+        v = (v or "").strip()
+        return v or None
+
+    entity, feed, since, until, state = map(blank, (entity, feed, since, until, state))
+    if state is not None:
+        state = state.lower()
+        if state not in REVIEW_STATES:
+            raise FilterError(f"state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+    s = parse_when(since, tz, end=False, name="since") if since else None
+    u = parse_when(until, tz, end=True, name="until") if until else None
+    if s is not None and u is not None and u <= s:
+        raise FilterError(f"until ({until}) is not after since ({since})")
+    return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state)

@@ -1,0 +1,218 @@
+"""The review inbox: FastAPI routes over ``models.store.Store``.
+
+Pages (server-rendered, Jinja2 with autoescape on, no JavaScript):
+
+* ``GET /``: flagged stories (clusters), newest first; filters entity, feed, since,
+  until (dates in ``[schedule] timezone``), state; ``page``.
+* ``GET /story/{id}``: one article's clean text with every stored mention highlighted,
+  the reason of each flag, every outlet of its story, the audit trail, the Prefect flow
+  run that stored it, and the decision form.
+* ``POST /story/{id}/review``: form fields ``state``, ``note``, ``reviewer``, ``scope``
+  (``cluster``: every outlet of the story, the default; otherwise this article only);
+  answers 303 to the story page (POST/redirect/GET, so a reload never re-posts).
+
+Protection ("CSRF-lite" for a tool without logins on 127.0.0.1): only POST changes
+state; a POST whose ``Origin`` is not this server or whose ``Sec-Fetch-Site`` says
+cross-site is refused (403); when bound to loopback, requests for another ``Host``
+are refused (400), which stops DNS-rebinding pages from reading the inbox; every
+response carries a strict Content-Security-Policy (no scripts at all) on top of
+autoescaping, and ``X-Frame-Options: DENY``.
+"""
+from __future__ import annotations
+
+import asyncio
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from models.store import Store
+from models.tables import REVIEW_STATES
+from newsmon.settings import Settings
+from review.filters import FilterError, parse_filter
+from review.states import STATE_LABELS, DecisionError, decide, story_state
+from review.web.render import flow_run_url, highlight, local_time, mention_spans, prefect_ui_base, safe_href
+
+HERE = Path(__file__).parent
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+REVIEWER_COOKIE = "newsmon_reviewer"
+
+
+def _templates(tz: str) -> Jinja2Templates:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+                             autoescape=True,  # every {{ }} is escaped, whatever the file name
+                             undefined=jinja2.StrictUndefined)
+    env.filters["localtime"] = lambda dt: local_time(dt, tz)
+    env.filters["href"] = safe_href
+    env.globals["STATE_LABELS"] = STATE_LABELS
+    env.globals["REVIEW_STATES"] = REVIEW_STATES
+    return Jinja2Templates(env=env)
+
+
+def _host_name(header: str | None) -> str:
+    """The host of a Host header without its port ("[::1]:8765" -> "[::1]")."""
+    h = (header or "").strip().lower()
+    if h.startswith("["):
+        return h.split("]", 1)[0] + "]"
+    return h.rsplit(":", 1)[0]
+
+
+class _Guard(BaseHTTPMiddleware):
+    """Host check, cross-site POST refusal and security headers (see module docstring)."""
+
+    def __init__(self, app: Any, loopback_only: bool) -> None:
+        super().__init__(app)
+        self.loopback_only = loopback_only
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if self.loopback_only and _host_name(request.headers.get("host")) not in LOOPBACK_NAMES:
+            return PlainTextResponse("unknown host: the review inbox answers on 127.0.0.1/localhost only",
+                                     status_code=400)
+        if request.method not in ("GET", "HEAD"):
+            origin = request.headers.get("origin")
+            if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
+                return PlainTextResponse("cross-origin form posts are refused", status_code=403)
+            if origin == "null" or request.headers.get("sec-fetch-site") == "cross-site":
+                return PlainTextResponse("cross-site form posts are refused", status_code=403)
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Not "no-referrer": with it Chromium sends "Origin: null" on our own form posts.
+        # "same-origin" still tells the outlets nothing when a reviewer opens an article.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def create_app(settings: Settings, *, store: Store | None = None,
+               entity_names: dict[str, str] | None = None) -> FastAPI:
+    """The inbox app. ``entity_names`` (id -> name) defaults to the configured watchlist."""
+    if entity_names is None:
+        from watch import load_watchlist
+        entity_names = {e.id: e.name for e in load_watchlist(settings.watchlist_path).entities}
+    names = dict(entity_names)
+    own_store = store is None
+    st = store or Store.from_settings(settings)
+    st.check()
+    tz = settings.schedule.timezone
+    templates = _templates(tz)
+    ui_base = prefect_ui_base(settings.web.prefect_ui_url)
+    page_size = settings.web.page_size
+    note_max = settings.review.note_max_chars
+    max_body = note_max * 4 + 4096  # UTF-8 worst case of a full note, plus the other fields
+
+    app = FastAPI(title="newsmon review desk", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(_Guard, loopback_only=settings.web.host in LOOPBACK_NAMES)
+    app.state.store = st
+    if own_store:
+        app.router.on_shutdown.append(st.close)
+
+    def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("title", "newsmon review desk")
+        ctx.setdefault("names", names)
+        return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+    def error(request: Request, status: int, message: str) -> HTMLResponse:
+        return page(request, "error.html", status=status, message=message, title=f"Error {status}")
+
+    @app.get("/static/app.css")
+    async def css() -> Response:
+        return Response((HERE / "static" / "app.css").read_bytes(), media_type="text/css",
+                        headers={"Cache-Control": "max-age=300"})
+
+    @app.get("/", response_class=HTMLResponse)
+    async def inbox(request: Request) -> HTMLResponse:
+        q = request.query_params
+        raw = {k: q.get(k) for k in ("entity", "feed", "since", "until", "state")}
+        try:
+            f = parse_filter(**raw, tz=tz)
+            pno = int(q.get("page") or 1)
+            if pno < 1:
+                raise ValueError
+        except FilterError as e:
+            return error(request, 400, str(e))
+        except ValueError:
+            return error(request, 400, f"page {q.get('page')!r} is not a positive number")
+        clusters, total = await asyncio.to_thread(
+            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size)
+        entity_ids, feeds = await asyncio.to_thread(lambda: (st.flagged_entity_ids(), st.article_feeds()))
+        feeds = sorted(set(feeds) | {x.name for x in settings.feeds})
+        rows = []
+        for c in clusters:
+            state = story_state(c.members)
+            # Outlets that joined the story after it was decided: they still wait for a look.
+            fresh = sum(1 for a in c.members if a.reviewed_at is None) if state != "new" else 0
+            rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh})
+        pages = max(1, math.ceil(total / page_size))
+        keep = {k: v for k, v in raw.items() if v}
+
+        def link(**over: Any) -> str:
+            return "/?" + urlencode({**keep, **over})
+
+        return page(request, "inbox.html", rows=rows, total=total, page_no=pno, pages=pages, raw=raw,
+                    entity_ids=entity_ids, feeds=feeds, link=link, tz=tz)
+
+    @app.get("/story/{article_id}", response_class=HTMLResponse)
+    async def story(request: Request, article_id: int) -> HTMLResponse:
+        try:
+            art = await asyncio.to_thread(st.get_article, article_id)
+        except LookupError:
+            return error(request, 404, f"no article with id {article_id}")
+        key = art.cluster_id if art.cluster_id is not None else art.id
+        members, events = await asyncio.to_thread(lambda: (st.cluster_members(key), st.review_events(article_id)))
+        title_spans, d1 = mention_spans(art.mentions, "title", art.title or "", names)
+        text_spans, d2 = mention_spans(art.mentions, "text", art.text or "", names)
+        done = request.query_params.get("done")
+        n_done = request.query_params.get("n", "")
+        flash = None
+        if done in REVIEW_STATES and n_done.isdigit():
+            flash = f"Marked {STATE_LABELS[done].lower()}: {n_done} article(s)."
+        return page(request, "story.html", title=art.title or art.url, art=art, members=members, events=events,
+                    title_html=highlight(art.title or art.url, title_spans), text_html=highlight(art.text, text_spans),
+                    stale=d1 + d2, run_url=flow_run_url(ui_base, art.flow_run_id), flash=flash,
+                    story_state=story_state(members),
+                    reviewer=request.cookies.get(REVIEWER_COOKIE, "")[:200], note_max=note_max)
+
+    @app.post("/story/{article_id}/review")
+    async def review(request: Request, article_id: int) -> Response:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            return error(request, 415, "send the review form (application/x-www-form-urlencoded)")
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_body:
+                return error(request, 413, f"form too large (the note may have at most {note_max} characters)")
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                            max_num_fields=20)
+        except (UnicodeDecodeError, ValueError):
+            return error(request, 400, "the form could not be read (not UTF-8 or too many fields)")
+
+        def field(name: str) -> str | None:
+            v = form.get(name)
+            return v[-1] if v else None
+
+        scope = "cluster" if field("scope") == "cluster" else "article"
+        try:
+            d = await asyncio.to_thread(decide, st, article_id, field("state") or "", note=field("note"),
+                                        reviewer=field("reviewer"), scope=scope, note_max_chars=note_max)
+        except DecisionError as e:
+            return error(request, 400, str(e))
+        except LookupError:
+            return error(request, 404, f"no article with id {article_id}")
+        resp = RedirectResponse(f"/story/{article_id}?done={d.state}&n={len(d.changed)}", status_code=303)
+        if d.reviewer:
+            resp.set_cookie(REVIEWER_COOKIE, d.reviewer, max_age=365 * 86400, httponly=True, samesite="strict")
+        return resp
+
+    return app
+

@@ -1,0 +1,608 @@
+"""HTML of an article page -> clean body text and metadata (a pure function).
+
+The body cascade (``Extracted.method`` says which step produced the text):
+
+1. ``site:<name>``     a per-site rule from ``scrapers.sites`` (declarative selectors) when the
+                       URL's host has one and its selector yields a body;
+2. ``trafilatura``     trafilatura in precision mode, fast path (its own internal fallbacks
+                       are replaced by ours, which are cheaper and measured better), run on a
+                       lightly prepared tree (hidden elements removed, embedded tweets kept);
+3. ``readability``     readability-lxml as a second opinion, run only when trafilatura's text
+                       is short or covers little of the page's paragraph text, and taken when
+                       it is clearly longer;
+4. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
+                       ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
+5. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
+                       data ``contentHtml``, JSON-LD ``articleBody``, state blobs).
+
+The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
+newsletter/follow/share prompts, reporter e-mail lines, photo credits), "Read more:" link
+lines, and duplicate paragraphs are removed, never more than a third of the text.
+
+A page whose HTML holds no body anywhere comes back ``status="no_body"`` with a ``reason``
+(paywall, consent wall, video page, JavaScript shell, empty page) - never navigation text.
+
+Re-extraction: ``extract(raw_bytes, url, charset=..., feed_published=..., default_tz=...)``
+is also the backfill entry point (``reextract`` is the same call, named for that use);
+compare a stored ``extractor_version`` with ``EXTRACTOR_VERSION`` to find stale records.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import lxml.html
+from lxml import etree
+
+from scrapers import embedded, sites
+from scrapers.decode import decode_html
+from scrapers.htmltext import node_text, paragraphs
+from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
+
+# Bump when the output for the same HTML can change: stored articles with an older version
+# are candidates for re-extraction from their kept raw HTML.
+EXTRACTOR_VERSION = "2.0.0"
+
+# Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
+MIN_BODY_CHARS = 100
+# trafilatura's text is checked against a second opinion when shorter than this ...
+SHORT_BODY_CHARS = 600
+# ... or when it holds less than this share of the page's <p> text.
+LOW_COVERAGE = 0.5
+# Below this, containers and script data are searched for a body (the DOM path found ~nothing).
+TINY_BODY_CHARS = 250
+# From this length on trafilatura's text is taken as a real find that a second opinion must
+# contain (continue), not replace with another block of the page.
+SUBSTANTIAL_CHARS = 500
+# A second opinion replaces the first only when it is this much longer.
+PREFER_LONGER = 1.6
+# With a paywall / consent / video marker, a body this short is the wall's teaser.
+WALL_TEASER_CHARS = 600
+
+__all__ = ["EXTRACTOR_VERSION", "DateInfo", "Extracted", "extract", "extract_file", "reextract"]
+
+
+@dataclass
+class Extracted:
+    title: str | None
+    text: str
+    authors: list[str]
+    published: DateInfo
+    modified: DateInfo
+    language: str | None
+    canonical_url: str | None
+    status: str                     # "ok" | "no_body"
+    reason: str | None              # why no_body
+    notes: list[str] = field(default_factory=list)
+    method: str = ""                # which step produced the body
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("published", "modified"):
+            v = d[k]["value"]
+            d[k]["value"] = v.isoformat() if v else None
+        return d
+
+
+# --------------------------------------------------------------------------- parsing
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def _parse(html: str) -> etree._Element | None:
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on odd fragments
+        return None
+    return tree
+
+
+def _canonical_href(tree: etree._Element) -> str | None:
+    for link in tree.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return link.get("href")
+    for meta in tree.iter("meta"):
+        if meta.get("property") == "og:url" and meta.get("content"):
+            return meta.get("content")
+    return None
+
+
+def _zone(name: str) -> ZoneInfo | timezone:
+    if name.upper() == "UTC":
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"default_tz {name!r} is not an IANA time zone such as 'Asia/Seoul'") from None
+
+
+# --------------------------------------------------------------------------- body candidates
+
+def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
+    """In-place, cheap, generic fixes before trafilatura sees the tree.
+
+    * hidden elements (``hidden``, ``display:none``) are not part of what a reader sees
+      (hover cards, off-screen menus, duplicated mobile copies);
+    * embedded posts (tweets, Instagram) quoted in an article are part of its text, but
+      trafilatura's class filters drop them: their class is removed.
+    """
+    # Each XPath walks the whole tree: run it only if the raw HTML can match at all.
+    # (substring tests: a regex alternation over 300 kB of HTML costs milliseconds)
+    hidden = _HIDDEN_CANDIDATES(tree) if ("hidden" in html or "none" in html) else []
+    for el in hidden:
+        style = el.get("style")
+        if el.get("hidden") is not None or (style and _DISPLAY_NONE.search(style)):
+            if el.getparent() is not None and el.tag not in ("html", "body"):
+                el.drop_tree()
+    present = tuple(w for w in _HIDDEN_CLASS_WORDS if w in html)
+    for el in (_class_xpath(present)(tree) if present else []):
+        if el.getparent() is not None and el.tag not in ("html", "body"):
+            el.drop_tree()
+    for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
+        if _EMBED_QUOTE.search(el.get("class") or ""):
+            del el.attrib["class"]
+
+
+_HIDDEN_CANDIDATES = etree.XPath("//body//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+
+
+@lru_cache(maxsize=256)
+def _class_xpath(words: tuple[str, ...]) -> etree.XPath:
+    """One XPath for the class words actually present in the page (cheaper than all)."""
+    cond = " or ".join(f"contains(@class, '{w}')" for w in words)
+    return etree.XPath(f"//body//*[{cond}]")
+
+
+# Classes that frameworks use for text a reader never sees in place.
+_HIDDEN_CLASS_WORDS = ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader",
+                       "element-hidden", "tooltip", "popover", "hovercard")
+_EMBED_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed")
+_QUOTES = etree.XPath("//blockquote[@class]")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
+
+
+def _trafilatura(tree: etree._Element, url: str | None) -> str:
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(tree, url=url, fast=True, favor_precision=True,
+                                   include_comments=False, include_tables=True,
+                                   deduplicate=False, with_metadata=False)
+    except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
+        return ""
+    return text or ""
+
+
+def _readability(tree: etree._Element) -> str:
+    from readability import Document
+
+    try:
+        # no url: making links absolute costs time and links are not kept
+        doc = Document(tree, min_text_length=25)
+        summary = doc.summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - readability raises bare Exceptions on odd pages
+        return ""
+    try:
+        node = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on odd fragments
+        return ""
+    return node_text(node)
+
+
+def _p_text_len(tree: etree._Element) -> int:
+    return sum(len(p.text_content()) for p in tree.iter("p"))
+
+
+# --------------------------------------------------------------------------- line filter
+
+_COPYRIGHT = re.compile(r"©|ⓒ|\(c\)\s*\d{4}|copyright|all rights reserved|저작권자|무단\s*전재|"
+                        r"재배포\s*금지|무단복제", re.I)
+_TAIL_BOILER = re.compile(
+    r"^(?:(?:tags?|tagged|topics|keywords|태그|키워드)\b.{0,250}|"
+    r"\d*\s*comments?|tell us what you think.{0,40}|"
+    r"email\s+\S+(?:\s+\S+)?\s+at\s+\S+@.{0,120}|have a tip\b.{0,160}|"
+    r"\[?(?:사진|그래픽|영상|자료)\s*[=:].{0,60}\]?|"
+    r"[가-힣]{2,4}\s*(?:기자|특파원|칼럼니스트|객원기자|선임기자|논설위원)(?:\s*\S*@\S+)?|"
+    r"\S+@\S+\.\w+|(?:제보|보도자료)\s*[:는은].{0,80}|<?(?:저작권자|copyright).{0,150})$", re.I)
+# Promotion prompts: a short line at the end of the text containing one of these.
+_TAIL_PROMO = re.compile(
+    r"\bsign up\b|\bsubscribe\b|\bnewsletters?\b|\bclick here\b|\bfollow (?:us|@|[\w .]{1,40} on "
+    r"(?:twitter|facebook|instagram|youtube|linkedin))|\bget access to\b|\bdownload (?:the|our) app\b|"
+    r"\b(?:like|liked|enjoy(?:ed)?) this (?:story|article)\b|\bshare (?:this|it) with\b|"
+    r"구독|뉴스레터|카카오톡\s*채널|제보하기", re.I)
+_ANYWHERE_LINK = re.compile(
+    r"^(?:also on \S+\s|read more|related|also read|read also|see also|more|recommended|watch|"
+    r"관련\s*기사|함께\s*보면|추천\s*기사|많이\s*본\s*뉴스)\s*[:：|>].{0,200}$", re.I)
+# "By Jane Doe", "By JANE DOE and John Roe | Reuters": names are capitalised words; "By the
+# end of the year ..." is prose and stays.
+_NAME = r"(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)){0,4}"
+_BYLINE_LINE = re.compile(
+    rf"^(?:[Bb]y|BY|[Ww]ritten by|[Pp]osted by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*"
+    r"(?:\s*[|/–-]\s*.{0,60})?$")
+_HEAD_META = re.compile(
+    r"^(?:"
+    r"(?:입력|등록|수정|송고|승인|업데이트|최종\s*수정|published|posted|updated|last updated)\s*[:：]?\s*"
+    r"(?:\d{4}|[A-Za-z]{3,9}\.?\s+\d).{0,80}|"
+    r"(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|[A-Za-z]{3,9}\.? \d{1,2}, \d{4})"
+    r".{0,100})$", re.I)
+
+
+# "About Samsung Electronics Co., Ltd." / "About the Company" / "### " release end markers
+_ABOUT_HEADING = re.compile(
+    r"^(?:[Aa]bout|ABOUT)\s+(?:the\s+)?[A-Z][\w&.,'’-]*(?:\s+[\w&.,'’-]+){0,6}$|^#{3,}$|^-\s*30\s*-$")
+# "2024/02/29 17:05 송고", "2024-02-29 17:05 KST": a date line with at most a label.
+_DATE_LINE = re.compile(
+    r"^\d{4}[./-]\d{1,2}[./-]\d{1,2}\.?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+    r"(?:송고|입력|수정|작성|등록|KST|UTC|GMT)?\s*$", re.I)
+
+
+def _norm(s: str) -> str:
+    return " ".join(re.findall(r"\w+", s.lower()))
+
+
+def _is_tag_list(line: str) -> bool:
+    """"calendar 2018, stock car brasil, stock car interlagos, ..." - a keyword list."""
+    items = [x.strip() for x in line.split(",")]
+    return (len(items) >= 5 and "." not in line.rstrip(".")
+            and all(0 < len(x.split()) <= 5 for x in items))
+
+
+def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
+    """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
+    lines = paragraphs(text)
+    if not lines:
+        return "", []
+    notes: list[str] = []
+    removed: list[str] = []
+    ntitle = _norm(title) if title else ""
+
+    # top: the repeated headline, bylines and dates (only in the first few lines)
+    head = 0
+    while head < min(4, len(lines) - 1):
+        line = lines[head]
+        nl = _norm(line)
+        if (ntitle and nl and (nl == ntitle or (len(nl) > 20 and ntitle.startswith(nl)))) \
+                or (len(line) < 120 and (_HEAD_META.match(line) or _BYLINE_LINE.match(line))):
+            head += 1
+            continue
+        break
+    removed += lines[:head]
+    lines = lines[head:]
+
+    # bottom: a press release's "About <Company>" boilerplate (it names the company in every
+    # release: a false mention), then copyright, prompts, reporter e-mail, photo credits
+    total_len = sum(len(x) for x in lines)
+    for i in range(len(lines) // 2, len(lines)):
+        if _ABOUT_HEADING.match(lines[i]) and sum(len(x) for x in lines[i:]) <= 0.4 * total_len:
+            removed += lines[i:]
+            lines = lines[:i]
+            break
+    while len(lines) > 1:
+        line = lines[-1]
+        if len(line) < 300 and (_TAIL_BOILER.match(line) or _TAIL_PROMO.search(line)
+                                or (len(line) < 120 and (_HEAD_META.match(line) or _DATE_LINE.match(line)
+                                                         or _BYLINE_LINE.match(line)))
+                                or (len(line) < 200 and _COPYRIGHT.search(line))
+                                or _is_tag_list(line)):
+            removed.append(lines.pop())
+            continue
+        break
+
+    kept: list[str] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for line in lines:
+        if len(line) < 250 and _ANYWHERE_LINK.match(line):
+            removed.append(line)
+            continue
+        key = _norm(line)
+        if len(key) >= 40 and key in seen:
+            duplicates += 1  # a repeat loses nothing: not counted against the 1/3 guard
+            continue
+        seen.add(key)
+        kept.append(line)
+
+    total = sum(len(x) for x in paragraphs(text))
+    if removed and sum(len(x) for x in removed) > total / 3:
+        return "\n\n".join(paragraphs(text)), ["line filter would remove over a third; skipped"]
+    if removed or duplicates:
+        notes.append(f"line filter removed {len(removed) + duplicates} boilerplate or repeated line(s)")
+    return "\n\n".join(kept), notes
+
+
+# --------------------------------------------------------------------------- walls
+
+_PAYWALL = re.compile(
+    r"subscribe to (?:continue|read)|subscribers? only|for subscribers|already a subscriber|"
+    r"to continue reading|this (?:article|content) is (?:only )?(?:available|reserved) (?:to|for)|"
+    r"premium (?:article|content)|paywall|유료\s*(?:회원|기사|구독)|구독자\s*전용|"
+    r"로그인\s*(?:후|하시면)\s*(?:이용|열람|보실)|회원\s*전용|프리미엄\s*기사", re.I)
+_CONSENT = re.compile(
+    r"(?:we|our partners) (?:use|store) cookies|cookie (?:policy|settings|consent)|"
+    r"consent to (?:the use of|our use of)|accept (?:all )?cookies|manage (?:your )?(?:privacy|consent)|"
+    r"we value your privacy|before you continue|쿠키\s*(?:사용|정책)|개인정보\s*수집.{0,20}동의", re.I)
+_JS_NEEDED = re.compile(r"enable javascript|javascript (?:is )?(?:required|disabled)|"
+                        r"자바스크립트.{0,20}(?:활성화|사용)", re.I)
+
+
+def _no_body_reason(tree: etree._Element, md, page_text: str, body: str) -> str:
+    if md.accessible_for_free is False or _PAYWALL.search(page_text):
+        return "paywall: the page shows only a teaser or a subscription prompt"
+    if _CONSENT.search(page_text) and len(page_text) < 3000:
+        return "consent wall: the page asks for cookie/privacy consent instead of showing the article"
+    og_type = (md.og_type or "").lower()
+    ld_types = {str(o.get("@type", "")).lower() for o in md.jsonld}
+    if og_type.startswith("video") or "videoobject" in ld_types or \
+            (tree.find(".//video") is not None and len(page_text) < 2000):
+        return "video page: the content is a video, no article text"
+    shell_ids = {"__next", "root", "app", "__nuxt", "svelte"}
+    has_shell = any((el.get("id") or "") in shell_ids for el in tree.iter("div"))
+    if _JS_NEEDED.search(page_text) or (has_shell and len(page_text) < 1500):
+        return "JavaScript shell: the text is loaded by scripts and not in the HTML"
+    if not page_text.strip():
+        return "empty page: no visible text"
+    return f"no article body found ({len(body)} characters of candidate text)"
+
+
+def _is_wall_text(text: str) -> bool:
+    """The extracted text is itself a paywall/consent/JS prompt, not an article."""
+    return bool(_PAYWALL.search(text) or _CONSENT.search(text) or _JS_NEEDED.search(text))
+
+
+def _wall_marker(md, page_text: str) -> str | None:
+    if md.accessible_for_free is False or _PAYWALL.search(page_text):
+        return "paywall"
+    if _CONSENT.search(page_text) and len(page_text) < 3000:
+        return "consent"
+    return None
+
+
+# --------------------------------------------------------------------------- main
+
+def extract(html: str | bytes, url: str | None = None, *, charset: str | None = None,
+            feed_published: datetime | None = None, default_tz: str = "UTC",
+            now: datetime | None = None) -> Extracted:
+    """Clean body and metadata of one article page. Pure: no network, no database.
+
+    ``html`` may be the raw bytes (decoded with ``scrapers.decode.decode_html`` using the HTTP
+    ``charset``) or text. ``default_tz`` is the outlet's zone for dates without an offset;
+    when it is left at "UTC", a site rule's zone for the URL's host, or Asia/Seoul for a .kr
+    host, is used instead (noted). Without ``url`` the page's canonical URL stands in.
+    ``now`` bounds "future" dates (default: the current time).
+    """
+    notes: list[str] = []
+    if isinstance(html, (bytes, bytearray, memoryview)):
+        decoded = decode_html(bytes(html), charset)
+        notes.extend(decoded.notes)
+        html = decoded.text
+    elif not isinstance(html, str):
+        raise TypeError(f"extract() needs str or bytes, got {type(html).__name__}")
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+
+    tree = _parse(html)
+    # Without a URL (a saved file) the page's own canonical URL picks the site rule.
+    page_url = url or (_canonical_href(tree) if tree is not None else None)
+    rule = sites.rule_for(page_url)
+    tz_name = default_tz
+    if default_tz.upper() == "UTC":
+        # The caller gave no zone for the outlet: a site rule's zone, or Seoul for .kr hosts.
+        if rule and rule.timezone:
+            tz_name = rule.timezone
+            notes.append(f"dates without offset read in {tz_name} (site rule {rule.name})")
+        elif (urlsplit(page_url or "").hostname or "").endswith(".kr"):
+            tz_name = "Asia/Seoul"
+            notes.append("dates without offset read in Asia/Seoul (.kr host)")
+    tz = _zone(tz_name)
+
+    if tree is None:
+        return Extracted(None, "", [], DateInfo(feed_published and _utc(feed_published, tz),
+                                                feed_published and feed_published.isoformat(),
+                                                feed_published and "feed"),
+                         DateInfo(), None, None, "no_body", "empty page: no HTML", notes, "none")
+
+    # The generic path lets trafilatura prune the tree in place (no copy per page); the
+    # page's full visible text, needed only for bylines and walls, then comes from a reparse.
+    state: dict = {"tree": tree}
+
+    def pristine() -> etree._Element:
+        if state["tree"] is None:
+            state["tree"] = _parse(html)
+        return state["tree"]
+
+    def page_text() -> str:
+        if "text" not in state:
+            body_el = pristine().find("body")
+            state["text"] = node_text(body_el) if body_el is not None else ""
+        return state["text"]
+
+    md = extract_metadata(tree, page_url, tz=tz, now=now, feed_published=feed_published,
+                          visible_text=page_text)
+    notes.extend(md.notes)
+
+    text, method = "", "none"
+    if rule is not None:
+        found = sites.site_body(tree, rule)
+        if found:
+            text, method = found[0], f"site:{rule.name}"
+        else:
+            notes.append(f"site rule {rule.name} matched the host but no body selector did")
+
+    if not text or len(text) < SHORT_BODY_CHARS:
+        # No rule, or a rule that found little (a redesign moves the body): the generic
+        # cascade runs and wins only when clearly longer.
+        site_text, site_method = text, method
+        state["tree"] = None  # from here on `tree` is pruned
+        text, method = _generic_body(tree, html, url, md, notes)
+        if site_text and len(text) <= PREFER_LONGER * len(site_text):
+            text, method = site_text, site_method
+        elif site_text:
+            notes.append(f"site rule gave {len(site_text)} chars, {method} {len(text)}: took {method}")
+
+    text, line_notes = clean_lines(text, md.title)
+    notes.extend(line_notes)
+
+    authors = md.authors or korean_reporters(paragraphs(text))
+    language = _language(md.language, text or page_text(), rule, notes)
+
+    status, reason = "ok", None
+    wall = (_wall_marker(md, page_text())
+            if md.accessible_for_free is False or len(text) < WALL_TEASER_CHARS else None)
+    if len(text) < MIN_BODY_CHARS or (len(text) < WALL_TEASER_CHARS and _is_wall_text(text)):
+        status = "no_body"
+        reason = _no_body_reason(pristine(), md, page_text(), text)
+        if text:
+            notes.append(f"discarded {len(text)} characters of candidate text ({method})")
+        text = ""
+    elif wall == "paywall":
+        notes.append("paywall marker on the page: the text may be only the free part")
+    return Extracted(md.title, text, authors, md.published, md.modified, language,
+                     md.canonical_url, status, reason, notes, method)
+
+
+def _generic_body(tree: etree._Element, html: str, url: str | None, md,
+                  notes: list[str]) -> tuple[str, str]:
+    """Steps 2-5 of the cascade on any host."""
+    p_len = _p_text_len(tree)
+    # trafilatura prunes the tree it is given in place; the later steps reparse if needed.
+    work = tree
+    _prepare_for_trafilatura(work, html)
+    text, method = _trafilatura(work, url), "trafilatura"
+
+    if len(text) < SHORT_BODY_CHARS or len(text) < LOW_COVERAGE * p_len:
+        second = _readability(work)
+        verdict = _second_opinion(text, second)
+        notes.append(f"trafilatura gave {len(text)} chars, readability {len(second)}: {verdict}")
+        if verdict == "taken":
+            text, method = second, "readability"
+
+    if len(text) < TINY_BODY_CHARS:
+        # Reparse rather than deep-copy on every page: these steps are rarely reached.
+        fresh = _parse(html)
+        container = sites.generic_body(fresh) if fresh is not None else None
+        if container and len(container[0]) > PREFER_LONGER * len(text):
+            notes.append(f"body from container {container[1]}")
+            text, method = container[0], f"container:{container[1]}"
+        if len(text) < TINY_BODY_CHARS and fresh is not None:
+            found = embedded.embedded_body(fresh, md.article_ld)
+            if found and len(found[0]) > PREFER_LONGER * len(text):
+                notes.append(f"DOM had {len(text)} chars; body taken from {found[1]}")
+                text, method = found
+    return text, method
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text)
+    if len(tokens) < 4:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)}
+
+
+def _second_opinion(first: str, second: str) -> str:
+    """Whether readability's text should replace trafilatura's, and why (a short verdict).
+
+    Taken only when clearly longer, not a listing (the same short line - share buttons,
+    "Read more" - repeated), and, when the first text is substantial, containing most of it:
+    a longer text that *continues* the same article (a body split around ads) rather than a
+    different block of the page (a list of teasers).
+    """
+    if len(second) <= PREFER_LONGER * len(first):
+        return "kept trafilatura (not clearly longer)"
+    if second.lstrip().startswith(("{", "[")):
+        return "kept trafilatura (readability returned data)"
+    counts: dict[str, int] = {}
+    for line in paragraphs(second):
+        if len(line) < 80:
+            counts[line] = counts.get(line, 0) + 1
+    if any(n >= 3 for n in counts.values()):
+        return "kept trafilatura (readability text is a listing: repeated lines)"
+    if len(first) >= SUBSTANTIAL_CHARS:
+        a = _shingles(first)
+        if a and len(a & _shingles(second)) < 0.6 * len(a):
+            return "kept trafilatura (readability picked another part of the page)"
+    return "taken"
+
+
+def _language(declared: str | None, text: str, rule, notes: list[str]) -> str | None:
+    detected = detect_language(text) if text else None
+    if declared and detected and declared != detected and detected in ("ko", "ja", "zh", "ru", "ar", "th"):
+        notes.append(f"page declares language {declared!r} but its text is {detected!r}; using {detected!r}")
+        return detected
+    if declared:
+        return declared
+    if detected:
+        return detected
+    return rule.language if rule else None
+
+
+def _utc(value: datetime, tz) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(timezone.utc)
+
+
+def reextract(raw_html: bytes, url: str | None, charset: str | None = None,
+              feed_published: datetime | None = None, default_tz: str = "UTC",
+              now: datetime | None = None) -> Extracted:
+    """Backfill: re-run the current extractor on a stored page's raw bytes (same as extract)."""
+    return extract(raw_html, url, charset=charset, feed_published=feed_published,
+                   default_tz=default_tz, now=now)
+
+
+def extract_file(path: str) -> dict:
+    """For ``newsmon extract FILE``: one JSON-able record per page file (raw bytes decoded
+    by the documented order; the file name is no URL, so no site rule applies)."""
+    p = Path(path)
+    raw = p.read_bytes()
+    if p.suffix == ".gz":
+        import gzip
+        raw = gzip.decompress(raw)
+    r = extract(raw, None)
+    return {
+        "path": str(path),
+        "title": r.title,
+        "text": r.text,
+        "published": r.published.value.isoformat() if r.published.value else None,
+        "modified": r.modified.value.isoformat() if r.modified.value else None,
+        "authors": r.authors,
+        "language": r.language,
+        "canonical_url": r.canonical_url,
+        "status": r.status,
+        "reason": r.reason,
+        "method": r.method,
+        "notes": r.notes,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scrapers.extract FILE...``: one JSON line per file (what ``newsmon extract``
+    prints). A file that cannot be read gets a one-line error on stderr; the others go on."""
+    import json
+    import sys
+
+    paths = sys.argv[1:] if argv is None else argv
+    failed = 0
+    for path in paths:
+        try:
+            record = extract_file(path)
+        except OSError as e:
+            print(f"{path}: cannot read ({e.strerror or e})", file=sys.stderr)
+            failed += 1
+            continue
+        print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

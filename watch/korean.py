@@ -1,0 +1,102 @@
+"""Korean particles and word boundaries for Hangul (and Latin) aliases.
+
+Korean attaches particles (조사) and a few noun suffixes directly to the noun, so "메타는",
+"삼성전자에서는", "윤석열 대통령이" must match the aliases 메타, 삼성전자, 윤 대통령. A
+Hangul alias followed by more Hangul matches only when the WHOLE run of Hangul syllables
+after it is one of ``PARTICLES``; otherwise the alias is the start of a longer word:
+메타버스, 메타데이터, 삼성바이오로직스 (a different company from 삼성), 이재명 vs 이재용
+(different strings anyway). The same rule applies to a Latin alias followed by Hangul
+("Meta는", "LG가" match; "LG디스플레이" does not).
+
+On the left, a Hangul alias preceded by a Hangul syllable is inside a longer word (비메타,
+친삼성); preceded by anything else (space, punctuation, Latin, Hanja such as 美/故) it
+starts a word.
+
+``PARTICLES`` is built from the lists below, which are the documentation:
+
+* ``BASE_PARTICLES`` – case and auxiliary particles, with both vowel/consonant forms
+  (이/가, 은/는, 을/를, 와/과, 로/으로, ...). Agreement with the final consonant of the
+  noun is NOT checked: news text is edited, and checking it would only reject real
+  mentions with typos.
+* ``COPULA`` – forms of the copula 이다 written on the noun (삼성이다, 메타였다, 윤석열입니다,
+  메타라는, 삼성이라는, ...).
+* ``SUFFIXES`` – noun suffixes attached to names and organisations: 측 (side), 씨 (Mr/Ms),
+  님, 등 (etc.), 들 (plural), 쪽, 외; each may be followed by any base particle or copula
+  form (삼성측은, 이재용씨가, 반도체들의).
+* ``SECOND`` – particles that stack after a first particle (에서+는, 으로+는, 와+의,
+  에게+는, 까지+도, 부터+는, 만+을, ...): any base particle + one of these.
+"""
+from __future__ import annotations
+
+BASE_PARTICLES: tuple[str, ...] = (
+    # subject / topic / object / genitive
+    "이", "가", "께서", "은", "는", "을", "를", "의",
+    # place, time, recipient, source
+    "에", "에서", "에게", "께", "한테", "에게서", "한테서", "서", "더러",
+    # means, direction, capacity
+    "로", "으로", "로서", "으로서", "로써", "으로써", "로부터", "으로부터",
+    # with / and
+    "와", "과", "하고", "랑", "이랑", "이며", "며",
+    # auxiliaries
+    "도", "만", "까지", "부터", "조차", "마저", "밖에", "처럼", "보다", "같이", "만큼",
+    "대로", "뿐", "마다", "나", "이나", "든지", "이든지", "라도", "이라도", "야말로",
+    "이야말로", "에다", "에다가", "이든", "든", "요", "이요",
+)
+
+COPULA: tuple[str, ...] = (
+    "이다", "다", "였다", "이었다", "입니다", "이에요", "예요", "이었던", "였던", "인",
+    "이고", "이라", "라", "이라는", "라는", "이라고", "라고", "이란", "란", "이라며",
+    "라며", "이라면", "라면", "이지만", "지만", "이자", "이냐", "냐", "이니", "인데", "인지",
+    "일", "이라서", "라서", "이었고", "였고", "이었으나", "였으나", "였는데", "이었는데",
+    "였지만", "이었지만", "였으며", "이었으며", "이기", "이지", "이죠", "이어서", "여서",
+)
+
+SUFFIXES: tuple[str, ...] = ("측", "씨", "님", "등", "들", "쪽", "외")
+
+SECOND: tuple[str, ...] = ("은", "는", "도", "만", "의", "을", "를", "이", "가", "과", "와",
+                           "까지", "부터", "에", "에서", "로", "으로", "서", "라도", "나")
+
+
+def _build() -> frozenset[str]:
+    first = set(BASE_PARTICLES) | set(COPULA)
+    out = set(first) | set(SUFFIXES)
+    for p in BASE_PARTICLES:
+        for q in SECOND:
+            out.add(p + q)
+    for s in SUFFIXES:
+        for p in first:
+            out.add(s + p)
+        for p in BASE_PARTICLES:
+            for q in SECOND:
+                out.add(s + p + q)
+    return frozenset(out)
+
+
+PARTICLES: frozenset[str] = _build()
+MAX_PARTICLE_LEN = max(len(p) for p in PARTICLES)
+
+
+def is_hangul(c: str) -> bool:
+    """Hangul syllable or jamo (conjoining or compatibility)."""
+    cp = ord(c)
+    return (0xAC00 <= cp <= 0xD7A3 or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F
+            or 0xA960 <= cp <= 0xA97F or 0xD7B0 <= cp <= 0xD7FF)
+
+
+def is_ideograph(c: str) -> bool:
+    """CJK ideographs (Hanja): 美, 中, 故, 尹 ... work as prefixes, not as word letters."""
+    cp = ord(c)
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF
+            or 0x20000 <= cp <= 0x3FFFF)
+
+
+def particle_follows(text: str, end: int) -> bool:
+    """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
+    n = len(text)
+    j = end
+    limit = end + MAX_PARTICLE_LEN
+    while j < n and is_hangul(text[j]):
+        j += 1
+        if j > limit:
+            return False
+    return text[end:j] in PARTICLES
