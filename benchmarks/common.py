@@ -487,6 +487,8 @@ def _status_kb(pid: int, key: str) -> int:
 class RunStats:
     wall_s: float
     cpu_s: float            # user + system of the process and its (reaped) children
+    cpu_main_s: float       # ... of the command's own process (last sample before it exited)
+    cpu_children_s: float   # ... of its child processes (extraction workers), last samples
     rss_main_mb: float      # peak RSS (VmHWM) of the command's own process
     rss_workers_mb: float   # largest peak RSS of one child process (extraction workers)
     rss_tree_mb: float      # peak of the summed RSS of the whole process tree (sampled)
@@ -507,6 +509,7 @@ def run_measured(cmd: list[str], env: dict[str, str], *, interval_s: float = 0.0
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=out_f, stderr=err_f, cwd=cwd)
     hwm: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     tree_peak = 0
     done = threading.Event()
     result: list = []
@@ -522,6 +525,7 @@ def run_measured(cmd: list[str], env: dict[str, str], *, interval_s: float = 0.0
         for p in pids:
             total += _status_kb(p, "VmRSS:")
             hwm[p] = max(hwm.get(p, 0), _status_kb(p, "VmHWM:"))
+            cpu[p] = max(cpu.get(p, 0.0), proc_cpu_s(p))
         tree_peak = max(tree_peak, total)
     wall = time.perf_counter() - t0
     _, status, ru = result[0]
@@ -530,7 +534,9 @@ def run_measured(cmd: list[str], env: dict[str, str], *, interval_s: float = 0.0
     err_f.seek(0)
     main_kb = max(hwm.get(proc.pid, 0), ru.ru_maxrss if not hwm.get(proc.pid) else 0)
     kids = [v for p, v in hwm.items() if p != proc.pid]
-    return RunStats(wall_s=wall, cpu_s=ru.ru_utime + ru.ru_stime, rss_main_mb=main_kb / 1024,
+    return RunStats(wall_s=wall, cpu_s=ru.ru_utime + ru.ru_stime, cpu_main_s=cpu.get(proc.pid, 0.0),
+                    cpu_children_s=sum(v for p, v in cpu.items() if p != proc.pid),
+                    rss_main_mb=main_kb / 1024,
                     rss_workers_mb=max(kids, default=0) / 1024, rss_tree_mb=tree_peak / 1024,
                     children=len(kids), returncode=proc.returncode,
                     stdout=out_f.read().decode("utf-8", "replace"),

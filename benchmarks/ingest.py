@@ -180,7 +180,8 @@ def report(rounds: list[dict], n_articles: int, args: argparse.Namespace) -> Non
     if not args.no_prefect:
         print(f"wall (flow run)          {flow:.1f} s  (Prefect task runs: "
               f"{[i['flow_run'].get('task_runs') for i in ing]})")
-    print(f"CPU newsmon + workers    {median([i['cpu_s'] for i in ing]):.1f} s"
+    print(f"CPU newsmon + workers    {median([i['cpu_s'] for i in ing]):.1f} s (main process "
+          f"{median([i['cpu_main_s'] for i in ing]):.1f} s, children {median([i['cpu_children_s'] for i in ing]):.1f} s)"
           f"   (prefect server {median([i.get('prefect_cpu_s', 0) for i in ing]):.1f} s, "
           f"loopback site {median([i['site_cpu_s'] for i in ing]):.1f} s)")
     print(f"peak RSS                 main {fmt_mb(median([i['rss_main_mb'] for i in ing]))}, "

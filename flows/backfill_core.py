@@ -119,7 +119,7 @@ async def backfill_feed_sitemap(rt: Runtime, feed: FeedSettings, start: datetime
         rep.status, rep.error = "no_sitemap", "no sitemap configured for this feed"
         return rep
     b = rt.settings.backfill
-    disc = await discover(rt.fetcher, feed.sitemap, start=start, end=end, tz=ZoneInfo(feed.timezone),
+    disc = await discover(rt.fetcher, feed.sitemap, start=start, end=end, tz=ZoneInfo(feed.timezone or "UTC"),
                           max_depth=b.sitemap_max_depth, max_files=b.sitemap_max_files,
                           max_urls=b.sitemap_max_urls, max_bytes=b.sitemap_max_bytes)
     rep.listed, rep.sitemap_files, rep.pruned = disc.listed, disc.files, disc.pruned
@@ -301,7 +301,7 @@ class _StoredRun:
             c.no_raw += 1
             return
         try:
-            tz = self.rt.settings.feed(a.feed).timezone if a.feed else "UTC"
+            tz = self.rt.settings.feed(a.feed).timezone if a.feed else None
         except KeyError:
             tz = "UTC"  # a feed since removed from the config
         job = PageJob(raw=a.raw_html, url=a.final_url or a.url, charset=a.raw_encoding,

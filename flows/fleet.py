@@ -33,19 +33,20 @@ HostGate = Callable[[str], AbstractAsyncContextManager[None]]
 _BANNED = str.maketrans({c: "_" for c in "/%&<>"})  # characters Prefect refuses in names
 
 
-def limit_name(host: str) -> str:
-    return f"newsmon-host-{host.lower().translate(_BANNED)}"
+def limit_name(host: str, prefix: str = "newsmon") -> str:
+    return f"{prefix}-host-{host.lower().translate(_BANNED)}"
 
 
-def rate_name(host: str) -> str:
-    return f"newsmon-rate-{host.lower().translate(_BANNED)}"
+def rate_name(host: str, prefix: str = "newsmon") -> str:
+    return f"{prefix}-rate-{host.lower().translate(_BANNED)}"
 
 
 class PrefectHostGate:
     """``host -> async context manager`` holding the fleet-wide slot(s) for one request."""
 
     def __init__(self, *, per_host: int, delay_s: float = 0.0, wait_s: float = 300.0,
-                 lease_s: float = 300.0) -> None:
+                 lease_s: float = 300.0, prefix: str = "newsmon") -> None:
+        self.prefix = prefix
         self.per_host = max(1, per_host)
         self.delay_s = max(0.0, delay_s)
         self.wait_s = wait_s
@@ -88,12 +89,12 @@ class PrefectHostGate:
     async def __call__(self, host: str) -> AsyncIterator[None]:
         from prefect.concurrency.asyncio import concurrency, rate_limit
 
-        name = limit_name(host)
+        name = limit_name(host, self.prefix)
         async with AsyncExitStack() as stack:
             try:
                 await self._ensure(name, self.per_host, 0.0)
                 if self.delay_s > 0:
-                    rname = rate_name(host)
+                    rname = rate_name(host, self.prefix)
                     await self._ensure(rname, 1, 1.0 / self.delay_s)
                     await rate_limit(rname, timeout_seconds=self.wait_s, strict=True)
                 await stack.enter_async_context(concurrency(

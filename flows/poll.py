@@ -18,8 +18,7 @@ from prefect.runtime import flow_run
 from newsmon.settings import Settings, load_settings
 from flows.cycle import FeedReport, Runtime, poll_batch, summarize
 from flows.report import flagged_rows, summary_markdown
-from flows.runtime import batches, open_runtime, select_feeds
-from review.pipeline import after_cycle
+from flows.runtime import batches, open_runtime, select_feeds, with_review
 
 # Runtimes of the flow runs in this process, so tasks get the shared client/pool by key
 # instead of as (unserialisable) task parameters.
@@ -36,12 +35,20 @@ def _batch_name(parameters: dict) -> str:
 async def poll_batch_task(runtime_key: str, feed_names: list[str], force: bool = False) -> list[FeedReport]:
     rt = _RUNTIMES[runtime_key]
     logger = get_run_logger()
-    feeds = [rt.settings.feed(n) for n in feed_names]
+    feeds = [rt.feed(n) for n in feed_names]
     reports = await poll_batch(rt, feeds, force=force)
+    # One line per feed with news or trouble; the quiet ones in one line (each log line is
+    # an API write, and most feeds of a large cycle answer "not modified").
+    quiet = [r.feed for r in reports if r.status == "not_modified"]
     for r in reports:
+        if r.status == "not_modified":
+            continue
         line = (f"{r.feed}: {r.status} entries={r.entries} new={r.new} dup={r.duplicate} "
                 f"failed={r.failed} flagged={len(r.flagged)}")
         (logger.warning if r.status == "failed" else logger.info)(line + (f" error={r.error}" if r.error else ""))
+    if quiet:
+        more = f" +{len(quiet) - 5}" if len(quiet) > 5 else ""
+        logger.info(f"{len(quiet)} feeds not modified: {', '.join(quiet[:5])}{more}")
     return reports
 
 
@@ -56,10 +63,11 @@ async def run_poll(settings: Settings, *, feeds: list[str] | None = None, shard:
         cycle_id = rt.store.start_cycle("poll", run_id)
         _RUNTIMES[key] = rt
         try:
-            groups = await asyncio.gather(*(
+            # Story clusters + alerts (review/pipeline.py) run beside the batches on what is
+            # stored already, and once more at the end.
+            groups, review = await with_review(rt, asyncio.gather(*(
                 poll_batch_task(key, [f.name for f in b], force)
-                for b in batches(selected, settings.poll.feeds_per_task)))
-            review = await after_cycle(rt)  # story clusters + alerts (review/pipeline.py)
+                for b in batches(selected, settings.poll.feeds_per_task))))
         finally:
             _RUNTIMES.pop(key, None)
     reports = [r for g in groups for r in g]

@@ -56,19 +56,20 @@ def _settings(args):
 def cmd_run(args) -> int:
     settings = _settings(args)
     from flows.preflight import preflight  # light: the error path skips HTTP/extraction imports
-    preflight(settings)  # one-line errors before Prefect starts
+    store, watchlist = preflight(settings)  # one-line errors before Prefect starts
     feeds = args.feed or None
     if args.no_prefect:
         from flows.cycle import summarize
         from flows.runtime import run_cycle_plain, select_feeds
         reports = asyncio.run(run_cycle_plain(settings, select_feeds(settings, feeds, args.shard, args.shards),
-                                              force=args.force))
+                                              force=args.force, store=store, watchlist=watchlist))
         summary = summarize(reports)
     else:
+        store.close()  # the flow run opens its own (it may run elsewhere in a deployment)
         prefect_env()
         from flows.poll import poll_feeds
-        summary = asyncio.run(poll_feeds(config_path=str(Path(args.config).resolve()), feeds=feeds, shard=args.shard,
-                             shards=args.shards, force=args.force))
+        summary = asyncio.run(poll_feeds(config_path=str(Path(args.config).resolve()), feeds=feeds,
+                                         shard=args.shard, shards=args.shards, force=args.force))
     for story in summary.get("flagged_stories", []):
         emit({"event": "flagged", **story})
     emit({"event": "summary", **{k: v for k, v in summary.items() if k != "flagged_stories"}})

@@ -169,8 +169,9 @@ class FeedSettings(_Strict):
     name: str
     url: str
     sitemap: str | None = None
-    # Time zone for dates printed without an offset by this outlet.
-    timezone: TimeZone = "UTC"
+    # Time zone for dates printed without an offset by this outlet. Unset: the site rule's
+    # zone, Asia/Seoul for .kr hosts, else UTC (scrapers.extract).
+    timezone: TimeZone | None = None
     language: str | None = None
     enabled: bool = True
 

@@ -369,14 +369,14 @@ def _wall_marker(md, page_text: str) -> str | None:
 # --------------------------------------------------------------------------- main
 
 def extract(html: str | bytes, url: str | None = None, *, charset: str | None = None,
-            feed_published: datetime | None = None, default_tz: str = "UTC",
+            feed_published: datetime | None = None, default_tz: str | None = None,
             now: datetime | None = None) -> Extracted:
     """Clean body and metadata of one article page. Pure: no network, no database.
 
     ``html`` may be the raw bytes (decoded with ``scrapers.decode.decode_html`` using the HTTP
     ``charset``) or text. ``default_tz`` is the outlet's zone for dates without an offset;
-    when it is left at "UTC", a site rule's zone for the URL's host, or Asia/Seoul for a .kr
-    host, is used instead (noted). Without ``url`` the page's canonical URL stands in.
+    when it is None (the feed config names no zone), a site rule's zone for the URL's host,
+    or Asia/Seoul for a .kr host, is used (noted), else UTC. Without ``url`` the page's canonical URL stands in.
     ``now`` bounds "future" dates (default: the current time).
     """
     notes: list[str] = []
@@ -394,8 +394,8 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
     # Without a URL (a saved file) the page's own canonical URL picks the site rule.
     page_url = url or (_canonical_href(tree) if tree is not None else None)
     rule = sites.rule_for(page_url)
-    tz_name = default_tz
-    if default_tz.upper() == "UTC":
+    tz_name = default_tz or "UTC"
+    if default_tz is None:
         # The caller gave no zone for the outlet: a site rule's zone, or Seoul for .kr hosts.
         if rule and rule.timezone:
             tz_name = rule.timezone
@@ -552,7 +552,7 @@ def _utc(value: datetime, tz) -> datetime:
 
 
 def reextract(raw_html: bytes, url: str | None, charset: str | None = None,
-              feed_published: datetime | None = None, default_tz: str = "UTC",
+              feed_published: datetime | None = None, default_tz: str | None = None,
               now: datetime | None = None) -> Extracted:
     """Backfill: re-run the current extractor on a stored page's raw bytes (same as extract)."""
     return extract(raw_html, url, charset=charset, feed_published=feed_published,

@@ -22,9 +22,12 @@ redirect hop:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -48,7 +51,7 @@ from scrapers.politeness import HostLimiter
 from scrapers.robots import RobotsCache
 from scrapers.sniff import binary_reason
 
-__all__ = ["FetchResult", "Fetcher", "binary_reason", "parse_retry_after", "KINDS"]
+__all__ = ["FetchResult", "Fetcher", "HostGate", "binary_reason", "parse_retry_after", "KINDS"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,10 @@ _ACCEPT = {
 }
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+# ``host -> async context manager`` held around each request to ``host`` (each hop), e.g.
+# flows.fleet.PrefectHostGate: fleet-wide per-host politeness on top of the per-process limits.
+HostGate = Callable[[str], AbstractAsyncContextManager[None]]
 _SCHEMES = frozenset({"http", "https"})
 _SCHEME_RE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*):")
 
@@ -180,12 +187,16 @@ class Fetcher:
     ``transport``: a custom httpx transport (tests: ``httpx.MockTransport``). Without it the
     guarded transport is used; with it only literal-IP hosts are checked (no DNS happens).
     ``resolver``: async ``(host, port) -> [ip]`` replacing getaddrinfo (tests).
+    ``host_gate``: optional ``HostGate`` entered before the per-process host slot (its wait is
+    not counted in the deadline); None = per-process limits only.
     """
 
     def __init__(self, settings: FetchSettings, *,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 resolver: Resolver | None = None) -> None:
+                 resolver: Resolver | None = None,
+                 host_gate: HostGate | None = None) -> None:
         self.settings = settings
+        self._host_gate = host_gate
         self._networks = settings.networks()
         self._transport = transport if transport is not None else self._guarded_transport(resolver)
         self._client: httpx.AsyncClient | None = None
@@ -332,6 +343,9 @@ class Fetcher:
                                content=content, redirects=history,
                                elapsed=time.monotonic() - started)
 
+    def _gate(self, host: str) -> AbstractAsyncContextManager[None]:
+        return self._host_gate(host) if self._host_gate is not None else contextlib.nullcontext()
+
     def _check_target(self, url: httpx.URL, came_from: str | None, shown: str) -> None:
         """Scheme and literal-IP checks for one hop (DNS names are checked at connect)."""
         where = f"redirect from {came_from} to {shown}" if came_from else shown
@@ -370,7 +384,7 @@ class Fetcher:
             if req.robots:
                 await self._check_robots(current)
             loop = asyncio.get_running_loop()
-            async with self._limiter.slot(current.host):
+            async with self._gate(current.host), self._limiter.slot(current.host):
                 t0 = loop.time()
                 try:
                     async with asyncio.timeout(budget) as cm:

@@ -82,7 +82,9 @@ def _worker(kind: str, cfg: dict, base_dir: str, barrier, results) -> None:
 
 
 def run_together(kinds: list[str], cfg: dict, base_dir: Path) -> list[tuple[str, dict]]:
-    ctx = multiprocessing.get_context("spawn")
+    # fork: the workers start with newsmon already imported (spawn costs ~3 s of imports per
+    # worker on this machine); they use nothing of the parent but the config they are given.
+    ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(len(kinds)), ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(k, cfg, str(base_dir), barrier, results)) for k in kinds]
     for p in procs:

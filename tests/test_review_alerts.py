@@ -239,3 +239,50 @@ async def test_old_stories_raise_no_alerts(store, receiver, db_url, tmp_path) ->
     async with Fetcher(settings.fetch) as f:
         rep = await send_alerts(store, settings, f)
     assert rep.sent == 1 and [b["text"] for _, b in receiver.posts][0].endswith(fresh.title)
+
+
+async def test_after_cycle_reports_rule_typos_without_failing_the_cycle(site, receiver, db_url, tmp_path) -> None:
+    from flows.cycle import poll_batch
+    from flows.runtime import open_runtime
+    from review.pipeline import after_cycle
+
+    settings = settings_for(db_url, tmp_path, [
+        {"name": "typo", "webhook": receiver.url(), "entities": ["samsung_electronics"]}], site)
+    async with open_runtime(settings, workers=0) as rt:
+        await poll_batch(rt, list(settings.feeds))
+        out = await after_cycle(rt)
+    assert out["clustered"] == 5 and "unknown entity id(s) samsung_electronics" in out["review_error"]
+    assert receiver.posts == []
+
+
+@pytest.mark.prefect
+def test_poll_flow_clusters_and_alerts(prefect_harness, site, receiver, tmp_path) -> None:
+    """The Prefect flow ``poll-feeds`` calls the review step: its summary says what it did."""
+    import asyncio
+
+    from flows.poll import poll_feeds
+
+    db = f"sqlite:///{tmp_path / 'flow.db'}"
+    settings = settings_for(db, tmp_path, [{"name": "samsung", "webhook": receiver.url(), "entities": ["samsung"]}],
+                            site)
+    cfg = tmp_path / "newsmon.toml"
+    cfg.write_text(config_text(settings, site), encoding="utf-8")
+    summary = asyncio.run(poll_feeds(config_path=str(cfg)))
+    # (The review step may run in several passes during the cycle: the figures add up.)
+    review = summary["review"]
+    assert (review["clustered"], review["joined_stories"], review["alerts_sent"], review["alerts_failed"]) == (5, 0, 2, 0)
+    assert "review_error" not in review
+    assert len(receiver.posts) == 2
+
+
+def config_text(settings, site: SampleSite) -> str:
+    """The test settings as a config file (the flow takes a config path)."""
+    lines = [f'[database]\nurl = "{settings.database.url}"', f'[watchlist]\npath = "{settings.watchlist.path}"',
+             '[fetch]\nallow_networks = ["127.0.0.1/32"]\nretries = 0\ndeadline_s = 10.0',
+             "[poll]\nextract_workers = 0", f"[review]\nalert_lookback_hours = {FAR['alert_lookback_hours']}"]
+    for name, path, tz in FEEDS:
+        lines.append(f'[[feeds]]\nname = "{name}"\nurl = "{site.url(path)}"\ntimezone = "{tz}"')
+    for a in settings.alerts:
+        ents = ", ".join(f'"{e}"' for e in a.entities)
+        lines.append(f'[[alerts]]\nname = "{a.name}"\nwebhook = "{a.webhook}"\nentities = [{ents}]')
+    return "\n\n".join(lines) + "\n"

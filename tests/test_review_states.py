@@ -108,7 +108,7 @@ def test_rematch_and_reextract_keep_the_decision(store: Store) -> None:
     assert (row["review_state"], row["cluster_id"]) == ("escalated", cluster)
 
 
-def test_mentions_of_review_events_are_kept_with_odd_text(store: Store) -> None:
+def test_notes_and_names_are_stored_as_typed(store: Store) -> None:
     """Notes and reviewer names are stored as typed (NUL dropped), escaped only on display."""
     ids = _story(store, n=1)
     decide(store, ids[0], "relevant", note="<script>alert(1)</script>\r\nline two\x00", reviewer="O'Brien & 김")

@@ -190,6 +190,7 @@ def test_only_same_origin_posts_change_state(lite_client, lite) -> None:
     r = client.post(f"/story/{aid}/review", data={"state": "relevant"}, headers={"origin": "http://127.0.0.1:8765"})
     assert r.status_code == 200 and store.get_article(aid).review_state == "relevant"
     assert client.get("/story/999999").status_code == 404
+    assert client.get("/story/99999999999999999999999").status_code == 404
     assert client.post("/story/999999/review", data={"state": "relevant"}).status_code == 404
 
 

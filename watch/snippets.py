@@ -8,34 +8,46 @@ A sentence longer than ``SNIPPET_MAX`` characters is cut to a window around the 
 at word boundaries, with "…" marking each cut. Whitespace runs become one space.
 
 Only ``SNIPPET_MAX`` characters on each side of a mention are searched (C-level regex
-searches; backwards on a reversed copy of the field), so the cost per mention does not
-grow with the article.
+searches; backwards on a reversed copy of that window), so the cost per mention does
+not grow with the article. Sentence-end checks are memoized per field: mentions in the
+same or adjacent sentences share them.
 """
 from __future__ import annotations
 
 import re
+import string
 
 SNIPPET_MAX = 300
 
 _TERMS = ".!?。！？…"
 _CLOSERS = "\"'”’»)]"
-_TERM_RE = re.compile(f"[{re.escape(_TERMS)}\n]")  # one terminator character
-# A terminator run that ends a sentence: followed by closers, then whitespace or the end.
-_END_RE = re.compile(f"[{re.escape(_TERMS)}]+[{re.escape(_CLOSERS)}]*(?=\\s|$)|\n")
+_TERM_RE = re.compile(f"[{re.escape(_TERMS)}\n]")  # one terminator character or line break
+# A terminator run that ends a sentence: followed by closers, then whitespace or the end;
+# or a line break. Written as "[terminator or line break](...)" rather than as the
+# alternation "[terminators]+...|\n" because sre can then skip ahead to the next
+# terminator character (a pattern starting with an alternation is tried at every position).
+_END_RE = re.compile(f"[{re.escape(_TERMS)}\n](?:(?<=\n)|[{re.escape(_TERMS)}]*"
+                     f"[{re.escape(_CLOSERS)}]*(?=\\s|$))")
 _ABBREV = frozenset("""mr mrs ms dr prof st jr sr co corp inc ltd no vs gov sen rep gen lt col
 capt sgt mt ft jan feb mar apr jun jul aug sep sept oct nov dec est approx dept univ""".split())
 _LONGEST = max(len(a) for a in _ABBREV)
+_ASCII_LETTERS = string.ascii_letters
 
 
 def _abbreviation_before(text: str, k: int) -> bool:
-    """Is the "." at text[k] the dot of an initial ("Y.") or an abbreviation ("Corp.")?"""
-    w = k
-    while w > 0 and k - w <= _LONGEST and text[w - 1].isalpha():
-        w -= 1
-    if w == k or k - w > _LONGEST:
-        return False  # no word, or longer than any abbreviation ("said.")
-    word = text[w:k]
-    return word.isascii() and ((len(word) == 1 and word.isupper()) or word.lower() in _ABBREV)
+    """Is the "." at text[k] the dot of an initial ("Y.") or an abbreviation ("Corp.")?
+
+    The word is the run of letters (any script) before the dot. Only an ASCII word of at
+    most ``_LONGEST`` letters can qualify, so the ASCII letters are stripped off the end
+    of the ``_LONGEST + 1`` characters before the dot (C-level) and the word is rejected
+    when it is longer, or when a letter of another script precedes it (a mixed word)."""
+    seg = text[k - _LONGEST - 1:k] if k > _LONGEST else text[:k]
+    head = seg.rstrip(_ASCII_LETTERS)
+    n = len(seg) - len(head)  # ASCII letters just before the dot
+    if n == 0 or n > _LONGEST or (head and head[-1].isalpha()):
+        return False  # no (ASCII) word, longer than any abbreviation ("said."), mixed script
+    word = seg[len(head):]
+    return (n == 1 and word.isupper()) or word.lower() in _ABBREV
 
 
 def _end_at(text: str, i: int) -> int | None:
@@ -56,42 +68,46 @@ def _end_at(text: str, i: int) -> int | None:
 
 class Sentences:
     """Finds the sentence around a mention of one field by looking only near it, with
-    C-level regex searches (backwards on a reversed copy), whatever the article's length."""
+    C-level regex searches, whatever the article's length."""
 
-    __slots__ = ("text", "_rev")
+    __slots__ = ("text", "_ends")
 
     def __init__(self, text: str):
         self.text = text
-        self._rev: str | None = None
+        self._ends: dict[int, int | None] = {}  # terminator offset -> _end_at (memo)
 
     def span(self, start: int, end: int, reach: int = SNIPPET_MAX) -> tuple[int, int]:
         """[s, e) of the sentence holding text[start:end], looking at most ``reach`` away."""
         t = self.text
-        n = len(t)
         lo = max(0, start - reach)
         s = lo
         if start > lo:
-            rev = self._rev
-            if rev is None:
-                rev = self._rev = t[::-1]
-            pos, stop = n - start, n - lo  # rev[n - 1 - i] == t[i]
-            while pos < stop:
-                m = _TERM_RE.search(rev, pos, stop)
+            # Backwards: the nearest terminator first, searched in a reversed copy of the
+            # window only (rev[j] == t[start - 1 - j]).
+            rev = t[lo:start][::-1]
+            ends = self._ends
+            pos = 0
+            while True:
+                m = _TERM_RE.search(rev, pos)
                 if m is None:
                     break
-                got = _end_at(t, n - 1 - m.start())
+                i = start - 1 - m.start()
+                got = ends.get(i, -1)
+                if got == -1:
+                    got = ends[i] = _end_at(t, i)
                 if got is not None and got <= start:
                     s = got
                     break
                 pos = m.end()
-        top = min(n, end + reach)
+        top = min(len(t), end + reach)
         e = top
         pos = end
         while pos < top:
             m = _END_RE.search(t, pos, top)
             if m is None:
                 break
-            if t[m.start()] != "." or not _abbreviation_before(t, m.start()):
+            k = m.start()
+            if t[k] != "." or not _abbreviation_before(t, k):
                 e = m.end()
                 break
             pos = m.end()
@@ -100,12 +116,6 @@ class Sentences:
     def snippet(self, start: int, end: int, limit: int = SNIPPET_MAX) -> str:
         """The sentence holding text[start:end], whitespace collapsed, at most ``limit`` chars."""
         s, e = self.span(start, end, limit)
-        return _trim(self.text, s, e, start, end, limit)
-
-
-def snippet(self, start: int, end: int, limit: int = SNIPPET_MAX) -> str:
-        """The sentence holding text[start:end], whitespace collapsed, at most ``limit`` chars."""
-        s, e = self.span(start, end)
         return _trim(self.text, s, e, start, end, limit)
 
 
@@ -127,6 +137,15 @@ def _trim(text: str, s: int, e: int, start: int, end: int, limit: int) -> str:
         if we < e:
             sp = text.rfind(" ", end, we)
             we = sp if sp != -1 else we
-        body = " ".join(text[ws:we].split())
+        body = _collapse(text[ws:we])
         return ("…" if ws > s else "") + body + ("…" if we < e else "")
-    return " ".join(text[s:e].split())
+    return _collapse(text[s:e])
+
+
+def _collapse(seg: str) -> str:
+    """``" ".join(seg.split())``, skipped when there is nothing to collapse: every
+    whitespace character but the ASCII space is non-printable (Unicode Cc/Zs/Zl/Zp), so a
+    printable segment without double, leading or trailing spaces is already collapsed."""
+    if seg.isprintable() and "  " not in seg and seg[:1] != " " and seg[-1:] != " ":
+        return seg
+    return " ".join(seg.split())

@@ -21,7 +21,9 @@ autoescaping, and ``X-Frame-Options: DENY``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -44,6 +46,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 REVIEWER_COOKIE = "newsmon_reviewer"
+MAX_ID = 2**31  # article ids are 32-bit integers; larger path values are simply unknown
 
 
 def _templates(tz: str) -> Jinja2Templates:
@@ -109,11 +112,16 @@ def create_app(settings: Settings, *, store: Store | None = None,
     note_max = settings.review.note_max_chars
     max_body = note_max * 4 + 4096  # UTF-8 worst case of a full note, plus the other fields
 
-    app = FastAPI(title="newsmon review desk", docs_url=None, redoc_url=None, openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own_store:  # a store handed in belongs to the caller
+            st.close()
+
+    app = FastAPI(title="newsmon review desk", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
     app.add_middleware(_Guard, loopback_only=settings.web.host in LOOPBACK_NAMES)
     app.state.store = st
-    if own_store:
-        app.router.on_shutdown.append(st.close)
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("title", "newsmon review desk")
@@ -163,6 +171,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
     @app.get("/story/{article_id}", response_class=HTMLResponse)
     async def story(request: Request, article_id: int) -> HTMLResponse:
         try:
+            if not 0 < article_id < MAX_ID:
+                raise LookupError(article_id)
             art = await asyncio.to_thread(st.get_article, article_id)
         except LookupError:
             return error(request, 404, f"no article with id {article_id}")
@@ -178,7 +188,6 @@ def create_app(settings: Settings, *, store: Store | None = None,
         return page(request, "story.html", title=art.title or art.url, art=art, members=members, events=events,
                     title_html=highlight(art.title or art.url, title_spans), text_html=highlight(art.text, text_spans),
                     stale=d1 + d2, run_url=flow_run_url(ui_base, art.flow_run_id), flash=flash,
-                    story_state=story_state(members),
                     reviewer=request.cookies.get(REVIEWER_COOKIE, "")[:200], note_max=note_max)
 
     @app.post("/story/{article_id}/review")
@@ -203,6 +212,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
 
         scope = "cluster" if field("scope") == "cluster" else "article"
         try:
+            if not 0 < article_id < MAX_ID:
+                raise LookupError(article_id)
             d = await asyncio.to_thread(decide, st, article_id, field("state") or "", note=field("note"),
                                         reviewer=field("reviewer"), scope=scope, note_max_chars=note_max)
         except DecisionError as e:
