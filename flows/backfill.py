@@ -111,7 +111,7 @@ _RUNS: dict[str, _Run] = {}
 @task(name="backfill-sitemap", task_run_name="sitemap [{feed_name}]", cache_policy=NO_CACHE, retries=0)
 async def sitemap_task(run_key: str, feed_name: str, start: datetime, end: datetime) -> SitemapReport:
     run = _RUNS[run_key]
-    return await backfill_feed_sitemap(run.rt, run.rt.settings.feed(feed_name), start, end,
+    return await backfill_feed_sitemap(run.rt, run.rt.feed(feed_name), start, end,
                                        logger=get_run_logger(), progress=run.bar.update)
 
 

@@ -104,6 +104,22 @@ def sitemap_units(feeds: list[FeedSettings]) -> tuple[list[FeedSettings], list[S
     return units, others
 
 
+def sitemap_zone(feed: FeedSettings) -> ZoneInfo:
+    """Zone for sitemap dates without an offset: the feed's, else as the extractor picks it
+    for pages without one (the site rule's zone, Asia/Seoul for .kr hosts, else UTC)."""
+    if feed.timezone:
+        return ZoneInfo(str(feed.timezone))
+    from urllib.parse import urlsplit
+
+    from scrapers import sites
+
+    rule = sites.rule_for(feed.sitemap)
+    if rule and rule.timezone:
+        return ZoneInfo(rule.timezone)
+    host = urlsplit(feed.sitemap or "").hostname or ""
+    return ZoneInfo("Asia/Seoul" if host.endswith(".kr") else "UTC")
+
+
 def _entry(e: SitemapEntry) -> FeedEntry:
     # The news sitemap's publication date plays the role of a feed's pubDate: a fallback
     # when the page carries no date. lastmod is a modification time, not a publication date.
@@ -119,7 +135,7 @@ async def backfill_feed_sitemap(rt: Runtime, feed: FeedSettings, start: datetime
         rep.status, rep.error = "no_sitemap", "no sitemap configured for this feed"
         return rep
     b = rt.settings.backfill
-    disc = await discover(rt.fetcher, feed.sitemap, start=start, end=end, tz=ZoneInfo(feed.timezone or "UTC"),
+    disc = await discover(rt.fetcher, feed.sitemap, start=start, end=end, tz=sitemap_zone(feed),
                           max_depth=b.sitemap_max_depth, max_files=b.sitemap_max_files,
                           max_urls=b.sitemap_max_urls, max_bytes=b.sitemap_max_bytes)
     rep.listed, rep.sitemap_files, rep.pruned = disc.listed, disc.files, disc.pruned
@@ -301,9 +317,9 @@ class _StoredRun:
             c.no_raw += 1
             return
         try:
-            tz = self.rt.settings.feed(a.feed).timezone if a.feed else None
+            tz = self.rt.feed(a.feed).timezone if a.feed else None
         except KeyError:
-            tz = "UTC"  # a feed since removed from the config
+            tz = None  # a feed since removed from the config: the extractor picks the zone
         job = PageJob(raw=a.raw_html, url=a.final_url or a.url, charset=a.raw_encoding,
                       feed_published=a.published if a.published_source == "feed" else None, default_tz=tz)
         loop = asyncio.get_running_loop()

@@ -36,13 +36,16 @@ async def open_runtime(settings: Settings, *, flow_run_id: str | None = None,
         store, watchlist = preflight(settings)
     n = settings.poll.extract_workers if workers == "settings" else workers
     executor = make_executor(watchlist, n)  # type: ignore[arg-type]
+    # [fetch] fleet_politeness: per-host slots held through Prefect as well (flows/fleet.py).
+    gate = host_gate_for(settings.fetch)
     try:
-        # [fetch] fleet_politeness: per-host slots held through Prefect as well (flows/fleet.py).
-        async with Fetcher(settings.fetch, host_gate=host_gate_for(settings.fetch)) as fetcher:
+        async with Fetcher(settings.fetch, host_gate=gate) as fetcher:
             yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=executor,
                           watchlist=watchlist, flow_run_id=flow_run_id)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
+        if gate is not None:
+            await gate.aclose()
 
 
 def select_feeds(settings: Settings, names: list[str] | None = None, shard: int = 0,

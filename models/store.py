@@ -269,6 +269,9 @@ class Store:
         self._stmt_mentions = self._insert(Mention.__table__).on_conflict_do_nothing(
             index_elements=["article_id", "entity_id"])
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
+        self._stmt_signature = insert(ClusterSignature.__table__)
+        self._stmt_bands = self._insert(ClusterBand.__table__).on_conflict_do_nothing(
+            index_elements=["band", "article_id"])
 
     @classmethod
     def from_settings(cls, settings: Any) -> "Store":
@@ -917,13 +920,13 @@ class Store:
                              .values(cluster_id=cluster_id)).rowcount
             if n == 0:
                 raise LookupError(f"no article with id {article_id}")
-            conn.execute(insert(ClusterSignature.__table__).values(
-                article_id=article_id, at=at, cluster_id=cluster_id, n_shingles=n_shingles,
-                signature=signature))
+            # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
+            # instead of once per article (a 40-row VALUES list was ~1/3 of the cost here).
+            conn.execute(self._stmt_signature, {
+                "article_id": article_id, "at": at, "cluster_id": cluster_id, "n_shingles": n_shingles,
+                "signature": signature})
             if keys:
-                conn.execute(self._insert(ClusterBand.__table__)
-                             .values([{"band": b, "article_id": article_id} for b in keys])
-                             .on_conflict_do_nothing(index_elements=["band", "article_id"]))
+                conn.execute(self._stmt_bands, [{"band": b, "article_id": article_id} for b in keys])
             return cluster_id
 
         return self._write(txn)

@@ -106,6 +106,13 @@ def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**_base_env(home), "PREFECT_SERVER_UI_API_URL": url + "/api"}
+    # Services these tests do not use are off: less CPU on a 2-core machine, and no scheduler
+    # making runs of the */15 schedule in the middle of the tests (they would poll the feeds
+    # the e2e runs check). Kept: event persister and task-run recorder (runs, task runs and
+    # artifacts in the API and UI), repossessor (expired concurrency leases, fleet politeness).
+    for service in ("SCHEDULER", "LATE_RUNS", "FOREMAN", "TRIGGERS", "PAUSE_EXPIRATIONS",
+                    "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER", "DB_VACUUM"):
+        env[f"PREFECT_SERVER_SERVICES_{service}_ENABLED"] = "false"
     log = home / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen([str(PREFECT_BIN), "server", "start", "--host", "127.0.0.1", "--port", str(port)],

@@ -15,10 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from models.store import Store
-from tests.prefect_server import DEPLOYMENT, WAIT_S, api_client
+pytest.register_assert_rewrite("tests.prefect_server")
+pytest_plugins = ["tests.prefect_server"]  # the shared server, `newsmon serve` and runs
 
-pytest_plugins = ["tests.prefect_server"]
+from models.store import Store  # noqa: E402
+from tests.prefect_server import DEPLOYMENT, WAIT_S, api_client  # noqa: E402
+
 pytestmark = pytest.mark.prefect
 
 
@@ -61,7 +63,8 @@ def test_serve_registers_both_deployments_with_the_schedule(served):
 
 def test_poll_run_through_the_api_completes_with_its_artifacts(served, e2e_runs):
     run = e2e_runs.poll
-    assert run.state.is_completed() and run.parameters == {"feeds": ["Daily"]}
+    assert run.state.is_completed()
+    assert run.parameters == {"config_path": str(served.config), "feeds": ["Daily"]}
     with api_client(served.server) as client:
         arts = _artifacts(client, run.id)
         tasks = _task_names(client, run.id)

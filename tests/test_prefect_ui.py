@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.prefect_server"]
+pytest.register_assert_rewrite("tests.prefect_server")
+pytest_plugins = ["tests.prefect_server"]  # the shared server, `newsmon serve` and runs
 pytestmark = [pytest.mark.prefect, pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parent.parent

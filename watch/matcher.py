@@ -44,6 +44,17 @@ Match (``Matcher.match(title, text)``), per field:
 Results are deterministic: mentions are sorted by (field: title first, start, end, entity).
 A Matcher pickles as its Watchlist and is rebuilt on unpickling (well under 1 s for 5,000
 aliases), so process-pool workers can receive it.
+
+Speed (``benchmarks/matching.py``): the automaton does the per-character work in Rust;
+Python work is per hit and per mention, kept small: hits are plain tuples, targets carry
+their entity index, short names shared by many entities are expanded through a per-
+spelling entity index, the romanized-name test of a short name is cached per word,
+mention/flag objects are built without the frozen dataclass's per-field
+``object.__setattr__``, and snippets look only near the mention (``watch.snippets``).
+Fields are normalized with an ASCII control character (U+001E) instead of U+2029 for
+blank lines, so English text reaches the automaton as ASCII (no UTF-8 copy, no offset
+conversion); no spelling contains either character and every rule treats them alike,
+so the hits are the same.
 """
 from __future__ import annotations
 
@@ -51,6 +62,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 import ahocorasick_rs
@@ -110,18 +122,59 @@ class MatchResult:
     mentions: list[Mention]
 
 
-def _fast(cls, *values):
-    """Build a frozen dataclass instance without its per-field ``object.__setattr__``
-    calls (3-4x cheaper; mentions and flags are made for every hit of every article)."""
-    obj = object.__new__(cls)
-    obj.__dict__.update(zip(cls.__dataclass_fields__, values))
-    return obj
+_new = object.__new__
+
+
+def _mention(eid: str, alias: str, text: str, field: str, start: int, end: int, kind: str,
+             snippet: str) -> Mention:
+    """``Mention(...)`` without the frozen dataclass's per-field ``object.__setattr__``
+    calls (3x cheaper; one is made for every mention of every article)."""
+    m = _new(Mention)
+    d = m.__dict__
+    d["entity_id"] = eid
+    d["alias"] = alias
+    d["text"] = text
+    d["field"] = field
+    d["start"] = start
+    d["end"] = end
+    d["kind"] = kind
+    d["snippet"] = snippet
+    return m
+
+
+def _flag(eid: str, count: int, in_title: bool, snippet: str, reason: str,
+          mentions: tuple[Mention, ...]) -> Flag:
+    f = _new(Flag)
+    d = f.__dict__
+    d["entity_id"] = eid
+    d["count"] = count
+    d["in_title"] = in_title
+    d["snippet"] = snippet
+    d["reason"] = reason
+    d["mentions"] = mentions
+    return f
+
+
+def _result(entities: list[str], flags: list[Flag], mentions: list[Mention]) -> MatchResult:
+    r = _new(MatchResult)
+    d = r.__dict__
+    d["entities"] = entities
+    d["flags"] = flags
+    d["mentions"] = mentions
+    return r
 
 
 class _Target(NamedTuple):
     entity: int  # index into watchlist.entities
     role: int  # ALIAS | SHORT | EXCLUDE
     phrase: str  # the watchlist alias / short name / exclude phrase
+
+
+class _Shorts(NamedTuple):
+    """The short-name targets of one spelling ("Lee": every entity with that short name)."""
+    targets: tuple[_Target, ...]  # in build order (entity index, then phrase order)
+    entities: frozenset[int]
+    by_entity: dict[int, tuple[_Target, ...]]
 
 
 _CLASS_CACHE: dict[str, int] = {}
@@ -141,6 +194,7 @@ def _is_word_char(c: str) -> bool:
 
 
 _OTHER_NAME_RE = re.compile(r" ([A-Z][a-z]+(?:-[A-Za-z][a-z]+)?)")
+_GIVEN_CACHE: dict[str, bool] = {}  # word -> is it a romanized two-syllable given name
 
 
 def _starts_other_korean_name(text: str, end: int) -> bool:
@@ -151,7 +205,18 @@ def _starts_other_korean_name(text: str, end: int) -> bool:
     after = m.end()
     if after < len(text) and _is_word_char(text[after]):
         return False
-    return bool(split_given(m.group(1)))
+    word = m.group(1)
+    given = _GIVEN_CACHE.get(word)
+    if given is None:
+        given = bool(split_given(word))
+        if len(_GIVEN_CACHE) < 65536:
+            _GIVEN_CACHE[word] = given
+    return given
+
+
+_PARA = "\u2029"  # what watch.normalize makes of a blank line, by default
+_PARA_SUB = "\x1e"  # what the matcher asks for instead (see the module docstring)
+_MENTION_ORDER = itemgetter(0, 1, 2, 3, 4)  # (not in title, start, end, entity id, alias)
 
 
 class Matcher:
@@ -184,14 +249,22 @@ class Matcher:
                 # A Hangul exclude phrase may be the start of a longer word ("메타 분석법"):
                 # suppression errs on the side of no false alarm.
                 open_right = rcls == _HANGUL and bool(excl)
+                short = tuple(tg for tg in tgs if tg.role == SHORT)
+                by_entity: dict[int, tuple[_Target, ...]] = {}
+                for tg in short:
+                    by_entity[tg.entity] = by_entity.get(tg.entity, ()) + (tg,)
                 payload = (lcls, rcls, open_right, tuple(tg for tg in tgs if tg.role == ALIAS),
-                           tuple(tg for tg in tgs if tg.role == SHORT), excl)
+                           _Shorts(short, frozenset(by_entity), by_entity) if short else None,
+                           excl)
                 shared[(tgs, lcls, rcls)] = payload
             patterns.append(key)
             payloads.append(payload)
         # ONE automaton over every spelling (aho-corasick crate, overlapping matches).
         self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
         self._payloads = payloads
+        # The ASCII stand-in for U+2029 is used only if no spelling contains it (a
+        # Watchlist built in code could hold control characters): the hits stay the same.
+        self._para_sub = not any(_PARA_SUB in p for p in patterns)
         self.n_patterns = len(patterns)
 
     def __reduce__(self):
@@ -200,17 +273,15 @@ class Matcher:
 
     # --- per field -------------------------------------------------------------------------
 
-    def _scan(self, norm: Normalized) -> tuple[list[tuple[int, int, _Target]],
-                                               list[tuple[int, int, tuple[_Target, ...]]],
-                                               dict[int, list[tuple[int, int]]]]:
-        """Hits of one field that pass the word-boundary rules, in normalized offsets:
-        alias candidates (start, end, target); short-name hits (start, end, targets),
-        expanded only for entities that turn out to have a full alias in the article;
-        exclude-phrase spans per entity."""
-        t = norm.text
+    def _scan(self, t: str) -> tuple[list[tuple[int, int, _Target]], list[tuple[int, int, _Shorts]],
+                                     dict[int, list[tuple[int, int]]]]:
+        """Hits of one normalized field that pass the word-boundary rules, in normalized
+        offsets: alias candidates (start, end, target); short-name hits (start, end, the
+        spelling's short-name targets), expanded only for entities that turn out to have a
+        full alias in the article; exclude-phrase spans per entity."""
         n = len(t)
         cands: list[tuple[int, int, _Target]] = []
-        shorts: list[tuple[int, int, tuple[_Target, ...]]] = []
+        shorts: list[tuple[int, int, _Shorts]] = []
         excluded: dict[int, list[tuple[int, int]]] = {}
         if self._automaton is None:
             return cands, shorts, excluded
@@ -241,7 +312,7 @@ class Matcher:
                 excluded.setdefault(i, []).append((start, end))
             for tg in aliases:
                 cands.append((start, end, tg))
-            if short:
+            if short is not None:
                 shorts.append((start, end, short))
         return cands, shorts, excluded
 
@@ -251,7 +322,37 @@ class Matcher:
         if not excluded:
             return cands
         return [c for c in cands
-                if not any(a <= c[0] and c[1] <= b for a, b in excluded.get(c[2].entity, ()))]
+                if not any(a <= c[0] and c[1] <= b for a, b in excluded.get(c[2][0], ()))]
+
+    @staticmethod
+    def _short_hits(t: str, shorts: list[tuple[int, int, _Shorts]],
+                    excluded: dict[int, list[tuple[int, int]]],
+                    with_alias: set[int]) -> list[tuple[int, int, _Target]]:
+        """Short-name hits of entities with a full alias in the article, not inside one of
+        their exclude phrases, and not the start of another romanized Korean name ("Lee
+        Kun-hee"). Same order as the hits, then the targets in build order."""
+        extra: list[tuple[int, int, _Target]] = []
+        for s, e, sh in shorts:
+            ents = with_alias.intersection(sh.entities) if len(with_alias) < len(sh.entities) \
+                else sh.entities.intersection(with_alias)
+            if not ents:
+                continue
+            by_entity = sh.by_entity
+            if len(ents) == 1:
+                (ent,) = ents
+                sel = by_entity[ent]
+            else:  # entity index order = build order (targets were added entity by entity)
+                sel = [tg for ent in sorted(ents) for tg in by_entity[ent]]
+            if excluded:
+                sel = [tg for tg in sel
+                       if not any(a <= s and e <= b for a, b in excluded.get(tg[0], ()))]
+                if not sel:
+                    continue
+            if _starts_other_korean_name(t, e):  # depends on the hit only: checked once
+                continue
+            for tg in sel:
+                extra.append((s, e, tg))
+        return extra
 
     @staticmethod
     def _resolve(cands: list[tuple[int, int, _Target]], ids: list[str]) -> list[tuple[int, int, _Target]]:
@@ -271,22 +372,26 @@ class Matcher:
         merged: list[tuple[int, int, _Target]] = []
         by_entity: dict[int, list[tuple[int, int, _Target]]] = {}
         for c in cands:
-            by_entity.setdefault(c[2].entity, []).append(c)
+            by_entity.setdefault(c[2][0], []).append(c)
         for group in by_entity.values():
-            group.sort(key=lambda c: (c[0], c[0] - c[1], c[2].role, c[2].phrase))
+            if len(group) > 1:
+                group.sort(key=lambda c: (c[0], c[0] - c[1], c[2][1], c[2][2]))
             cur_s, cur_e, best = group[0]
-            best_rank = (best.role, cur_s - cur_e)  # aliases before short names, then longest
+            best_rank = (best[1], cur_s - cur_e)  # aliases before short names, then longest
             for s, e, tg in group[1:]:
                 if s < cur_e:  # overlaps the current mention: extend it
-                    if (tg.role, s - e) < best_rank:
-                        best, best_rank = tg, (tg.role, s - e)
-                    cur_e = max(cur_e, e)
+                    if (tg[1], s - e) < best_rank:
+                        best, best_rank = tg, (tg[1], s - e)
+                    if e > cur_e:
+                        cur_e = e
                 else:
                     merged.append((cur_s, cur_e, best))
                     cur_s, cur_e, best = s, e, tg
-                    best_rank = (tg.role, s - e)
+                    best_rank = (tg[1], s - e)
             merged.append((cur_s, cur_e, best))
-        order = sorted(merged, key=lambda c: (c[0] - c[1], c[0], ids[c[2].entity]))
+        if len(merged) == 1:
+            return merged
+        order = sorted(merged, key=lambda c: (c[0] - c[1], c[0], ids[c[2][0]]))
         kept: list[tuple[int, int, _Target]] = []
         starts: list[int] = []  # kept spans, sorted by start; they never overlap (equal spans aside)
         ends: list[int] = []
@@ -305,62 +410,77 @@ class Matcher:
         """Mentions and flags of one article (None counts as empty)."""
         scanned = []
         with_alias: set[int] = set()
-        for fname, value in (("title", title or ""), ("text", text or "")):
+        blank_line = _PARA_SUB if self._para_sub else _PARA
+        for fname, value in (("title", title), ("text", text)):
             if not value:
                 continue
-            norm = normalize(value)
-            cands, shorts, excluded = self._scan(norm)
-            cands = self._not_excluded(cands, excluded)
+            norm = normalize(value, blank_line)
+            cands, shorts, excluded = self._scan(norm.text)
+            if excluded and cands:
+                cands = self._not_excluded(cands, excluded)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
-                with_alias.update(c[2].entity for c in cands)
+                for c in cands:
+                    with_alias.add(c[2][0])
         if not with_alias:  # no full alias anywhere: nothing to flag (short names need one)
-            return _fast(MatchResult, [], [], [])
+            return _result([], [], [])
+        ids = self._ids
+        topic = self._topic
         hits: list[tuple[str, Normalized, int, int, _Target]] = []
         for fname, norm, cands, shorts, excluded in scanned:
             # Short names need a full alias of their entity in the article (title + body),
             # and must not start another romanized Korean name ("Lee Kun-hee").
-            if shorts and with_alias:
-                extra = [(s, e, tg) for s, e, tgs in shorts for tg in tgs if tg.entity in with_alias]
-                extra = [c for c in self._not_excluded(extra, excluded)
-                         if not _starts_other_korean_name(norm.text, c[1])]
-                cands = cands + extra
+            if shorts:
+                extra = self._short_hits(norm.text, shorts, excluded, with_alias)
+                if extra:
+                    cands = cands + extra
             if not cands:
                 continue
             if self._has_topics:
-                topic = self._topic
-                ents = [c for c in cands if not topic[c[2].entity]]
-                tops = [c for c in cands if topic[c[2].entity]]
-                resolved = self._resolve(ents, self._ids) + self._resolve(tops, self._ids)
+                ents = [c for c in cands if not topic[c[2][0]]]
+                if not ents or len(ents) == len(cands):  # one kind only
+                    resolved = self._resolve(cands, ids)
+                else:  # a topic never hides an entity, nor the reverse
+                    resolved = (self._resolve(ents, ids)
+                                + self._resolve([c for c in cands if topic[c[2][0]]], ids))
             else:
-                resolved = self._resolve(cands, self._ids)
+                resolved = self._resolve(cands, ids)
             for s, e, tg in resolved:
                 hits.append((fname, norm, s, e, tg))
         # An alias swallowed by a longer alias of another entity no longer licenses short names.
-        with_alias = {tg.entity for _, _, _, _, tg in hits if tg.role == ALIAS}
-        mentions: list[Mention] = []
+        with_alias = {h[4][0] for h in hits if h[4][1] == ALIAS}
+        rows = []
         sentences: dict[str, Sentences] = {}
-        for fname, norm, s, e, tg in hits:
-            if tg.role == SHORT and tg.entity not in with_alias:
+        for fname, norm, s, e, (ent, role, phrase) in hits:
+            if role == SHORT and ent not in with_alias:
                 continue
-            os_, oe = norm.span(s, e)
+            offsets = norm.offsets
+            if offsets is not None:
+                s, e = offsets.start(s), offsets.end(e)
             sent = sentences.get(fname)
             if sent is None:
                 sent = sentences[fname] = Sentences(norm.original)
-            kind = "topic" if self._topic[tg.entity] and tg.role == ALIAS else _ROLE_KIND[tg.role]
-            mentions.append(_fast(Mention, self._ids[tg.entity], tg.phrase, norm.original[os_:oe],
-                                  fname, os_, oe, kind, sent.snippet(os_, oe)))
-        mentions.sort(key=lambda m: (m.field != "title", m.start, m.end, m.entity_id, m.alias))
-        flags = _flags(mentions)
-        return _fast(MatchResult, [f.entity_id for f in flags], flags, mentions)
+            kind = "topic" if role == ALIAS and topic[ent] else _ROLE_KIND[role]
+            rows.append((fname != "title", s, e, ids[ent], phrase, norm.original[s:e], fname, kind,
+                         sent.snippet(s, e)))
+        rows.sort(key=_MENTION_ORDER)
+        mentions: list[Mention] = []
+        by_entity: dict[str, list[Mention]] = {}
+        for _, s, e, eid, phrase, written, fname, kind, snip in rows:
+            m = _mention(eid, phrase, written, fname, s, e, kind, snip)
+            mentions.append(m)
+            group = by_entity.get(eid)
+            if group is None:
+                by_entity[eid] = [m]
+            else:
+                group.append(m)
+        flags = _flags(by_entity)
+        return _result([f.entity_id for f in flags], flags, mentions)
 
 
-def _flags(mentions: list[Mention]) -> list[Flag]:
+def _flags(by_entity: dict[str, list[Mention]]) -> list[Flag]:
     """One flag per entity, sorted by entity id; its snippet is the first body mention of a
     full alias (else the first mention)."""
-    by_entity: dict[str, list[Mention]] = {}
-    for m in mentions:
-        by_entity.setdefault(m.entity_id, []).append(m)
     flags = []
     for eid in sorted(by_entity):
         ms = by_entity[eid]
@@ -372,7 +492,7 @@ def _flags(mentions: list[Mention]) -> list[Flag]:
             elif m.kind != "short_name":
                 best = m
                 break
-        flags.append(_fast(Flag, eid, len(ms), in_title, best.snippet, _reason(ms), tuple(ms)))
+        flags.append(_flag(eid, len(ms), in_title, best.snippet, _reason(ms), tuple(ms)))
     return flags
 
 
@@ -383,6 +503,17 @@ def _reason(ms: list[Mention]) -> str:
     """Why a flag was raised, one group per watchlist phrase, e.g.
     'alias "Samsung Electronics" ×2 in title and body; alias "Lee Jae-yong" ×1 in body
     (as "Lee Jae Yong"); short name "Lee" ×1 in body (allowed by full alias)'."""
+    if len(ms) == 1:  # the common case, without the grouping (same text)
+        m = ms[0]
+        kind, alias = m.kind, m.alias
+        part = f'{_LABEL[kind]} "{alias}" ×1 {"in title" if m.field == "title" else "in body"}'
+        if m.text != alias:
+            w = " ".join(m.text.split())
+            if w != alias:
+                part += f' (as "{w}")'
+        if kind == "short_name":
+            part += " (allowed by full alias)"
+        return part
     groups: dict[tuple[str, str], list[Mention]] = {}
     for m in ms:
         groups.setdefault((m.kind, m.alias), []).append(m)

@@ -42,9 +42,9 @@ whole cluster in the original string.
 
 Speed: everything that touches every character is C-level. The frequent 1:1 characters
 (curly quotes, dashes, NBSP) are replaced with ``str.replace``, after which most English
-text is ASCII and done; other text is checked with ``unicodedata.is_normalized`` and
-then scanned with a compiled character class, and only the special runs are handled in
-Python.
+text is ASCII and done; other text is searched once for any other mapped or look-alike
+character (one compiled character class), checked with ``unicodedata.is_normalized``,
+and only when needed scanned for its special runs, which alone are handled in Python.
 """
 from __future__ import annotations
 
@@ -140,6 +140,12 @@ _ONE_TO_ONE = tuple(sorted(
      "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " "}.items(),
     key=lambda cr: (cr[0] not in _FREQUENT, _FREQUENT.index(cr[0]) if cr[0] in _FREQUENT else 0)))
 _SMALL_CHARS = tuple(c for c, r in CHAR_MAP.items() if len(r) != 1) + tuple(HOMOGLYPHS)
+# Every other character the two passes above look for, as ONE character class: text in
+# which none occurs (most Korean text, once its curly quotes are replaced) skips ~70 scans.
+# A single class without a repeat lets sre skip ahead through the text in C.
+_N_FREQUENT = len(_FREQUENT)  # _ONE_TO_ONE starts with the frequent characters
+_RARE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(
+    {c for c, _ in _ONE_TO_ONE[_N_FREQUENT:]} | set(_SMALL_CHARS))) + "]")
 _PARA = "\u2029"  # paragraph separator: what a blank line becomes
 
 _cluster_cache: dict[str, str] = {}
@@ -296,22 +302,38 @@ def _collapse_spaces(t: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     return "".join(pieces), entries
 
 
-def normalize(s: str) -> Normalized:
-    """Normalize one field for matching (see the module docstring)."""
+def normalize(s: str, blank_line: str = _PARA) -> Normalized:
+    """Normalize one field for matching (see the module docstring).
+
+    ``blank_line``: the character a blank line becomes, twice (U+2029 by default). The
+    matcher passes an ASCII control character that no spelling contains, so that English
+    text stays ASCII (cheaper for the automaton); every rule treats both alike (neither
+    is a letter, digit, Hangul or space)."""
     t = s
     entries1: list[tuple[int, int, int, int]] = []
     if not s.isascii():
-        for c, r in _ONE_TO_ONE:  # most frequent first; isascii() is O(1): stop when done
+        for c, r in _ONE_TO_ONE[:_N_FREQUENT]:  # isascii() is O(1): stop when done
             if c in t:
                 t = t.replace(c, r)
                 if t.isascii():
                     break
         if not t.isascii():
-            probe = t.replace(_ELLIPSIS, "") if _ELLIPSIS in t else t
-            if not unicodedata.is_normalized("NFKC", probe):
-                t, entries1 = _char_pass(t, _BIG_RE)
-            elif any(c in t for c in _SMALL_CHARS):  # ~50 C-level scans: cheaper than a regex
-                t, entries1 = _char_pass(t, _SMALL_RE)
+            if _RARE_RE.search(t) is None:
+                # no other mapped character and no look-alike: only NFKC may change it
+                if not unicodedata.is_normalized("NFKC", t):
+                    t, entries1 = _char_pass(t, _BIG_RE)
+            else:
+                for c, r in _ONE_TO_ONE[_N_FREQUENT:]:
+                    if c in t:
+                        t = t.replace(c, r)
+                        if t.isascii():
+                            break
+                if not t.isascii():
+                    probe = t.replace(_ELLIPSIS, "") if _ELLIPSIS in t else t
+                    if not unicodedata.is_normalized("NFKC", probe):
+                        t, entries1 = _char_pass(t, _BIG_RE)
+                    elif any(c in t for c in _SMALL_CHARS):  # C-level scans
+                        t, entries1 = _char_pass(t, _SMALL_RE)
     # Whitespace: 1:1 changes (offsets unaffected), all C-level str.replace.
     if "\r" in t:
         t = t.replace("\r\n", " \n").replace("\r", " ")
@@ -319,7 +341,7 @@ def normalize(s: str) -> Normalized:
         # A blank line ends a paragraph: no alias spans it, so it becomes paragraph
         # separators (a word boundary, not a space); other line breaks are spaces.
         if "\n\n" in t:
-            t = t.replace("\n\n", _PARA + _PARA)
+            t = t.replace("\n\n", blank_line + blank_line)
         t = t.replace("\n", " ")
     for c in "\t\x0b\x0c":
         if c in t:

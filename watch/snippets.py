@@ -143,9 +143,9 @@ def _trim(text: str, s: int, e: int, start: int, end: int, limit: int) -> str:
 
 
 def _collapse(seg: str) -> str:
-    """``" ".join(seg.split())``, skipped when there is nothing to collapse: every
-    whitespace character but the ASCII space is non-printable (Unicode Cc/Zs/Zl/Zp), so a
-    printable segment without double, leading or trailing spaces is already collapsed."""
-    if seg.isprintable() and "  " not in seg and seg[:1] != " " and seg[-1:] != " ":
-        return seg
+    """``" ".join(seg.split())``, cheaper when there is nothing to collapse: every
+    whitespace character but the ASCII space is non-printable (Unicode Cc/Zs/Zl/Zp), so in
+    a printable segment without double spaces only a space at either end can go."""
+    if seg.isprintable() and "  " not in seg:
+        return seg.strip(" ")  # at most one space at each end (after the previous sentence)
     return " ".join(seg.split())
