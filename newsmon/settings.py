@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from newsmon.errors import ConfigError
+from newsmon.textfile import read_utf8
 
 DEFAULT_USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; news monitoring bot)"
 
@@ -426,17 +427,7 @@ def parse_settings(data: dict, *, source: str = "<config>", base_dir: Path | Non
 
 def load_settings(path: str | Path) -> Settings:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read config ({e.strerror or e}); "
-                          f"copy the example newsmon.toml to {path} and edit it") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise ConfigError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start}); "
-                          "save the file as UTF-8") from None
+    text = read_utf8(path, what="config", fix=f"copy the example newsmon.toml to {path} and edit it")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmon.errors import ConfigError
+from newsmon.textfile import read_utf8
 from watch.normalize import fold, normalize_phrase
 
 # Bump when the matching rules change so that stored results are re-matched (digest).
@@ -239,15 +240,7 @@ def _phrases(value, key, label, idx, loc: _Locator, fail) -> tuple[str, ...]:
 def load_watchlist(path: str | Path) -> Watchlist:
     """Read and validate a watchlist file; WatchlistError on any problem."""
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise WatchlistError(f"{p}: cannot read watchlist ({e.strerror or e}); fix [watchlist] path in "
-                             f"the config (relative paths are relative to the config file)") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw[: e.start].count(b"\n") + 1
-        raise WatchlistError(f"{p}:{line}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    wl = parse_watchlist(text.removeprefix("\ufeff"), source=str(p))
+    text = read_utf8(p, what="watchlist", error=WatchlistError,
+                     fix="fix [watchlist] path in the config (relative paths are relative to the config file)")
+    wl = parse_watchlist(text, source=str(p))
     return Watchlist(wl.entities, str(p))
