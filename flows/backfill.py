@@ -230,10 +230,10 @@ def stored_markdown(summary: dict, label: str) -> str:
              "|---|---|---|---|---|---|",
              f"| {summary['candidates']} | {summary['reextracted']} | {summary['rematched']} | "
              f"{summary['entities_changed']} | {summary['no_raw']} | {summary['failed']} |", ""]
-    if summary["feeds"]:
+    if summary["by_feed"]:
         lines += ["## Per feed", "", "| feed | re-extracted | re-matched | flags changed | no kept page | failed |",
                   "|---|---|---|---|---|---|"]
-        for name, c in summary["feeds"].items():
+        for name, c in summary["by_feed"].items():
             lines.append(f"| {md_text(name)} | {c['reextracted']} | {c['rematched']} | {c['changed']} | "
                          f"{c['no_raw']} | {c['failed']} |")
         lines.append("")

@@ -392,7 +392,7 @@ def stored_summary(rep: StoredReport, start: datetime, end: datetime) -> dict:
         "until": (end - timedelta(days=1)).date().isoformat(),
         "candidates": rep.candidates, "reextracted": rep.total("reextracted"), "rematched": rep.total("rematched"),
         "entities_changed": rep.total("changed"), "no_raw": rep.total("no_raw"), "failed": rep.total("failed"),
-        "feeds": {k: vars(v) for k, v in sorted(rep.by_feed.items())},
+        "by_feed": {k: vars(v) for k, v in sorted(rep.by_feed.items())},
         "changes": rep.changes, "errors": rep.errors,
     }
 

@@ -158,10 +158,12 @@ class Runtime:
     page_slots: asyncio.Semaphore | None = None
     # Articles stored (created) so far in this cycle; the review step runs when it grows.
     stored: int = 0
+    watchlist_digest: str = field(init=False, default="")
     articles: GroupCommit[tuple[ArticleRecord, list[MentionRecord]], tuple[int, bool]] = field(init=False)
     feed_polls: GroupCommit[FeedPoll, int] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.watchlist_digest = self.watchlist.digest()  # once per cycle, stored on every article
         if self.page_slots is None:
             self.page_slots = asyncio.Semaphore(self.settings.poll.articles_in_flight)
         store = self.store
@@ -296,9 +298,9 @@ async def ingest_url(rt: Runtime, feed: FeedSettings, link: str, rep: FeedReport
             err = PermanentFetchError(f"extraction failed: {type(e).__name__}: {e}", url=link)
             await _article_failed(rt, feed, link, err, rep, entry, raw=res.content, final_url=res.final_url)
             return
-        final_url, status = res.final_url, res.status
+        final_url, status, charset = res.final_url, res.status, res.charset
         del job, res  # the page itself is no longer needed while the record waits to be saved
-        rec = build_record(rt, feed, link, final_url, blob, status, ex, entry)
+        rec = build_record(rt, feed, link, final_url, blob, status, ex, entry, charset=charset)
         mentions = mention_records(match)
         _, created = await rt.save(rec, mentions)
     if not created:
@@ -317,7 +319,9 @@ async def ingest_url(rt: Runtime, feed: FeedSettings, link: str, rep: FeedReport
 
 
 def build_record(rt: Runtime, feed: FeedSettings, link: str, final_url: str, raw: bytes, status: int,
-                 ex: Extracted, entry: FeedEntry | None) -> ArticleRecord:
+                 ex: Extracted, entry: FeedEntry | None, *, charset: str | None = None) -> ArticleRecord:
+    """The article row. ``charset`` (from HTTP) and the watchlist digest are kept so that a
+    stored backfill re-extracts the raw page exactly and re-matches only when needed."""
     url = canonical_url(final_url, ex.canonical_url)
     aliases = sorted({clean_url(link), clean_url(final_url)} - {url})
     return ArticleRecord(
@@ -327,7 +331,7 @@ def build_record(rt: Runtime, feed: FeedSettings, link: str, final_url: str, raw
         modified=ex.modified.value, authors=list(ex.authors), language=ex.language, raw_html=raw,
         http_status=status, notes=list(ex.notes), meta={"method": ex.method},
         fetched_at=rt.now(), flow_run_id=rt.flow_run_id, extractor_version=EXTRACTOR_VERSION,
-        aliases=aliases)
+        encoding=charset, watchlist_digest=rt.watchlist_digest, aliases=aliases)
 
 
 def mention_records(match: MatchResult | None) -> list[MentionRecord]:

@@ -270,6 +270,16 @@ class Store:
             index_elements=["article_id", "entity_id"])
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
         self._stmt_signature = insert(ClusterSignature.__table__)
+        # assign_cluster's queries, with parameters (built and cache-keyed once, not per article).
+        self._q_cluster_of = select(CS.cluster_id).where(CS.article_id == bindparam("aid"))
+        near = (select(CB.article_id).where(CB.band.in_(bindparam("keys", expanding=True)))
+                .distinct().scalar_subquery())
+        self._q_candidates = (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
+                              .where(CS.article_id.in_(near), CS.article_id != bindparam("aid"),
+                                     CS.at >= bindparam("lo"), CS.at <= bindparam("hi"))
+                              .order_by(CS.article_id))
+        self._u_cluster = update(Article.__table__).where(A.id == bindparam("aid")).values(
+            cluster_id=bindparam("cid"))
         self._stmt_bands = self._insert(ClusterBand.__table__).on_conflict_do_nothing(
             index_elements=["band", "article_id"])
 
@@ -902,22 +912,18 @@ class Store:
         def txn(conn: Connection) -> int:
             if self.dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_CLUSTER_LOCK})")
-            done = conn.execute(select(CS.cluster_id).where(CS.article_id == article_id)).scalar()
+            done = conn.execute(self._q_cluster_of, {"aid": article_id}).scalar()
             if done is not None:
                 return int(done)
             cands: list[SignatureRow] = []
             if keys:
-                near = select(CB.article_id).where(CB.band.in_(keys)).distinct().scalar_subquery()
-                q = (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
-                     .where(CS.article_id.in_(near), CS.article_id != article_id,
-                            CS.at >= at - window, CS.at <= at + window)
-                     .order_by(CS.article_id))
+                rows = conn.execute(self._q_candidates, {"keys": keys, "aid": article_id, "lo": at - window,
+                                                         "hi": at + window})
                 cands = [SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles, bytes(r.signature), r.at)
-                         for r in conn.execute(q)]
+                         for r in rows]
             chosen = choose(cands)
             cluster_id = int(chosen) if chosen is not None else article_id
-            n = conn.execute(update(Article.__table__).where(A.id == article_id)
-                             .values(cluster_id=cluster_id)).rowcount
+            n = conn.execute(self._u_cluster, {"aid": article_id, "cid": cluster_id}).rowcount
             if n == 0:
                 raise LookupError(f"no article with id {article_id}")
             # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once

@@ -166,6 +166,9 @@ async def test_stored_backfill_after_watchlist_and_extractor_change_keeps_review
     assert set(after["entities"]) == set(hbm["entities"]) - {"sk_hynix"} | {"kospi"}
     assert "kospi" in {m["entity"] for m in after["mentions"]}
     assert after["review_state"] == "relevant" and after["text"] == hbm["text"]
+    from flows.backfill import stored_markdown  # the run's summary artifact (escaped markdown)
+    md = stored_markdown(s, "2026-11-01 to 2026-11-28")
+    assert "| 5 | 0 | 5 |" in md and "kospi" in md and "sk\\_hynix" in md and "relevant" in md
     events = store.review_events(hbm["id"])
     assert [e.to_state for e in events] == ["relevant", "relevant"]
     assert events[0].note == "checked by hand" and "+kospi" in events[1].note and "-sk_hynix" in events[1].note
@@ -212,7 +215,8 @@ def test_backfill_cli_json_lines_and_one_line_errors(site, tmp_path, capsys):
     assert main(["backfill", "--config", str(cfg), "--since", "2026-11-01", "--source", "stored",
                  "--no-prefect"]) == 0
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
-    assert summary["source"] == "stored" and summary["rematched"] == 5
+    # Nothing is stale: the articles were stored with the current extractor and watchlist digest.
+    assert summary["source"] == "stored" and summary["rematched"] == 0
 
     for argv, message in [
         (["--since", "2026-11-30", "--until", "2026-11-01"], "since 2026-11-30 is after until 2026-11-01"),

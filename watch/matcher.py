@@ -52,9 +52,9 @@ spelling entity index, the romanized-name test of a short name is cached per wor
 mention/flag objects are built without the frozen dataclass's per-field
 ``object.__setattr__``, and snippets look only near the mention (``watch.snippets``).
 Fields are normalized with an ASCII control character (U+001E) instead of U+2029 for
-blank lines, so English text reaches the automaton as ASCII (no UTF-8 copy, no offset
-conversion); no spelling contains either character and every rule treats them alike,
-so the hits are the same.
+blank lines, so English text stays ASCII and its byte offsets are character offsets
+(no conversion); no spelling contains either character and every rule treats them
+alike, so the hits are the same.
 """
 from __future__ import annotations
 
@@ -259,9 +259,14 @@ class Matcher:
                 shared[(tgs, lcls, rcls)] = payload
             patterns.append(key)
             payloads.append(payload)
-        # ONE automaton over every spelling (aho-corasick crate, overlapping matches).
-        self._automaton = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+        # ONE automaton over every spelling (aho-corasick crate, overlapping matches), on
+        # UTF-8 bytes: for ASCII text byte offsets are character offsets, and for other
+        # text _char_hits converts them (cheaper than the str API, which builds a byte ->
+        # character table of the whole text on every call).
+        self._automaton = (ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in patterns])
+                           if patterns else None)
         self._payloads = payloads
+        self._lengths = [len(p) for p in patterns]  # in characters
         # The ASCII stand-in for U+2029 is used only if no spelling contains it (a
         # Watchlist built in code could hold control characters): the hits stay the same.
         self._para_sub = not any(_PARA_SUB in p for p in patterns)
@@ -285,8 +290,12 @@ class Matcher:
         excluded: dict[int, list[tuple[int, int]]] = {}
         if self._automaton is None:
             return cands, shorts, excluded
+        if t.isascii():
+            raw = self._automaton.find_matches_as_indexes(t.encode("ascii"), overlapping=True)
+        else:
+            raw = self._char_hits(t)
         payloads = self._payloads
-        for idx, start, end in self._automaton.find_matches_as_indexes(t, overlapping=True):
+        for idx, start, end in raw:
             lcls, rcls, open_right, aliases, short, excl = payloads[idx]
             # left boundary (inlined: this loop runs for every raw hit)
             if start and lcls:
@@ -315,6 +324,24 @@ class Matcher:
             if short is not None:
                 shorts.append((start, end, short))
         return cands, shorts, excluded
+
+    def _char_hits(self, t: str) -> list[tuple[int, int, int]]:
+        """The automaton's hits in non-ASCII text, in character offsets. Overlapping hits
+        come in order of their end, so each end is converted by decoding only the bytes
+        since the previous one; the start is the end minus the spelling's length."""
+        data = t.encode("utf-8")
+        lengths = self._lengths
+        out = []
+        pb = pc = 0  # previous end: in bytes, in characters
+        for idx, _, eb in self._automaton.find_matches_as_indexes(data, overlapping=True):
+            if eb != pb:
+                if eb > pb:
+                    pc += len(data[pb:eb].decode("utf-8"))
+                else:  # not expected (ends do not decrease), but exact either way
+                    pc = len(data[:eb].decode("utf-8"))
+                pb = eb
+            out.append((idx, pc - lengths[idx], pc))
+        return out
 
     @staticmethod
     def _not_excluded(cands: list[tuple[int, int, _Target]],
