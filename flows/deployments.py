@@ -1,7 +1,9 @@
 """The two deployments of newsmon and ``newsmon serve``.
 
 * ``poll-feeds/<name>``: on ``[schedule] poll_cron`` in ``[schedule] timezone``;
-* ``backfill/<name>``: no schedule, run by hand (UI, ``prefect deployment run``, ``newsmon backfill``).
+* ``backfill/<name>``: no schedule, run by hand (UI, ``prefect deployment run``, ``newsmon backfill``);
+* ``daily-digest/<name>``: the day's story clusters per entity, on ``[schedule] digest_cron``
+  (omitted when it is empty).
 
 ``<name>`` is ``[schedule] deployment_name`` (default "newsmon"). Both carry the absolute
 ``config_path`` as their default parameter, so a run started from the UI or the API finds
@@ -35,22 +37,27 @@ def check_prefect_api() -> str:
 
 
 def build_deployments(settings: Settings, config_path: str | Path) -> list:
-    """The ``poll-feeds`` and ``backfill`` RunnerDeployments for this config."""
+    """The ``poll-feeds``, ``backfill`` (and ``daily-digest``) RunnerDeployments for this config."""
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
     from pydantic import ValidationError
 
     from flows.backfill import backfill
     from flows.poll import poll_feeds
+    from review.digest import daily_digest
 
     cfg = str(Path(config_path).resolve())
     sch = settings.schedule
     name = sch.deployment_name
-    try:
-        schedule = Cron(sch.poll_cron, timezone=str(sch.timezone))
-    except (ValueError, ValidationError) as e:
-        raise ConfigError(f"{cfg}: key schedule.poll_cron: {sch.poll_cron!r} is not a cron expression "
-                          f"such as '*/15 * * * *' ({' '.join(str(e).split())[:200]})") from None
+    def cron(key: str, expr: str) -> Cron:
+        try:
+            return Cron(expr, timezone=str(sch.timezone))
+        except (ValueError, ValidationError) as e:
+            raise ConfigError(f"{cfg}: key schedule.{key}: {expr!r} is not a cron expression "
+                              f"such as '*/15 * * * *' ({' '.join(str(e).split())[:200]})") from None
+
+    schedule = cron("poll_cron", sch.poll_cron)
+    digest_schedule = cron("digest_cron", sch.digest_cron) if sch.digest_cron else None
     try:
         poll = poll_feeds.to_deployment(
             name, schedules=[schedule], parameters={"config_path": cfg}, tags=TAGS,
@@ -60,9 +67,14 @@ def build_deployments(settings: Settings, config_path: str | Path) -> list:
             name, parameters={"config_path": cfg}, tags=TAGS + ["backfill"],
             entrypoint_type=EntrypointType.MODULE_PATH,
             description=f"Backfill for {cfg}: set since (and until, feeds, source=sitemap|stored).")
+        extra = [daily_digest.to_deployment(
+            name, schedules=[digest_schedule], parameters={"config_path": cfg}, tags=TAGS + ["digest"],
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            description=f"Daily digest of flagged story clusters for {cfg} ({sch.digest_cron}, {sch.timezone}).")
+        ] if digest_schedule else []
     except ValueError as e:  # e.g. a deployment name with '/' or '%'
         raise ConfigError(f"{cfg}: key schedule.deployment_name: {' '.join(str(e).split())[:200]}") from None
-    return [poll, back]
+    return [poll, back, *extra]
 
 
 def serve_deployments(deployments: list, *, limit: int | None = None) -> None:

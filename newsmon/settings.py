@@ -164,6 +164,8 @@ class ScheduleSettings(_Strict):
     poll_cron: str = "*/15 * * * *"
     timezone: TimeZone = "UTC"
     deployment_name: str = "newsmon"
+    # The daily digest (review.digest) as a third deployment; "" leaves it out.
+    digest_cron: str = "0 18 * * *"
 
 
 class FeedSettings(_Strict):

@@ -46,11 +46,15 @@ def _log_messages(client, run_id) -> list[str]:
 
 def test_serve_registers_both_deployments_with_the_schedule(served):
     assert served.first_line["event"] == "serving"
-    assert served.first_line["deployments"] == [f"poll-feeds/{DEPLOYMENT}", f"backfill/{DEPLOYMENT}"]
+    assert served.first_line["deployments"] == [f"poll-feeds/{DEPLOYMENT}", f"backfill/{DEPLOYMENT}",
+                                                f"daily-digest/{DEPLOYMENT}"]
     with api_client(served.server) as client:
         poll = client.read_deployment_by_name(f"poll-feeds/{DEPLOYMENT}")
         back = client.read_deployment_by_name(f"backfill/{DEPLOYMENT}")
+        digest = client.read_deployment_by_name(f"daily-digest/{DEPLOYMENT}")
     assert poll.entrypoint == "flows.poll.poll_feeds" and back.entrypoint == "flows.backfill.backfill"
+    assert digest.entrypoint == "review.digest.daily_digest"
+    assert [s.schedule.cron for s in digest.schedules] == ["0 18 * * *"]
     assert poll.parameters == back.parameters == {"config_path": str(served.config)}
     [sched] = poll.schedules
     assert sched.active and sched.schedule.cron == "*/15 * * * *" and sched.schedule.timezone == "Asia/Seoul"
