@@ -32,6 +32,7 @@ import contextlib
 import gzip
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -113,24 +114,21 @@ def real_templates(directory: Path = PAGES_DIR) -> list[PageTemplate]:
 
 _WORDS = ("the board of the company said on Tuesday that its quarterly results beat estimates as "
           "demand for memory chips rose sharply while officials in Seoul reviewed new rules for "
-          "exporters and analysts expected further growth in the second half of the year").split()
+          "exporters and analysts expected further growth in the second half of the year after "
+          "shipments orders prices investors regulators factory plant battery display network "
+          "shares fell rose gained lost percent billion won dollars market record quarter").split()
 
 
-def small_templates(n: int = 16) -> list[PageTemplate]:
-    """Short synthetic articles (about 2 KB) for benchmarks that fetch many pages."""
-    out = []
-    for i in range(n):
-        paras = []
-        for j in range(5):
-            words = [_WORDS[(i * 7 + j * 11 + k * 3) % len(_WORDS)] for k in range(45)]
-            paras.append(" ".join(words).capitalize() + ".")
-        body = "".join(f"<p>{p}</p>" for p in paras)
-        html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Market report {i}</title>"
-                f"</head><body><nav><a href=/>Home</a> <a href=/biz>Business</a></nav><article>"
-                f"<h1>Market report {i}</h1>{body}</article><footer>(c) Example News</footer>"
-                f"</body></html>").encode()
-        out.append(make_template(f"small-{i}", html))
-    return out
+def small_page(url: str, token: str, seed: int) -> bytes:
+    """A short synthetic article (about 2 KB) with a body of its own: random word sequences,
+    so no two are near-duplicates (the review step would cluster copies of one text)."""
+    rng = random.Random(seed)
+    paras = "".join("<p>" + " ".join(rng.choice(_WORDS) for _ in range(45)).capitalize() + ".</p>"
+                    for _ in range(5))
+    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{token} Market report</title>"
+            f'<link rel="canonical" href="{url}"></head><body><nav><a href=/>Home</a> <a href=/biz>Business'
+            f"</a></nav><article><h1>{token} Market report</h1>{paras}</article><footer>(c) Example News"
+            f"</footer></body></html>").encode()
 
 
 # --- the site ------------------------------------------------------------------------------
@@ -157,7 +155,7 @@ class Site:
     def __init__(self, spec: SiteSpec, bases: list[str]) -> None:
         self.spec = spec
         self.bases = bases
-        self.templates = real_templates() if spec.pages == "real" else small_templates()
+        self.templates = real_templates() if spec.pages == "real" else []
         self.extra: Counter[int] = Counter()  # feed -> stories added by /_bump
         self.stats: Counter[str] = Counter()
         self._feed_cache: dict[int, tuple[str, bytes]] = {}
@@ -169,6 +167,8 @@ class Site:
         return f"{self.bases[self.spec.host_of(feed)]}/a/{feed}/{k}.html"
 
     def page(self, feed: int, k: int) -> bytes:
+        if not self.templates:
+            return small_page(self.page_url(feed, k), page_token(feed, k), feed * 100_003 + k)
         t = self.templates[(feed * 7919 + k) % len(self.templates)]
         return t.render(self.page_url(feed, k), page_token(feed, k))
 
@@ -240,6 +240,7 @@ _REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found"
 
 
 async def _handle(site: Site, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    site.stats["connections"] += 1
     try:
         while True:
             try:
@@ -519,14 +520,20 @@ def run_measured(cmd: list[str], env: dict[str, str], *, interval_s: float = 0.0
         done.set()
 
     threading.Thread(target=reap, daemon=True).start()
-    while not done.wait(interval_s):
-        pids = [proc.pid, *descendants(proc.pid)]
-        total = 0
-        for p in pids:
-            total += _status_kb(p, "VmRSS:")
-            hwm[p] = max(hwm.get(p, 0), _status_kb(p, "VmHWM:"))
-            cpu[p] = max(cpu.get(p, 0.0), proc_cpu_s(p))
-        tree_peak = max(tree_peak, total)
+    try:
+        while not done.wait(interval_s):
+            pids = [proc.pid, *descendants(proc.pid)]
+            total = 0
+            for p in pids:
+                total += _status_kb(p, "VmRSS:")
+                hwm[p] = max(hwm.get(p, 0), _status_kb(p, "VmHWM:"))
+                cpu[p] = max(cpu.get(p, 0.0), proc_cpu_s(p))
+            tree_peak = max(tree_peak, total)
+    except BaseException:  # interrupted: take the measured command (and its workers) down too
+        for p in [proc.pid, *descendants(proc.pid)]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(p, signal.SIGKILL)
+        raise
     wall = time.perf_counter() - t0
     _, status, ru = result[0]
     proc.returncode = os.waitstatus_to_exitcode(status)

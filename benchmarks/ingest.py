@@ -70,9 +70,9 @@ def baseline(site: SiteProcess, pages: int) -> dict:
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
     total = spec.feeds * spec.articles_per_feed
     return {"pages": len(order), "extracted": ok, "cpu_s": cpu, "wall_s": wall,
-            "ms_per_page": 1000 * wall / len(order),
+            "ms_per_page": 1000 * wall / len(order), "cpu_ms_per_page": 1000 * cpu / len(order),
             # Scaled to all pages of the site when only a sample was extracted.
-            "wall_all_s": wall * total / len(order)}
+            "wall_all_s": wall * total / len(order), "cpu_all_s": cpu * total / len(order)}
 
 
 def run_cycle(site: SiteProcess, prefect: PrefectServer | None, config: Path, workdir: Path) -> dict:
@@ -198,7 +198,13 @@ def report(rounds: list[dict], n_articles: int, args: argparse.Namespace) -> Non
         print(f"bare trafilatura         {bw:.1f} s for {n_articles} pages on one core "
               f"({median([b['ms_per_page'] for b in bases]):.1f} ms/page"
               f"{', sampled ' + str(bases[0]['pages']) + ' pages' if bases[0]['pages'] < n_articles else ''})")
-        print(f"ingest / bare            {wall / bw:.2f}  (target <= 1.00)")
+        bc = median([b["cpu_all_s"] for b in bases])
+        print(f"ingest / bare            {wall / bw:.2f}  (target <= 1.00; wall times, both under the load above)")
+        # Load-independent view: if newsmon had both cores to itself, its wall time could not
+        # be below its CPU time / 2; compared with the bare extraction's CPU time.
+        print(f"CPU / 2 / bare CPU       {median([i['cpu_s'] for i in ing]) / 2 / bc:.2f}  "
+              f"(bare CPU {bc:.1f} s, {median([b['cpu_ms_per_page'] for b in bases]):.1f} ms/page: the ratio "
+              f"on two idle cores if newsmon kept both busy)")
     print(f"== idle cycle ({len(idle)} runs, medians) ==")
     iw = median([i["wall_s"] for i in idle])
     print(f"wall (newsmon run)       {iw:.1f} s  ({100 * iw / wall:.0f} % of ingest; target <= 10 %)")

@@ -378,14 +378,21 @@ class Store:
 
     def sync_feeds(self, feeds: Iterable[Any]) -> None:
         """Insert or update (by name) the configured feeds; feeds gone from the config are kept."""
-        rows = [{"name": f.name, "url": f.url} for f in feeds]
+        wanted = {f.name: f.url for f in feeds}
+        if not wanted:
+            return
+        # Every run starts here, usually with nothing to change: read first, and write
+        # (one prebuilt upsert, many parameter sets) only the feeds that are new or moved.
+        stored = self._read(lambda conn: dict(conn.execute(select(F.name, F.url)).all()))
+        rows = [{"name": n, "url": u} for n, u in sorted(wanted.items()) if stored.get(n) != u]
         if not rows:
             return
+        ins = self._insert(Feed.__table__)
+        upsert = ins.on_conflict_do_update(index_elements=["name"], set_={"url": ins.excluded.url})
 
         def txn(conn: Connection) -> None:
-            for chunk in _chunks(sorted(rows, key=lambda r: r["name"])):
-                ins = self._insert(Feed.__table__).values(chunk)
-                conn.execute(ins.on_conflict_do_update(index_elements=["name"], set_={"url": ins.excluded.url}))
+            for chunk in _chunks(rows):
+                conn.execute(upsert, chunk)
 
         self._write(txn)
 

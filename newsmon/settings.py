@@ -89,6 +89,11 @@ class FetchSettings(_Strict):
     per_host_delay_s: float = 0.0
     # Total concurrent requests across all hosts.
     concurrency: int = 64
+    # Hosts whose idle connections (up to per_host_concurrency each) stay open for reuse
+    # within a cycle; beyond this many, the least recently used host's are closed. A cycle
+    # polls the feeds of many hosts in turn: a host that lost its connection pays for a new
+    # one (connect + address check) on each request.
+    keepalive_hosts: int = 256
     obey_robots: bool = True
     robots_cache_s: float = 3600.0
     # Cap on a robots.txt body: RFC 9309 asks crawlers to parse at least 500 KiB;
@@ -135,7 +140,10 @@ class PollSettings(_Strict):
     backoff_base_s: float = 300.0
     backoff_cap_s: float = 24 * 3600.0
     # Feeds polled per Prefect task (batch); per-article work is asyncio inside the task.
-    feeds_per_task: int = 50
+    # Each task run costs the API server ~45 ms of CPU plus the client's bookkeeping; all
+    # batches run at once anyway, so the size only sets how many task runs a cycle pays
+    # for (measured: 10,000 idle feeds in 42 s with 200 tasks, 35 s with 20).
+    feeds_per_task: int = 500
     # Worker processes for CPU-bound extraction (0 = run inline; None = number of cores).
     extract_workers: int | None = None
     # Articles held in flight at once per batch (bounds memory: pages are streamed, not kept).

@@ -40,10 +40,13 @@ def _number_twins(word: str) -> list[str]:
     return [w + "s"]
 
 
+_LAST_WORD_RE = re.compile(r"([A-Za-z]{3,})$")
+
+
 def topic_variants(alias: str) -> list[str]:
     """The alias and its inflected twins (see module docstring); order is deterministic."""
     out = [alias]
-    m = re.search(r"([A-Za-z]{3,})$", alias)
+    m = _LAST_WORD_RE.search(alias)
     if m and not m.group(1).isupper() and (m.start() == 0 or not alias[m.start() - 1].isalnum()):
         last = m.group(1)
         for twin in _number_twins(last.lower()):

@@ -6,8 +6,9 @@ Build (``Matcher(watchlist)``): every alias, short name and exclude phrase is no
 topic inflections (``watch.inflect``), Hangul phrases with spaces also without them
 ("윤 대통령" → "윤대통령"), and the allowed capitalizations (``case_forms``). All spellings
 go into ONE Aho-Corasick automaton (``ahocorasick_rs``, the Rust aho-corasick crate: 5-8x
-faster here than pyahocorasick, whose trie scans child lists linearly); each spelling
-carries the targets (entity, role, watchlist phrase) that share it.
+faster here than pyahocorasick, whose trie scans child lists linearly), built over the
+spellings' bytes (as UTF-16, and its ASCII part also as ASCII: see ``Matcher.__init__``);
+each spelling carries the targets (entity, role, watchlist phrase) that share it.
 
 Match (``Matcher.match(title, text)``), per field:
 
@@ -54,13 +55,13 @@ mention/flag objects are built without the frozen dataclass's per-field
 Fields are normalized with an ASCII control character (U+001E) instead of U+2029 for
 blank lines, so English text stays ASCII and its byte offsets are character offsets
 (no conversion); no spelling contains either character and every rule treats them
-alike, so the hits are the same.
+alike, so the hits are the same. For other text see ``__init__``.
+The order of the raw hits does not matter: ``_resolve`` sorts them.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections import defaultdict
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import NamedTuple
@@ -125,25 +126,9 @@ class MatchResult:
 _new = object.__new__
 
 
-def _mention(eid: str, alias: str, text: str, field: str, start: int, end: int, kind: str,
-             snippet: str) -> Mention:
-    """``Mention(...)`` without the frozen dataclass's per-field ``object.__setattr__``
-    calls (3x cheaper; one is made for every mention of every article)."""
-    m = _new(Mention)
-    d = m.__dict__
-    d["entity_id"] = eid
-    d["alias"] = alias
-    d["text"] = text
-    d["field"] = field
-    d["start"] = start
-    d["end"] = end
-    d["kind"] = kind
-    d["snippet"] = snippet
-    return m
-
-
 def _flag(eid: str, count: int, in_title: bool, snippet: str, reason: str,
           mentions: tuple[Mention, ...]) -> Flag:
+    """``Flag(...)`` without the frozen dataclass's per-field ``object.__setattr__`` calls."""
     f = _new(Flag)
     d = f.__dict__
     d["entity_id"] = eid
@@ -214,9 +199,12 @@ def _starts_other_korean_name(text: str, end: int) -> bool:
     return given
 
 
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 _PARA = "\u2029"  # what watch.normalize makes of a blank line, by default
 _PARA_SUB = "\x1e"  # what the matcher asks for instead (see the module docstring)
 _MENTION_ORDER = itemgetter(0, 1, 2, 3, 4)  # (not in title, start, end, entity id, alias)
+_TARGET = itemgetter(2)  # of a hit (start, end, target)
+_ENTITY = itemgetter(0)  # of a target
 
 
 class Matcher:
@@ -227,22 +215,34 @@ class Matcher:
         self._ids = [e.id for e in watchlist.entities]
         self._topic = [e.kind == "topic" for e in watchlist.entities]
         self._has_topics = any(self._topic)
+        self._topic_ids = frozenset(i for i, t in enumerate(self._topic) if t)
         # exact spelling -> [(entity, role, phrase)] (insertion-ordered: deterministic)
-        keys: dict[str, dict[_Target, None]] = defaultdict(dict)
+        keys: dict[str, list[_Target]] = {}
         for i, ent in enumerate(watchlist.entities):
-            topic = ent.kind == "topic"
             for role, phrases in ((ALIAS, ent.aliases), (SHORT, ent.short_names),
                                   (EXCLUDE, ent.exclude)):
                 for phrase in phrases:
                     tg = _Target(i, role, phrase)
                     for key in spellings(phrase, ent.kind, role):
-                        keys[key][tg] = None
+                        targets = keys.get(key)
+                        if targets is None:
+                            keys[key] = [tg]
+                        elif tg not in targets:
+                            targets.append(tg)
         patterns: list[str] = []
         payloads: list[tuple] = []
         shared: dict[tuple, tuple] = {}  # one payload object for all spellings of a phrase
-        for key, targets in keys.items():
+        classes = _CLASS_CACHE
+        # ASCII spellings first: the automaton for ASCII text holds only those (a prefix of
+        # the pattern list, so both automata number the patterns alike)
+        for key, targets in sorted(keys.items(), key=lambda kv: not kv[0].isascii()):
             tgs = tuple(targets)
-            lcls, rcls = _end_class(key[0]), _end_class(key[-1])
+            lcls = classes.get(key[0])
+            if lcls is None:
+                lcls = _end_class(key[0])
+            rcls = classes.get(key[-1])
+            if rcls is None:
+                rcls = _end_class(key[-1])
             payload = shared.get((tgs, lcls, rcls))
             if payload is None:
                 excl = tuple(dict.fromkeys(tg.entity for tg in tgs if tg.role == EXCLUDE))
@@ -259,14 +259,21 @@ class Matcher:
                 shared[(tgs, lcls, rcls)] = payload
             patterns.append(key)
             payloads.append(payload)
-        # ONE automaton over every spelling (aho-corasick crate, overlapping matches), on
-        # UTF-8 bytes: for ASCII text byte offsets are character offsets, and for other
-        # text _char_hits converts them (cheaper than the str API, which builds a byte ->
-        # character table of the whole text on every call).
-        self._automaton = (ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8") for p in patterns])
-                           if patterns else None)
+        # ONE automaton over every spelling (aho-corasick crate, overlapping matches), as
+        # bytes: in UTF-16 for non-ASCII text (offsets are halved; Hangul takes 2 bytes
+        # instead of 3 in UTF-8, and no byte -> character table is built on every call as
+        # the str API does), and its ASCII spellings alone for ASCII text (byte offsets are
+        # character offsets; no other spelling can occur in it). The ASCII spellings come
+        # first, so both automata number the spellings alike.
+        n_ascii = sum(1 for p in patterns if p.isascii())
+        self._automaton = self._automaton16 = None
+        if n_ascii:
+            self._automaton = ahocorasick_rs.BytesAhoCorasick(
+                [p.encode("ascii") for p in patterns[:n_ascii]])
+        if patterns:
+            self._automaton16 = ahocorasick_rs.BytesAhoCorasick(
+                [p.encode("utf-16-le") for p in patterns])
         self._payloads = payloads
-        self._lengths = [len(p) for p in patterns]  # in characters
         # The ASCII stand-in for U+2029 is used only if no spelling contains it (a
         # Watchlist built in code could hold control characters): the hits stay the same.
         self._para_sub = not any(_PARA_SUB in p for p in patterns)
@@ -288,16 +295,37 @@ class Matcher:
         cands: list[tuple[int, int, _Target]] = []
         shorts: list[tuple[int, int, _Shorts]] = []
         excluded: dict[int, list[tuple[int, int]]] = {}
-        if self._automaton is None:
-            return cands, shorts, excluded
         if t.isascii():
+            if self._automaton is None:
+                return cands, shorts, excluded
             raw = self._automaton.find_matches_as_indexes(t.encode("ascii"), overlapping=True)
         else:
-            raw = self._char_hits(t)
+            if self._automaton16 is None:
+                return cands, shorts, excluded
+            data = t.encode("utf-16-le")
+            if len(data) == 2 * len(t):  # no character beyond the BMP: 2 bytes each
+                # (a hit at an odd offset straddles two characters: not a real occurrence)
+                raw = [(idx, s >> 1, e >> 1)
+                       for idx, s, e in self._automaton16.find_matches_as_indexes(data, overlapping=True)
+                       if not s & 1]
+            else:
+                raw = self._astral_hits(t, data)
         payloads = self._payloads
         for idx, start, end in raw:
             lcls, rcls, open_right, aliases, short, excl = payloads[idx]
-            # left boundary (inlined: this loop runs for every raw hit)
+            # Word boundaries (inlined: this loop runs for every raw hit). The right side
+            # first: it is where most hits fail ("Lee" in "Leeway").
+            right_ok = True
+            if end < n and rcls:
+                c = t[end]
+                if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
+                    right_ok = not c.isalnum()
+                elif is_hangul(c):
+                    right_ok = particle_follows(t, end)
+                else:
+                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c)))
+                if not right_ok and not open_right:
+                    continue
             if start and lcls:
                 p = t[start - 1]
                 if lcls == _WORD:
@@ -305,42 +333,34 @@ class Matcher:
                         continue  # a letter, digit or Hangul before: inside a word
                 elif p >= "\u1100" and is_hangul(p):
                     continue
-            # right boundary
-            if end < n and rcls:
-                c = t[end]
-                if c >= "\u1100" and is_hangul(c):
-                    right_ok = particle_follows(t, end)
-                else:
-                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c)))
-                if not right_ok:
-                    if open_right:  # only the Hangul exclude phrases of this spelling count
-                        for i in excl:
-                            excluded.setdefault(i, []).append((start, end))
-                    continue
-            for i in excl:
-                excluded.setdefault(i, []).append((start, end))
-            for tg in aliases:
-                cands.append((start, end, tg))
+            if not right_ok:
+                # A Hangul exclude phrase may be the start of a longer word: only the
+                # exclude phrases of this spelling count.
+                for i in excl:
+                    excluded.setdefault(i, []).append((start, end))
+                continue
+            if excl:
+                for i in excl:
+                    excluded.setdefault(i, []).append((start, end))
+            if aliases:
+                for tg in aliases:
+                    cands.append((start, end, tg))
             if short is not None:
                 shorts.append((start, end, short))
         return cands, shorts, excluded
 
-    def _char_hits(self, t: str) -> list[tuple[int, int, int]]:
-        """The automaton's hits in non-ASCII text, in character offsets. Overlapping hits
-        come in order of their end, so each end is converted by decoding only the bytes
-        since the previous one; the start is the end minus the spelling's length."""
-        data = t.encode("utf-8")
-        lengths = self._lengths
+    def _astral_hits(self, t: str, data: bytes) -> list[tuple[int, int, int]]:
+        """The UTF-16 automaton's hits in text with characters beyond the BMP (emoji, ...:
+        two UTF-16 units each), in character offsets. Hits start and end on character
+        boundaries (no spelling starts with a low surrogate or ends with a high one); a
+        unit offset x is character offset x minus the astral characters before it."""
+        units = [m.start() + k for k, m in enumerate(_ASTRAL_RE.finditer(t))]  # their 1st unit
         out = []
-        pb = pc = 0  # previous end: in bytes, in characters
-        for idx, _, eb in self._automaton.find_matches_as_indexes(data, overlapping=True):
-            if eb != pb:
-                if eb > pb:
-                    pc += len(data[pb:eb].decode("utf-8"))
-                else:  # not expected (ends do not decrease), but exact either way
-                    pc = len(data[:eb].decode("utf-8"))
-                pb = eb
-            out.append((idx, pc - lengths[idx], pc))
+        for idx, s, e in self._automaton16.find_matches_as_indexes(data, overlapping=True):
+            if not s & 1:
+                s >>= 1
+                e >>= 1
+                out.append((idx, s - bisect_left(units, s), e - bisect_left(units, e)))
         return out
 
     @staticmethod
@@ -385,7 +405,9 @@ class Matcher:
     def _resolve(cands: list[tuple[int, int, _Target]], ids: list[str]) -> list[tuple[int, int, _Target]]:
         """Merge overlapping hits of one entity into one mention ("President Yoon Suk Yeol":
         union span, named after its longest alias); then, across entities, keep the longest
-        of overlapping mentions (equal spans of different entities all stay)."""
+        of overlapping mentions (equal spans of different entities all stay). The order of
+        the result does not matter (``match`` sorts the mentions; two mentions never share
+        field, span, entity and phrase)."""
         if len(cands) < 2:
             return cands
         cands = sorted(cands)  # (start, end, target): plain tuple order, compared in C
@@ -396,33 +418,53 @@ class Matcher:
             end = c[1]
         else:
             return cands
-        merged: list[tuple[int, int, _Target]] = []
+        # Per entity, chains of overlapping hits become one mention each: the union span,
+        # named after the chain's best hit (aliases before short names, then longest, then
+        # leftmost, then phrase). Groups keep the sorted order, so chains come left to right.
         by_entity: dict[int, list[tuple[int, int, _Target]]] = {}
         for c in cands:
-            by_entity.setdefault(c[2][0], []).append(c)
+            group = by_entity.get(c[2][0])
+            if group is None:
+                by_entity[c[2][0]] = [c]
+            else:
+                group.append(c)
+        merged: list[tuple[int, int, _Target]] = []
         for group in by_entity.values():
-            if len(group) > 1:
-                group.sort(key=lambda c: (c[0], c[0] - c[1], c[2][1], c[2][2]))
             cur_s, cur_e, best = group[0]
-            best_rank = (best[1], cur_s - cur_e)  # aliases before short names, then longest
-            for s, e, tg in group[1:]:
-                if s < cur_e:  # overlaps the current mention: extend it
-                    if (tg[1], s - e) < best_rank:
-                        best, best_rank = tg, (tg[1], s - e)
+            if len(group) == 1:
+                merged.append(group[0])
+                continue
+            best_key = (best[1], cur_s - cur_e, cur_s, best[2])
+            for i in range(1, len(group)):
+                s, e, tg = group[i]
+                if s < cur_e:  # overlaps the current chain: extend it
+                    key = (tg[1], s - e, s, tg[2])
+                    if key < best_key:
+                        best, best_key = tg, key
                     if e > cur_e:
                         cur_e = e
                 else:
                     merged.append((cur_s, cur_e, best))
                     cur_s, cur_e, best = s, e, tg
-                    best_rank = (tg[1], s - e)
+                    best_key = (tg[1], s - e, s, tg[2])
             merged.append((cur_s, cur_e, best))
-        if len(merged) == 1:
+        if len(by_entity) == 1:
+            return merged  # one entity: its chains do not overlap
+        merged.sort()
+        end = -1
+        for c in merged:  # the usual case: mentions of different entities do not overlap
+            if c[0] < end:
+                break
+            end = c[1]
+        else:
             return merged
-        order = sorted(merged, key=lambda c: (c[0] - c[1], c[0], ids[c[2][0]]))
+        # Across entities the longest wins (ties: leftmost, then entity id); equal spans of
+        # different entities all stay. (Decorated: no two mentions share span and entity.)
+        order = sorted([(s - e, s, ids[tg[0]], e, tg) for s, e, tg in merged])
         kept: list[tuple[int, int, _Target]] = []
         starts: list[int] = []  # kept spans, sorted by start; they never overlap (equal spans aside)
         ends: list[int] = []
-        for s, e, tg in order:
+        for _, s, _, e, tg in order:
             k = bisect_right(starts, s)
             if k > 0 and ends[k - 1] > s and not (starts[k - 1] == s and ends[k - 1] == e):
                 continue
@@ -447,13 +489,17 @@ class Matcher:
                 cands = self._not_excluded(cands, excluded)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
-                for c in cands:
-                    with_alias.add(c[2][0])
+                with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
         if not with_alias:  # no full alias anywhere: nothing to flag (short names need one)
             return _result([], [], [])
         ids = self._ids
         topic = self._topic
-        hits: list[tuple[str, Normalized, int, int, _Target]] = []
+        # Topics are resolved apart from entities (below), unless the article has none.
+        split = self._has_topics and not with_alias.isdisjoint(self._topic_ids)
+        any_short = False
+        # rows: (not in title, start, end, entity id, phrase, target, field, Normalized), in
+        # offsets of the original field; sorted below into the order of the mentions.
+        rows = []
         for fname, norm, cands, shorts, excluded in scanned:
             # Short names need a full alias of their entity in the article (title + body),
             # and must not start another romanized Korean name ("Lee Kun-hee").
@@ -461,9 +507,10 @@ class Matcher:
                 extra = self._short_hits(norm.text, shorts, excluded, with_alias)
                 if extra:
                     cands = cands + extra
+                    any_short = True
             if not cands:
                 continue
-            if self._has_topics:
+            if split:  # (candidates come only from entities in with_alias)
                 ents = [c for c in cands if not topic[c[2][0]]]
                 if not ents or len(ents) == len(cands):  # one kind only
                     resolved = self._resolve(cands, ids)
@@ -472,55 +519,68 @@ class Matcher:
                                 + self._resolve([c for c in cands if topic[c[2][0]]], ids))
             else:
                 resolved = self._resolve(cands, ids)
-            for s, e, tg in resolved:
-                hits.append((fname, norm, s, e, tg))
-        # An alias swallowed by a longer alias of another entity no longer licenses short names.
-        with_alias = {h[4][0] for h in hits if h[4][1] == ALIAS}
-        rows = []
-        sentences: dict[str, Sentences] = {}
-        for fname, norm, s, e, (ent, role, phrase) in hits:
-            if role == SHORT and ent not in with_alias:
-                continue
+            not_title = fname != "title"
             offsets = norm.offsets
-            if offsets is not None:
-                s, e = offsets.start(s), offsets.end(e)
-            sent = sentences.get(fname)
-            if sent is None:
-                sent = sentences[fname] = Sentences(norm.original)
-            kind = "topic" if role == ALIAS and topic[ent] else _ROLE_KIND[role]
-            rows.append((fname != "title", s, e, ids[ent], phrase, norm.original[s:e], fname, kind,
-                         sent.snippet(s, e)))
+            for s, e, tg in resolved:
+                if offsets is not None:
+                    s, e = offsets.start(s), offsets.end(e)
+                rows.append((not_title, s, e, ids[tg[0]], tg[2], tg, fname, norm))
+        if any_short:
+            # An alias swallowed by a longer alias of another entity no longer licenses
+            # short names.
+            with_alias = {r[5][0] for r in rows if r[5][1] == ALIAS}
+            rows = [r for r in rows if r[5][1] != SHORT or r[5][0] in with_alias]
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []
         by_entity: dict[str, list[Mention]] = {}
-        for _, s, e, eid, phrase, written, fname, kind, snip in rows:
-            m = _mention(eid, phrase, written, fname, s, e, kind, snip)
+        sentences: dict[str, Sentences] = {}
+        for _, s, e, eid, phrase, (ent, role, _), fname, norm in rows:
+            sent = sentences.get(fname)
+            if sent is None:
+                sent = sentences[fname] = Sentences(norm.original)
+            # Mention(...) without the frozen dataclass's per-field object.__setattr__
+            # calls (3x cheaper; inlined: this runs for every mention)
+            m = _new(Mention)
+            d = m.__dict__
+            d["entity_id"] = eid
+            d["alias"] = phrase
+            d["text"] = norm.original[s:e]
+            d["field"] = fname
+            d["start"] = s
+            d["end"] = e
+            d["kind"] = "topic" if role == ALIAS and topic[ent] else _ROLE_KIND[role]
+            d["snippet"] = sent.snippet(s, e)
             mentions.append(m)
             group = by_entity.get(eid)
             if group is None:
                 by_entity[eid] = [m]
             else:
                 group.append(m)
-        flags = _flags(by_entity)
+        flags = []
+        for eid in sorted(by_entity):
+            ms = by_entity[eid]
+            if len(ms) == 1:  # the common case, without the loops of _flag_of
+                m = ms[0]
+                in_title = m.field == "title"
+                flags.append(_flag(eid, 1, in_title, m.snippet,
+                                   _reason_one(m.kind, m.alias, m.text, in_title), (m,)))
+            else:
+                flags.append(_flag_of(eid, ms))
         return _result([f.entity_id for f in flags], flags, mentions)
 
 
-def _flags(by_entity: dict[str, list[Mention]]) -> list[Flag]:
-    """One flag per entity, sorted by entity id; its snippet is the first body mention of a
-    full alias (else the first mention)."""
-    flags = []
-    for eid in sorted(by_entity):
-        ms = by_entity[eid]
-        best = ms[0]
-        in_title = False
-        for m in ms:
-            if m.field == "title":
-                in_title = True
-            elif m.kind != "short_name":
-                best = m
-                break
-        flags.append(_flag(eid, len(ms), in_title, best.snippet, _reason(ms), tuple(ms)))
-    return flags
+def _flag_of(eid: str, ms: list[Mention]) -> Flag:
+    """The flag of one entity; its snippet is the first body mention of a full alias (else
+    the first mention)."""
+    best = ms[0]
+    in_title = False
+    for m in ms:
+        if m.field == "title":
+            in_title = True
+        elif m.kind != "short_name":
+            best = m
+            break
+    return _flag(eid, len(ms), in_title, best.snippet, _reason(ms), tuple(ms))
 
 
 _LABEL = {"alias": "alias", "short_name": "short name", "topic": "topic"}
@@ -530,17 +590,9 @@ def _reason(ms: list[Mention]) -> str:
     """Why a flag was raised, one group per watchlist phrase, e.g.
     'alias "Samsung Electronics" ×2 in title and body; alias "Lee Jae-yong" ×1 in body
     (as "Lee Jae Yong"); short name "Lee" ×1 in body (allowed by full alias)'."""
-    if len(ms) == 1:  # the common case, without the grouping (same text)
+    if len(ms) == 1:
         m = ms[0]
-        kind, alias = m.kind, m.alias
-        part = f'{_LABEL[kind]} "{alias}" ×1 {"in title" if m.field == "title" else "in body"}'
-        if m.text != alias:
-            w = " ".join(m.text.split())
-            if w != alias:
-                part += f' (as "{w}")'
-        if kind == "short_name":
-            part += " (allowed by full alias)"
-        return part
+        return _reason_one(m.kind, m.alias, m.text, m.field == "title")
     groups: dict[tuple[str, str], list[Mention]] = {}
     for m in ms:
         groups.setdefault((m.kind, m.alias), []).append(m)
@@ -565,3 +617,15 @@ def _reason(ms: list[Mention]) -> str:
             part += " (allowed by full alias)"
         parts.append(part)
     return "; ".join(parts)
+
+
+def _reason_one(kind: str, alias: str, text: str, in_title: bool) -> str:
+    """``_reason`` of a single mention (the common case), without the grouping."""
+    part = f'{_LABEL[kind]} "{alias}" ×1 {"in title" if in_title else "in body"}'
+    if text != alias:
+        w = " ".join(text.split())
+        if w != alias:
+            part += f' (as "{w}")'
+    if kind == "short_name":
+        part += " (allowed by full alias)"
+    return part

@@ -144,6 +144,7 @@ _SMALL_CHARS = tuple(c for c, r in CHAR_MAP.items() if len(r) != 1) + tuple(HOMO
 # which none occurs (most Korean text, once its curly quotes are replaced) skips ~70 scans.
 # A single class without a repeat lets sre skip ahead through the text in C.
 _N_FREQUENT = len(_FREQUENT)  # _ONE_TO_ONE starts with the frequent characters
+assert tuple(c for c, _ in _ONE_TO_ONE[:_N_FREQUENT]) == _FREQUENT
 _RARE_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(
     {c for c, _ in _ONE_TO_ONE[_N_FREQUENT:]} | set(_SMALL_CHARS))) + "]")
 _PARA = "\u2029"  # paragraph separator: what a blank line becomes
@@ -340,9 +341,8 @@ def normalize(s: str, blank_line: str = _PARA) -> Normalized:
     if "\n" in t:
         # A blank line ends a paragraph: no alias spans it, so it becomes paragraph
         # separators (a word boundary, not a space); other line breaks are spaces.
-        if "\n\n" in t:
-            t = t.replace("\n\n", blank_line + blank_line)
-        t = t.replace("\n", " ")
+        # (str.replace returns the string itself when there is nothing to replace.)
+        t = t.replace("\n\n", blank_line + blank_line).replace("\n", " ")
     for c in "\t\x0b\x0c":
         if c in t:
             t = t.replace(c, " ")

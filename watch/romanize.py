@@ -60,12 +60,15 @@ def is_syllable(s: str) -> bool:
     return _SYLLABLE_RE.fullmatch(s.lower()) is not None
 
 
+_CAMEL_RE = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]+)")
+
+
 def split_given(g: str) -> list[tuple[str, str]]:
     """Two-syllable readings of a given name: "Jae-yong", "JaeYong", "Jaeyong" → [(jae, yong)]."""
     if "-" in g:
         a, _, b = g.partition("-")
         return [(a.lower(), b.lower())] if a and b and is_syllable(a) and is_syllable(b) else []
-    camel = re.fullmatch(r"([A-Z][a-z]+)([A-Z][a-z]+)", g)
+    camel = _CAMEL_RE.fullmatch(g)
     if camel:
         a, b = camel.groups()
         return [(a.lower(), b.lower())] if is_syllable(a) and is_syllable(b) else []
@@ -76,6 +79,10 @@ def split_given(g: str) -> list[tuple[str, str]]:
 
 _WORD = r"[A-Z][a-z]+"
 _GIVEN = r"[A-Z][A-Za-z]*(?:-[A-Za-z]+)?"
+# compiled once (re's own cache costs a lookup per call; a watchlist has thousands of aliases)
+_WORD_RE = re.compile(_WORD)
+_GIVEN_RE = re.compile(_GIVEN)
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
 
 
 def parse_korean_name(alias: str, kind: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -83,16 +90,16 @@ def parse_korean_name(alias: str, kind: str) -> tuple[str, list[tuple[str, str]]
     toks = alias.split()
     # Readings (family, splits) in both name orders; a family name from SURNAMES wins.
     readings: list[tuple[str, list[tuple[str, str]]]] = []
-    if len(toks) == 3 and all(re.fullmatch(r"[A-Za-z]+", t) for t in toks):
-        if re.fullmatch(_WORD, toks[0]) and is_syllable(toks[1]) and is_syllable(toks[2]):
+    if len(toks) == 3 and all(_LETTERS_RE.fullmatch(t) for t in toks):
+        if _WORD_RE.fullmatch(toks[0]) and is_syllable(toks[1]) and is_syllable(toks[2]):
             readings.append((toks[0], [(toks[1].lower(), toks[2].lower())]))
-        if re.fullmatch(_WORD, toks[2]) and is_syllable(toks[0]) and is_syllable(toks[1]):
+        if _WORD_RE.fullmatch(toks[2]) and is_syllable(toks[0]) and is_syllable(toks[1]):
             readings.append((toks[2], [(toks[0].lower(), toks[1].lower())]))
     elif len(toks) == 2:
         a, b = toks
-        if re.fullmatch(_WORD, a) and re.fullmatch(_GIVEN, b):
+        if _WORD_RE.fullmatch(a) and _GIVEN_RE.fullmatch(b):
             readings.append((a, split_given(b)))
-        if re.fullmatch(_WORD, b) and re.fullmatch(_GIVEN, a):  # Western order: "Jae-yong Lee"
+        if _WORD_RE.fullmatch(b) and _GIVEN_RE.fullmatch(a):  # Western order: "Jae-yong Lee"
             readings.append((b, split_given(a)))
     readings = [(f, s) for f, s in readings if s]
     for family, splits in readings:

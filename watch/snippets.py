@@ -22,6 +22,8 @@ SNIPPET_MAX = 300
 _TERMS = ".!?。！？…"
 _CLOSERS = "\"'”’»)]"
 _TERM_RE = re.compile(f"[{re.escape(_TERMS)}\n]")  # one terminator character or line break
+_TERM_ASCII_RE = re.compile(r"[.!?\n]")  # the same for ASCII text (a cheaper class)
+_CHUNK = 128  # characters reversed at a time when looking back for the sentence start
 # A terminator run that ends a sentence: followed by closers, then whitespace or the end;
 # or a line break. Written as "[terminator or line break](...)" rather than as the
 # alternation "[terminators]+...|\n" because sre can then skip ahead to the next
@@ -34,36 +36,35 @@ _LONGEST = max(len(a) for a in _ABBREV)
 _ASCII_LETTERS = string.ascii_letters
 
 
+# The last two letters of every abbreviation (all have 2+), in every case: most words
+# before a dot ("said.", "year.") are told apart from them by this one lookup.
+_LAST_TWO = frozenset(x + y for a in _ABBREV for x in (a[-2], a[-2].upper())
+                      for y in (a[-1], a[-1].upper()))
+
+
 def _abbreviation_before(text: str, k: int) -> bool:
     """Is the "." at text[k] the dot of an initial ("Y.") or an abbreviation ("Corp.")?
 
     The word is the run of letters (any script) before the dot. Only an ASCII word of at
-    most ``_LONGEST`` letters can qualify, so the ASCII letters are stripped off the end
-    of the ``_LONGEST + 1`` characters before the dot (C-level) and the word is rejected
-    when it is longer, or when a letter of another script precedes it (a mixed word)."""
-    seg = text[k - _LONGEST - 1:k] if k > _LONGEST else text[:k]
-    head = seg.rstrip(_ASCII_LETTERS)
-    n = len(seg) - len(head)  # ASCII letters just before the dot
-    if n == 0 or n > _LONGEST or (head and head[-1].isalpha()):
-        return False  # no (ASCII) word, longer than any abbreviation ("said."), mixed script
-    word = seg[len(head):]
-    return (n == 1 and word.isupper()) or word.lower() in _ABBREV
-
-
-def _end_at(text: str, i: int) -> int | None:
-    """If the terminator at text[i] ends a sentence, the offset just past it (and any
-    closing quotes/brackets); else None."""
-    if text[i] == "\n":
-        return i + 1
-    k = i
-    while k > 0 and text[k - 1] in _TERMS:
-        k -= 1
-    m = _END_RE.match(text, k)
-    if m is None:
-        return None  # "3.5", "yna.co.kr", "U.S.-led"
-    if text[k] == "." and _abbreviation_before(text, k):
-        return None  # "Jay Y. Lee", "Mr. Lee", "NEC Corp. said"
-    return m.end()
+    most ``_LONGEST`` letters can qualify: a single capital, or a word of ``_ABBREV``.
+    (``Sentences.span`` first rules out most dots inline: neither a word ending in one of
+    ``_LAST_TWO`` nor a capital before the dot.)"""
+    if k < 2:
+        return k == 1 and "A" <= text[0] <= "Z"
+    if text[k - 2:k] in _LAST_TWO:
+        # Maybe a word of _ABBREV. The ASCII letters are stripped off the end of the
+        # _LONGEST + 1 characters before the dot; the word is rejected when longer, or
+        # when a letter of another script precedes it.
+        seg = text[k - _LONGEST - 1:k] if k > _LONGEST else text[:k]
+        head = seg.rstrip(_ASCII_LETTERS)
+        n = len(seg) - len(head)  # ASCII letters just before the dot
+        if n == 0 or n > _LONGEST or (head and head[-1].isalpha()):
+            return False  # longer than any abbreviation, or a mixed-script word
+        word = seg[len(head):]
+        return (n == 1 and word.isupper()) or word.lower() in _ABBREV
+    # Not a word of _ABBREV (a word of 2+ ASCII letters would end in one of _LAST_TWO):
+    # an initial, or nothing.
+    return "A" <= text[k - 1] <= "Z" and not text[k - 2].isalpha()
 
 
 class Sentences:
@@ -79,27 +80,47 @@ class Sentences:
     def span(self, start: int, end: int, reach: int = SNIPPET_MAX) -> tuple[int, int]:
         """[s, e) of the sentence holding text[start:end], looking at most ``reach`` away."""
         t = self.text
-        lo = max(0, start - reach)
+        lo = start - reach if start > reach else 0
         s = lo
         if start > lo:
-            # Backwards: the nearest terminator first, searched in a reversed copy of the
-            # window only (rev[j] == t[start - 1 - j]).
-            rev = t[lo:start][::-1]
+            # Backwards: the nearest terminator first, searched in reversed copies of the
+            # window, nearest part first (rev[j] == t[hi - 1 - j]): a sentence usually
+            # starts within the first _CHUNK characters.
             ends = self._ends
-            pos = 0
-            while True:
-                m = _TERM_RE.search(rev, pos)
-                if m is None:
+            hi = start
+            while hi > lo:
+                a = hi - _CHUNK if hi - _CHUNK > lo else lo
+                rev = t[a:hi][::-1]
+                term = _TERM_ASCII_RE if rev.isascii() else _TERM_RE
+                m = term.search(rev)
+                while m is not None:
+                    i = hi - 1 - m.start()
+                    got = ends.get(i, -1)
+                    if got == -1:  # does the terminator at t[i] end a sentence? (memoized)
+                        if t[i] == "\n":
+                            got = i + 1
+                        else:
+                            k = i  # start of the terminator run
+                            while k > 0 and t[k - 1] in _TERMS:
+                                k -= 1
+                            end_m = _END_RE.match(t, k)
+                            if end_m is None or (
+                                    t[k] == "."
+                                    and (k < 2 or t[k - 2:k] in _LAST_TWO or "A" <= t[k - 1] <= "Z")
+                                    and _abbreviation_before(t, k)):
+                                got = None  # "3.5", "U.S.-led"; "Jay Y. Lee", "Mr. Lee"
+                            else:
+                                got = end_m.end()
+                        ends[i] = got
+                    if got is not None and got <= start:
+                        s = got
+                        break
+                    m = term.search(rev, m.end())
+                if m is not None:  # found
                     break
-                i = start - 1 - m.start()
-                got = ends.get(i, -1)
-                if got == -1:
-                    got = ends[i] = _end_at(t, i)
-                if got is not None and got <= start:
-                    s = got
-                    break
-                pos = m.end()
-        top = min(len(t), end + reach)
+                hi = a
+        n = len(t)
+        top = end + reach if end + reach < n else n
         e = top
         pos = end
         while pos < top:
@@ -107,7 +128,8 @@ class Sentences:
             if m is None:
                 break
             k = m.start()
-            if t[k] != "." or not _abbreviation_before(t, k):
+            if t[k] != "." or not ((k < 2 or t[k - 2:k] in _LAST_TWO or "A" <= t[k - 1] <= "Z")
+                                   and _abbreviation_before(t, k)):
                 e = m.end()
                 break
             pos = m.end()
@@ -116,7 +138,12 @@ class Sentences:
     def snippet(self, start: int, end: int, limit: int = SNIPPET_MAX) -> str:
         """The sentence holding text[start:end], whitespace collapsed, at most ``limit`` chars."""
         s, e = self.span(start, end, limit)
-        return _trim(self.text, s, e, start, end, limit)
+        if e - s > limit:
+            return _trim(self.text, s, e, start, end, limit)
+        seg = self.text[s:e]
+        if seg.isprintable() and "  " not in seg:  # = _collapse(seg), inlined
+            return seg.strip(" ")
+        return " ".join(seg.split())
 
 
 def snippet(text: str, start: int, end: int, limit: int = SNIPPET_MAX) -> str:
