@@ -46,17 +46,18 @@ Results are deterministic: mentions are sorted by (field: title first, start, en
 A Matcher pickles as its Watchlist and is rebuilt on unpickling (well under 1 s for 5,000
 aliases), so process-pool workers can receive it.
 
-Speed (``benchmarks/matching.py``): the automaton does the per-character work in Rust;
-Python work is per hit and per mention, kept small: hits are plain tuples, targets carry
-their entity index, short names shared by many entities are expanded through a per-
-spelling entity index, the romanized-name test of a short name is cached per word,
-mention/flag objects are built without the frozen dataclass's per-field
-``object.__setattr__``, and snippets look only near the mention (``watch.snippets``).
-Fields are normalized with an ASCII control character (U+001E) instead of U+2029 for
-blank lines, so English text stays ASCII and its byte offsets are character offsets
-(no conversion); no spelling contains either character and every rule treats them
-alike, so the hits are the same. For other text see ``__init__``.
-The order of the raw hits does not matter: ``_resolve`` sorts them.
+Speed (``benchmarks/matching.py``): the automaton does the per-character work in Rust
+(also finding runs of spaces to collapse: see ``__init__``); Python work is per hit and
+per mention, kept small: hits are plain tuples, targets carry their entity index, short
+names shared by many entities are expanded through a per-spelling entity index, the
+romanized-name test of a short name is cached per word, hits of one entity are merged
+without sorting by key functions, mention/flag objects are built without the frozen
+dataclass's per-field ``object.__setattr__``, and snippets look only near the mention
+(``watch.snippets``). Fields are normalized with an ASCII control character (U+001E)
+instead of U+2029 for blank lines, so English text stays ASCII and its byte offsets are
+character offsets (no conversion); no spelling contains either character and every rule
+treats them alike, so the hits are the same. For other text see ``__init__``. The order
+of the raw hits does not matter: ``_resolve`` sorts them.
 """
 from __future__ import annotations
 
@@ -69,7 +70,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.korean import is_hangul, is_ideograph, particle_follows
-from watch.normalize import Normalized, normalize
+from watch.normalize import normalize
 from watch.romanize import split_given
 from watch.snippets import Sentences
 from watch.variants import ALIAS, EXCLUDE, SHORT, spellings
@@ -202,6 +203,7 @@ def _starts_other_korean_name(text: str, end: int) -> bool:
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 _PARA = "\u2029"  # what watch.normalize makes of a blank line, by default
 _PARA_SUB = "\x1e"  # what the matcher asks for instead (see the module docstring)
+_DOUBLE_SPACE = "  "  # automaton pattern 0 (see Matcher.__init__)
 _MENTION_ORDER = itemgetter(0, 1, 2, 3, 4)  # (not in title, start, end, entity id, alias)
 _TARGET = itemgetter(2)  # of a hit (start, end, target)
 _ENTITY = itemgetter(0)  # of a target
@@ -259,6 +261,18 @@ class Matcher:
                 shared[(tgs, lcls, rcls)] = payload
             patterns.append(key)
             payloads.append(payload)
+        # The ASCII stand-in for U+2029 is used only if no spelling contains it (a
+        # Watchlist built in code could hold control characters): the hits stay the same.
+        self._para_sub = not any(_PARA_SUB in p for p in patterns)
+        self.n_patterns = len(patterns)
+        if patterns:
+            # Pattern 0 is two spaces, which no spelling contains: fields are scanned before
+            # runs of spaces are collapsed, and a hit of it sends the field back to be
+            # collapsed and scanned again (rare: extracted text has single spaces). The
+            # automaton finds it for free, while searching every text for "  " costs
+            # about 5% of matching (spaces are frequent, so the search keeps stopping).
+            patterns.insert(0, _DOUBLE_SPACE)
+            payloads.insert(0, None)
         # ONE automaton over every spelling (aho-corasick crate, overlapping matches), as
         # bytes: in UTF-16 for non-ASCII text (offsets are halved; Hangul takes 2 bytes
         # instead of 3 in UTF-8, and no byte -> character table is built on every call as
@@ -274,10 +288,6 @@ class Matcher:
             self._automaton16 = ahocorasick_rs.BytesAhoCorasick(
                 [p.encode("utf-16-le") for p in patterns])
         self._payloads = payloads
-        # The ASCII stand-in for U+2029 is used only if no spelling contains it (a
-        # Watchlist built in code could hold control characters): the hits stay the same.
-        self._para_sub = not any(_PARA_SUB in p for p in patterns)
-        self.n_patterns = len(patterns)
 
     def __reduce__(self):
         # The automaton is rebuilt from the watchlist: smaller to ship than a pickled trie.
@@ -286,11 +296,12 @@ class Matcher:
     # --- per field -------------------------------------------------------------------------
 
     def _scan(self, t: str) -> tuple[list[tuple[int, int, _Target]], list[tuple[int, int, _Shorts]],
-                                     dict[int, list[tuple[int, int]]]]:
+                                     dict[int, list[tuple[int, int]]]] | None:
         """Hits of one normalized field that pass the word-boundary rules, in normalized
         offsets: alias candidates (start, end, target); short-name hits (start, end, the
         spelling's short-name targets), expanded only for entities that turn out to have a
-        full alias in the article; exclude-phrase spans per entity."""
+        full alias in the article; exclude-phrase spans per entity. None if the text holds
+        a run of spaces (it must be collapsed first: see __init__)."""
         n = len(t)
         cands: list[tuple[int, int, _Target]] = []
         shorts: list[tuple[int, int, _Shorts]] = []
@@ -310,6 +321,8 @@ class Matcher:
                        if not s & 1]
             else:
                 raw = self._astral_hits(t, data)
+        if raw and min(raw)[0] == 0:  # pattern 0: two spaces
+            return None
         payloads = self._payloads
         for idx, start, end in raw:
             lcls, rcls, open_right, aliases, short, excl = payloads[idx]
@@ -483,8 +496,12 @@ class Matcher:
         for fname, value in (("title", title), ("text", text)):
             if not value:
                 continue
-            norm = normalize(value, blank_line)
-            cands, shorts, excluded = self._scan(norm.text)
+            norm = normalize(value, blank_line, collapse=False)
+            scan = self._scan(norm.text)
+            if scan is None:  # a run of spaces: collapse it, scan again (see __init__)
+                norm = normalize(value, blank_line)
+                scan = self._scan(norm.text)
+            cands, shorts, excluded = scan
             if excluded and cands:
                 cands = self._not_excluded(cands, excluded)
             if cands or shorts:

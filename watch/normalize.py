@@ -303,13 +303,16 @@ def _collapse_spaces(t: str) -> tuple[str, list[tuple[int, int, int, int]]]:
     return "".join(pieces), entries
 
 
-def normalize(s: str, blank_line: str = _PARA) -> Normalized:
+def normalize(s: str, blank_line: str = _PARA, collapse: bool = True) -> Normalized:
     """Normalize one field for matching (see the module docstring).
 
     ``blank_line``: the character a blank line becomes, twice (U+2029 by default). The
     matcher passes an ASCII control character that no spelling contains, so that English
     text stays ASCII (cheaper for the automaton); every rule treats both alike (neither
-    is a letter, digit, Hangul or space)."""
+    is a letter, digit, Hangul or space).
+    ``collapse=False`` leaves runs of spaces as they are: the matcher's automaton finds
+    them while it scans, and only then is the field normalized again with collapsing
+    (searching each text for "  " is slow: the search stops at every space)."""
     t = s
     entries1: list[tuple[int, int, int, int]] = []
     if not s.isascii():
@@ -347,7 +350,7 @@ def normalize(s: str, blank_line: str = _PARA) -> Normalized:
         if c in t:
             t = t.replace(c, " ")
     inner = OffsetMap(entries1) if entries1 else None
-    if "  " in t:
+    if collapse and "  " in t:
         t, entries2 = _collapse_spaces(t)
         offsets: OffsetMap | None = OffsetMap(entries2, inner) if entries2 else inner
     else:
