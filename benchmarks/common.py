@@ -8,12 +8,15 @@
   Article pages are the real pages of the shared extraction benchmark, each copy made
   unique: a token in ``<title>`` and in the first paragraph, served under its own URL,
   with its ``rel=canonical``/``og:url`` rewritten to that URL (so copies never collapse
-  into one record). ``small`` pages (a title and a few paragraphs) are for the many-feeds
-  benchmark, whose first cycle would otherwise extract 10,000 large pages.
+  into one record). ``small`` pages (a title and five paragraphs of seeded random words,
+  so no two are near-duplicates for the story clustering) are for the many-feeds
+  benchmark, whose first cycle would otherwise extract 10,000 large pages. Pages are
+  generated per request from the templates: the site holds no copy of them.
   Feeds can spread over several loopback addresses (127.0.0.2, 127.0.0.3, ...): newsmon's
   politeness limits are per host, and many hosts let it work on many feeds at once.
-  ``/_stats`` returns request counters as JSON, ``/_bump?feeds=N`` adds one new story to N
-  feeds (their ETag changes), ``/_reset`` zeroes the counters.
+  ``/_stats`` returns request and TCP connection counters as JSON (connections, and the
+  most open at once per address and in all), ``/_bump?feeds=N`` adds
+  one new story to N feeds (their ETag changes), ``/_reset`` zeroes the counters.
 * **Prefect server** (``PrefectServer``): ``prefect server start`` on a free loopback port
   with a temporary ``PREFECT_HOME``, waited for on ``/api/health``, so cycles run against a
   running server as in production and Prefect's ephemeral start-up is not measured.
@@ -158,6 +161,8 @@ class Site:
         self.templates = real_templates() if spec.pages == "real" else []
         self.extra: Counter[int] = Counter()  # feed -> stories added by /_bump
         self.stats: Counter[str] = Counter()
+        self.open: Counter[str] = Counter()  # address -> TCP connections open now
+        self.open_total = 0
         self._feed_cache: dict[int, tuple[str, bytes]] = {}
 
     def count(self, feed: int) -> int:
@@ -241,6 +246,14 @@ _REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found"
 
 async def _handle(site: Site, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     site.stats["connections"] += 1
+    # Open connections per address and in all (newsmon's per-host limit caps the first; a
+    # cycle working on many hosts at once shows in the second).
+    host = str((writer.get_extra_info("sockname") or ("?",))[0])
+    site.open[host] += 1
+    site.open_total += 1
+    st = site.stats
+    st["max_open_per_host"] = max(st["max_open_per_host"], site.open[host])
+    st["max_open_total"] = max(st["max_open_total"], site.open_total)
     try:
         while True:
             try:
@@ -278,6 +291,8 @@ async def _handle(site: Site, reader: asyncio.StreamReader, writer: asyncio.Stre
     except ConnectionError:
         return
     finally:
+        site.open[host] -= 1
+        site.open_total -= 1
         with contextlib.suppress(Exception):
             writer.close()
 

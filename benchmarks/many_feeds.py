@@ -43,6 +43,8 @@ from common import (  # noqa: E402
     write_config,
 )
 
+from newsmon.settings import FetchSettings  # noqa: E402
+
 NEWSMON = str(Path(PYTHON).parent / "newsmon")
 
 
@@ -108,6 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"conditional GETs -> 304  {[r['server_requests'].get('feed_304', 0) for r in idle]}; article fetches "
           f"{[r['server_requests'].get('pages', 0) for r in idle]}; robots.txt "
           f"{[r['server_requests'].get('robots', 0) for r in idle]}")
+    print(f"TCP connections open     at most {max(r['server_requests'].get('max_open_per_host', 0) for r in idle)} "
+          f"per host (limit: [fetch] per_host_concurrency = {FetchSettings().per_host_concurrency}), at most "
+          f"{max(r['server_requests'].get('max_open_total', 0) for r in idle)} in all")
     print(f"CPU newsmon              {median([r['cpu_s'] for r in idle]):.1f} s  (prefect server "
           f"{median([r['prefect_cpu_s'] for r in idle]):.1f} s)")
     print(f"peak RSS                 main {median([r['rss_main_mb'] for r in idle]):.0f} MB, tree "

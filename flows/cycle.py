@@ -37,11 +37,12 @@ from scrapers.urls import canonical_url, clean_url
 from watch import MatchResult, Watchlist
 
 from flows.worker import PageJob, ingest_page
+from review.minhash import Fingerprint
 
 log = logging.getLogger("newsmon.cycle")
 
-I = TypeVar("I")
-R = TypeVar("R")
+ItemT = TypeVar("ItemT")
+ResultT = TypeVar("ResultT")
 # Largest group commit: articles (each ~40 KB: compressed page + text) and feed-poll rows.
 ARTICLES_PER_COMMIT = 64
 FEED_POLLS_PER_COMMIT = 500
@@ -79,7 +80,7 @@ class FeedReport:
     article_errors: list[str] = field(default_factory=list)
 
 
-class GroupCommit(Generic[I, R]):
+class GroupCommit(Generic[ItemT, ResultT]):
     """Coalesce concurrent store writes into one transaction per batch (group commit).
 
     ``await submit(item)`` returns that item's result once it is committed. While one
@@ -89,25 +90,25 @@ class GroupCommit(Generic[I, R]):
     stop: the writing task runs while items are queued and ends when none are left.
     """
 
-    def __init__(self, write_many: Callable[[list[I]], list[R]], write_one: Callable[[I], R], *,
-                 max_batch: int) -> None:
+    def __init__(self, write_many: Callable[[list[ItemT]], list[ResultT]],
+                 write_one: Callable[[ItemT], ResultT], *, max_batch: int) -> None:
         self._many = write_many
         self._one = write_one
         self.max_batch = max(1, max_batch)
-        self._pending: list[tuple[I, asyncio.Future[R]]] = []
+        self._pending: list[tuple[ItemT, asyncio.Future[ResultT]]] = []
         self._task: asyncio.Task[None] | None = None
         self.transactions = 0  # batches committed (for tests and benchmarks)
 
-    async def submit(self, item: I) -> R:
+    async def submit(self, item: ItemT) -> ResultT:
         loop = asyncio.get_running_loop()
-        fut: asyncio.Future[R] = loop.create_future()
+        fut: asyncio.Future[ResultT] = loop.create_future()
         self._pending.append((item, fut))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._drain())
         return await fut
 
     async def _drain(self) -> None:
-        batch: list[tuple[I, asyncio.Future[R]]] = []
+        batch: list[tuple[ItemT, asyncio.Future[ResultT]]] = []
         try:
             while self._pending:
                 batch = self._pending[:self.max_batch]
@@ -158,6 +159,9 @@ class Runtime:
     page_slots: asyncio.Semaphore | None = None
     # Articles stored (created) so far in this cycle; the review step runs when it grows.
     stored: int = 0
+    # Body fingerprints the workers computed for the articles stored since the last
+    # clustering pass (article id -> fingerprint; review.clusters.cluster_pending empties it).
+    fingerprints: dict[int, Fingerprint | None] = field(default_factory=dict)
     watchlist_digest: str = field(init=False, default="")
     articles: GroupCommit[tuple[ArticleRecord, list[MentionRecord]], tuple[int, bool]] = field(init=False)
     feed_polls: GroupCommit[FeedPoll, int] = field(init=False)
@@ -275,7 +279,16 @@ async def _ingest_entries(rt: Runtime, feed: FeedSettings, entries: list[FeedEnt
         else:
             rt.in_flight.add(e.link)
             todo.append(e)
-    await asyncio.gather(*(ingest_url(rt, feed, e.link, rep, entry=e) for e in todo))
+    # A few workers pull the entries one by one, rather than one task per entry: a task per
+    # entry of a long feed (hundreds) costs its frame and a semaphore waiter each, all held
+    # until the cycle's page slots let them run, and memory would grow with the articles.
+    pending = iter(todo)
+
+    async def worker() -> None:
+        for e in pending:
+            await ingest_url(rt, feed, e.link, rep, entry=e)
+
+    await asyncio.gather(*(worker() for _ in range(min(len(todo), rt.settings.poll.articles_in_flight))))
 
 
 async def ingest_url(rt: Runtime, feed: FeedSettings, link: str, rep: FeedReport, *,
@@ -293,7 +306,7 @@ async def ingest_url(rt: Runtime, feed: FeedSettings, link: str, rep: FeedReport
         loop = asyncio.get_running_loop()
         try:
             # The worker extracts, matches and compresses the page: only the blob comes back.
-            ex, match, blob = await loop.run_in_executor(rt.executor, ingest_page, job)  # type: ignore[arg-type]
+            ex, match, blob, fp = await loop.run_in_executor(rt.executor, ingest_page, job)  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001 - a hostile page must not stop the cycle
             err = PermanentFetchError(f"extraction failed: {type(e).__name__}: {e}", url=link)
             await _article_failed(rt, feed, link, err, rep, entry, raw=res.content, final_url=res.final_url)
@@ -302,10 +315,11 @@ async def ingest_url(rt: Runtime, feed: FeedSettings, link: str, rep: FeedReport
         del job, res  # the page itself is no longer needed while the record waits to be saved
         rec = build_record(rt, feed, link, final_url, blob, status, ex, entry, charset=charset)
         mentions = mention_records(match)
-        _, created = await rt.save(rec, mentions)
+        article_id, created = await rt.save(rec, mentions)
     if not created:
         rep.duplicate += 1
         return
+    rt.fingerprints[article_id] = fp  # taken by the next clustering pass
     rt.stored += 1
     if ex.status != "ok":
         rep.no_body += 1

@@ -39,7 +39,7 @@ async def open_runtime(settings: Settings, *, flow_run_id: str | None = None,
     # [fetch] fleet_politeness: per-host slots held through Prefect as well (flows/fleet.py).
     gate = host_gate_for(settings.fetch)
     try:
-        async with Fetcher(settings.fetch, host_gate=gate) as fetcher:
+        async with Fetcher(settings.fetch, host_gate=gate, robots_memory=store) as fetcher:
             yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=executor,
                           watchlist=watchlist, flow_run_id=flow_run_id)
     finally:

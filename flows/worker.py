@@ -16,6 +16,7 @@ from datetime import datetime
 import multiprocessing
 
 from models.compress import Compressed
+from review.minhash import Fingerprint, fingerprint
 from scrapers.extract import Extracted, extract
 from watch import Matcher, MatchResult, Watchlist
 
@@ -48,10 +49,13 @@ def process_page(job: PageJob, matcher: Matcher | None = None) -> tuple[Extracte
 
 
 def ingest_page(job: PageJob, matcher: Matcher | None = None
-                ) -> tuple[Extracted, MatchResult | None, Compressed]:
-    """``process_page`` plus the page compressed for the store (``models.compress``)."""
+                ) -> tuple[Extracted, MatchResult | None, Compressed, Fingerprint | None]:
+    """``process_page`` plus the page compressed for the store (``models.compress``) and
+    the body's fingerprint for the story clusters (``review.clusters``): CPU work done
+    here, in parallel, rather than in the cycle's one main process."""
     ex, result = process_page(job, matcher)
-    return ex, result, Compressed.of(job.raw)
+    fp = fingerprint(ex.text) if ex.status == "ok" else None
+    return ex, result, Compressed.of(job.raw), fp
 
 
 class InlineExecutor(Executor):

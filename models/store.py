@@ -61,6 +61,7 @@ from .tables import (
     FetchOutcome,
     Mention,
     ReviewEvent,
+    RobotsTxt,
     UTCDateTime,
     as_utc,
 )
@@ -270,7 +271,7 @@ class Store:
             index_elements=["article_id", "entity_id"])
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
         self._stmt_signature = insert(ClusterSignature.__table__)
-        # assign_cluster's queries, with parameters (built and cache-keyed once, not per article).
+        # assign_clusters' queries, with parameters (built and cache-keyed once, not per article).
         self._q_cluster_of = select(CS.cluster_id).where(CS.article_id == bindparam("aid"))
         near = (select(CB.article_id).where(CB.band.in_(bindparam("keys", expanding=True)))
                 .distinct().scalar_subquery())
@@ -787,6 +788,28 @@ class Store:
 
     # -- fetch outcomes, cycles -------------------------------------------------------
 
+    # -- robots.txt across cycles (scrapers.robots.RobotsMemory) ---------------------------
+
+    def robots_recall(self, origin: str, max_age_s: float) -> tuple[bytes | None, str | None, float] | None:
+        """(content or None if missing, note, age in seconds) of an origin's robots.txt
+        fetched within ``max_age_s``; None if unknown or older."""
+        q = select(RobotsTxt.content, RobotsTxt.note, RobotsTxt.fetched_at).where(RobotsTxt.origin == origin)
+        row = self._read(lambda conn: conn.execute(q).first())
+        if row is None:
+            return None
+        age = (_now() - as_utc(row.fetched_at)).total_seconds()
+        if not 0 <= age < max_age_s:  # stale, or fetched "in the future" (a clock moved back)
+            return None
+        return (bytes(row.content) if row.content is not None else None), row.note, age
+
+    def robots_remember(self, origin: str, content: bytes | None, note: str | None) -> None:
+        """Keep an origin's robots.txt (None: missing) as fetched now (upsert)."""
+        values = {"origin": origin, "content": content, "note": note, "fetched_at": _now()}
+        stmt = self._insert(RobotsTxt.__table__).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["origin"], set_={k: stmt.excluded[k] for k in ("content", "note", "fetched_at")})
+        self._write(lambda conn: conn.execute(stmt))
+
     def record_fetch_outcome(self, url: str, *, outcome: str, kind: str = "page", feed: str | None = None,
                              error: str | None = None, http_status: int | None = None,
                              at: datetime | None = None, flow_run_id: str | None = None) -> None:
@@ -893,69 +916,75 @@ class Store:
     # (Used by ``review/``. A story cluster is keyed by ``coalesce(cluster_id, id)``: an
     # article not clustered yet is a cluster of its own, so the inbox never hides it.)
 
-    def articles_to_cluster(self, limit: int) -> list[tuple[int, str | None, datetime]]:
-        """Articles without a cluster yet, oldest first: (id, body text, date = published or fetched)."""
+    def articles_to_cluster(self, limit: int, *, after_id: int = 0
+                            ) -> list[tuple[int, str | None, datetime]]:
+        """Articles without a cluster yet, oldest first, with an id above ``after_id`` (a
+        cursor, so callers read the backlog in small pages): (id, body text, date =
+        published or fetched)."""
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         q = (select(A.id, A.text, when.label("at"))
-             .where(A.cluster_id.is_(None), A.status.in_(("ok", "no_body")))
+             .where(A.cluster_id.is_(None), A.status.in_(("ok", "no_body")), A.id > after_id)
              .order_by(A.id).limit(limit))
         return self._read(lambda conn: [(r.id, r.text, r.at) for r in conn.execute(q)])
 
-    def assign_cluster(self, article_id: int, *, at: datetime, n_shingles: int, signature: bytes,
-                       bands: list[int], window: timedelta,
-                       choose: Callable[[list["SignatureRow"]], int | None]) -> int:
-        """Store an article's signature and put it in a cluster, in one transaction.
+    def assign_clusters(self, jobs: list["ClusterJob"], *, window: timedelta,
+                        choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]
+                        ) -> list[int | None]:
+        """Store the articles' signatures and put each in a cluster, in id order, in ONE
+        transaction (a commit per article cost more than the clustering itself).
 
-        The candidates are the articles sharing at least one LSH band key with ``bands`` and
-        dated within ``window`` of ``at``; ``choose(candidates)`` returns the cluster to join
-        or None (the article then starts its own cluster, keyed by its id). Assignments are
+        For a job with a signature, the candidates are the articles sharing at least one
+        LSH band key with it and dated within ``window`` of its date, including those
+        assigned earlier in this batch; ``choose(job, candidates)`` returns the cluster to
+        join or None (the article then starts its own cluster, keyed by its id). A job
+        without a signature (no comparable body) is a story of its own. Assignments are
         serialised (SQLite: the write lock; PostgreSQL: an advisory lock), so two workers
         clustering two copies of one story at once still put them together. Idempotent: an
-        article that already has a signature keeps its cluster.
+        article that already has a cluster keeps it. Returns each job's cluster id, or None
+        for an article that no longer exists.
         """
-        at = as_utc(at)
-        keys = sorted(set(bands))
+        if not jobs:
+            return []
 
-        def txn(conn: Connection) -> int:
+        def txn(conn: Connection) -> list[int | None]:
             if self.dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_CLUSTER_LOCK})")
-            done = conn.execute(self._q_cluster_of, {"aid": article_id}).scalar()
-            if done is not None:
-                return int(done)
-            cands: list[SignatureRow] = []
-            if keys:
-                rows = conn.execute(self._q_candidates, {"keys": keys, "aid": article_id, "lo": at - window,
-                                                         "hi": at + window})
-                cands = [SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles, bytes(r.signature), r.at)
-                         for r in rows]
-            chosen = choose(cands)
-            cluster_id = int(chosen) if chosen is not None else article_id
-            n = conn.execute(self._u_cluster, {"aid": article_id, "cid": cluster_id}).rowcount
-            if n == 0:
-                raise LookupError(f"no article with id {article_id}")
-            # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
-            # instead of once per article (a 40-row VALUES list was ~1/3 of the cost here).
-            conn.execute(self._stmt_signature, {
-                "article_id": article_id, "at": at, "cluster_id": cluster_id, "n_shingles": n_shingles,
-                "signature": signature})
-            if keys:
-                conn.execute(self._stmt_bands, [{"band": b, "article_id": article_id} for b in keys])
-            return cluster_id
+            return [self._assign_in(conn, job, window, choose) for job in jobs]
 
         return self._write(txn)
 
-    def assign_own_cluster(self, article_id: int) -> int:
-        """An article without a comparable body is a story of its own (cluster = its id)."""
-        def txn(conn: Connection) -> int:
+    def _assign_in(self, conn: Connection, job: "ClusterJob", window: timedelta,
+                   choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]) -> int | None:
+        aid = job.article_id
+        if job.signature is None:
             row = conn.execute(update(Article.__table__)
-                               .where(A.id == article_id)
+                               .where(A.id == aid)
                                .values(cluster_id=func.coalesce(A.cluster_id, A.id))
                                .returning(A.cluster_id)).first()
-            if row is None:
-                raise LookupError(f"no article with id {article_id}")
-            return int(row[0])
-
-        return self._write(txn)
+            return int(row[0]) if row is not None else None
+        done = conn.execute(self._q_cluster_of, {"aid": aid}).scalar()
+        if done is not None:
+            return int(done)
+        at = as_utc(job.at)
+        keys = sorted(set(job.bands))
+        cands: list[SignatureRow] = []
+        if keys:
+            rows = conn.execute(self._q_candidates, {"keys": keys, "aid": aid, "lo": at - window,
+                                                     "hi": at + window})
+            cands = [SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles, bytes(r.signature), r.at)
+                     for r in rows]
+        chosen = choose(job, cands)
+        cluster_id = int(chosen) if chosen is not None else aid
+        if conn.execute(self._u_cluster, {"aid": aid, "cid": cluster_id}).rowcount == 0:
+            return None  # deleted meanwhile
+        # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
+        # instead of once per article (a 40-row VALUES list was ~1/3 of the cost here).
+        conn.execute(self._stmt_signature, {
+            "article_id": aid, "at": at, "cluster_id": cluster_id, "n_shingles": job.n_shingles,
+            "signature": job.signature})
+        if keys:
+            conn.execute(self._stmt_bands, [{"band": b, "article_id": aid} for b in keys])
+        return cluster_id
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None) -> list[Any]:
@@ -1140,6 +1169,18 @@ class Store:
 # -- review desk records ----------------------------------------------------------------
 
 _PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignment on PostgreSQL
+
+
+@dataclass(frozen=True)
+class ClusterJob:
+    """One article to cluster: its MinHash signature (packed), shingle count and LSH band
+    keys, or ``signature=None`` when it has no body to compare (a story of its own)."""
+
+    article_id: int
+    at: datetime
+    n_shingles: int = 0
+    signature: bytes | None = None
+    bands: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

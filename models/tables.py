@@ -183,6 +183,18 @@ class FetchOutcome(SQLModel, table=True):
     flow_run_id: str | None = Field(default=None, sa_column=Column(Text, index=True))
 
 
+class RobotsTxt(SQLModel, table=True):
+    """An origin's robots.txt as last fetched (``scrapers.robots``): kept so that each poll
+    cycle, a new process, does not ask every host for it again within ``robots_cache_s``."""
+
+    __tablename__ = "robots_txt"
+
+    origin: str = Field(sa_column=Column(Text, primary_key=True))  # scheme://host[:port]/
+    content: bytes | None = Field(default=None, sa_column=Column(LargeBinary))  # None: missing (4xx)
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    fetched_at: datetime = _dt(nullable=False)
+
+
 class ReviewEvent(SQLModel, table=True):
     __tablename__ = "review_event"
 

@@ -95,6 +95,8 @@ class FetchSettings(_Strict):
     # one (connect + address check) on each request.
     keepalive_hosts: int = 256
     obey_robots: bool = True
+    # How long a host's robots.txt (or its absence) is reused, kept in the database across
+    # cycles; RFC 9309 allows up to 24 h. Failures to fetch it are not kept.
     robots_cache_s: float = 3600.0
     # Cap on a robots.txt body: RFC 9309 asks crawlers to parse at least 500 KiB;
     # a larger one is treated as unavailable (allow, with a note).

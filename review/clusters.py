@@ -34,149 +34,42 @@ two articles are one story when the sets of their body *shingles* overlap enough
   Jaccard is at least 0.2. Containment is derived from the Jaccard and both set sizes.
 * Assignment: the new article joins the cluster of its most similar candidate (ties: the
   lowest article id), else starts its own cluster whose id is its article id. Articles
-  are clustered in id order, one transaction each, so the result does not depend on
-  timing. A new article that resembles two clusters joins one; clusters are not merged,
+  are clustered in id order (``CLUSTER_BATCH`` per transaction), so the result does not
+  depend on timing. A new article that resembles two clusters joins one; clusters are not merged,
   so a decision taken on a story never moves to another.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import random
-import re
-import struct
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.store import SignatureRow, Store
+from models.store import ClusterJob, SignatureRow, Store
 from newsmon.settings import ReviewSettings
+from review.minhash import (  # noqa: F401 - re-exported: the clustering API in one place
+    BANDS,
+    HANGUL_SHINGLE,
+    NUM_PERM,
+    ROWS,
+    WORD_SHINGLE,
+    Fingerprint,
+    Signature,
+    containment,
+    fingerprint,
+    jaccard,
+    shingles,
+    signature,
+    similarity,
+    tokens,
+)
 
 log = logging.getLogger("newsmon.review.clusters")
 
-NUM_PERM = 120
-BANDS = 40
-ROWS = NUM_PERM // BANDS  # 3
-assert BANDS * ROWS == NUM_PERM
-WORD_SHINGLE = 5
-HANGUL_SHINGLE = 4
 MIN_JACCARD_FOR_CONTAINMENT = 0.2
-_SEED = 0x6E65_7773_6D6F_6E  # "newsmon": fixed, so stored signatures stay comparable
-_PACK = struct.Struct(f"<{NUM_PERM}Q")
-_WORD = re.compile(r"[^\W_]+")
-
-
-def _is_hangul(ch: str) -> bool:
-    o = ord(ch)
-    return 0xAC00 <= o <= 0xD7A3 or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F
-
-
-def tokens(text: str) -> tuple[list[str], bool]:
-    """Tokens of a body and whether it is mostly Hangul (see module docstring)."""
-    norm = unicodedata.normalize("NFKC", text).lower()
-    out: list[str] = []
-    hangul = 0
-    for m in _WORD.finditer(norm):
-        w = m.group()
-        if any(_is_hangul(c) for c in w):
-            # Syllables, and digits/Latin glued to them, one token per character.
-            out.extend(w)
-            hangul += len(w)
-        else:
-            out.append(w)
-    return out, hangul * 2 > len(out)
-
-
-def shingles(text: str | None) -> set[str]:
-    """The body's shingles; empty for an empty body."""
-    if not text:
-        return set()
-    toks, korean = tokens(text)
-    if not toks:
-        return set()
-    k = HANGUL_SHINGLE if korean else WORD_SHINGLE
-    sep = "" if korean else " "
-    if len(toks) <= k:
-        return {sep.join(toks)}
-    return {sep.join(toks[i:i + k]) for i in range(len(toks) - k + 1)}
-
-
-@dataclass(frozen=True)
-class Signature:
-    values: tuple[int, ...]  # NUM_PERM minima
-    n_shingles: int
-
-    def pack(self) -> bytes:
-        return _PACK.pack(*self.values)
-
-    @classmethod
-    def unpack(cls, data: bytes, n_shingles: int) -> "Signature":
-        return cls(tuple(_PACK.unpack(data)), n_shingles)
-
-    def bands(self) -> list[int]:
-        """One signed 64-bit key per band (fits a BIGINT column on both databases)."""
-        out = []
-        for b in range(BANDS):
-            chunk = struct.pack(f"<H{ROWS}Q", b, *self.values[b * ROWS:(b + 1) * ROWS])
-            out.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little", signed=True))
-        return out
-
-
-def _hash64(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def _probe(i: int) -> Iterator[int]:
-    """The fixed probe sequence of bin ``i`` used to fill it when it is empty."""
-    rng = random.Random(_SEED ^ (i * 0x9E37_79B9))
-    while True:
-        yield rng.randrange(NUM_PERM)
-
-
-def signature(text: str | None) -> Signature | None:
-    """MinHash signature of a body, or None when it has no words to compare."""
-    sh = shingles(text)
-    if not sh:
-        return None
-    mins: list[int | None] = [None] * NUM_PERM
-    for s in sh:
-        h = _hash64(s)
-        b = h % NUM_PERM
-        cur = mins[b]
-        if cur is None or h < cur:
-            mins[b] = h
-    filled = list(mins)
-    for i, v in enumerate(mins):
-        if v is None:
-            # Optimal densification: borrow from the first non-empty bin of i's probe sequence.
-            for j in _probe(i):
-                if mins[j] is not None:
-                    filled[i] = mins[j]
-                    break
-    return Signature(tuple(filled), len(sh))  # type: ignore[arg-type]
-
-
-def jaccard(a: Signature, b: Signature) -> float:
-    """Estimated Jaccard similarity of the two shingle sets."""
-    return sum(x == y for x, y in zip(a.values, b.values)) / NUM_PERM
-
-
-def containment(j: float, n_a: int, n_b: int) -> float:
-    """Estimated share of the smaller set inside the larger: |A∩B| / min(|A|, |B|).
-
-    From J = |A∩B| / |A∪B| and |A∪B| = |A| + |B| - |A∩B|: |A∩B| = J (|A| + |B|) / (1 + J).
-    """
-    small = min(n_a, n_b)
-    if small <= 0:
-        return 0.0
-    return min(1.0, j * (n_a + n_b) / ((1.0 + j) * small))
-
-
-def similarity(a: Signature, b: Signature) -> tuple[float, float]:
-    """(estimated Jaccard, estimated containment of the shorter body)."""
-    j = jaccard(a, b)
-    return j, containment(j, a.n_shingles, b.n_shingles)
+# Articles per clustering transaction (and per page read from the backlog): small enough
+# that the SQLite write lock is held well under a second, large enough that commits are rare.
+CLUSTER_BATCH = 64
+_NOT_GIVEN = object()
 
 
 def same_story(a: Signature, b: Signature, settings: ReviewSettings) -> bool:
@@ -214,27 +107,57 @@ def cluster_article(store: Store, article_id: int, text: str | None, at: datetim
                     settings: ReviewSettings) -> tuple[int, Signature | None]:
     """Cluster one stored article; returns (its cluster id, its signature or None if no body)."""
     sig = signature(text)
-    if sig is None:
-        return store.assign_own_cluster(article_id), None
-    cid = store.assign_cluster(
-        article_id, at=at, n_shingles=sig.n_shingles, signature=sig.pack(), bands=sig.bands(),
-        window=timedelta(days=settings.cluster_window_days),
-        choose=lambda cands: choose_cluster(sig, cands, settings))
+    fp = None if sig is None else Fingerprint(sig.n_shingles, sig.pack(), tuple(sig.bands()))
+    cid = _assign(store, [(article_id, at, fp)], settings)[0]
+    if cid is None:
+        raise LookupError(f"no article with id {article_id}")
     return cid, sig
 
 
-def cluster_pending(store: Store, settings: ReviewSettings, limit: int | None = None) -> ClusterReport:
+def _assign(store: Store, items: list[tuple[int, datetime, Fingerprint | None]],
+            settings: ReviewSettings) -> list[int | None]:
+    jobs = [ClusterJob(aid, at) if fp is None else
+            ClusterJob(aid, at, fp.n_shingles, fp.signature, fp.bands) for aid, at, fp in items]
+
+    def choose(job: ClusterJob, cands: list[SignatureRow]) -> int | None:
+        if not cands:
+            return None
+        return choose_cluster(Signature.unpack(job.signature, job.n_shingles), cands, settings)  # type: ignore[arg-type]
+
+    return store.assign_clusters(jobs, window=timedelta(days=settings.cluster_window_days), choose=choose)
+
+
+def cluster_pending(store: Store, settings: ReviewSettings, limit: int | None = None,
+                    fingerprints: dict[int, Fingerprint | None] | None = None) -> ClusterReport:
     """Cluster the stored articles that have no cluster yet, oldest first (at most ``limit``,
-    default ``cluster_max_per_cycle``). Safe to run from several workers at once."""
+    default ``cluster_max_per_cycle``), ``CLUSTER_BATCH`` per transaction. Safe to run from
+    several workers at once.
+
+    ``fingerprints`` (article id -> ``fingerprint(text)``) holds the ones computed already,
+    by the cycle's workers; they are taken out of it as they are used. The others are
+    computed here from the stored text. The backlog is read a page at a time, so memory
+    does not grow with it.
+    """
     rep = ClusterReport()
-    for article_id, text, at in store.articles_to_cluster(limit or settings.cluster_max_per_cycle):
-        try:
-            cid, sig = cluster_article(store, article_id, text, at, settings)
-        except LookupError:
-            continue  # deleted meanwhile
-        rep.articles += 1
-        rep.joined += cid != article_id
-        rep.without_body += sig is None
+    remaining = limit or settings.cluster_max_per_cycle
+    given = fingerprints if fingerprints is not None else {}
+    after = 0
+    while remaining > 0:
+        rows = store.articles_to_cluster(min(CLUSTER_BATCH, remaining), after_id=after)
+        if not rows:
+            break
+        after = rows[-1][0]
+        remaining -= len(rows)
+        items = []
+        for aid, text, at in rows:
+            fp = given.pop(aid, _NOT_GIVEN)
+            items.append((aid, at, fingerprint(text) if fp is _NOT_GIVEN else fp))
+        for (aid, _, fp), cid in zip(items, _assign(store, items, settings)):
+            if cid is None:
+                continue  # deleted meanwhile
+            rep.articles += 1
+            rep.joined += cid != aid
+            rep.without_body += fp is None
     if rep.articles:
         log.info("clustered %d articles (%d joined an existing story)", rep.articles, rep.joined)
     return rep

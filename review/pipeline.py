@@ -29,7 +29,8 @@ async def after_cycle(rt: Any) -> dict:
     out: dict[str, Any] = {}
     settings = rt.settings
     try:
-        rep = await asyncio.to_thread(cluster_pending, rt.store, settings.review)
+        rep = await asyncio.to_thread(cluster_pending, rt.store, settings.review,
+                                      fingerprints=rt.fingerprints)
         out.update(clustered=rep.articles, joined_stories=rep.joined)
     except NewsmonError as e:  # StorageError: the next cycle clusters what is left
         log.warning("clustering failed: %s", e)

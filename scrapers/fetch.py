@@ -49,7 +49,7 @@ from newsmon.settings import FetchSettings
 from scrapers.content_encoding import ACCEPT_ENCODING, ContentDecodingError, build_decoder
 from scrapers.netguard import GuardedBackend, Resolver, check_address, parse_ip_literal
 from scrapers.politeness import HostLimiter
-from scrapers.robots import RobotsCache
+from scrapers.robots import RobotsCache, RobotsMemory
 from scrapers.sniff import binary_reason
 
 __all__ = ["FetchResult", "Fetcher", "HostGate", "binary_reason", "parse_retry_after", "KINDS"]
@@ -279,12 +279,14 @@ class Fetcher:
     ``resolver``: async ``(host, port) -> [ip]`` replacing getaddrinfo (tests).
     ``host_gate``: optional ``HostGate`` entered before the per-process host slot (its wait is
     not counted in the deadline); None = per-process limits only.
+    ``robots_memory``: optional ``RobotsMemory`` (the store) keeping robots.txt across cycles.
     """
 
     def __init__(self, settings: FetchSettings, *,
                  transport: httpx.AsyncBaseTransport | None = None,
                  resolver: Resolver | None = None,
-                 host_gate: HostGate | None = None) -> None:
+                 host_gate: HostGate | None = None,
+                 robots_memory: RobotsMemory | None = None) -> None:
         self.settings = settings
         self._host_gate = host_gate
         self._networks = settings.networks()
@@ -295,17 +297,20 @@ class Fetcher:
             per_host_delay_s=settings.per_host_delay_s,
             concurrency=settings.concurrency,
             max_wait_s=settings.max_retry_after_s)
-        self._robots = RobotsCache(self._fetch_robots, cache_s=settings.robots_cache_s)
+        self._robots = RobotsCache(self._fetch_robots, cache_s=settings.robots_cache_s,
+                                   memory=robots_memory)
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def _guarded_transport(self, resolver: Resolver | None) -> httpx.AsyncHTTPTransport:
         s = self.settings
-        transport = httpx.AsyncHTTPTransport(trust_env=False, http2=s.http2)
+        # One SSL context for the transport and all pools: loading the CA bundle costs
+        # ~50-100 ms, which an idle cycle would otherwise pay twice.
+        ssl_context = httpx.create_ssl_context()
+        transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False, http2=s.http2)
         # httpx has no public hook for the network backend: replace its pool by pools built
         # with our guarded backend (resolve, check, connect to the IP), one per origin (see
         # _OriginPools). Requests in flight are capped by the HostLimiter, not by the pools.
-        ssl_context = httpx.create_ssl_context()  # one for all pools: loading CAs costs ~50 ms
         backend = GuardedBackend(self._networks, resolver=resolver)
 
         def make_pool() -> httpcore.AsyncConnectionPool:

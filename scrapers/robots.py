@@ -11,18 +11,23 @@ Policy (RFC 9309 where it is clear, permissive where the brief asks for it):
   and the note makes the decision visible.)
 
 Entries are cached per origin (scheme, host, port) for ``cache_s``; concurrent requests to
-a new origin wait for one robots.txt fetch instead of each sending their own.
+a new origin wait for one robots.txt fetch instead of each sending their own. With a
+``RobotsMemory`` (the store), a robots.txt that was fetched (2xx) or found missing (4xx)
+also outlives the process: each poll cycle is a new process (``newsmon run``, a deployment's
+flow run), and without it every cycle would ask every host for robots.txt again. Failures
+(5xx, timeouts) are not remembered: the next cycle asks again.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 import urllib.robotparser
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 
@@ -33,6 +38,18 @@ if TYPE_CHECKING:
     from scrapers.fetch import FetchResult
 
 RobotsFetch = Callable[[str], Awaitable["FetchResult"]]
+log = logging.getLogger("newsmon.robots")
+
+
+class RobotsMemory(Protocol):
+    """robots.txt kept across processes (``models.store.Store`` implements it). Sync calls:
+    the cache runs them in a thread."""
+
+    def robots_recall(self, origin: str, max_age_s: float) -> tuple[bytes | None, str | None, float] | None:
+        """(content or None if missing, note, age in seconds) if fetched within ``max_age_s``."""
+
+    def robots_remember(self, origin: str, content: bytes | None, note: str | None) -> None:
+        """Keep this origin's robots.txt (None: it is missing) as fetched now."""
 
 _RULE_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(user-agent|allow|disallow|sitemap|crawl-delay)\s*:", re.I | re.M)
 
@@ -134,17 +151,21 @@ def origin_of(url: httpx.URL) -> str:
 
 
 class RobotsCache:
-    """Per-Fetcher cache of robots rules, keyed by origin."""
+    """Per-Fetcher cache of robots rules, keyed by origin, optionally backed by a
+    ``RobotsMemory`` that outlives the process."""
 
     def __init__(self, fetch: RobotsFetch, *, cache_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 memory: RobotsMemory | None = None) -> None:
         self._fetch = fetch
         self._cache_s = cache_s
         self._clock = clock
+        self._memory = memory
         self._entries: dict[str, tuple[float, RobotsRules]] = {}
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         # origin -> why robots.txt could not be used (missing, garbage, unreachable, ...)
         self.notes: dict[str, str] = {}
+        self.fetched = 0  # robots.txt requests sent (the rest came from memory)
 
     async def rules(self, url: httpx.URL) -> RobotsRules:
         origin = origin_of(url)
@@ -152,25 +173,56 @@ class RobotsCache:
             cached = self._entries.get(origin)
             if cached is not None and cached[0] > self._clock():
                 return cached[1]
-            rules = await self._load(url)
-            self._entries[origin] = (self._clock() + self._cache_s, rules)
+            ttl = self._cache_s
+            recalled = await self._recall(origin)
+            if recalled is not None:
+                rules, age = recalled
+                ttl -= age
+            else:
+                self.fetched += 1
+                rules, content, keep = await self._load(url)
+                if keep:
+                    await self._remember(origin, content, rules.note)
+            self._entries[origin] = (self._clock() + ttl, rules)
             if rules.note:
                 self.notes[origin] = rules.note
             else:
                 self.notes.pop(origin, None)
             return rules
 
-    async def _load(self, url: httpx.URL) -> RobotsRules:
+    async def _recall(self, origin: str) -> tuple[RobotsRules, float] | None:
+        if self._memory is None or self._cache_s <= 0:
+            return None
+        try:
+            got = await asyncio.to_thread(self._memory.robots_recall, origin, self._cache_s)
+        except Exception as e:  # noqa: BLE001 - the network still has the answer
+            log.warning("robots.txt of %s not read from the store (%s); fetching it", origin, e)
+            return None
+        if got is None:
+            return None
+        content, note, age = got
+        return (parse_robots(content) if content is not None else RobotsRules(None, note)), age
+
+    async def _remember(self, origin: str, content: bytes | None, note: str | None) -> None:
+        if self._memory is None or self._cache_s <= 0:
+            return
+        try:
+            await asyncio.to_thread(self._memory.robots_remember, origin, content, note)
+        except Exception as e:  # noqa: BLE001 - only the next cycle's saving is lost
+            log.warning("robots.txt of %s not kept in the store (%s)", origin, e)
+
+    async def _load(self, url: httpx.URL) -> tuple[RobotsRules, bytes | None, bool]:
+        """(rules, robots.txt bytes or None, whether to remember the outcome)."""
         target = robots_url(url)
         try:
             result = await self._fetch(target)
         except FetchError as e:
             status = f"HTTP {e.status}" if e.status else e.kind
             if e.status is not None and 400 <= e.status < 500 and e.status != 429:
-                note = f"robots.txt missing ({status}); all paths allowed"
-            else:
-                note = f"robots.txt unavailable ({status}: {e}); all paths allowed"
-            return RobotsRules(None, note)
+                # Missing (RFC 9309: 4xx means no rules): an answer worth remembering.
+                return RobotsRules(None, f"robots.txt missing ({status}); all paths allowed"), None, True
+            note = f"robots.txt unavailable ({status}: {e}); all paths allowed"
+            return RobotsRules(None, note), None, False
         if result.not_modified:  # we never send a conditional request for it
-            return RobotsRules(None, "robots.txt answered 304 unasked; all paths allowed")
-        return parse_robots(result.content)
+            return RobotsRules(None, "robots.txt answered 304 unasked; all paths allowed"), None, False
+        return parse_robots(result.content), result.content, True

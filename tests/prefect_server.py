@@ -211,7 +211,8 @@ def _wait_for_deployments(s: Served) -> None:
 
     deadline = time.monotonic() + WAIT_S
     with api_client(s.server) as client:
-        for name in (f"poll-feeds/{DEPLOYMENT}", f"backfill/{DEPLOYMENT}"):
+        # every deployment the serve process announced (it prints before it registers them)
+        for name in s.first_line.get("deployments") or (f"poll-feeds/{DEPLOYMENT}", f"backfill/{DEPLOYMENT}"):
             while True:
                 try:
                     client.read_deployment_by_name(name)

@@ -250,7 +250,9 @@ async def test_after_cycle_reports_rule_typos_without_failing_the_cycle(site, re
         {"name": "typo", "webhook": receiver.url(), "entities": ["samsung_electronics"]}], site)
     async with open_runtime(settings, workers=0) as rt:
         await poll_batch(rt, list(settings.feeds))
+        assert len(rt.fingerprints) == 5  # computed beside extraction, waiting for the review step
         out = await after_cycle(rt)
+        assert rt.fingerprints == {}
     assert out["clustered"] == 5 and "unknown entity id(s) samsung_electronics" in out["review_error"]
     assert receiver.posts == []
 

@@ -14,8 +14,10 @@ from models.store import Store
 from models.tables import ClusterBand, ClusterSignature
 from newsmon.settings import ReviewSettings
 from review.clusters import (
+    CLUSTER_BATCH,
     Signature,
     cluster_pending,
+    fingerprint,
     same_story,
     shingles,
     signature,
@@ -37,6 +39,20 @@ def test_tokens_split_hangul_into_syllables_and_ignore_spacing() -> None:
     assert shingles("사전투표를 4월 5일과 6일 이틀간 실시한다") == shingles("사전 투표를 4월5일과 6일 이틀간 실시 한다")
     toks, korean = tokens("Samsung Electronics' \u201cHBM3E\u201d chips, shipped!")
     assert not korean and toks == ["samsung", "electronics", "hbm3e", "chips", "shipped"]
+
+
+def test_signatures_are_frozen() -> None:
+    """Stored signatures must stay comparable with the ones computed by later versions:
+    this digest was taken with the first (per-shingle loop) implementation; a faster one
+    must give the very same values, also for short bodies with empty MinHash bins."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for d in corpus():
+        for t in (d.text, d.text[:60], d.text[:400]):
+            sig = signature(t)
+            h.update(b"-" if sig is None else sig.pack() + sig.n_shingles.to_bytes(4, "little"))
+    assert h.hexdigest() == "917574f42d31c234f5b4d9b3138f58cef83b4481f5a65eb7edb03b25e58b8608"
 
 
 def test_empty_and_short_bodies() -> None:
@@ -128,6 +144,37 @@ def test_clusters_in_the_database_match_the_stories(store: Store) -> None:
     assert {r["id"]: r["cluster_id"] for r in store.export_rows()} == before
 
 
+def test_given_fingerprints_are_used_and_taken(store: Store, monkeypatch) -> None:
+    """The cycle's workers compute fingerprints: clustering uses them (no second
+    computation), removes them from the map, computes the missing ones from the stored
+    text, and batches CLUSTER_BATCH articles per transaction."""
+    import review.clusters as rc
+
+    docs = corpus()
+    by_id = _seed(store, docs)
+    given = {aid: fingerprint(d.text) for aid, d in list(by_id.items())[::2]}
+    computed: list[str | None] = []
+    transactions: list[int] = []
+    real_fp, real_assign = rc.fingerprint, store.assign_clusters
+
+    def counting_fp(text):
+        computed.append(text)
+        return real_fp(text)
+
+    def counting_assign(jobs, **kw):
+        transactions.append(len(jobs))
+        return real_assign(jobs, **kw)
+
+    monkeypatch.setattr(rc, "fingerprint", counting_fp)
+    monkeypatch.setattr(rc, "CLUSTER_BATCH", 16)
+    monkeypatch.setattr(store, "assign_clusters", counting_assign)
+    rep = cluster_pending(store, RS, fingerprints=given)
+    assert given == {} and rep.articles == len(docs)
+    assert len(computed) == len(docs) - len(docs[::2])
+    assert transactions == [16, 16, 16, len(docs) - 48] and CLUSTER_BATCH >= 16
+    assert _partition(store, by_id) == _truth(docs)
+
+
 def test_same_partition_whatever_the_arrival_order(db_url: str, tmp_path) -> None:
     docs = corpus()
     parts = []
@@ -152,12 +199,12 @@ def test_a_new_article_is_compared_only_with_band_neighbours(store: Store) -> No
         assert s.execute(select(func.count()).select_from(ClusterSignature)).scalar_one() == 44
         assert s.execute(select(func.count()).select_from(ClusterBand)).scalar_one() > 44 * 30
     seen: list[list[int]] = []
-    original = store.assign_cluster
+    original = store.assign_clusters
 
     def spy(*args, choose, **kw):
-        return original(*args, choose=lambda c: (seen.append([x.article_id for x in c]), choose(c))[1], **kw)
+        return original(*args, choose=lambda j, c: (seen.append([x.article_id for x in c]), choose(j, c))[1], **kw)
 
-    store.assign_cluster = spy  # type: ignore[method-assign]
+    store.assign_clusters = spy  # type: ignore[method-assign]
     new = next(d for d in docs if d.key == "samsung_hbm/trimmed")
     aid = save(store, url="https://late.example/hbm", title=new.title, text=new.text, published=BASE_TIME + minutes(90))
     cluster_pending(store, RS)

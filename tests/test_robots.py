@@ -11,6 +11,7 @@ from newsmon.errors import RobotsDisallowed, TemporaryFetchError
 from scrapers.fetch import Fetcher
 from scrapers.robots import parse_robots
 from tests.hostile.fixtures import fast_settings, server, server2  # noqa: F401
+from tests.db_fixtures import db_url  # noqa: F401
 from tests.hostile.payloads import HTML, png_1x1
 from tests.hostile.server import close_without_answer, never_answer, redirect, respond
 
@@ -189,3 +190,74 @@ async def test_crawl_delay_spaces_requests_up_to_the_cap(server):
     starts = sorted(server.starts["/p"])
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert min(gaps) >= 0.28  # Crawl-delay 5 s, capped at 0.3 s (lower bound only)
+
+
+# -- kept across cycles in the store (each cycle is a new process) ----------------------------
+
+async def test_robots_txt_is_kept_across_cycles_in_the_store(server, db_url):
+    from models.store import Store
+
+    server.routes["/robots.txt"] = respond(200, ROBOTS, {"Content-Type": "text/plain"})
+    server.routes["/news/1.html"] = respond(200, HTML)
+    server.routes["/private/secret.html"] = respond(200, HTML)
+    with Store(db_url) as store:
+        for cycle in range(3):  # three "cycles": a new Fetcher each, one store
+            async with Fetcher(fast_settings(), robots_memory=store) as f:
+                assert (await f.fetch(server.url("/news/1.html"))).status == 200
+                with pytest.raises(RobotsDisallowed):  # the remembered rules still apply
+                    await f.fetch(server.url("/private/secret.html"))
+                assert f.robots_notes == {}
+        assert server.hits["/robots.txt"] == 1 and server.hits["/private/secret.html"] == 0
+        content, note, age = store.robots_recall(server.url("/"), 3600)
+        assert content == ROBOTS and note is None and 0 <= age < 60
+        # Older than robots_cache_s: asked again, and the new answer replaces the old one.
+        server.routes["/robots.txt"] = respond(200, b"User-agent: *\nDisallow: /news/\n",
+                                               {"Content-Type": "text/plain"})
+        async with Fetcher(fast_settings(robots_cache_s=0.05), robots_memory=store) as f:
+            await asyncio.sleep(0.1)
+            with pytest.raises(RobotsDisallowed):
+                await f.fetch(server.url("/news/1.html"))
+        assert server.hits["/robots.txt"] == 2
+        assert store.robots_recall(server.url("/"), 3600)[0] == b"User-agent: *\nDisallow: /news/\n"
+
+
+@pytest.mark.parametrize("handler, remembered", [
+    (respond(404, b"nope"), True),       # missing: an answer (all allowed), kept
+    (respond(503, b"busy"), False),      # unavailable: asked again next cycle
+    (close_without_answer(), False),
+])
+async def test_only_answers_are_remembered_not_failures(server, db_url, handler, remembered):
+    from models.store import Store
+
+    server.routes["/robots.txt"] = handler
+    server.routes["/a"] = respond(200, HTML)
+    with Store(db_url) as store:
+        for _ in range(2):
+            async with Fetcher(fast_settings(retries=0), robots_memory=store) as f:
+                assert (await f.fetch(server.url("/a"))).status == 200
+                assert "allowed" in f.robots_notes[server.url("/")]
+        assert server.hits["/robots.txt"] == (1 if remembered else 2)
+        got = store.robots_recall(server.url("/"), 3600)
+        assert (got is not None) is remembered
+        if remembered:
+            assert got[0] is None and "missing (HTTP 404)" in got[1]
+
+
+async def test_a_failing_store_does_not_stop_fetching(server, caplog):
+    from newsmon.errors import StorageError
+
+    class Broken:
+        def robots_recall(self, origin, max_age_s):
+            raise StorageError("database is locked")
+
+        def robots_remember(self, origin, content, note):
+            raise StorageError("disk full")
+
+    server.routes["/robots.txt"] = respond(200, b"User-agent: *\nDisallow: /x\n", {"Content-Type": "text/plain"})
+    server.routes["/a"] = respond(200, HTML)
+    async with Fetcher(fast_settings(), robots_memory=Broken()) as f:
+        assert (await f.fetch(server.url("/a"))).status == 200
+        with pytest.raises(RobotsDisallowed):
+            await f.fetch(server.url("/x"))
+    assert server.hits["/robots.txt"] == 1
+    assert "database is locked" in caplog.text and "disk full" in caplog.text
