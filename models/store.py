@@ -272,7 +272,6 @@ class Store:
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
         self._stmt_signature = insert(ClusterSignature.__table__)
         # assign_clusters' queries, with parameters (built and cache-keyed once, not per article).
-        self._q_cluster_of = select(CS.cluster_id).where(CS.article_id == bindparam("aid"))
         near = (select(CB.article_id).where(CB.band.in_(bindparam("keys", expanding=True)))
                 .distinct().scalar_subquery())
         self._q_candidates = (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
@@ -949,42 +948,9 @@ class Store:
         def txn(conn: Connection) -> list[int | None]:
             if self.dialect == "postgresql":
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_CLUSTER_LOCK})")
-            return [self._assign_in(conn, job, window, choose) for job in jobs]
+            return _ClusterBatch(self, conn, window, choose).run(jobs)
 
         return self._write(txn)
-
-    def _assign_in(self, conn: Connection, job: "ClusterJob", window: timedelta,
-                   choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]) -> int | None:
-        aid = job.article_id
-        if job.signature is None:
-            row = conn.execute(update(Article.__table__)
-                               .where(A.id == aid)
-                               .values(cluster_id=func.coalesce(A.cluster_id, A.id))
-                               .returning(A.cluster_id)).first()
-            return int(row[0]) if row is not None else None
-        done = conn.execute(self._q_cluster_of, {"aid": aid}).scalar()
-        if done is not None:
-            return int(done)
-        at = as_utc(job.at)
-        keys = sorted(set(job.bands))
-        cands: list[SignatureRow] = []
-        if keys:
-            rows = conn.execute(self._q_candidates, {"keys": keys, "aid": aid, "lo": at - window,
-                                                     "hi": at + window})
-            cands = [SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles, bytes(r.signature), r.at)
-                     for r in rows]
-        chosen = choose(job, cands)
-        cluster_id = int(chosen) if chosen is not None else aid
-        if conn.execute(self._u_cluster, {"aid": aid, "cid": cluster_id}).rowcount == 0:
-            return None  # deleted meanwhile
-        # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
-        # instead of once per article (a 40-row VALUES list was ~1/3 of the cost here).
-        conn.execute(self._stmt_signature, {
-            "article_id": aid, "at": at, "cluster_id": cluster_id, "n_shingles": job.n_shingles,
-            "signature": job.signature})
-        if keys:
-            conn.execute(self._stmt_bands, [{"band": b, "article_id": aid} for b in keys])
-        return cluster_id
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None) -> list[Any]:
@@ -1169,6 +1135,86 @@ class Store:
 # -- review desk records ----------------------------------------------------------------
 
 _PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignment on PostgreSQL
+
+
+class _ClusterBatch:
+    """One ``Store.assign_clusters`` transaction. Per article only the candidate query runs
+    (it depends on the article's band keys); the existence and "clustered already" checks
+    are one query for the batch, and the cluster ids, signatures and band keys are written
+    by one executemany each at the end. Articles assigned earlier in the batch are
+    candidates too: they are matched from memory, as the database would have them."""
+
+    def __init__(self, store: "Store", conn: Connection, window: timedelta,
+                 choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]) -> None:
+        self.store, self.conn, self.window, self.choose = store, conn, window, choose
+        self.rows: list[SignatureRow] = []  # assigned in this batch
+        self.by_band: dict[int, list[int]] = {}  # band key -> indexes into rows
+        self.updates: list[dict[str, int]] = []
+        self.signatures: list[dict[str, Any]] = []
+        self.bands: list[dict[str, int]] = []
+
+    def run(self, jobs: list["ClusterJob"]) -> list[int | None]:
+        conn = self.conn
+        ids = [j.article_id for j in jobs]
+        live: set[int] = set()
+        done: dict[int, int] = {}
+        for chunk in _chunks(ids):
+            live.update(conn.execute(select(A.id).where(A.id.in_(chunk))).scalars())
+            done.update((r.article_id, int(r.cluster_id)) for r in conn.execute(
+                select(CS.article_id, CS.cluster_id).where(CS.article_id.in_(chunk))))
+        out: list[int | None] = []
+        for job in jobs:
+            aid = job.article_id
+            if aid not in live:
+                out.append(None)  # deleted meanwhile
+            elif aid in done:
+                out.append(done[aid])  # clustered already (another worker): keeps its cluster
+            elif job.signature is None:
+                out.append(self._own(aid))
+            else:
+                out.append(self._assign(job))
+        if self.updates:
+            conn.execute(self.store._u_cluster, self.updates)
+            conn.execute(self.store._stmt_signature, self.signatures)
+        if self.bands:
+            conn.execute(self.store._stmt_bands, self.bands)
+        return out
+
+    def _own(self, aid: int) -> int | None:
+        row = self.conn.execute(update(Article.__table__)
+                                .where(A.id == aid)
+                                .values(cluster_id=func.coalesce(A.cluster_id, A.id))
+                                .returning(A.cluster_id)).first()
+        return int(row[0]) if row is not None else None
+
+    def _assign(self, job: "ClusterJob") -> int:
+        aid = job.article_id
+        at = as_utc(job.at)
+        lo, hi = at - self.window, at + self.window
+        keys = sorted(set(job.bands))
+        cands: dict[int, SignatureRow] = {}
+        if keys:
+            for r in self.conn.execute(self.store._q_candidates, {"keys": keys, "aid": aid, "lo": lo, "hi": hi}):
+                cands[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
+                                                   bytes(r.signature), r.at)
+            for k in keys:
+                for i in self.by_band.get(k, ()):
+                    row = self.rows[i]
+                    if lo <= row.at <= hi:
+                        cands.setdefault(row.article_id, row)
+        chosen = self.choose(job, [cands[k] for k in sorted(cands)])
+        cluster_id = int(chosen) if chosen is not None else aid
+        # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
+        # instead of once per article (a 40-row VALUES list was ~1/3 of the cost here).
+        self.updates.append({"aid": aid, "cid": cluster_id})
+        self.signatures.append({"article_id": aid, "at": at, "cluster_id": cluster_id,
+                                "n_shingles": job.n_shingles, "signature": job.signature})
+        self.bands.extend({"band": b, "article_id": aid} for b in keys)
+        index = len(self.rows)
+        self.rows.append(SignatureRow(aid, cluster_id, job.n_shingles, job.signature, at))  # type: ignore[arg-type]
+        for k in keys:
+            self.by_band.setdefault(k, []).append(index)
+        return cluster_id
 
 
 @dataclass(frozen=True)

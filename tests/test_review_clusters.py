@@ -256,3 +256,28 @@ def test_clustering_from_two_workers_at_once(db_url: str) -> None:
         with st.session() as s:
             assert s.execute(select(func.count()).select_from(ClusterSignature)).scalar_one() == len(docs)
 
+
+
+def test_assign_clusters_skips_deleted_articles_and_keeps_done_ones(store: Store) -> None:
+    """One batch: a vanished article gets None, an article clustered already keeps its
+    cluster, and two copies in the same batch find each other (from memory, before the
+    batch is written)."""
+    from models.store import ClusterJob
+
+    s = stories()[0]
+    text = "\n\n".join(s.paragraphs)
+    a = save(store, url="https://a.example/1", title=s.title, text=text, published=BASE_TIME)
+    b = save(store, url="https://b.example/1", title=s.alt_title, text=text, published=BASE_TIME + minutes(5))
+    fp = fingerprint(text)
+
+    def job(aid: int) -> ClusterJob:
+        return ClusterJob(aid, BASE_TIME, fp.n_shingles, fp.signature, fp.bands)
+
+    def choose(j, cands):
+        from review.clusters import choose_cluster
+        return choose_cluster(Signature.unpack(j.signature, j.n_shingles), cands, RS)
+
+    got = store.assign_clusters([job(a), job(10_000), job(b)], window=timedelta(days=2), choose=choose)
+    assert got == [a, None, a]
+    assert store.assign_clusters([job(b)], window=timedelta(days=2), choose=choose) == [a]
+    assert store.get_article(b).cluster_id == a
