@@ -26,7 +26,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
@@ -176,6 +176,8 @@ def init_db(engine: Engine, *, busy_timeout_s: float | None = None) -> None:
 
     ``busy_timeout_s`` (SQLite) is only quoted in the "database is locked" error line.
     """
+    if _all_tables_exist(engine):
+        return  # the common case: a read, so `newsmon export` or `feeds` never waits for a writer
     for attempt in range(3):
         try:
             with engine.begin() as conn:
@@ -194,6 +196,17 @@ def init_db(engine: Engine, *, busy_timeout_s: float | None = None) -> None:
             time.sleep(0.1)
         except exc.DBAPIError as e:
             raise storage_error(engine.url, e, busy_timeout_s=busy_timeout_s) from e
+
+
+def _all_tables_exist(engine: Engine) -> bool:
+    """Whether every table is there already, found in a read-only transaction (SQLite:
+    DEFERRED, no write lock). Any error: False, and the create path reports it."""
+    try:
+        with read_engine(engine).connect() as conn:
+            existing = set(inspect(conn).get_table_names())
+    except exc.DBAPIError:
+        return False
+    return all(t.name in existing for t in SQLModel.metadata.sorted_tables)
 
 
 def storage_error(url: URL | str, e: BaseException, *, busy_timeout_s: float | None = None) -> StorageError:
