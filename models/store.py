@@ -915,16 +915,26 @@ class Store:
     # (Used by ``review/``. A story cluster is keyed by ``coalesce(cluster_id, id)``: an
     # article not clustered yet is a cluster of its own, so the inbox never hides it.)
 
-    def articles_to_cluster(self, limit: int, *, after_id: int = 0
-                            ) -> list[tuple[int, str | None, datetime]]:
+    def articles_to_cluster(self, limit: int, *, after_id: int = 0) -> list[tuple[int, datetime]]:
         """Articles without a cluster yet, oldest first, with an id above ``after_id`` (a
-        cursor, so callers read the backlog in small pages): (id, body text, date =
-        published or fetched)."""
+        cursor, so callers read the backlog in small pages): (id, date = published or
+        fetched)."""
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
-        q = (select(A.id, A.text, when.label("at"))
+        q = (select(A.id, when.label("at"))
              .where(A.cluster_id.is_(None), A.status.in_(("ok", "no_body")), A.id > after_id)
              .order_by(A.id).limit(limit))
-        return self._read(lambda conn: [(r.id, r.text, r.at) for r in conn.execute(q)])
+        return self._read(lambda conn: [(r.id, r.at) for r in conn.execute(q)])
+
+    def article_texts(self, ids: list[int]) -> dict[int, str | None]:
+        """Body text by article id (absent ids: deleted)."""
+        if not ids:
+            return {}
+
+        def q(conn: Connection) -> dict[int, str | None]:
+            return {r.id: r.text for chunk in _chunks(ids)
+                    for r in conn.execute(select(A.id, A.text).where(A.id.in_(chunk)))}
+
+        return self._read(q)
 
     def assign_clusters(self, jobs: list["ClusterJob"], *, window: timedelta,
                         choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]
@@ -1159,9 +1169,13 @@ class _ClusterBatch:
         live: set[int] = set()
         done: dict[int, int] = {}
         for chunk in _chunks(ids):
-            live.update(conn.execute(select(A.id).where(A.id.in_(chunk))).scalars())
-            done.update((r.article_id, int(r.cluster_id)) for r in conn.execute(
-                select(CS.article_id, CS.cluster_id).where(CS.article_id.in_(chunk))))
+            # Which articles still exist, and which have a signature (clustered) already.
+            q = (select(A.id, CS.cluster_id)
+                 .outerjoin(ClusterSignature.__table__, CS.article_id == A.id).where(A.id.in_(chunk)))
+            for r in conn.execute(q):
+                live.add(r.id)
+                if r.cluster_id is not None:
+                    done[r.id] = int(r.cluster_id)
         out: list[int | None] = []
         for job in jobs:
             aid = job.article_id

@@ -103,17 +103,6 @@ class ClusterReport:
     without_body: int = 0  # ... of which had no body to compare (a story of their own)
 
 
-def cluster_article(store: Store, article_id: int, text: str | None, at: datetime,
-                    settings: ReviewSettings) -> tuple[int, Signature | None]:
-    """Cluster one stored article; returns (its cluster id, its signature or None if no body)."""
-    sig = signature(text)
-    fp = None if sig is None else Fingerprint(sig.n_shingles, sig.pack(), tuple(sig.bands()))
-    cid = _assign(store, [(article_id, at, fp)], settings)[0]
-    if cid is None:
-        raise LookupError(f"no article with id {article_id}")
-    return cid, sig
-
-
 def _assign(store: Store, items: list[tuple[int, datetime, Fingerprint | None]],
             settings: ReviewSettings) -> list[int | None]:
     jobs = [ClusterJob(aid, at) if fp is None else
@@ -148,10 +137,11 @@ def cluster_pending(store: Store, settings: ReviewSettings, limit: int | None = 
             break
         after = rows[-1][0]
         remaining -= len(rows)
-        items = []
-        for aid, text, at in rows:
-            fp = given.pop(aid, _NOT_GIVEN)
-            items.append((aid, at, fingerprint(text) if fp is _NOT_GIVEN else fp))
+        fps = {aid: given.pop(aid, _NOT_GIVEN) for aid, _ in rows}
+        # Bodies are read back only for articles whose fingerprint nobody computed yet.
+        texts = store.article_texts([aid for aid, fp in fps.items() if fp is _NOT_GIVEN])
+        items = [(aid, at, fingerprint(texts.get(aid)) if fps[aid] is _NOT_GIVEN else fps[aid])
+                 for aid, at in rows]
         for (aid, _, fp), cid in zip(items, _assign(store, items, settings)):
             if cid is None:
                 continue  # deleted meanwhile

@@ -87,10 +87,6 @@ class Signature:
         return out
 
 
-def _hash64(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 def _probe(i: int) -> Iterator[int]:
     """The fixed probe sequence of bin ``i`` used to fill it when it is empty."""
     rng = random.Random(_SEED ^ (i * 0x9E37_79B9))
@@ -119,7 +115,7 @@ def signature(text: str | None) -> Signature | None:
         return None
     n = len(sh)
     blake = hashlib.blake2b
-    # = [_hash64(s) for s in sh], with the int conversion done by one struct call
+    # One 64-bit BLAKE2b hash per shingle (little-endian), converted by one struct call
     hashes = _LE64(n).unpack(b"".join([blake(s.encode("utf-8"), digest_size=8).digest() for s in sh]))
     # Each bin's minimum: in a dict built from the largest hash down, the last (smallest)
     # value written to a bin stays.

@@ -160,12 +160,11 @@ class RobotsCache:
         self._fetch = fetch
         self._cache_s = cache_s
         self._clock = clock
-        self._memory = memory
+        self._memory = memory if cache_s > 0 else None  # nothing to keep with caching off
         self._entries: dict[str, tuple[float, RobotsRules]] = {}
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         # origin -> why robots.txt could not be used (missing, garbage, unreachable, ...)
         self.notes: dict[str, str] = {}
-        self.fetched = 0  # robots.txt requests sent (the rest came from memory)
 
     async def rules(self, url: httpx.URL) -> RobotsRules:
         origin = origin_of(url)
@@ -179,7 +178,6 @@ class RobotsCache:
                 rules, age = recalled
                 ttl -= age
             else:
-                self.fetched += 1
                 rules, content, keep = await self._load(url)
                 if keep:
                     await self._remember(origin, content, rules.note)
@@ -191,7 +189,7 @@ class RobotsCache:
             return rules
 
     async def _recall(self, origin: str) -> tuple[RobotsRules, float] | None:
-        if self._memory is None or self._cache_s <= 0:
+        if self._memory is None:
             return None
         try:
             got = await asyncio.to_thread(self._memory.robots_recall, origin, self._cache_s)
@@ -204,7 +202,7 @@ class RobotsCache:
         return (parse_robots(content) if content is not None else RobotsRules(None, note)), age
 
     async def _remember(self, origin: str, content: bytes | None, note: str | None) -> None:
-        if self._memory is None or self._cache_s <= 0:
+        if self._memory is None:
             return
         try:
             await asyncio.to_thread(self._memory.robots_remember, origin, content, note)

@@ -126,7 +126,6 @@ def test_opening_an_existing_database_never_waits_for_a_writer(tmp_path) -> None
     """`newsmon export` / `feeds` / the inbox open the store while a cycle may hold the
     SQLite write lock: finding every table there takes no lock, so they do not wait."""
     import sqlite3
-    import time
 
     url = f"sqlite:///{tmp_path / 'n.db'}"
     with Store(url) as first:
@@ -134,11 +133,10 @@ def test_opening_an_existing_database_never_waits_for_a_writer(tmp_path) -> None
     writer = sqlite3.connect(tmp_path / "n.db", isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")  # a cycle in the middle of a group commit
     try:
-        t0 = time.monotonic()
-        with Store(url, sqlite_busy_timeout_s=5) as reader:
+        # Waiting for the lock would end in "database is locked" after the busy timeout.
+        with Store(url, sqlite_busy_timeout_s=0.5) as reader:
             reader.check()
             assert list(reader.export_rows()) == []
-        assert time.monotonic() - t0 < 2  # not the 5 s busy timeout
     finally:
         writer.execute("ROLLBACK")
         writer.close()
