@@ -1,0 +1,38 @@
+"""The Store: every read and write newsmon makes to its database.
+
+One class, ``Store``, assembled from one part per concern so that no module grows
+without bound (each part is a mixin over ``StoreBase``, which owns the engine, the
+transactions and the error mapping):
+
+==============  ==============================================================
+``base``        engine, read/write transactions, retries, readable errors
+``feeds``       configured feeds and their poll state
+``articles``    idempotent saves, re-extraction, re-matching, reading, export
+``ops``         fetch outcomes, cycles, robots.txt memory, measurements
+``review``      review decisions, audit trail, the inbox
+``clusters``    story clusters (MinHash signatures, LSH bands)
+``alerts``      alert claims (at most once per rule and story)
+==============  ==============================================================
+
+The idempotence and concurrency rules are in ``base``'s docstring.
+"""
+from __future__ import annotations
+
+from .alerts import AlertEntry, AlertStore
+from .articles import ArticleStore, StoredArticle, export_row, iso_utc
+from .base import SYSTEM_REVIEWER, StoreBase
+from .clusters import ClusterJob, ClusterStore, SignatureRow
+from .feeds import FeedPoll, FeedState, FeedStore
+from .ops import FetchOutcomeEntry, OpsStore
+from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
+
+
+class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, StoreBase):
+    """Thread-safe access to the newsmon database: sync calls, each in its own transaction
+    from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
+
+
+__all__ = [
+    "SYSTEM_REVIEWER", "AlertEntry", "ClusterJob", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
+    "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
+]

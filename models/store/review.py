@@ -1,0 +1,235 @@
+"""Review decisions, the audit trail and the inbox (story clusters as the analyst sees them)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, desc, distinct, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from ..tables import (
+    REVIEW_STATES,
+    Article,
+    ReviewEvent,
+    UTCDateTime,
+    as_utc,
+)
+from .base import (
+    RE,
+    A,
+    M,
+    StoreBase,
+    _chunks,
+    _clean,
+    _now,
+)
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    id: int
+    article_id: int
+    from_state: str | None
+    to_state: str
+    note: str | None
+    reviewer: str | None
+    at: datetime
+
+
+
+@dataclass(frozen=True)
+class InboxArticle:
+    """The fields of an article the inbox and the review CLI show."""
+
+    id: int
+    url: str
+    title: str | None
+    feed: str | None
+    published: datetime | None
+    fetched_at: datetime | None
+    language: str | None
+    status: str
+    entities: list[str]
+    cluster_id: int | None
+    review_state: str
+    review_note: str | None
+    reviewed_by: str | None
+    reviewed_at: datetime | None
+    flow_run_id: str | None
+
+    @property
+    def cluster_key(self) -> int:
+        return self.cluster_id if self.cluster_id is not None else self.id
+
+    @property
+    def when(self) -> datetime | None:
+        return self.published or self.fetched_at
+
+
+def _newest_first(a: InboxArticle) -> tuple[float, int]:
+    return (-(a.when.timestamp() if a.when else 0.0), a.id)
+
+
+@dataclass
+class InboxCluster:
+    cluster_id: int  # coalesce(article.cluster_id, article.id)
+    latest: datetime | None  # newest date among the matching articles
+    members: list[InboxArticle]  # every article of the story, newest first
+    matching: list[int]  # ids of the members that pass the filters, newest first
+
+    @property
+    def lead(self) -> InboxArticle:
+        """The article shown for the story: the newest one that matches the filters."""
+        by_id = {a.id: a for a in self.members}
+        return by_id[self.matching[0]] if self.matching and self.matching[0] in by_id else self.members[0]
+
+    @property
+    def entities(self) -> list[str]:
+        return sorted({e for a in self.members for e in a.entities})
+
+    @property
+    def feeds(self) -> list[str]:
+        return sorted({a.feed for a in self.members if a.feed})
+
+
+
+
+class ReviewStore(StoreBase):
+    # -- review -----------------------------------------------------------------------
+
+    def set_review(self, article_id: int, state: str, *, note: str | None = None,
+                   reviewer: str | None = None, at: datetime | None = None) -> None:
+        """Set the review state and append the audit event, in one transaction."""
+        if state not in REVIEW_STATES:
+            raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+        at = as_utc(at) if at is not None else _now()
+        note, reviewer = _clean(note), _clean(reviewer)
+
+        def txn(conn: Connection) -> None:
+            art = self._lock_article(conn, article_id)
+            conn.execute(update(Article.__table__).where(A.id == article_id).values(
+                review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
+            conn.execute(insert(ReviewEvent.__table__).values(
+                article_id=article_id, from_state=art.review_state, to_state=state,
+                note=note, reviewer=reviewer, at=at))
+
+        self._write(txn)
+
+    def review_events(self, article_id: int) -> list[ReviewEntry]:
+        """The audit trail of one article, oldest first."""
+        names = ReviewEntry.__dataclass_fields__
+        q = select(ReviewEvent.__table__).where(RE.article_id == article_id).order_by(RE.at, RE.id)
+        return self._read(lambda conn: [ReviewEntry(**{k: r[k] for k in names})
+                                        for r in conn.execute(q).mappings()])
+
+    def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
+                     until: datetime | date | None, state: str | None) -> list[Any]:
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+        conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
+        if entity:
+            conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
+        if feed:
+            conds.append(A.feed == feed)
+        if since is not None:
+            conds.append(when >= as_utc(since))
+        if until is not None:
+            conds.append(when < as_utc(until))
+        if state:
+            if state not in REVIEW_STATES:
+                raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+            conds.append(A.review_state == state)
+        return conds
+
+    def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
+                     since: datetime | date | None = None, until: datetime | date | None = None,
+                     state: str | None = None, limit: int | None = 50,
+                     offset: int = 0) -> tuple[list["InboxCluster"], int]:
+        """Flagged story clusters, newest first, and how many clusters match in all.
+
+        A cluster is listed when at least one of its flagged articles passes every filter
+        (entity, feed, ``since <= date < until`` on published-or-fetched, review state);
+        ``InboxCluster.matching`` names those articles, ``members`` lists every article of
+        the cluster (all outlets), newest first.
+        """
+        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state)
+        key = func.coalesce(A.cluster_id, A.id)
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+        latest = func.max(when).label("latest")
+        page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                .order_by(desc(latest), desc(key)).offset(offset))
+        if limit is not None:
+            page = page.limit(limit)
+
+        def q(conn: Connection) -> tuple[list[InboxCluster], int]:
+            total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
+            heads = [(int(r.k), r.latest) for r in conn.execute(page)]
+            if not heads:
+                return [], total
+            keys = [k for k, _ in heads]
+            members: dict[int, list[InboxArticle]] = {k: [] for k in keys}
+            matching: dict[int, list[int]] = {k: [] for k in keys}
+            for chunk in _chunks(keys):
+                for a in self._inbox_articles(conn, or_(A.cluster_id.in_(chunk),
+                                                        and_(A.cluster_id.is_(None), A.id.in_(chunk)))):
+                    members[a.cluster_key].append(a)
+                for r in conn.execute(select(key.label("k"), A.id).where(*conds, key.in_(chunk))):
+                    matching[int(r.k)].append(int(r.id))
+            out = []
+            for k, when_ in heads:
+                ms = sorted(members[k], key=_newest_first)
+                order = {a.id: i for i, a in enumerate(ms)}
+                out.append(InboxCluster(cluster_id=k, latest=when_, members=ms,
+                                        matching=sorted(matching[k], key=lambda i: order.get(i, 0))))
+            return out, total
+
+        return self._read(q)
+
+    def _inbox_articles(self, conn: Connection, cond: Any) -> list["InboxArticle"]:
+        names = [f for f in InboxArticle.__dataclass_fields__]
+        rows = conn.execute(select(*(A[n] for n in names)).where(cond).order_by(A.id)).mappings()
+        return [InboxArticle(**{n: r[n] for n in names}) for r in rows]
+
+    def cluster_members(self, cluster_id: int) -> list["InboxArticle"]:
+        """Every article of a story cluster (key as in ``InboxCluster.cluster_id``), newest first."""
+        cond = or_(A.cluster_id == cluster_id, and_(A.cluster_id.is_(None), A.id == cluster_id))
+        return sorted(self._read(lambda conn: self._inbox_articles(conn, cond)), key=_newest_first)
+
+    def set_review_cluster(self, article_id: int, state: str, *, note: str | None = None,
+                           reviewer: str | None = None, at: datetime | None = None) -> list[int]:
+        """One decision for a whole story: every (not failed) article of ``article_id``'s
+        cluster gets the state and its own audit event, in one transaction. Returns their ids."""
+        if state not in REVIEW_STATES:
+            raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+        at = as_utc(at) if at is not None else _now()
+        note, reviewer = _clean(note), _clean(reviewer)
+
+        def txn(conn: Connection) -> list[int]:
+            self._lock_article(conn, article_id)
+            k = conn.execute(select(func.coalesce(A.cluster_id, A.id)).where(A.id == article_id)).scalar_one()
+            q = (select(A.id, A.review_state)
+                 .where(or_(A.id == article_id,
+                            and_(func.coalesce(A.cluster_id, A.id) == k, A.status != "failed")))
+                 .order_by(A.id))
+            if self.dialect == "postgresql":
+                q = q.with_for_update()
+            rows = conn.execute(q).all()
+            ids = [r.id for r in rows]
+            conn.execute(update(Article.__table__).where(A.id.in_(ids)).values(
+                review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
+            conn.execute(insert(ReviewEvent.__table__).values([
+                {"article_id": r.id, "from_state": r.review_state, "to_state": state, "note": note,
+                 "reviewer": reviewer, "at": at} for r in rows]))
+            return ids
+
+        return self._write(txn)
+
+    def flagged_entity_ids(self) -> list[str]:
+        """Every entity id that flags at least one stored article (for filter menus)."""
+        return self._read(lambda conn: sorted(conn.execute(select(M.entity_id).distinct()).scalars()))
+
+    def article_feeds(self) -> list[str]:
+        """Every feed name stored articles came from (configured or not any more)."""
+        q = select(A.feed).where(A.feed.is_not(None)).distinct()
+        return self._read(lambda conn: sorted(conn.execute(q).scalars()))
+
