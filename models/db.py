@@ -88,16 +88,23 @@ def json_dumps(o: Any) -> str:
     return json.dumps(o, ensure_ascii=False, default=_json_default)
 
 
-def make_engine(url: str, *, sqlite_busy_timeout_s: float = 30, echo: bool = False) -> Engine:
-    """An engine for ``url``; raises StorageError for a bad URL or an uncreatable SQLite directory."""
+def make_engine(url: str, *, sqlite_busy_timeout_s: float = 30, echo: bool = False,
+                foreign_keys: bool = True) -> Engine:
+    """An engine for ``url``; raises StorageError for a bad URL or an uncreatable SQLite directory.
+
+    ``foreign_keys=False`` (SQLite) is for schema migrations only: a batch-mode column change
+    copies a table and drops the old one, and with foreign keys on, the DROP would first
+    delete every row (cascading to the child tables). Migrations run ``PRAGMA
+    foreign_key_check`` before they commit instead (``models.migrate``).
+    """
     u = normalize_url(url)
     if u.get_backend_name() == "sqlite":
-        return _sqlite_engine(u, sqlite_busy_timeout_s, echo)
+        return _sqlite_engine(u, sqlite_busy_timeout_s, echo, foreign_keys)
     return create_engine(u, pool_pre_ping=True, echo=echo, json_serializer=json_dumps,
                          connect_args={"connect_timeout": 10, "application_name": "newsmon"})
 
 
-def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool) -> Engine:
+def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool, foreign_keys: bool = True) -> Engine:
     db = u.database or ""
     memory = db in ("", ":memory:") or db.startswith("file::memory:")
     kwargs: dict[str, Any] = {}
@@ -130,7 +137,7 @@ def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool) -> Engine:
         cur = dbapi_conn.cursor()
         try:
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
-            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
             if not memory:
                 _set_wal(cur, busy_timeout_s)
                 # Safe against process crashes in WAL mode; only an OS crash may lose the last commits.
@@ -171,44 +178,6 @@ def read_engine(engine: Engine) -> Engine:
     return engine
 
 
-def init_db(engine: Engine, *, busy_timeout_s: float | None = None) -> None:
-    """Create the tables if missing. Idempotent, and safe when several processes start at once.
-
-    ``busy_timeout_s`` (SQLite) is only quoted in the "database is locked" error line.
-    """
-    if _all_tables_exist(engine):
-        return  # the common case: a read, so `newsmon export` or `feeds` never waits for a writer
-    for attempt in range(3):
-        try:
-            with engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    # Concurrent CREATE TABLE IF NOT EXISTS can still collide on pg_type;
-                    # an advisory lock held until commit makes the second process wait and
-                    # then find every table present.
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_INIT_LOCK})")
-                # On SQLite the IMMEDIATE transaction serialises creators the same way.
-                SQLModel.metadata.create_all(conn)
-            return
-        except (exc.IntegrityError, exc.ProgrammingError) as e:
-            # A creator that did not take the lock (another tool, an older version) won the race.
-            if attempt == 2 or "already exists" not in str(e.orig) and "duplicate key" not in str(e.orig):
-                raise storage_error(engine.url, e, busy_timeout_s=busy_timeout_s) from e
-            time.sleep(0.1)
-        except exc.DBAPIError as e:
-            raise storage_error(engine.url, e, busy_timeout_s=busy_timeout_s) from e
-
-
-def _all_tables_exist(engine: Engine) -> bool:
-    """Whether every table is there already, found in a read-only transaction (SQLite:
-    DEFERRED, no write lock). Any error: False, and the create path reports it."""
-    try:
-        with read_engine(engine).connect() as conn:
-            existing = set(inspect(conn).get_table_names())
-    except exc.DBAPIError:
-        return False
-    return all(t.name in existing for t in SQLModel.metadata.sorted_tables)
-
-
 def storage_error(url: URL | str, e: BaseException, *, busy_timeout_s: float | None = None) -> StorageError:
     """One readable line: which database, what went wrong, what to do."""
     where = mask(url)
@@ -229,7 +198,7 @@ def storage_error(url: URL | str, e: BaseException, *, busy_timeout_s: float | N
         elif "not a database" in low or "malformed" in low:
             fix = "the file is not a usable SQLite database; point [database] url at a new path"
         elif "no such table" in low:
-            fix = "the tables are missing; run `newsmon run` once to create them"
+            fix = "tables are missing; run `newsmon db upgrade --config PATH`"
         else:
             fix = "check [database] url"
         return StorageError(f"database {where}: {detail}; {fix}")

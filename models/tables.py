@@ -265,3 +265,17 @@ class AlertSent(SQLModel, table=True):
     claimed_at: datetime = _dt(nullable=False)
     sent_at: datetime | None = _dt()
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# -- schema bookkeeping (``models.migrate``) ------------------------------------------------
+
+
+class NewsmonMeta(SQLModel, table=True):
+    """Facts about the database itself. ``written_by``: the newsmon version that last created
+    or upgraded the schema, so that an older newsmon refusing a newer schema can name it."""
+
+    __tablename__ = "newsmon_meta"
+
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    value: str | None = Field(default=None, sa_column=Column(Text))
+    updated_at: datetime | None = _dt()

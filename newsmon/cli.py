@@ -208,7 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.fn(args) or 0
     except NewsmonError as e:
-        print(f"newsmon: error: {' '.join(str(e).split())}", file=sys.stderr)
+        msg = " ".join(str(e).split())
+        if getattr(args, "config", None):  # name the user's own config in the advice
+            msg = msg.replace("--config PATH", f"--config {args.config}")
+        print(f"newsmon: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("newsmon: interrupted", file=sys.stderr)

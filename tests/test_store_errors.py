@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from models.db import init_db, make_engine, mask
+from models.db import make_engine, mask
+from models.migrate import ensure_current
 from models.records import ArticleRecord
 from models.store import Store
 from newsmon.errors import StorageError
@@ -88,9 +89,9 @@ def test_locked_sqlite_gives_storage_error_and_loses_nothing(tmp_path: Path) -> 
     s.close()
 
 
-def test_init_db_is_idempotent(store: Store) -> None:
+def test_schema_check_is_idempotent(store: Store) -> None:
     store.save_article(ArticleRecord(url="https://a.example/1", feed="f", title="t", text="x"), [])
-    init_db(store.engine)
+    assert ensure_current(store.url, store.engine).state == "current"
     store.check()
     assert store.known_urls(["https://a.example/1"]) == {"https://a.example/1"}
 

@@ -43,7 +43,7 @@ from sqlmodel import Session
 
 from newsmon.errors import StorageError
 
-from ..db import init_db, make_engine, read_engine, storage_error
+from ..db import make_engine, read_engine, storage_error
 from ..records import ArticleRecord, MentionRecord
 from ..tables import (
     ARTICLE_STATUSES,
@@ -134,6 +134,18 @@ def _check_mentions(mentions: list[MentionRecord], url: str) -> None:
 
 
 
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """The dialect's INSERT, which has on_conflict_do_nothing/do_update."""
+    return (pg_dialect.insert if dialect == "postgresql" else sqlite_dialect.insert)(table)
+
+
+def upsert(conn: Connection, table: Any, keys: list[str], values: dict[str, Any]) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE SET <the other columns> (one row)."""
+    stmt = dialect_insert(conn.dialect.name, table).values(**values)
+    return stmt.on_conflict_do_update(index_elements=keys,
+                                      set_={k: stmt.excluded[k] for k in values if k not in keys})
+
+
 class StoreBase:
     """Engine, transactions and errors shared by the store's parts (see module docstring)."""
 
@@ -170,7 +182,8 @@ class StoreBase:
 
     def _init(self) -> None:
         try:
-            init_db(self.engine, busy_timeout_s=self.sqlite_busy_timeout_s)
+            from ..migrate import ensure_current
+            ensure_current(self.url, self.engine, busy_timeout_s=self.sqlite_busy_timeout_s)
         except exc.DBAPIError as e:
             raise self._error(e) from None
         self._ready = True
@@ -196,7 +209,7 @@ class StoreBase:
 
     def _insert(self, table: Any) -> Any:
         """The dialect's INSERT, which has on_conflict_do_nothing/do_update."""
-        return (pg_dialect.insert if self.dialect == "postgresql" else sqlite_dialect.insert)(table)
+        return dialect_insert(self.dialect, table)
 
     def _write(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn`` in one write transaction (BEGIN IMMEDIATE on SQLite), retrying PG deadlocks."""
