@@ -228,3 +228,25 @@ def test_concurrent_upgrades_apply_each_revision_once(db_url):
 
 def load_expected_counts(db_url: str) -> dict:
     return EXPECTED["sqlite" if db_url.startswith("sqlite") else "postgresql"]["counts"]
+
+
+# -- SQLite batch mode keeps child rows ------------------------------------------------------------
+
+def test_batch_table_rebuild_keeps_child_rows(db_url):
+    """A column change rebuilds the table on SQLite (batch mode: copy, drop, rename). The
+    migration connection runs with foreign keys off, so dropping the old ``article`` table
+    does not cascade into mentions, URLs, review events and clusters."""
+    expected = load_0_1_0(db_url)
+    upgrade(db_url)
+    from alembic.operations import Operations
+
+    with locked_connection(db_url) as conn:
+        ops = Operations(MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}))
+        with ops.batch_alter_table("article") as batch:  # SQLite: rebuilt; PostgreSQL: ALTER
+            batch.alter_column("reason", existing_type=tables.Article.__table__.c.reason.type, nullable=True,
+                               comment=None)
+    assert table_counts(db_url, TABLES) == expected["counts"]
+    store = Store(db_url)
+    store.check()
+    assert snapshot_of_rows(store) == expected["articles"]
+    store.close()
