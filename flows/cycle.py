@@ -31,7 +31,7 @@ from models.store import FeedPoll, Store
 from newsmon.errors import BlockedError, BotChallengeError, FetchError, PermanentFetchError, TemporaryFetchError
 from newsmon.settings import FeedSettings, Settings
 from scrapers.extract import EXTRACTOR_VERSION, Extracted
-from scrapers.feeds import FeedEntry, parse_feed
+from scrapers.feeds import FeedEntry, feed_zone, parse_feed
 from scrapers.fetch import Fetcher
 from scrapers.urls import canonical_url, clean_url
 from watch import MatchResult, Watchlist
@@ -254,7 +254,8 @@ async def poll_feed(rt: Runtime, feed: FeedSettings, state=None, *, force: bool 
                                           etag=state.etag if state else None,
                                           last_modified=state.last_modified if state else None, at=now))
             return rep
-        parsed = parse_feed(res.content, res.final_url, max_entries=rt.settings.poll.max_entries_per_feed)
+        parsed = parse_feed(res.content, res.final_url, max_entries=rt.settings.poll.max_entries_per_feed,
+                            default_tz=feed_zone(feed))
     except FetchError as e:
         return await _feed_failed(rt, feed, rep, e, state.consecutive_failures if state else 0, now)
     rep.entries = len(parsed.entries)

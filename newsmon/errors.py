@@ -5,6 +5,7 @@ in the manner of httpx's ``_exceptions.py``:
 
     NewsmonError
     ├── ConfigError            bad config file / key / watchlist: fix and rerun (exit non-zero)
+    ├── InputError             a file or URL given on the command line is unusable (exit non-zero)
     ├── StorageError           database unreachable or locked: fix and rerun (exit non-zero)
     └── FetchError             one URL could not be fetched; the cycle goes on
         ├── TemporaryFetchError   retry later (timeouts, 5xx, 429, connection reset)
@@ -25,6 +26,11 @@ class NewsmonError(Exception):
 
 class ConfigError(NewsmonError):
     """A config file, key or watchlist is invalid. The message names the file, the key and the fix."""
+
+
+class InputError(NewsmonError):
+    """A file or URL given on the command line cannot be used (not OPML, too large, hostile
+    XML, no page at the URL). The message names it and says why."""
 
 
 class StorageError(NewsmonError):

@@ -286,14 +286,18 @@ class Fetcher:
     ``host_gate``: optional ``HostGate`` entered before the per-process host slot (its wait is
     not counted in the deadline); None = per-process limits only.
     ``robots_memory``: optional ``RobotsMemory`` (the store) keeping robots.txt across cycles.
+    ``skip_walled_hosts``: a site that answered with a bot challenge is not asked again by
+    this Fetcher (a cycle); ``newsmon feeds check`` turns it off to judge every feed.
     """
 
     def __init__(self, settings: FetchSettings, *,
                  transport: httpx.AsyncBaseTransport | None = None,
                  resolver: Resolver | None = None,
                  host_gate: HostGate | None = None,
-                 robots_memory: RobotsMemory | None = None) -> None:
+                 robots_memory: RobotsMemory | None = None,
+                 skip_walled_hosts: bool = True) -> None:
         self.settings = settings
+        self._skip_walled = skip_walled_hosts
         self._host_gate = host_gate
         self._networks = settings.networks()
         self._transport = transport if transport is not None else self._guarded_transport(resolver)
@@ -478,7 +482,7 @@ class Fetcher:
             message += f" (Retry-After {retry_after:.0f} s)"
         err = BotChallengeError(message, vendor=wall.vendor, url=str(url), status=status,
                                 retry_after=retry_after)
-        if req.kind in _ROBOTS_KINDS:
+        if req.kind in _ROBOTS_KINDS and self._skip_walled:
             self._walls.setdefault(f"{url.host}:{url.port}", err)
         return err
 
