@@ -77,6 +77,7 @@ class Discovery:
     rejected: list[str] = field(default_factory=list)   # advertised/linked feeds that failed, one line each
     notes: list[str] = field(default_factory=list)
     tried: int = 0
+    cut: bool = False  # candidates left untried at the cap
 
 
 def _page_tree(body: bytes, charset: str | None) -> etree._Element | None:
@@ -168,7 +169,9 @@ def _found(cand: Candidate, parsed: ParsedFeed, zone: str | None) -> FoundFeed:
 
 async def _try_all(fetcher: Fetcher, cands: list[Candidate], found: Discovery, finals: set[str],
                    budget: int) -> None:
-    cands = cands[:max(0, budget - found.tried)]
+    room = max(0, budget - found.tried)
+    found.cut = found.cut or len(cands) > room
+    cands = cands[:room]
     found.tried += len(cands)
     for cand, feed, why, final in await asyncio.gather(*(_verify(fetcher, c) for c in cands)):
         if feed is not None:
@@ -218,6 +221,6 @@ async def discover(fetcher: Fetcher, url: str, *, max_candidates: int = 30,
     if probe or not found.feeds:
         await _try_all(fetcher, _unique(common_candidates(found.final_url or url), seen), found, finals,
                        max_candidates)
-    if found.tried >= max_candidates:
+    if found.cut:
         found.notes.append(f"stopped after {max_candidates} candidates ([feed_tools] discover_max_candidates)")
     return found
