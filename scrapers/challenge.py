@@ -19,13 +19,14 @@ script, must not count):
   ``window._cf_chl_opt`` (only on challenge pages), Sucuri's ``sucuri_cloudproxy_js``
   (its JavaScript challenge, served with 200).
 * With a refusal status (401, 403, 405, 428, 429, 503): the interstitials of Cloudflare
-  (``<title>Just a moment...</title>``, ``/cdn-cgi/challenge-platform/``, "Attention
-  Required! | Cloudflare"), DataDome (``captcha-delivery.com``, or its ``x-datadome`` /
-  ``x-dd-b`` headers), PerimeterX/HUMAN (``px-captcha``, ``captcha.px-cdn.net``,
-  ``window._pxAppId``), Akamai (``errors.edgesuite.net`` / "Reference #" pages from
+  (``<title>Just a moment...</title>``, ``/cdn-cgi/challenge-platform/`` but not the
+  ``scripts/jsd`` detection script ordinary pages load, "Attention Required! | Cloudflare"),
+  DataDome (``captcha-delivery.com``, or its ``x-datadome`` / ``x-dd-b`` headers),
+  PerimeterX/HUMAN (the ``px-captcha`` element, ``captcha.px-cdn.net``; not the
+  ``window._pxAppId`` sensor of ordinary pages), Akamai (``errors.edgesuite.net`` / "Reference #" pages from
   ``AkamaiGHost``, its ``/_sec/cp_challenge/`` crypto challenge), Sucuri (its firewall's
   "Access Denied" page) and Imperva/Incapsula ("Incapsula incident ID",
-  ``_Incapsula_Resource``). Without such a marker a 403 stays an HTTP error and a 429/503
+  its ``_Incapsula_Resource?CWUDNSAI=`` frame). Without such a marker a 403 stays an HTTP error and a 429/503
   stays a temporary failure.
 """
 from __future__ import annotations
@@ -71,15 +72,19 @@ _STRONG: tuple[tuple[bytes, str], ...] = (
 _WALL_MARKERS: tuple[tuple[re.Pattern[bytes], str, str], ...] = tuple(
     (re.compile(rx), vendor, shown) for rx, vendor, shown in (
         (rb"<title>\s*just a moment\.\.\.\s*</title>", "Cloudflare", "\"Just a moment...\" page"),
-        (rb"/cdn-cgi/challenge-platform/", "Cloudflare", "challenge-platform page"),
+        # Not scripts/jsd/: Cloudflare injects that bot-detection script into ordinary pages.
+        (rb"/cdn-cgi/challenge-platform/(?!scripts/jsd/)", "Cloudflare", "challenge-platform page"),
         (rb"attention required! \| cloudflare", "Cloudflare", "\"Attention Required!\" page"),
         (rb"captcha-delivery\.com", "DataDome", "captcha-delivery.com page"),
-        (rb"px-captcha|captcha\.px-cdn\.net|window\._pxappid", "PerimeterX/HUMAN", "px-captcha page"),
+        # The captcha element and script; not the sensor (window._pxAppId) or CSS names that
+        # ordinary pages of protected sites carry.
+        (rb"id=[\"']?px-captcha[\"'\s>]|captcha\.px-cdn\.net", "PerimeterX/HUMAN", "px-captcha page"),
         (rb"/_sec/cp_challenge/|sec-if-cpt-container", "Akamai", "sec-cpt challenge page"),
         # Akamai writes the reference URL with character references: errors&#46;edgesuite&#46;net
         (rb"errors(?:\.|&#46;)edgesuite(?:\.|&#46;)net", "Akamai", "\"Access Denied\" reference page"),
         (rb"sucuri website firewall", "Sucuri", "firewall \"Access Denied\" page"),
-        (rb"incapsula incident id|_incapsula_resource", "Imperva/Incapsula", "incident page"),
+        # The incident page; not the _Incapsula_Resource script ordinary pages load.
+        (rb"incapsula incident id|_incapsula_resource\?cwudnsai=", "Imperva/Incapsula", "incident page"),
     ))
 
 # With a refusal status, these headers alone name the wall.
