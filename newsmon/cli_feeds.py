@@ -195,6 +195,8 @@ def cmd_discover(args) -> int:
                "anchor": "linked from the page", "path": "found at a common feed path"}[f.source]
         newest = f", newest {f.newest.isoformat()}" if f.newest else ""
         block = FeedBlock(name, f.url, comments=[f"{f.format}, {f.entries} entries{newest}; {how}"])
+        if f.final_url:
+            block.comments.append(f"redirects to {f.final_url}")
         if f.naive_dates:
             if f.zone:
                 block.keys["timezone"] = f.zone

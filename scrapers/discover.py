@@ -67,6 +67,7 @@ class FoundFeed:
     naive_dates: int
     zone: str | None            # the site's zone for those dates, if newsmon knows one
     hint: str | None = None
+    final_url: str | None = None  # where the URL redirects to, if it does
 
 
 @dataclass
@@ -157,7 +158,10 @@ async def _verify(fetcher: Fetcher, cand: Candidate) -> tuple[Candidate, FoundFe
         return cand, None, f"{e.failure}: {e}", None
     if not parsed.entries:
         return cand, None, f"a {parsed.format} feed without entries", res.final_url
-    return cand, _found(cand, parsed, zone[0] if zone else None), None, res.final_url
+    feed = _found(cand, parsed, zone[0] if zone else None)
+    if res.final_url != cand.url:
+        feed.final_url = res.final_url
+    return cand, feed, None, res.final_url
 
 
 def _found(cand: Candidate, parsed: ParsedFeed, zone: str | None) -> FoundFeed:
@@ -211,7 +215,9 @@ async def discover(fetcher: Fetcher, url: str, *, max_candidates: int = 30,
         if parsed is not None and parsed.entries:
             found.tried = 1
             zone = default_zone(res.final_url)
-            found.feeds.append(_found(Candidate(url, "self"), parsed, zone[0] if zone else None))
+            feed = _found(Candidate(url, "self"), parsed, zone[0] if zone else None)
+            feed.final_url = res.final_url if res.final_url != url else None
+            found.feeds.append(feed)
             return found
         tree = _page_tree(res.content, res.charset)
     if tree is not None:

@@ -74,6 +74,12 @@ def test_a_url_that_is_a_feed_is_that_feed(herald, capsys):  # noqa: F811
     assert herald.hits["/feed"] == 0
 
 
+def test_a_redirect_is_named(herald, capsys):  # noqa: F811
+    out, _ = discover(capsys, herald.url("/feeds/moved.xml"), *ALLOW)
+    assert f"# redirects to {herald.url('/feeds/all.xml')}\n[[feeds]]" in out
+    assert as_feeds(out)[0]["url"] == herald.url("/feeds/moved.xml")
+
+
 def test_probe_and_candidate_cap(herald, capsys):  # noqa: F811
     out, err = discover(capsys, herald.url("/"), *ALLOW, "--probe")
     assert herald.hits["/feed"] == 1 and herald.hits["/rss/allArticle.xml"] == 1  # guessed as well
