@@ -28,10 +28,10 @@ from typing import Generic, TypeVar
 
 from models.records import ArticleRecord, MentionRecord
 from models.store import FeedPoll, Store
-from newsmon.errors import FetchError, PermanentFetchError, TemporaryFetchError
+from newsmon.errors import BlockedError, BotChallengeError, FetchError, PermanentFetchError, TemporaryFetchError
 from newsmon.settings import FeedSettings, Settings
 from scrapers.extract import EXTRACTOR_VERSION, Extracted
-from scrapers.feeds import FeedEntry, parse_feed
+from scrapers.feeds import FeedEntry, feed_zone, parse_feed
 from scrapers.fetch import Fetcher
 from scrapers.urls import canonical_url, clean_url
 from watch import MatchResult, Watchlist
@@ -70,12 +70,14 @@ class FeedReport:
     feed: str
     status: str = "pending"  # ok | not_modified | failed | backoff | disabled
     error: str | None = None
+    failure: str | None = None  # why it failed: FetchError.failure ("blocked: bot challenge", ...)
     entries: int = 0
     new: int = 0
     duplicate: int = 0
     failed: int = 0
     no_body: int = 0
     skipped: int = 0  # robots-disallowed or already being fetched by another feed this cycle
+    challenged: int = 0  # articles whose site answered with a bot challenge (not stored)
     flagged: list[FlaggedStory] = field(default_factory=list)
     article_errors: list[str] = field(default_factory=list)
 
@@ -199,9 +201,18 @@ def _polls_in_order(store: Store, polls: list[FeedPoll]) -> list[int]:
     return [counts[p.name] for p in polls]
 
 
-def backoff_delay(settings: Settings, failures: int, retry_after: float | None) -> float:
-    """Seconds until a failing feed is polled again: exponential, capped, Retry-After honoured."""
+def backoff_delay(settings: Settings, failures: int, retry_after: float | None, *,
+                  challenge: bool = False) -> float:
+    """Seconds until a failing feed is polled again: exponential, capped, Retry-After honoured.
+
+    A bot challenge is not a hiccup: asking again in minutes only makes the wall stricter,
+    so it waits ``challenge_backoff_s`` (hours), or a longer Retry-After (within
+    ``max(backoff_cap_s, challenge_backoff_s)``).
+    """
     p = settings.poll
+    if challenge:
+        ceiling = max(p.backoff_cap_s, p.challenge_backoff_s)
+        return max(p.challenge_backoff_s, min(retry_after or 0.0, ceiling))
     delay = min(p.backoff_cap_s, p.backoff_base_s * (2 ** max(0, failures - 1)))
     if retry_after:
         delay = max(delay, min(retry_after, p.backoff_cap_s))
@@ -243,7 +254,8 @@ async def poll_feed(rt: Runtime, feed: FeedSettings, state=None, *, force: bool 
                                           etag=state.etag if state else None,
                                           last_modified=state.last_modified if state else None, at=now))
             return rep
-        parsed = parse_feed(res.content, res.final_url, max_entries=rt.settings.poll.max_entries_per_feed)
+        parsed = parse_feed(res.content, res.final_url, max_entries=rt.settings.poll.max_entries_per_feed,
+                            default_tz=feed_zone(feed))
     except FetchError as e:
         return await _feed_failed(rt, feed, rep, e, state.consecutive_failures if state else 0, now)
     rep.entries = len(parsed.entries)
@@ -258,9 +270,12 @@ async def poll_feed(rt: Runtime, feed: FeedSettings, state=None, *, force: bool 
 async def _feed_failed(rt: Runtime, feed: FeedSettings, rep: FeedReport, e: FetchError,
                        failures_before: int, now: datetime) -> FeedReport:
     rep.status = "failed"
-    rep.error = f"{e.kind}: {e}"
-    delay = backoff_delay(rt.settings, failures_before + 1, e.retry_after)
-    await rt.record_poll(FeedPoll(feed.name, ok=False, status="error", http_status=e.status, error=rep.error,
+    rep.failure = e.failure
+    rep.error = f"{e.failure}: {e}"
+    delay = backoff_delay(rt.settings, failures_before + 1, e.retry_after,
+                          challenge=isinstance(e, BotChallengeError))
+    status = "blocked" if isinstance(e, BlockedError) else "error"
+    await rt.record_poll(FeedPoll(feed.name, ok=False, status=status, http_status=e.status, error=rep.error,
                                   next_poll_at=now + timedelta(seconds=delay), at=now))
     await _db(rt.store.record_fetch_outcome, url=feed.url, feed=feed.name, kind="feed",
               outcome=e.kind, error=str(e), http_status=e.status, flow_run_id=rt.flow_run_id)
@@ -363,12 +378,17 @@ async def _article_failed(rt: Runtime, feed: FeedSettings, link: str, e: FetchEr
                           final_url: str | None = None) -> None:
     """Temporary failures are retried next cycle and blocked ones re-checked (outcome only);
     permanent ones are stored as a failed article so they are not fetched again every cycle."""
-    msg = f"{link}: {e.kind}: {e}"
+    msg = f"{link}: {e.failure}: {e}"
     rep.article_errors.append(msg)
     await _db(rt.store.record_fetch_outcome, url=link, feed=feed.name, kind="page", outcome=e.kind,
               error=str(e), http_status=e.status, flow_run_id=rt.flow_run_id)
     if isinstance(e, TemporaryFetchError):
         rep.failed += 1
+        rt.in_flight.discard(link)
+        return
+    if isinstance(e, BotChallengeError):
+        # The wall page is no article: outcome only, and the link is tried again next cycle.
+        rep.challenged += 1
         rt.in_flight.discard(link)
         return
     if e.kind == "blocked":
@@ -400,8 +420,11 @@ def summarize(reports: list[FeedReport]) -> dict:
         "articles_failed": sum(r.failed for r in reports),
         "articles_no_body": sum(r.no_body for r in reports),
         "articles_skipped": sum(r.skipped for r in reports),
+        "feeds_challenged": sum(1 for r in reports if r.failure == BotChallengeError.failure),
+        "articles_challenged": sum(r.challenged for r in reports),
         "flagged": sum(len(r.flagged) for r in reports),
-        "failures": [{"feed": r.feed, "error": r.error} for r in reports if r.status == "failed"],
+        "failures": [{"feed": r.feed, "error": r.error, "kind": r.failure}
+                     for r in reports if r.status == "failed"],
         "flagged_stories": [
             {"url": s.url, "title": s.title, "feed": s.feed, "entities": s.entities, "snippet": s.snippet,
              "reasons": s.reasons, "published": s.published.isoformat() if s.published else None}

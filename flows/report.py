@@ -88,6 +88,7 @@ def summary_markdown(title: str, summary: dict, reports: list[FeedReport]) -> st
                          f"{md_text(s.snippet, 200)} | {md_text(s.feed)} | "
                          f"{s.published.isoformat() if s.published else ''} |")
         lines.append("")
+    lines += _challenges(summary, reports)
     failed = [r for r in reports if r.status == "failed"]
     if failed:
         lines += ["## Failed feeds", ""]
@@ -100,3 +101,21 @@ def summary_markdown(title: str, summary: dict, reports: list[FeedReport]) -> st
         if len(errs) > 50:
             lines.append(f"- … and {len(errs) - 50} more")
     return "\n".join(lines)
+
+
+def _challenges(summary: dict, reports: list[FeedReport]) -> list[str]:
+    """Sites that answered with a bot challenge: said apart from other failures, because
+    the fix is on the operator's side (ask the outlet, another network), not a retry."""
+    feeds = [r for r in reports if r.failure == "blocked: bot challenge"]
+    articles = summary.get("articles_challenged", 0)
+    if not feeds and not articles:
+        return []
+    lines = ["## Blocked by bot challenges", "",
+             f"{len(feeds)} feeds and {articles} articles answered with a bot challenge "
+             "(Cloudflare, DataDome, Akamai, ...) instead of content: nothing of it was parsed "
+             "or stored, and the feeds back off for hours (`[poll] challenge_backoff_s`). "
+             "`newsmon feeds check` shows the verdict per feed.", ""]
+    lines += [f"- **{md_text(r.feed)}**: {md_text(r.error)}" for r in feeds]
+    lines += [f"- {md_text(r.feed)}: {r.challenged} articles" for r in reports if r.challenged]
+    lines.append("")
+    return lines

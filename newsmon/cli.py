@@ -118,28 +118,6 @@ def cmd_match(args) -> int:
     return match_jsonl(args.watchlist, sys.stdin, sys.stdout)
 
 
-def cmd_feeds(args) -> int:
-    settings = _settings(args)
-    from models.store import Store
-    store = Store(settings.database_url, sqlite_busy_timeout_s=settings.database.sqlite_busy_timeout_s)
-    store.check()
-    store.sync_feeds(settings.feeds)
-    states = store.feed_states()
-    for f in settings.feeds:
-        st = states.get(f.name)
-        row = {"name": f.name, "url": f.url, "enabled": f.enabled,
-               "last_status": st.last_status if st else None, "last_error": st.last_error if st else None,
-               "consecutive_failures": st.consecutive_failures if st else 0,
-               "last_polled_at": st.last_polled_at if st else None,
-               "next_poll_at": st.next_poll_at if st else None}
-        if args.format == "jsonl":
-            emit(row)
-        else:
-            print(f"{f.name}\t{row['last_status'] or '-'}\t{row['consecutive_failures']}\t"
-                  f"{row['last_error'] or ''}")
-    return 0
-
-
 def cmd_demo(args) -> int:
     from newsmon.demo import run_demo
     prefect_env()
@@ -176,9 +154,6 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--watchlist", required=True)
     sp.add_argument("--jsonl", action="store_true", help="JSON Lines in and out (the default and only format)")
 
-    sp = add("feeds", cmd_feeds, "list feeds with their health")
-    sp.add_argument("--format", choices=["jsonl", "table"], default="jsonl")
-
     sp = add("demo", cmd_demo, "serve the bundled sample news site on 127.0.0.1 and run a poll cycle on it",
              config=False)
     sp.add_argument("--workdir", default="demo-data", help="where the demo config and database go")
@@ -190,9 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Callable]:
-    """Commands of later stages register here (serve, backfill, web, review)."""
+    """Commands of later stages register here (serve, backfill, web, review, feeds)."""
     out = []
-    for mod in ("newsmon.cli_ops", "newsmon.cli_review"):
+    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds"):
         try:
             m = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as e:

@@ -141,6 +141,11 @@ class PollSettings(_Strict):
     # Feed back-off after consecutive failures: base * 2**(n-1), capped.
     backoff_base_s: float = 300.0
     backoff_cap_s: float = 24 * 3600.0
+    # A feed whose site answered with a bot challenge (Cloudflare "Just a moment...",
+    # DataDome, ...: scrapers/challenge.py) waits this long before the next try, or longer
+    # if its Retry-After says so: polling a wall every 15 minutes only makes it stricter,
+    # and a block by IP reputation or user agent rarely lifts within hours.
+    challenge_backoff_s: float = Field(default=12 * 3600.0, ge=0)
     # Feeds polled per Prefect task (batch); per-article work is asyncio inside the task.
     # Each task run costs the API server ~45 ms of CPU plus the client's bookkeeping; all
     # batches run at once anyway, so the size only sets how many task runs a cycle pays
@@ -168,6 +173,22 @@ class BackfillSettings(_Strict):
     stored_batch: int = 100
     # Feeds whose sitemaps are walked at the same time in one backfill run.
     feeds_in_parallel: int = 4
+
+
+class FeedToolsSettings(_Strict):
+    """``newsmon feeds check|discover|import|export`` (``scrapers/feedcheck.py``,
+    ``scrapers/discover.py``, ``scrapers/opml.py``)."""
+
+    # feeds check: a feed whose newest entry is older than this many days is "stale" (news
+    # outlets publish daily; a section feed quiet for a week has usually moved or died).
+    stale_days: float = Field(default=7.0, gt=0)
+    # feeds discover: candidate feed URLs verified (each one fetched and parsed) per page at
+    # most: advertised <link>s first, then links in the page, then common paths.
+    discover_max_candidates: int = Field(default=30, ge=1, le=500)
+    # OPML import: the file is XML from strangers. Size cap (an export of 10,000
+    # subscriptions is ~2 MB) and nesting cap (readers nest folders 2-3 deep).
+    opml_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    opml_max_depth: int = Field(default=32, ge=2, le=1000)
 
 
 class ScheduleSettings(_Strict):
@@ -273,6 +294,7 @@ class Settings(_Strict):
     backfill: BackfillSettings = BackfillSettings()
     web: WebSettings = WebSettings()
     review: ReviewSettings = ReviewSettings()
+    feed_tools: FeedToolsSettings = FeedToolsSettings()
     feeds: tuple[FeedSettings, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
     # Directory the config was loaded from: relative paths in it are resolved against it.

@@ -33,7 +33,6 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.html
@@ -397,12 +396,10 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
     tz_name = default_tz or "UTC"
     if default_tz is None:
         # The caller gave no zone for the outlet: a site rule's zone, or Seoul for .kr hosts.
-        if rule and rule.timezone:
-            tz_name = rule.timezone
-            notes.append(f"dates without offset read in {tz_name} (site rule {rule.name})")
-        elif (urlsplit(page_url or "").hostname or "").endswith(".kr"):
-            tz_name = "Asia/Seoul"
-            notes.append("dates without offset read in Asia/Seoul (.kr host)")
+        zone = sites.default_zone(page_url)
+        if zone is not None:
+            tz_name = zone[0]
+            notes.append(f"dates without offset read in {tz_name} ({zone[1]})")
     tz = _zone(tz_name)
 
     if tree is None:

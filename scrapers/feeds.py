@@ -3,6 +3,11 @@
 newsmon fetches feed bytes itself (``scrapers.fetch``: conditional GET, caps, SSRF
 guard) and only hands bytes to feedparser, which therefore never opens a connection.
 
+Dates: an entry date written without an offset ("2026-10-01 10:27:43", as BusinessKorea's
+CMS writes them) is read in the outlet's zone (``default_tz``: the feed's ``timezone``, else
+``scrapers.sites.default_zone``), not as UTC as feedparser would; ``ParsedFeed.naive_dates``
+counts them (``newsmon feeds check`` and ``discover`` suggest a ``timezone`` key).
+
 Safety: a document whose DTD declares entities is refused before parsing (no entity
 expansion at all: billion laughs, quadratic blowup and external entities), instead
 of relying on expat's amplification limits, which still let small bombs expand.
@@ -14,10 +19,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import feedparser
 
 from newsmon.errors import PermanentFetchError
+from scrapers import sites
+from scrapers.metadata import parse_date
 from scrapers.urls import clean_url
 
 
@@ -42,6 +50,7 @@ class ParsedFeed:
     entries: list[FeedEntry]
     notes: list[str] = field(default_factory=list)  # e.g. "malformed XML, parsed leniently: ..."
     skipped: list[str] = field(default_factory=list)  # entries without a usable link, with reason
+    naive_dates: int = 0  # entry dates written without an offset (read in default_tz)
 
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
@@ -53,8 +62,18 @@ def _looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def parse_feed(body: bytes, base_url: str, *, max_entries: int | None = None) -> ParsedFeed:
-    """Parse feed bytes; raise FeedParseError with a one-line reason when nothing usable is there."""
+def feed_zone(feed) -> str | None:
+    """The zone for a configured feed's offset-less dates: its ``timezone``, else the site's."""
+    zone = sites.default_zone(feed.url)
+    return feed.timezone or (zone[0] if zone else None)
+
+
+def parse_feed(body: bytes, base_url: str, *, max_entries: int | None = None,
+               default_tz: str | None = None) -> ParsedFeed:
+    """Parse feed bytes; raise FeedParseError with a one-line reason when nothing usable is there.
+
+    ``default_tz``: IANA zone for entry dates written without an offset (None: UTC).
+    """
     if not body or not body.strip():
         raise FeedParseError("empty response body: not a feed", url=base_url)
     head = body[:65536]
@@ -63,12 +82,13 @@ def parse_feed(body: bytes, base_url: str, *, max_entries: int | None = None) ->
                              "expansion (billion laughs / external entities)", url=base_url)
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FeedParseError("binary content (NUL bytes): not a feed", url=base_url)
+    tz = ZoneInfo(default_tz) if default_tz else timezone.utc
     if _looks_like_json(body):
-        parsed = _parse_json_feed(body, base_url)
+        parsed = _parse_json_feed(body, base_url, tz)
     else:
         if _HTML_START.match(head):
             raise FeedParseError("got an HTML page instead of a feed (check the feed URL)", url=base_url)
-        parsed = _parse_xml_feed(body, base_url)
+        parsed = _parse_xml_feed(body, base_url, tz)
     if max_entries is not None:
         parsed.entries = parsed.entries[:max_entries]
     return parsed
@@ -84,7 +104,20 @@ def _struct_to_dt(st) -> datetime | None:
         return None
 
 
-def _parse_xml_feed(body: bytes, base_url: str) -> ParsedFeed:
+# The end of a date string that says where it is: Z, +09:00, -0500, GMT, KST, EST...
+_HAS_ZONE = re.compile(r"(?:\d[zZ]|[+-]\d{2}:?\d{2}|\b(?![AaPp][Mm]\b)[A-Za-z]{2,5})\s*$")
+
+
+def _entry_date(raw: str | None, parsed, tz: ZoneInfo | timezone) -> tuple[datetime | None, bool]:
+    """(aware UTC date, whether it was written without an offset) of one entry date."""
+    value = _struct_to_dt(parsed)
+    if not raw or _HAS_ZONE.search(raw.strip()):
+        return value, False
+    # No offset: feedparser would read it as UTC (or not at all); read it in the outlet's zone.
+    return parse_date(raw, tz) or value, True
+
+
+def _parse_xml_feed(body: bytes, base_url: str, tz: ZoneInfo | timezone) -> ParsedFeed:
     # response_headers tells feedparser the base URL for relative links; it does no I/O on bytes.
     d = feedparser.parse(body, response_headers={"content-location": base_url}, sanitize_html=False,
                          resolve_relative_uris=True)
@@ -96,7 +129,7 @@ def _parse_xml_feed(body: bytes, base_url: str) -> ParsedFeed:
         if not d.entries:
             raise FeedParseError(f"malformed feed: {reason}", url=base_url)
         notes.append(f"malformed feed, parsed leniently: {reason}")
-    entries, skipped = [], []
+    entries, skipped, naive = [], [], 0
     for i, e in enumerate(d.entries):
         link = e.get("link") or _first_alternate(e) or (e.get("id") if _is_http(e.get("id")) else None)
         if not link:
@@ -110,15 +143,16 @@ def _parse_xml_feed(body: bytes, base_url: str) -> ParsedFeed:
         if not _is_http(link):
             skipped.append(f"entry {i + 1} link {link[:80]!r} is not http(s)")
             continue
-        published = _struct_to_dt(e.get("published_parsed") or e.get("updated_parsed")
-                                  or e.get("created_parsed"))
+        key = next((k for k in ("published", "updated", "created") if e.get(k)), "published")
+        published, no_offset = _entry_date(e.get(key), e.get(f"{key}_parsed"), tz)
+        naive += no_offset
         authors = tuple(a.get("name") for a in e.get("authors", []) if a.get("name"))
         entries.append(FeedEntry(link=link, title=_clean(e.get("title")), published=published,
                                  entry_id=e.get("id"), summary=_clean(e.get("summary")), authors=authors))
     if reason and not entries:
         raise FeedParseError(f"malformed feed: {reason}", url=base_url)
     return ParsedFeed(format=d.get("version") or "unknown", title=_clean(d.feed.get("title")),
-                      entries=entries, notes=notes, skipped=skipped)
+                      entries=entries, notes=notes, skipped=skipped, naive_dates=naive)
 
 
 def _bozo_reason(d) -> str | None:
@@ -149,7 +183,7 @@ def _clean(v) -> str | None:
     return " ".join(str(v).split()) or None
 
 
-def _parse_json_feed(body: bytes, base_url: str) -> ParsedFeed:
+def _parse_json_feed(body: bytes, base_url: str, tz: ZoneInfo | timezone) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org/version/1.1)."""
     try:
         doc = json.loads(body.decode("utf-8-sig"))
@@ -160,7 +194,7 @@ def _parse_json_feed(body: bytes, base_url: str) -> ParsedFeed:
         raise FeedParseError("JSON document is not a JSON Feed (no jsonfeed.org version or items)",
                              url=base_url)
     fmt = "json11" if version.rstrip("/").endswith("1.1") else "json10"
-    entries, skipped = [], []
+    entries, skipped, naive = [], [], 0
     for i, item in enumerate(doc["items"]):
         if not isinstance(item, dict):
             skipped.append(f"item {i + 1} is not an object")
@@ -173,22 +207,26 @@ def _parse_json_feed(body: bytes, base_url: str) -> ParsedFeed:
         if not _is_http(link):
             skipped.append(f"item {i + 1} url {link[:80]!r} is not http(s)")
             continue
-        published = _iso(item.get("date_published") or item.get("date_modified"))
+        published, no_offset = _iso(item.get("date_published") or item.get("date_modified"), tz)
+        naive += no_offset
         authors_raw = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
         authors = tuple(a["name"] for a in authors_raw if isinstance(a, dict) and a.get("name"))
         entries.append(FeedEntry(link=link, title=_clean(item.get("title")), published=published,
                                  entry_id=str(item.get("id")) if item.get("id") is not None else None,
                                  summary=_clean(item.get("summary")), authors=authors))
-    return ParsedFeed(format=fmt, title=_clean(doc.get("title")), entries=entries, skipped=skipped)
+    return ParsedFeed(format=fmt, title=_clean(doc.get("title")), entries=entries, skipped=skipped,
+                      naive_dates=naive)
 
 
-def _iso(v) -> datetime | None:
+def _iso(v, tz: ZoneInfo | timezone) -> tuple[datetime | None, bool]:
+    """(aware UTC date, whether it had no offset) of a JSON Feed RFC 3339 date."""
     if not isinstance(v, str):
-        return None
+        return None, False
     try:
         dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
     except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        return None, False
+    naive = dt.tzinfo is None
+    if naive:
+        dt = dt.replace(tzinfo=tz)
+    return dt.astimezone(timezone.utc), naive

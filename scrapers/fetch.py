@@ -15,7 +15,10 @@ redirect hop:
 * a cap on *decompressed* body bytes, enforced while streaming with bounded decoders
   (``scrapers.content_encoding``), plus an up-front Content-Length check;
 * retries of temporary failures with exponential back-off or the server's Retry-After;
-* for pages, a binary-content check (``scrapers.sniff.binary_reason``).
+* for pages, a binary-content check (``scrapers.sniff.binary_reason``);
+* bot challenges and anti-bot walls (``scrapers.challenge``) raise ``BotChallengeError``
+  instead of passing for content, and a host that answered with one is not asked again by
+  this Fetcher (one per cycle): more requests only make the wall stricter.
 
 ``fetch`` raises only ``newsmon.errors.FetchError`` subclasses, each with a one-line message.
 """
@@ -38,6 +41,7 @@ import httpx
 
 from newsmon.errors import (
     BlockedError,
+    BotChallengeError,
     DeadlineError,
     FetchError,
     PermanentFetchError,
@@ -46,6 +50,7 @@ from newsmon.errors import (
     TooLargeError,
 )
 from newsmon.settings import FetchSettings
+from scrapers import challenge
 from scrapers.content_encoding import ACCEPT_ENCODING, ContentDecodingError, build_decoder
 from scrapers.netguard import GuardedBackend, Resolver, check_address, parse_ip_literal
 from scrapers.politeness import HostLimiter
@@ -154,6 +159,7 @@ class _Body:
 
     def __call__(self, data: bytes) -> None:
         if len(self.buf) + len(data) > self.cap:
+            self.buf += data[:self.cap - len(self.buf)]  # kept for a partial read
             raise _TooLarge
         self.buf += data
 
@@ -280,14 +286,18 @@ class Fetcher:
     ``host_gate``: optional ``HostGate`` entered before the per-process host slot (its wait is
     not counted in the deadline); None = per-process limits only.
     ``robots_memory``: optional ``RobotsMemory`` (the store) keeping robots.txt across cycles.
+    ``skip_walled_hosts``: a site that answered with a bot challenge is not asked again by
+    this Fetcher (a cycle); ``newsmon feeds check`` turns it off to judge every feed.
     """
 
     def __init__(self, settings: FetchSettings, *,
                  transport: httpx.AsyncBaseTransport | None = None,
                  resolver: Resolver | None = None,
                  host_gate: HostGate | None = None,
-                 robots_memory: RobotsMemory | None = None) -> None:
+                 robots_memory: RobotsMemory | None = None,
+                 skip_walled_hosts: bool = True) -> None:
         self.settings = settings
+        self._skip_walled = skip_walled_hosts
         self._host_gate = host_gate
         self._networks = settings.networks()
         self._transport = transport if transport is not None else self._guarded_transport(resolver)
@@ -299,6 +309,9 @@ class Fetcher:
             max_wait_s=settings.max_retry_after_s)
         self._robots = RobotsCache(self._fetch_robots, cache_s=settings.robots_cache_s,
                                    memory=robots_memory)
+        # "host:port" -> the bot challenge it answered with (feeds, pages, sitemaps): that
+        # site is not asked again by this Fetcher.
+        self._walls: dict[str, BotChallengeError] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -452,9 +465,30 @@ class Fetcher:
         if literal is not None:
             check_address(url.host, literal, self._networks)
 
+    def _check_walls(self, url: httpx.URL) -> None:
+        first = self._walls.get(f"{url.host}:{url.port}")
+        if first is not None:
+            raise BotChallengeError(f"{url.host} answered with a {first.vendor} bot challenge (HTTP "
+                                    f"{first.status}) earlier in this run; {url} not requested "
+                                    f"again", vendor=first.vendor,
+                                    url=str(url), status=first.status, retry_after=first.retry_after)
+
+    def _wall_error(self, wall: challenge.Wall, response: httpx.Response, url: httpx.URL,
+                    req: _Request) -> BotChallengeError:
+        status = response.status_code
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        message = f"{wall.describe(status)} at {url}; not parsed or stored"
+        if retry_after is not None:
+            message += f" (Retry-After {retry_after:.0f} s)"
+        err = BotChallengeError(message, vendor=wall.vendor, url=str(url), status=status,
+                                retry_after=retry_after)
+        if req.kind in _ROBOTS_KINDS and self._skip_walled:
+            self._walls.setdefault(f"{url.host}:{url.port}", err)
+        return err
+
     async def _check_robots(self, url: httpx.URL) -> None:
         rules = await self._robots.rules(url)
-        delay = rules.crawl_delay(self.settings.user_agent)
+        delay = rules.min_gap(self.settings.user_agent)  # Crawl-delay / Request-rate
         if delay and self.settings.max_crawl_delay_s > 0:
             self._limiter.set_min_gap(url.host, min(delay, self.settings.max_crawl_delay_s))
         if not rules.allows(self.settings.user_agent, str(url)):
@@ -475,6 +509,8 @@ class Fetcher:
         shown = req.url  # how the URL is named in errors (httpx prints file:///x as file:/x)
         while True:
             self._check_target(current, history[-1] if history else None, shown)
+            if req.kind in _ROBOTS_KINDS:
+                self._check_walls(current)
             if req.robots:
                 await self._check_robots(current)
             loop = asyncio.get_running_loop()
@@ -569,13 +605,25 @@ class Fetcher:
                 # close it: every "not modified" feed then paid for a new connection.
                 await response.aread()
                 return _Final(status, headers, b"")
+            wall = challenge.wall_from_headers(headers)  # before a large body is read at all
+            if wall is not None:
+                raise self._wall_error(wall, response, url, req)
             content = await self._read_body(response, url, req.cap)
+            wall = challenge.detect_wall(status, headers, content)
+            if wall is not None:
+                raise self._wall_error(wall, response, url, req)
             if req.kind == "page" and content:
                 reason = binary_reason(content, headers.get("content-type"))
                 if reason is not None:
                     raise PermanentFetchError(f"binary content ({reason}) at {url}; skipped",
                                               url=str(url), status=status)
             return _Final(status, headers, content)
+        wall = challenge.wall_from_headers(headers)
+        if wall is None and challenge.may_be_wall(status):
+            body = await self._read_body(response, url, challenge.PEEK_BYTES, partial=True)
+            wall = challenge.detect_wall(status, headers, body)
+        if wall is not None:
+            raise self._wall_error(wall, response, url, req)
         raise self._status_error(response, url)
 
     def _status_error(self, response: httpx.Response, url: httpx.URL) -> FetchError:
@@ -596,10 +644,16 @@ class Fetcher:
                                        url=str(url), status=status)
         return PermanentFetchError(message, url=str(url), status=status)
 
-    async def _read_body(self, response: httpx.Response, url: httpx.URL, cap: int) -> bytes:
-        """Stream raw bytes through bounded decoders into a capped buffer."""
+    async def _read_body(self, response: httpx.Response, url: httpx.URL, cap: int, *,
+                         partial: bool = False) -> bytes:
+        """Stream raw bytes through bounded decoders into a capped buffer.
+
+        ``partial``: return the first ``cap`` bytes of a longer body instead of raising, and
+        what was decoded of a body that cannot be decoded to the end (looking at a refusal
+        for a wall, not reading content).
+        """
         declared = response.headers.get("content-length")
-        if declared is not None:
+        if declared is not None and not partial:
             try:
                 length = int(declared)
             except ValueError:
@@ -618,9 +672,13 @@ class Fetcher:
                 write(chunk)
             finish()
         except _TooLarge:
+            if partial:
+                return bytes(body.buf)
             raise TooLargeError(f"body passed the cap of {_size(cap)} (decompressed) at {url}; "
                                 f"aborted", url=str(url), status=response.status_code) from None
         except ContentDecodingError as e:
+            if partial:
+                return bytes(body.buf)
             raise PermanentFetchError(f"{e} at {url}", url=str(url),
                                       status=response.status_code) from None
         return bytes(body.buf)

@@ -1,21 +1,33 @@
-"""robots.txt: fetched once per origin through the guarded fetcher, cached, parsed leniently.
+"""robots.txt: fetched once per origin through the guarded fetcher, cached, parsed with Protego.
+
+Parsing is Protego's (the RFC 9309 parser Scrapy maintains): ``*`` wildcards and the ``$``
+end anchor, the longest matching rule wins (Allow on a tie), percent-encoding compared
+consistently on both sides, groups of several ``User-agent`` lines, blank lines that do
+not end a group, common misspellings ("Dissallow", "User agent"), ``Crawl-delay`` and
+``Request-rate``. The standard library's ``urllib.robotparser`` (used before) takes the
+first rule that matches by prefix and knows neither wildcards nor ``$``.
 
 Policy (RFC 9309 where it is clear, permissive where the brief asks for it):
 
-* 2xx: parsed with ``urllib.robotparser``; text that holds no rule at all (an HTML
-  soft-404 page, binary junk) allows everything, with a note.
+* 2xx: parsed; text that holds no rule at all (an HTML soft-404 page, binary junk) allows
+  everything, with a note.
 * 4xx (404 missing, 401/403 too, as RFC 9309 says): allow everything, with a note.
-* 5xx, timeouts, connection errors, too large, refused address: allow everything, with
-  a note. (RFC 9309 would assume "disallow all" on 5xx; newsmon polls a small list of
-  news outlets it was configured for, so a broken robots.txt must not stop the cycle,
-  and the note makes the decision visible.)
+* 5xx, timeouts, connection errors, too large, refused address, a bot challenge in the
+  place of robots.txt: allow everything, with a note. (RFC 9309 would assume "disallow
+  all" on 5xx; newsmon polls a small list of news outlets it was configured for, so a
+  broken robots.txt must not stop the cycle, and the note makes the decision visible.)
+
+Our group is found by the *product token* of the user agent (``newsmon`` of
+``newsmon/0.1 (+https://...)``), as RFC 9309 section 2.2.1 asks: matched against the whole
+User-Agent string, a group such as ``User-agent: github`` would apply to us because of the
+contact URL in it.
 
 Entries are cached per origin (scheme, host, port) for ``cache_s``; concurrent requests to
 a new origin wait for one robots.txt fetch instead of each sending their own. With a
 ``RobotsMemory`` (the store), a robots.txt that was fetched (2xx) or found missing (4xx)
 also outlives the process: each poll cycle is a new process (``newsmon run``, a deployment's
 flow run), and without it every cycle would ask every host for robots.txt again. Failures
-(5xx, timeouts) are not remembered: the next cycle asks again.
+(5xx, timeouts, challenges) are not remembered: the next cycle asks again.
 """
 from __future__ import annotations
 
@@ -23,15 +35,15 @@ import asyncio
 import logging
 import re
 import time
-import urllib.robotparser
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import httpx
+from protego import Protego
 
-from newsmon.errors import FetchError
+from newsmon.errors import BotChallengeError, FetchError
 from scrapers.sniff import binary_reason
 
 if TYPE_CHECKING:
@@ -51,28 +63,51 @@ class RobotsMemory(Protocol):
     def robots_remember(self, origin: str, content: bytes | None, note: str | None) -> None:
         """Keep this origin's robots.txt (None: it is missing) as fetched now."""
 
-_RULE_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(user-agent|allow|disallow|sitemap|crawl-delay)\s*:", re.I | re.M)
+_RULE_LINE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(user[- ]?agent|allow|disallow|sitemap|crawl[- ]delay|request[- ]rate)\s*:", re.I | re.M)
+
+
+def product_token(user_agent: str) -> str:
+    """``newsmon/0.1 (+https://x)`` -> ``newsmon``: what robots.txt groups are matched against."""
+    token = user_agent.strip().split("/", 1)[0].split(None, 1)
+    return token[0] if token else user_agent
 
 
 @dataclass(frozen=True)
 class RobotsRules:
     """Parsed rules of one origin; ``parser`` None means everything is allowed."""
 
-    parser: urllib.robotparser.RobotFileParser | None
+    parser: Protego | None
     note: str | None = None
 
     def allows(self, user_agent: str, url: str) -> bool:
         if self.parser is None:
             return True
         try:
-            return self.parser.can_fetch(user_agent, url)
-        except Exception:  # robotparser on odd input: err on the side of fetching
+            return self.parser.can_fetch(url, product_token(user_agent))
+        except Exception:  # hostile input that Protego chokes on: err on the side of fetching
             return True
+
+    def min_gap(self, user_agent: str) -> float | None:
+        """Seconds between two requests the site asks of us: the larger of ``Crawl-delay``
+        and ``Request-rate`` (n requests per m seconds -> m/n); None when it asks nothing.
+        A Request-rate's time-of-day window, if any, is not applied: the rate then holds
+        all day, which errs on the polite side."""
+        if self.parser is None:
+            return None
+        token = product_token(user_agent)
+        gaps = []
+        delay = self.parser.crawl_delay(token)
+        if delay is not None:
+            gaps.append(float(delay))
+        rate = self.parser.request_rate(token)
+        if rate is not None and rate.requests > 0:
+            gaps.append(rate.seconds / rate.requests)
+        return max(gaps) if gaps else None
 
     def crawl_delay(self, user_agent: str) -> float | None:
         if self.parser is None:
             return None
-        delay = self.parser.crawl_delay(user_agent)
+        delay = self.parser.crawl_delay(product_token(user_agent))
         return float(delay) if delay is not None else None
 
 
@@ -86,59 +121,12 @@ def parse_robots(content: bytes) -> RobotsRules:
         return RobotsRules(None, "robots.txt holds no rules (garbage or an HTML page); "
                                  "all paths allowed")
     text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
-    parser = urllib.robotparser.RobotFileParser()
     try:
-        # RFC 9309: blank lines do not end a group; robotparser would drop the rules of
-        # "User-agent: x<blank line>Disallow: /y", so blank lines are left out.
-        parser.parse([_keep_marks(line) for line in text.splitlines() if line.strip()])
-        _rfc9309_matching(parser)
-    except Exception as e:  # defensive: robotparser is lenient, but input is hostile
+        parser = Protego.parse(text)
+    except Exception as e:  # defensive: Protego is lenient, but input is hostile
         return RobotsRules(None, f"robots.txt could not be parsed ({type(e).__name__}); "
                                  "all paths allowed")
     return RobotsRules(parser)
-
-
-_RULE_WITH_MARK = re.compile(r"^(\s*(?:dis)?allow\s*:\s*[^#]*?[?;])(\s*(?:#.*)?)$", re.I)
-
-
-def _keep_marks(line: str) -> str:
-    # robotparser normalises rule paths with urlparse/urlunparse, which drops a trailing
-    # "?" or ";" ("Disallow: /*?" would become "Disallow: /*", blocking everything).
-    # Under prefix matching "/*?" and "/*?*" mean the same, and the "*" survives.
-    return _RULE_WITH_MARK.sub(r"\1*\2", line)
-
-
-class _PatternRule:
-    """A rule line with RFC 9309 matching: ``*`` wildcards and a ``$`` end anchor.
-
-    robotparser quotes both the rule path and the URL path the same way, so ``*`` arrives
-    here as ``%2A`` and ``$`` as ``%24``.
-    """
-
-    def __init__(self, path: str, allowance: bool) -> None:
-        self.path = path
-        self.allowance = allowance
-        anchored = path.endswith("%24")
-        core = path[:-3] if anchored else path
-        pattern = "".join(".*" if part == "%2A" else re.escape(part)
-                          for part in re.split("(%2A)", core))
-        self._re = re.compile(pattern + ("$" if anchored else ""), re.S)
-
-    def applies_to(self, filename: str) -> bool:
-        return self._re.match(filename) is not None
-
-
-def _rfc9309_matching(parser: urllib.robotparser.RobotFileParser) -> None:
-    """Make robotparser match like RFC 9309 (and Google): the longest matching rule wins,
-    Allow wins a tie, ``*`` and ``$`` work. robotparser alone takes the first rule that
-    matches by prefix, so "Disallow: /a/" before "Allow: /a/b.html" would hide /a/b.html."""
-    entries = list(parser.entries)
-    if parser.default_entry is not None:
-        entries.append(parser.default_entry)
-    for entry in entries:
-        rules = [_PatternRule(r.path, r.allowance) for r in entry.rulelines]
-        rules.sort(key=lambda r: (len(r.path), r.allowance), reverse=True)
-        entry.rulelines = rules
 
 
 def robots_url(url: httpx.URL) -> str:
@@ -216,6 +204,9 @@ class RobotsCache:
             result = await self._fetch(target)
         except FetchError as e:
             status = f"HTTP {e.status}" if e.status else e.kind
+            if isinstance(e, BotChallengeError):
+                # A wall in the place of robots.txt is no answer about the rules: not kept.
+                return RobotsRules(None, f"robots.txt unavailable ({e}); all paths allowed"), None, False
             if e.status is not None and 400 <= e.status < 500 and e.status != 429:
                 # Missing (RFC 9309: 4xx means no rules): an answer worth remembering.
                 return RobotsRules(None, f"robots.txt missing ({status}); all paths allowed"), None, True

@@ -140,6 +140,17 @@ def rule_for(url: str | None) -> SiteRule | None:
     return None
 
 
+def default_zone(url: str | None) -> tuple[str, str] | None:
+    """(zone, why) for dates an outlet prints without an offset, when its config gives none:
+    the site rule's zone, else Asia/Seoul for a .kr host; None (read as UTC) otherwise."""
+    rule = rule_for(url)
+    if rule and rule.timezone:
+        return rule.timezone, f"site rule {rule.name}"
+    if (urlsplit(url or "").hostname or "").lower().rstrip(".").endswith(".kr"):
+        return "Asia/Seoul", ".kr host"
+    return None
+
+
 def _text_of(nodes: list[etree._Element], drop: tuple[str, ...]) -> str:
     parts: list[str] = []
     kept = [n for n in nodes if not any(a in nodes for a in n.iterancestors())]

@@ -57,6 +57,16 @@ def _site(host: str) -> str:
     return ".".join(labels[-2:])
 
 
+def same_site(a: str, b: str) -> bool:
+    """Whether two URLs are on the same site (www.x.co.kr and rss.x.co.kr: yes)."""
+    ha, hb = urlsplit(a).hostname or "", urlsplit(b).hostname or ""
+    if not ha or not hb:
+        return False
+    if re.fullmatch(r"[\d.]+|.*:.*", ha) or re.fullmatch(r"[\d.]+|.*:.*", hb):  # IP literals
+        return ha == hb
+    return _site(ha) == _site(hb)
+
+
 _BAD_CANONICAL = re.compile(r"^(?:/|/index\.\w+|/home)?$")
 
 

@@ -86,3 +86,45 @@ def test_json_that_is_not_a_feed():
 def test_binary_is_not_a_feed():
     with pytest.raises(FeedParseError, match="binary"):
         parse_feed(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", BASE)
+
+
+# -- dates written without an offset (BusinessKorea's CMS) --------------------------------------
+
+def _rss_dated(*dates: str) -> bytes:
+    items = "".join(f"<item><title>t{i}</title><link>{BASE}/a/{i}</link><pubDate>{d}</pubDate></item>"
+                    for i, d in enumerate(dates))
+    return f'<rss version="2.0"><channel><title>BK</title>{items}</channel></rss>'.encode()
+
+
+def test_dates_without_offset_are_read_in_the_outlets_zone():
+    body = _rss_dated("2026-10-01 10:27:43", "Thu, 01 Oct 2026 10:27:43", "2026.10.01 10:27",
+                      "Thu, 01 Oct 2026 10:27:43 +0900", "2026-10-01T01:27:43Z")
+    seoul = parse_feed(body, BASE + "/rss/allArticle.xml", default_tz="Asia/Seoul")
+    got = [e.published.isoformat() for e in seoul.entries]
+    assert got == ["2026-10-01T01:27:43+00:00", "2026-10-01T01:27:43+00:00", "2026-10-01T01:27:00+00:00",
+                   "2026-10-01T01:27:43+00:00", "2026-10-01T01:27:43+00:00"]
+    assert seoul.naive_dates == 3
+    # Without a zone they are UTC (feedparser had read "2026.10.01" as December, and
+    # an RFC 822 date without a zone not at all).
+    utc = parse_feed(body, BASE + "/rss/allArticle.xml")
+    assert [e.published.isoformat() for e in utc.entries][:3] == [
+        "2026-10-01T10:27:43+00:00", "2026-10-01T10:27:43+00:00", "2026-10-01T10:27:00+00:00"]
+    assert utc.naive_dates == 3
+
+
+def test_json_feed_dates_without_offset():
+    body = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "w", "items": ['
+            b'{"id": "1", "url": "http://127.0.0.1:8000/a/1", "date_published": "2026-10-01T10:00:00"},'
+            b'{"id": "2", "url": "http://127.0.0.1:8000/a/2", "date_published": "2026-10-01T10:00:00+09:00"}]}')
+    feed = parse_feed(body, BASE + "/feed.json", default_tz="Asia/Seoul")
+    assert [e.published.isoformat() for e in feed.entries] == ["2026-10-01T01:00:00+00:00"] * 2
+    assert feed.naive_dates == 1
+
+
+def test_feed_zone_of_a_configured_feed():
+    from newsmon.settings import FeedSettings
+    from scrapers.feeds import feed_zone
+
+    assert feed_zone(FeedSettings(name="a", url="https://www.businesskorea.co.kr/rss/allArticle.xml")) == "Asia/Seoul"
+    assert feed_zone(FeedSettings(name="b", url="https://news.example/rss", timezone="Europe/Paris")) == "Europe/Paris"
+    assert feed_zone(FeedSettings(name="c", url="https://news.example/rss")) is None

@@ -261,3 +261,69 @@ async def test_a_failing_store_does_not_stop_fetching(server, caplog):
             await f.fetch(server.url("/x"))
     assert server.hits["/robots.txt"] == 1
     assert "database is locked" in caplog.text and "disk full" in caplog.text
+
+
+# -- what Protego (RFC 9309) does that the patched standard-library parser did not -------------
+
+@pytest.mark.parametrize("content, path, allowed", [
+    # Longest match wins whatever the order; on a tie Allow wins (the least restrictive rule).
+    (b"User-agent: *\nDisallow: /page\nAllow: /page\n", "/page", True),
+    (b"User-agent: *\nAllow: /a\nDisallow: /a/b\n", "/a/b/c", False),
+    (b"User-agent: *\nDisallow: /a\nAllow: /a/b\n", "/a/b/c", True),
+    # "*" anywhere, several of them, and "$" anchoring the end.
+    (b"User-agent: *\nDisallow: /*/amp/*.html$\n", "/news/amp/1.html", False),
+    (b"User-agent: *\nDisallow: /*/amp/*.html$\n", "/news/amp/1.html?x=1", True),
+    (b"User-agent: *\nDisallow: /*.php$\nAllow: /index.php$\n", "/index.php", True),
+    (b"User-agent: *\nDisallow: /*.php$\nAllow: /index.php$\n", "/admin.php", False),
+    (b"User-agent: *\nDisallow: /fish*\n", "/fishheads/yummy.html", False),
+    (b"User-agent: *\nDisallow: /fish*\n", "/Fish.asp", True),  # paths are case-sensitive
+    # Percent-encoding compared the same way on both sides (RFC 9309 2.2.2).
+    ("User-agent: *\nDisallow: /%E3%83%9D\n".encode(), "/\u30dd/1", False),
+    (b"User-agent: *\nDisallow: /a%3cd\n", "/a%3Cd.html", False),
+    # Forms real files use: "User agent", misspelt "Dissallow", blank lines inside a group.
+    (b"User agent: *\nDissallow: /private\n", "/private/1", False),
+    (b"User-agent: *\n\nDisallow: /x\n\nDisallow: /y\n", "/y/1", False),
+])
+def test_rfc9309_matching(content, path, allowed):
+    assert parse_robots(content).allows(UA, "http://news.example" + path) is allowed
+
+
+def test_our_group_is_found_by_product_token():
+    # Several agents in one group, our group split in two and merged, and a group named after
+    # a word in our User-Agent's contact URL (github) that must not apply to us.
+    content = (b"User-agent: github\nDisallow: /\n\n"
+               b"User-agent: SomeBot\nUser-agent: NEWSMON\nDisallow: /a\n\n"
+               b"User-agent: *\nDisallow: /b\n\n"
+               b"User-agent: newsmon\nDisallow: /c\n")
+    rules = parse_robots(content)
+    assert UA.startswith("newsmon/") and "github" in UA
+    assert not rules.allows(UA, "http://news.example/a/1")
+    assert not rules.allows(UA, "http://news.example/c/1")
+    assert rules.allows(UA, "http://news.example/b/1")  # our own group replaces "*"
+    assert rules.allows(UA, "http://news.example/other")
+    assert not rules.allows("GitHub-Hookshot/1", "http://news.example/other")
+
+
+@pytest.mark.parametrize("content, gap", [
+    (b"User-agent: *\nCrawl-delay: 2\n", 2.0),
+    (b"User-agent: *\nRequest-rate: 1/5s\n", 5.0),
+    (b"User-agent: *\nRequest-rate: 6/1m\n", 10.0),             # 6 per minute: one per 10 s
+    (b"User-agent: *\nCrawl-delay: 2\nRequest-rate: 1/8\n", 8.0),  # the larger of the two
+    (b"User-agent: *\nRequest-rate: 100/1s\nCrawl-delay: 1.5\n", 1.5),
+    (b"User-agent: *\nRequest-rate: soon\nCrawl-delay: later\n", None),  # malformed: ignored
+    (b"User-agent: *\nDisallow: /x\n", None),
+])
+def test_crawl_delay_and_request_rate(content, gap):
+    assert parse_robots(content).min_gap(UA) == gap
+
+
+async def test_request_rate_sets_the_hosts_gap_up_to_the_cap(server):
+    server.routes["/robots.txt"] = respond(200, b"User-agent: newsmon\nRequest-rate: 1/30s\n",
+                                           {"Content-Type": "text/plain"})
+    server.routes["/p"] = respond(200, HTML)
+    async with Fetcher(fast_settings(max_crawl_delay_s=0.2)) as f:
+        await f.fetch(server.url("/p"))
+        assert f._limiter._host_gap["127.0.0.1"] == 0.2  # asked 30 s, capped at max_crawl_delay_s
+    async with Fetcher(fast_settings(max_crawl_delay_s=60)) as f:
+        await f.fetch(server.url("/p"))
+        assert f._limiter._host_gap["127.0.0.1"] == 30.0
