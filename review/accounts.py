@@ -33,7 +33,7 @@ from newsmon.errors import NewsmonError
 from newsmon.settings import AccountSettings
 
 __all__ = ["ROLES", "AccountError", "Passwords", "add_account", "feed_path", "local_name", "new_token",
-           "normalize_name", "role_allows", "set_disabled", "set_password", "set_role", "token_hash"]
+           "find_account", "normalize_name", "role_allows", "set_disabled", "set_password", "set_role", "token_hash"]
 
 NAME_RE = re.compile(r"[\w.@+-]{1,128}")
 MAX_PASSWORD_CHARS = 1024  # a passphrase, not a document (and a cap on hashing work)
@@ -130,7 +130,7 @@ class Passwords:
 
 # -- account changes (CLI and admin page) ----------------------------------------------------
 
-def _found(store: Store, name: str) -> AccountRow:
+def find_account(store: Store, name: str) -> AccountRow:
     acct = store.account(normalize_name(name))
     if acct is None:
         raise AccountError(f"no account named {name!r}; see `newsmon users list`")
@@ -149,7 +149,7 @@ def add_account(store: Store, passwords: Passwords, name: str, role: str, passwo
 
 
 def _change(store: Store, name: str, **change: object) -> AccountRow:
-    acct = _found(store, name)
+    acct = find_account(store, name)
     try:
         return store.update_account(acct.name, **change)  # type: ignore[arg-type]
     except LastAdminError as e:
@@ -187,7 +187,7 @@ def feed_path(token: str) -> str:
 
 def new_token(store: Store, name: str, label: str | None = None) -> tuple[TokenRow, str]:
     """A new feed token for account ``name``: (its row, the token, to show once)."""
-    acct = _found(store, name)
+    acct = find_account(store, name)
     label = " ".join((label or "").split()) or None
     if label is not None and len(label) > MAX_LABEL_CHARS:
         raise AccountError(f"the label has {len(label)} characters; at most {MAX_LABEL_CHARS} are allowed")

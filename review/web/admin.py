@@ -57,9 +57,9 @@ def register(app: FastAPI, desk: "Desk") -> None:
             lambda: (st.account(me.name), st.tokens(me.account_id), st.sessions_of(me.account_id)))
         done = ACCOUNT_DONE.get(request.query_params.get("done", ""))
         view = feed_query(extra.pop("view", None) or request.query_params.get("view"))
+        ctx = {"new_token": None, "new_row": None, "message": None, **extra}
         return desk.page(request, "account.html", status=status, title="Your account · newsmon", acct=acct,
-                         tokens=tokens, sessions=sessions, done=done, view=view, base=auth.base_url(request),
-                         new_token=None, message=None, **extra)
+                         tokens=tokens, sessions=sessions, done=done, view=view, base=auth.base_url(request), **ctx)
 
     @app.get("/account")
     async def account(request: Request) -> Response:
