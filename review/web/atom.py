@@ -57,6 +57,11 @@ def xml_text(value: Any) -> str:
     return _NOT_XML.sub("", str(value or ""))
 
 
+def line(value: Any) -> str:
+    """One line (titles, names): readers show them so, and XML would turn CR LF into LF anyway."""
+    return " ".join(xml_text(value).split())
+
+
 def iri(url: str) -> str:
     """An http(s) URL as a valid IRI attribute value (spaces, quotes and brackets encoded)."""
     return quote(xml_text(url), safe=":/?#[]@!$&'()*+,;=%~-._")
@@ -76,10 +81,10 @@ def _sub(parent: ET.Element, tag: str, text: Any = None, **attrs: str) -> ET.Ele
 def _summary(snippets: list[tuple[str, str | None, str | None]], names: dict[str, str]) -> str:
     parts = []
     for entity, reason, snippet in snippets:
-        line = f"{names.get(entity, entity)}: {reason or 'flagged'}"
+        text = f"{line(names.get(entity, entity))}: {line(reason) or 'flagged'}"
         if snippet:
-            line += f" — “{' '.join(snippet.split())}”"
-        parts.append(line)
+            text += f" — “{line(snippet)}”"
+        parts.append(text)
     text = "\n".join(parts)
     return text if len(text) <= SUMMARY_MAX else text[:SUMMARY_MAX - 1] + "…"
 
@@ -92,7 +97,7 @@ def build_feed(clusters: list[InboxCluster], snippets: dict[int, list[tuple[str,
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(feed, "id", f"urn:uuid:{uuid.uuid5(ns, 'feed?' + query)}")
-    _sub(feed, "title", f"newsmon: flagged stories{' — ' + describe if describe else ''}", type="text")
+    _sub(feed, "title", line(f"newsmon: flagged stories{' — ' + describe if describe else ''}"), type="text")
     updated = _sub(feed, "updated")
     author = _sub(feed, "author")
     _sub(author, "name", "newsmon")
@@ -109,16 +114,16 @@ def build_feed(clusters: list[InboxCluster], snippets: dict[int, list[tuple[str,
         state = story_state(c.members)
         e = _sub(feed, "entry")
         _sub(e, "id", f"urn:uuid:{uuid.uuid5(ns, f'story:{c.cluster_id}')}")
-        _sub(e, "title", lead.title or lead.url, type="text")
+        _sub(e, "title", line(lead.title or lead.url), type="text")
         _sub(e, "updated", rfc3339(changed))
         _sub(e, "published", rfc3339(first))
-        _sub(_sub(e, "author"), "name", lead.feed or "unknown outlet")
+        _sub(_sub(e, "author"), "name", line(lead.feed) or "unknown outlet")
         _sub(e, "link", rel="alternate", type="text/html", href=iri(f"{base}/story/{lead.id}"))
         for a in c.members:
             if safe_href(a.url):
-                _sub(e, "link", rel="related", type="text/html", href=iri(a.url), title=a.feed or a.url)
+                _sub(e, "link", rel="related", type="text/html", href=iri(a.url), title=line(a.feed or a.url))
         for ent in c.entities:
-            _sub(e, "category", term=ent, label=names.get(ent, ent), scheme=iri(f"{base}/#entity"))
+            _sub(e, "category", term=ent, label=line(names.get(ent, ent)), scheme=iri(f"{base}/#entity"))
         _sub(e, "category", term=state, label=STATE_LABELS[state], scheme=iri(f"{base}/#review-state"))
         _sub(e, "summary", _summary(snippets.get(lead.id, []), names), type="text")
     updated.text = rfc3339(max(changes, default=empty_updated))
