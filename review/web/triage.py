@@ -58,7 +58,7 @@ def register(app: FastAPI, desk: "Desk") -> None:
             if any(not 0 < i < 2**31 for i in ids):
                 raise ValueError
         except ValueError:
-            return desk.error(request, 400, "the selection is not a list of article ids")
+            return desk.error(request, 400, "the selection is not a list of article ids; nothing was changed")
         try:
             d = await asyncio.to_thread(decide_many, desk.store, ids, field(form, "state") or "",
                                         note=field(form, "note"), reviewer=user(request).name, scope="cluster",
