@@ -64,6 +64,15 @@ def web_settings(settings: Any, host: str | None, port: int | None) -> Any:
     return settings.model_copy(update={"web": web})
 
 
+def uvicorn_config(app: Any, host: str, port: int) -> Any:
+    """How ``newsmon web`` serves the desk. ``proxy_headers=False``: the desk itself decides
+    which X-Forwarded-* headers to believe (``[web] trusted_proxies``, review/web/auth.py);
+    uvicorn's own handling would replace the peer address with a header value first."""
+    import uvicorn
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                          proxy_headers=False)
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     settings = web_settings(_settings(args), args.host, args.port)
     import uvicorn
@@ -73,11 +82,11 @@ def cmd_web(args: argparse.Namespace) -> int:
     app = create_app(settings)
     print(f"newsmon review desk on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
           f"(sign-in: {settings.web.auth}; Ctrl-C to stop)", file=sys.stderr)
-    # proxy_headers=False: the desk itself decides which X-Forwarded-* headers to believe
-    # ([web] trusted_proxies, review/web/auth.py); uvicorn's own handling would replace the
-    # peer address with a header value before the desk could check the peer.
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                proxy_headers=False)
+    if settings.web.auth == "password" and not any(a.has_password and not a.disabled
+                                                   for a in app.state.store.accounts()):
+        print("newsmon: nobody can sign in yet: add an account with `newsmon users add NAME --role admin "
+              f"--password-stdin --config {args.config}`", file=sys.stderr)
+    uvicorn.Server(uvicorn_config(app, host, port)).run()
     return 0
 
 

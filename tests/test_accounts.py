@@ -211,8 +211,9 @@ def test_failed_sign_ins_lock_names_and_addresses(store: Store) -> None:
     fail(), fail()  # the address reaches 5
     assert store.login_locked_until([("name", "ana"), ("address", "10.0.0.1")]) is not None
     # A success forgets the name's count, not the address's lock.
-    store.login_succeeded([("name", "kim")])
+    store.login_succeeded([("name", "kim")], window=window)
     assert store.login_locked_until([("name", "kim")]) is None
+    assert store.login_locked_until([("address", "10.0.0.1")]) is not None
     # Failures older than the window start a new count.
     store.login_failed([("name", "ana", 3)], window=window, lockout=lockout)
     store.login_failed([("name", "ana", 3)], window=window, lockout=lockout)
@@ -221,10 +222,14 @@ def test_failed_sign_ins_lock_names_and_addresses(store: Store) -> None:
         start = conn.execute(LoginThrottle.__table__.select().where(t.key == "ana")).one().window_start
         conn.execute(update(LoginThrottle.__table__).where(t.key == "ana").values(window_start=start - window))
     assert store.login_failed([("name", "ana", 3)], window=window, lockout=lockout) is None
-    # A lock ends by itself.
+    # A lock ends by itself; expired counts are swept at the next successful sign-in.
     with store.engine.begin() as conn:
-        conn.execute(update(LoginThrottle.__table__).values(locked_until=start - timedelta(seconds=1)))
+        conn.execute(update(LoginThrottle.__table__).values(locked_until=start - timedelta(seconds=1),
+                                                            window_start=start - window))
     assert store.login_locked_until([("name", "kim"), ("address", "10.0.0.1")]) is None
+    store.login_succeeded([("name", "someone")], window=window)
+    with store.engine.connect() as conn:
+        assert conn.execute(LoginThrottle.__table__.select()).all() == []
 
 
 def test_generated_secret_is_made_once_and_shared(db_url: str) -> None:

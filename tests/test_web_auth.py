@@ -433,6 +433,39 @@ def test_proxy_header_is_trusted_from_trusted_proxies_only(users, db_url, tmp_pa
     assert store.account("stranger") is None
 
 
+def test_proxy_header_through_a_real_server(users, db_url, tmp_path) -> None:
+    """As served by ``newsmon web``: the proxy is 127.0.0.2, a client on 127.0.0.1 is not;
+    X-Forwarded-For cannot make a client look like the proxy (uvicorn's own proxy-header
+    handling, which would believe it from 127.0.0.1, is off)."""
+    import httpx
+
+    from review.web import create_app
+    from tests.review_helpers import entity_names
+    from tests.web_helpers import RealServer
+
+    store, ids = users
+    s = desk_settings(db_url, tmp_path, auth="proxy", trusted_proxies=["127.0.0.2/32"])
+    with RealServer(create_app(s, store=store, entity_names=entity_names())) as srv:
+        def client(local: str) -> httpx.Client:
+            return httpx.Client(base_url=srv.base, transport=httpx.HTTPTransport(local_address=local), timeout=10,
+                                headers={"X-Forwarded-User": "ana"})
+
+        with client("127.0.0.2") as proxy, client("127.0.0.1") as direct:
+            r = proxy.get("/")
+            assert r.status_code == 200 and 'id="me">ana<' in r.text
+            token = csrf_of(r.text)
+            for extra in ({}, {"X-Forwarded-For": "127.0.0.2"}, {"X-Real-IP": "127.0.0.2"},
+                          {"Forwarded": "for=127.0.0.2"}):
+                r = direct.get("/", headers=extra)
+                assert r.status_code == 401 and "ana" not in r.text.split("<main>")[0], extra
+                r = direct.post(f"/story/{ids['lg_hvac/base']}/review", data={"csrf": token, "state": "relevant"},
+                                headers=extra)
+                assert r.status_code == 401, extra
+            assert store.get_article(ids["lg_hvac/base"]).review_state == "new"
+            r = proxy.post(f"/story/{ids['lg_hvac/base']}/review", data={"csrf": token, "state": "relevant"})
+            assert r.status_code == 303 and store.get_article(ids["lg_hvac/base"]).reviewed_by == "ana"
+
+
 # -- the 0.1.0 archive --------------------------------------------------------------------------------------
 
 def test_decisions_before_accounts_keep_their_names(db_url, tmp_path) -> None:

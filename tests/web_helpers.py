@@ -2,7 +2,9 @@
 signing in, and apps configured for each ``[web] auth`` mode."""
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +65,36 @@ def add_users(store: Store, settings: Any, **roles: str) -> None:
     pw = Passwords(settings.accounts)
     for name, role in roles.items():
         add_account(store, pw, name, role, PASSWORD)
+
+
+class RealServer:
+    """The app served the way ``newsmon web`` serves it (``uvicorn_config``), on 127.0.0.1 and a
+    free port, in a thread."""
+
+    def __init__(self, app: Any) -> None:
+        import socket
+
+        import uvicorn
+
+        from newsmon.cli_review import uvicorn_config
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        port = self.sock.getsockname()[1]
+        self.base = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port))
+        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[self.sock])),
+                                       daemon=True)
+
+    def __enter__(self) -> "RealServer":
+        self.thread.start()
+        while not self.server.started:
+            if not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            self.thread.join(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()

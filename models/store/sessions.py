@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.engine import Connection
 
 from ..tables import Account, LoginThrottle, NewsmonMeta, WebSession
@@ -128,10 +128,14 @@ class SessionStore(StoreBase):
 
         return self._write(txn)
 
-    def login_succeeded(self, keys: list[tuple[str, str]]) -> None:
-        """Forget the failed sign-ins counted against ``keys``."""
+    def login_succeeded(self, keys: list[tuple[str, str]], *, window: timedelta) -> None:
+        """Forget the failed sign-ins counted against ``keys``, and every count that has
+        expired (so names tried once by a password sprayer do not pile up)."""
+        now = _now()
+        stale = and_(or_(LT.locked_until.is_(None), LT.locked_until <= now),
+                     or_(LT.window_start.is_(None), LT.window_start <= now - window))
         self._write(lambda conn: conn.execute(delete(LoginThrottle.__table__).where(
-            tuple_(LT.scope, LT.key).in_(keys))))
+            or_(tuple_(LT.scope, LT.key).in_(keys), stale))))
 
     # -- generated secrets ---------------------------------------------------------------
 

@@ -261,7 +261,7 @@ class Auth:
             if acct is not None and acct.disabled:
                 log.info("sign-in refused: account %s is disabled", acct.name)
             return None, (self._locked(until) if until is not None else "Wrong user name or password.")
-        self.store.login_succeeded([("name", name_key)])
+        self.store.login_succeeded([("name", name_key)], window=timedelta(minutes=self.cfg.login_window_minutes))
         self.store.record_login(acct.id, rehash=v.rehash)
         token = secrets.token_urlsafe(32)
         self.store.create_session(acct, hashlib.sha256(token.encode()).hexdigest(), lifetime=self.lifetime,
