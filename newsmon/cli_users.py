@@ -1,6 +1,6 @@
 """Account commands: ``newsmon users ...`` and ``newsmon tokens ...`` (registered by ``newsmon.cli``).
 
-    newsmon users add NAME --role viewer|reviewer|admin [--password-stdin] --config PATH
+    newsmon users add NAME --role viewer|reviewer|admin [--password-stdin | --no-password] --config PATH
     newsmon users list | disable NAME | enable NAME | role NAME ROLE | signout NAME
     newsmon users passwd NAME [--password-stdin]
     newsmon tokens add NAME [--label TEXT] | list [--user NAME] | revoke ID
@@ -8,8 +8,8 @@
 JSON Lines on stdout; bad input (name, role, password policy, unknown account, the last
 admin) is one line on stderr and exit 2. Passwords are read from stdin (one line; the
 line end is not part of it) with ``--password-stdin``, or asked for twice without echo on a
-terminal; they never appear in the process list or the shell history. ``users add``
-without a password makes an account that can sign in through the proxy only.
+terminal; they never appear in the process list or the shell history. ``users add
+--no-password`` makes an account that can sign in through the proxy only.
 """
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def read_password(args: argparse.Namespace, passwords: Any) -> str:
         if getpass.getpass("Again: ") != pw:
             raise AccountError("the two passwords differ; nothing was changed")
     else:
-        raise AccountError("give the password on stdin with --password-stdin (or run on a terminal)")
+        hint = " (or --no-password for a proxy-only account)" if getattr(args, "no_password", None) is not None else ""
+        raise AccountError(f"give the password on stdin with --password-stdin{hint}, or run on a terminal")
     return passwords.check(pw)
 
 
@@ -68,7 +69,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
     from review.accounts import add_account, normalize_name, parse_role
     _, store, pw = _setup(args)
     normalize_name(args.name), parse_role(args.role)  # bad input before a password is asked for
-    password = read_password(args, pw) if args.password_stdin else None
+    password = None if args.no_password else read_password(args, pw)
     _emit({"event": "added", **account_row(add_account(store, pw, args.name, args.role, password))})
     if password is None:
         print(f"newsmon: {args.name} has no password: they can sign in through the proxy only "
@@ -172,10 +173,12 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
         return gadd
 
     u = group("users", "review-desk accounts: add, list, disable/enable, set role or password")
-    p = u("add", cmd_users_add, "add an account (JSON line); without a password it signs in through the proxy only")
+    p = u("add", cmd_users_add, "add an account (JSON line); the password is asked for on a terminal")
     p.add_argument("name")
     p.add_argument("--role", required=True, help="viewer (reads), reviewer (also decides), admin (also manages users)")
-    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--password-stdin", action="store_true", help="read the password from stdin (one line)")
+    how.add_argument("--no-password", action="store_true", help="no password: signs in through the proxy only")
     u("list", cmd_users_list, "every account, one JSON line each")
     for cmd, fn, help in (("disable", _disable, "disable an account: its sessions end, its feed tokens stop"),
                           ("enable", _enable, "enable a disabled account again"),

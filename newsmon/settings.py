@@ -334,8 +334,8 @@ class AccountSettings(_Strict):
     # Shortest password accepted (NIST SP 800-63B asks for at least 8; 15 without a 2nd factor).
     password_min_chars: int = Field(default=12, ge=8, le=256)
     # Argon2id parameters (RFC 9106 "second recommended" profile: 3 passes over 64 MiB, 4
-    # lanes; about 60 ms per sign-in here). Stored hashes made with other parameters are
-    # re-hashed at the user's next sign-in.
+    # lanes, argon2-cffi's defaults; 0.18-0.26 s per sign-in on the 2-core test machine).
+    # Stored hashes made with other parameters are re-hashed at the user's next sign-in.
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=8 * 1024, le=4 * 1024 * 1024)
     argon2_parallelism: int = Field(default=4, ge=1, le=64)

@@ -41,7 +41,8 @@ def test_users_commands(cfg, db_url, capsys, monkeypatch) -> None:
     code, [kim], err = run(capsys, monkeypatch, "users", "add", "Kim", "--role", "admin", "--password-stdin",
                            "--config", cfg, stdin=GOOD + "\n")
     assert code == 0 and kim["event"] == "added" and (kim["name"], kim["role"], kim["password"]) == ("kim", "admin", True)
-    code, [lee], err = run(capsys, monkeypatch, "users", "add", "lee@example.org", "--role", "viewer", "--config", cfg)
+    code, [lee], err = run(capsys, monkeypatch, "users", "add", "lee@example.org", "--role", "viewer", "--no-password",
+                           "--config", cfg)
     assert code == 0 and lee["password"] is False and "proxy only" in err
     with Store(db_url) as store:
         stored = store.account("kim").password_hash
@@ -49,7 +50,8 @@ def test_users_commands(cfg, db_url, capsys, monkeypatch) -> None:
         assert Passwords(store_settings(cfg).accounts).verify(stored, GOOD).ok  # the line end is not part of it
 
     for argv, stdin, msg in [
-        (("users", "add", "kim", "--role", "viewer"), "", "already exists"),
+        (("users", "add", "kim", "--role", "viewer", "--no-password"), "", "already exists"),
+        (("users", "add", "park", "--role", "viewer"), "", "--password-stdin (or --no-password"),
         (("users", "add", "park", "--role", "boss"), "", "role 'boss' is not one of viewer, reviewer, admin"),
         (("users", "add", "bad name", "--role", "viewer"), "", "is not 1-128 letters"),
         (("users", "add", "park", "--role", "viewer", "--password-stdin"), "short\n", "at least 12"),
@@ -85,7 +87,7 @@ def test_users_commands(cfg, db_url, capsys, monkeypatch) -> None:
 
 
 def test_tokens_commands(cfg, db_url, capsys, monkeypatch) -> None:
-    run(capsys, monkeypatch, "users", "add", "ana", "--role", "viewer", "--config", cfg)
+    run(capsys, monkeypatch, "users", "add", "ana", "--role", "viewer", "--no-password", "--config", cfg)
     code, [t], err = run(capsys, monkeypatch, "tokens", "add", "ana", "--label", "Feedly", "--config", cfg)
     assert code == 0 and t["token"].startswith("nmf_") and t["path"] == f"/atom/{t['token']}"
     assert t["url"] == f"http://127.0.0.1:8765/atom/{t['token']}" and "shown this once" in err
