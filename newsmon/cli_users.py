@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 
 def _setup(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    from newsmon.cli import _settings
     from models.store import Store
+    from newsmon.cli import _settings
     from review.accounts import Passwords
     settings = _settings(args)
     store = Store.from_settings(settings)

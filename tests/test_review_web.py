@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
 from models.records import MentionRecord
 from models.store import Store
