@@ -13,11 +13,8 @@ Storage is covered on both databases by the other review tests; this one uses SQ
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import socket
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +26,7 @@ from review.clusters import cluster_pending
 from review.web import create_app
 from tests.review_corpus import corpus
 from tests.review_helpers import BASE_TIME, REPO, entity_names, save
-from tests.web_helpers import FAST_ARGON, PASSWORD, add_users
+from tests.web_helpers import FAST_ARGON, PASSWORD, RealServer, add_users
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -49,32 +46,8 @@ def _require_chromium() -> None:
     pytest.skip(msg)
 
 
-class Served:
-    """uvicorn on 127.0.0.1, a free port, in a thread."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[self.sock])),
-                                       daemon=True)
-
-    def __enter__(self) -> "Served":
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            self.thread.join(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
+# uvicorn on 127.0.0.1 and a free port, in a thread, configured as `newsmon web` runs it.
+Served = RealServer
 
 
 def _seed(store: Store) -> dict[str, int]:
