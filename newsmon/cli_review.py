@@ -84,8 +84,8 @@ def cmd_web(args: argparse.Namespace) -> int:
           f"(sign-in: {settings.web.auth}; Ctrl-C to stop)", file=sys.stderr)
     if settings.web.auth == "password" and not any(a.has_password and not a.disabled
                                                    for a in app.state.store.accounts()):
-        print("newsmon: nobody can sign in yet: add an account with `newsmon users add NAME --role admin "
-              f"--password-stdin --config {args.config}`", file=sys.stderr)
+        print(f"newsmon: nobody can sign in yet: add an account with `newsmon users add NAME --role admin "
+              f"--config {args.config}`", file=sys.stderr)
     uvicorn.Server(uvicorn_config(app, host, port)).run()
     return 0
 
