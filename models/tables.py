@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -39,6 +40,7 @@ REVIEW_STATES = ("new", "relevant", "irrelevant", "escalated")
 ARTICLE_STATUSES = ("ok", "no_body", "failed")
 FETCH_OUTCOMES = ("ok", "not_modified", "temporary", "permanent", "blocked")
 FEED_STATUSES = ("ok", "not_modified", "error", "backoff", "blocked")
+ROLES = ("viewer", "reviewer", "admin")  # each role may do what the ones before it may
 
 
 def as_utc(value: datetime | date) -> datetime:
@@ -265,6 +267,75 @@ class AlertSent(SQLModel, table=True):
     claimed_at: datetime = _dt(nullable=False)
     sent_at: datetime | None = _dt()
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+# -- accounts and access (``review/accounts.py``, ``review/web/auth.py``) ----------------------
+
+
+class Account(SQLModel, table=True):
+    """A person who uses the review desk. Never deleted, only disabled, so the names in the
+    audit trail (``review_event.reviewer`` holds the account name) stay unambiguous."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=Column(Text, nullable=False, unique=True))  # review.accounts.normalize_name
+    role: str = Field(sa_column=Column(Text, nullable=False))  # one of ROLES
+    password_hash: str | None = Field(default=None, sa_column=Column(Text))  # Argon2id; None: no password sign-in
+    disabled: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    # Sessions carry the epoch they were made in; bumping it (password change, disabling,
+    # "sign out everywhere") ends every session of the account at once, on every worker.
+    session_epoch: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    source: str = Field(sa_column=Column(Text, nullable=False))  # cli | web | proxy | local
+    created_at: datetime = _dt(nullable=False)
+    updated_at: datetime | None = _dt()
+    last_login_at: datetime | None = _dt()
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "web_session"
+
+    id_hash: str = Field(sa_column=Column(Text, primary_key=True))
+    account_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True))
+    epoch: int = Field(sa_column=Column(Integer, nullable=False))
+    created_at: datetime = _dt(nullable=False)
+    last_seen_at: datetime = _dt(nullable=False)
+    expires_at: datetime = _dt(index=True, nullable=False)  # created_at + session lifetime
+    address: str | None = Field(default=None, sa_column=Column(Text))
+    user_agent: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class FeedToken(SQLModel, table=True):
+    """A secret in the URL of an Atom feed (feed readers cannot sign in). Only its SHA-256 is
+    stored; revoked tokens are kept (revoked_at) so the list shows what was handed out."""
+
+    __tablename__ = "feed_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=Column(
+        Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True))
+    token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    label: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = _dt(nullable=False)
+    last_used_at: datetime | None = _dt()
+    revoked_at: datetime | None = _dt()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins per user name (``scope`` "name", existing account or not) and per client
+    address ("address"): ``failures`` within the window that began at ``window_start``; a
+    name or address over its limit is refused until ``locked_until``."""
+
+    __tablename__ = "login_throttle"
+
+    scope: str = Field(sa_column=Column(Text, primary_key=True))
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    window_start: datetime | None = _dt()
+    locked_until: datetime | None = _dt()
 
 
 # -- schema bookkeeping (``models.migrate``) ------------------------------------------------

@@ -167,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable]:
     """Commands of later stages register here (serve, backfill, web, review, feeds)."""
     out = []
-    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds"):
+    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds", "newsmon.cli_users"):
         try:
             m = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as e:

@@ -46,17 +46,47 @@ def _article_row(a: Any) -> dict:
 
 # --- commands -------------------------------------------------------------------------------
 
+def web_settings(settings: Any, host: str | None, port: int | None) -> Any:
+    """The settings with ``--host``/``--port`` applied and validated again (``auth = "none"``
+    on a non-loopback address is refused here too); ConfigError, one line, otherwise."""
+    from pydantic import ValidationError
+
+    from newsmon.errors import ConfigError
+    from newsmon.settings import WebSettings
+    if host is None and port is None:
+        return settings
+    try:
+        web = WebSettings(**{**settings.web.model_dump(), **({"host": host} if host else {}),
+                             **({"port": port} if port else {})})
+    except ValidationError as e:
+        msg = e.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"--host {host or settings.web.host}: {msg}") from None
+    return settings.model_copy(update={"web": web})
+
+
+def uvicorn_config(app: Any, host: str, port: int) -> Any:
+    """How ``newsmon web`` serves the desk. ``proxy_headers=False``: the desk itself decides
+    which X-Forwarded-* headers to believe (``[web] trusted_proxies``, review/web/auth.py);
+    uvicorn's own handling would replace the peer address with a header value first."""
+    import uvicorn
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                          proxy_headers=False)
+
+
 def cmd_web(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    settings = web_settings(_settings(args), args.host, args.port)
     import uvicorn
 
     from review.web import create_app
-    host = args.host or settings.web.host
-    port = args.port or settings.web.port
-    app = create_app(settings.model_copy(update={"web": settings.web.model_copy(update={"host": host, "port": port})}))
-    print(f"newsmon review desk on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C to stop)",
-          file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    host, port = settings.web.host, settings.web.port
+    app = create_app(settings)
+    print(f"newsmon review desk on http://{'[' + host + ']' if ':' in host else host}:{port}/ "
+          f"(sign-in: {settings.web.auth}; Ctrl-C to stop)", file=sys.stderr)
+    if settings.web.auth == "password" and not any(a.has_password and not a.disabled
+                                                   for a in app.state.store.accounts()):
+        print(f"newsmon: nobody can sign in yet: add an account with `newsmon users add NAME --role admin "
+              f"--config {args.config}`", file=sys.stderr)
+    uvicorn.Server(uvicorn_config(app, host, port)).run()
     return 0
 
 
@@ -122,9 +152,10 @@ def cmd_review_show(args: argparse.Namespace) -> int:
 def cmd_review_mark(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = _store(settings)
+    from review.accounts import local_name
     from review.states import DecisionError, decide
     try:
-        d = decide(store, args.id, args.state, note=args.note, reviewer=args.reviewer,
+        d = decide(store, args.id, args.state, note=args.note, reviewer=args.reviewer or local_name(),
                    scope="article" if args.article_only else "cluster",
                    note_max_chars=settings.review.note_max_chars)
     except DecisionError as e:
@@ -188,7 +219,8 @@ def _filters(sp: argparse.ArgumentParser) -> None:
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp = add("web", cmd_web, "serve the review inbox (FastAPI) on 127.0.0.1")
-    sp.add_argument("--host", help="bind address (default [web] host = 127.0.0.1; the inbox has no login)")
+    sp.add_argument("--host", help="bind address (default [web] host = 127.0.0.1; another address needs "
+                    '[web] auth = "password" or "proxy")')
     sp.add_argument("--port", type=int, help="port (default [web] port = 8765)")
 
     rv = sub.add_parser("review", help="list, show and decide flagged stories",
@@ -213,7 +245,8 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("id", type=_article_id)
     p.add_argument("--state", required=True, choices=["new", "relevant", "irrelevant", "escalated"])
     p.add_argument("--note")
-    p.add_argument("--reviewer")
+    p.add_argument("--reviewer", help="who decides (default: the OS user running the command; a local "
+                   "admin tool, so any name is taken as given)")
     p.add_argument("--article-only", action="store_true", help="decide this article only, not its whole story")
 
     sp = add("digest", cmd_digest, "the day's flagged stories per entity (Prefect flow daily-digest)")

@@ -37,6 +37,27 @@ def _check_tz(v: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_check_tz)]
 
 
+def is_loopback(host: str) -> bool:
+    """Is ``host`` (a bind address or name) reachable from this machine only?"""
+    h = host.strip().lower().strip("[]")
+    if h == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(h).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_cidrs(v: tuple[str, ...]) -> tuple[str, ...]:
+    for cidr in v:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError as e:
+            raise ValueError(f"{cidr!r} is not a CIDR network ({e}); write e.g. '10.0.0.0/8' "
+                             "or '127.0.0.1/32'") from None
+    return v
+
+
 class KeyedValueError(ValueError):
     """A check across keys (e.g. unique feed names) that fails on one key: ``loc`` names it,
     e.g. ``("feeds", 1, "name")``, so the error line can point at that key and its line."""
@@ -121,13 +142,7 @@ class FetchSettings(_Strict):
     @field_validator("allow_networks")
     @classmethod
     def _cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        for cidr in v:
-            try:
-                ipaddress.ip_network(cidr, strict=False)
-            except ValueError as e:
-                raise ValueError(f"{cidr!r} is not a CIDR network ({e}); write e.g. '10.0.0.0/8' "
-                                 "or '127.0.0.1/32'") from None
-        return v
+        return _check_cidrs(v)
 
     def networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(c, strict=False) for c in self.allow_networks]
@@ -275,7 +290,7 @@ class ReviewSettings(_Strict):
 class WebSettings(_Strict):
     """The review inbox (``newsmon web``)."""
 
-    # Loopback by default: the inbox has no login, so only this machine may reach it.
+    # Loopback by default: with auth = "none" only this machine may reach the inbox.
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=1, le=65535)
     # Base URL of the Prefect UI for "stored by flow run" links; default: PREFECT_UI_URL,
@@ -283,6 +298,82 @@ class WebSettings(_Strict):
     prefect_ui_url: str | None = None
     # Story clusters per inbox page.
     page_size: int = Field(default=50, ge=1, le=1000)
+    # --- accounts and access (review/web/auth.py) ---
+    # "none": no login, everyone who reaches the port acts as the local admin (the OS user
+    # running `newsmon web`); allowed only while host is a loopback address, so the
+    # single-analyst setup of 0.1.0 keeps working unchanged. "password": accounts in the
+    # database, a login page, session cookies. "proxy": the user name comes from
+    # proxy_user_header, set by an authenticating proxy (oauth2-proxy, Authelia...).
+    auth: Literal["none", "password", "proxy"] = "none"
+    # Header with the signed-in user name, trusted only from trusted_proxies (auth = "proxy").
+    proxy_user_header: str = "X-Forwarded-User"
+    # CIDRs of the proxies whose headers are believed: proxy_user_header, X-Forwarded-For
+    # (the client address used for login throttling) and X-Forwarded-Proto (https: Secure
+    # cookies). Checked against the immediate peer address only. Default: none.
+    trusted_proxies: tuple[str, ...] = ()
+    # Role of a proxy user newsmon has no account for: the account is created on first
+    # visit with this role (an admin promotes it); "refuse" lets in existing accounts only.
+    proxy_default_role: Literal["viewer", "reviewer", "admin", "refuse"] = "viewer"
+    # Where "Sign out" sends a proxy user (e.g. "/oauth2/sign_out"); unset: no sign-out button.
+    proxy_logout_url: str | None = None
+    # Key that signs session cookies and CSRF tokens. Unset: a random key is generated once
+    # and kept in the database (newsmon_meta), so sessions survive restarts and every web
+    # worker on the same database shares it. Changing it signs everybody out.
+    secret_key: str | None = Field(default=None, min_length=32)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_cidrs(v)
+
+    @field_validator("proxy_user_header")
+    @classmethod
+    def _header(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9-]+", v):
+            raise ValueError(f"{v!r} is not an HTTP header name such as 'X-Forwarded-User'")
+        return v
+
+    @model_validator(mode="after")
+    def _access(self) -> "WebSettings":
+        if self.auth == "none" and not is_loopback(self.host):
+            raise KeyedValueError(("auth",), f'auth = "none" (no login) is only allowed while [web] host is a '
+                                  f"loopback address (127.0.0.1, ::1, localhost), not {self.host!r}: set "
+                                  f'[web] auth = "password" (and add users with `newsmon users add`) or "proxy"')
+        if self.auth == "proxy" and not self.trusted_proxies:
+            raise KeyedValueError(("trusted_proxies",), 'auth = "proxy" needs the addresses of the proxy in '
+                                  "[web] trusted_proxies (e.g. ['127.0.0.1/32']): the user header is "
+                                  "ignored from anywhere else")
+        return self
+
+    def proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(c, strict=False) for c in self.trusted_proxies]
+
+
+class AccountSettings(_Strict):
+    """Accounts, sessions, login throttling and feed tokens (``[accounts]``; review/web/auth.py)."""
+
+    # Shortest password accepted (NIST SP 800-63B asks for at least 8; 15 without a 2nd factor).
+    password_min_chars: int = Field(default=12, ge=8, le=256)
+    # Argon2id parameters (RFC 9106 "second recommended" profile: 3 passes over 64 MiB, 4
+    # lanes, argon2-cffi's defaults; 0.18-0.26 s per sign-in on the 2-core test machine).
+    # Stored hashes made with other parameters are re-hashed at the user's next sign-in.
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=8 * 1024, le=4 * 1024 * 1024)
+    argon2_parallelism: int = Field(default=4, ge=1, le=64)
+    # A session ends this long after sign-in whatever happens (a stolen cookie dies too)...
+    session_lifetime_hours: float = Field(default=168.0, gt=0)  # 7 days
+    # ...or after this long without a request (a desk left open over the weekend).
+    session_idle_minutes: float = Field(default=720.0, gt=0)  # 12 hours
+    # Failed sign-ins: login_max_failures for one user name (existing or not), or
+    # login_max_failures_per_address from one client address (IPv6: its /64), within
+    # login_window_minutes lock that name or address for login_lockout_minutes. Kept in
+    # the database: the lock holds across web workers and restarts.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_address: int = Field(default=20, ge=1)
+    login_window_minutes: float = Field(default=15.0, gt=0)
+    login_lockout_minutes: float = Field(default=15.0, gt=0)
+    # Stories per Atom feed document (newest first).
+    feed_entries: int = Field(default=50, ge=1, le=500)
 
 
 class Settings(_Strict):
@@ -293,6 +384,7 @@ class Settings(_Strict):
     schedule: ScheduleSettings = ScheduleSettings()
     backfill: BackfillSettings = BackfillSettings()
     web: WebSettings = WebSettings()
+    accounts: AccountSettings = AccountSettings()
     review: ReviewSettings = ReviewSettings()
     feed_tools: FeedToolsSettings = FeedToolsSettings()
     feeds: tuple[FeedSettings, ...] = ()

@@ -26,11 +26,12 @@ class InboxFilter:
     since: datetime | None = None  # aware
     until: datetime | None = None  # aware, exclusive
     state: str | None = None
+    min_prominence: int | None = None  # 0-100: an entity flag at least this prominent
 
     def query(self) -> dict:
         """Keyword arguments for ``Store.review_inbox``."""
         return {"entity": self.entity, "feed": self.feed, "since": self.since, "until": self.until,
-                "state": self.state}
+                "state": self.state, "min_prominence": self.min_prominence}
 
 
 def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
@@ -46,8 +47,26 @@ def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
 
 
+def prominence_stored() -> bool:
+    """Does this newsmon store a prominence score with each flag (``mention.prominence``)?"""
+    from models.tables import Mention
+    return "prominence" in Mention.__table__.c
+
+
+def parse_prominence(value: str | None) -> int | None:
+    v = (value or "").strip()
+    if not v:
+        return None
+    if not v.isdigit() or int(v) > 100:
+        raise FilterError(f"min_prominence {value!r} is not a whole number from 0 to 100")
+    if not prominence_stored():
+        raise FilterError("min_prominence needs prominence scores, which this newsmon does not store yet")
+    return int(v)
+
+
 def parse_filter(*, entity: str | None = None, feed: str | None = None, since: str | None = None,
-                 until: str | None = None, state: str | None = None, tz: str = "UTC") -> InboxFilter:
+                 until: str | None = None, state: str | None = None, tz: str = "UTC",
+                 min_prominence: str | None = None) -> InboxFilter:
     """Validate raw filter values (web query string or CLI options); FilterError if unusable."""
     def blank(v: str | None) -> str | None:
         v = (v or "").strip()
@@ -62,4 +81,5 @@ def parse_filter(*, entity: str | None = None, feed: str | None = None, since: s
     u = parse_when(until, tz, end=True, name="until") if until else None
     if s is not None and u is not None and u <= s:
         raise FilterError(f"until ({until}) is not after since ({since})")
-    return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state)
+    return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state,
+                       min_prominence=parse_prominence(min_prominence))

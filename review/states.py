@@ -7,6 +7,10 @@ decision is normally taken on a whole story: every outlet of the cluster gets th
 state and its own audit event (``scope="cluster"``); ``scope="article"`` decides one
 article only. Re-matching keeps the state (``Store.replace_mentions`` adds an audit
 event naming the entities that changed) and re-extraction never touches it.
+
+``decide_many`` is the one function every decision goes through (the story page, bulk
+decisions in the inbox, ``newsmon review mark``): whatever must happen on each decision
+(notifications, events) hooks in there. ``decide`` is its one-article form.
 """
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from dataclasses import dataclass
 from models.store import InboxArticle, Store
 from models.tables import REVIEW_STATES
 
-__all__ = ["REVIEW_STATES", "STATE_LABELS", "Decision", "DecisionError", "decide", "parse_state", "story_state"]
+__all__ = ["REVIEW_STATES", "STATE_LABELS", "Decision", "DecisionError", "decide", "decide_many", "parse_state",
+           "story_state"]
 
 STATE_LABELS = {"new": "New", "relevant": "Relevant", "irrelevant": "Irrelevant", "escalated": "Escalated"}
 SCOPES = ("cluster", "article")
@@ -33,14 +38,21 @@ def parse_state(value: str | None) -> str:
     return v
 
 
+MAX_BULK = 1000  # stories in one bulk decision (a full inbox page at most)
+
+
 @dataclass(frozen=True)
 class Decision:
-    article_id: int
+    article_ids: list[int]  # the articles decided on (for a story: any outlet of it)
     state: str
     note: str | None
     reviewer: str | None
     scope: str  # "cluster" | "article"
-    changed: list[int]  # ids of the articles that got the state
+    changed: list[int]  # ids of the articles that got the state (all outlets of the stories)
+
+    @property
+    def article_id(self) -> int:
+        return self.article_ids[0]
 
 
 def _clean_text(value: str | None, limit: int, what: str) -> str | None:
@@ -57,20 +69,30 @@ def _clean_text(value: str | None, limit: int, what: str) -> str | None:
 
 def decide(store: Store, article_id: int, state: str, *, note: str | None = None,
            reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000) -> Decision:
-    """Record a decision; raises DecisionError (bad input) or LookupError (no such article)."""
+    """Record a decision on one article's story (or the article alone): ``decide_many``."""
+    return decide_many(store, [article_id], state, note=note, reviewer=reviewer, scope=scope,
+                       note_max_chars=note_max_chars)
+
+
+def decide_many(store: Store, article_ids: list[int], state: str, *, note: str | None = None,
+                reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000) -> Decision:
+    """Record one decision on several articles' stories (or the articles alone) in one
+    transaction, one audit event per article changed. Raises DecisionError (bad input) or
+    LookupError (an unknown article; then nothing changed)."""
     state = parse_state(state)
     if scope not in SCOPES:
         raise DecisionError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    ids = list(dict.fromkeys(article_ids))
+    if not ids:
+        raise DecisionError("no story selected")
+    if len(ids) > MAX_BULK:
+        raise DecisionError(f"{len(ids)} stories selected; at most {MAX_BULK} can be decided at once")
     note = _clean_text(note, note_max_chars, "note")
     reviewer = _clean_text(reviewer, MAX_REVIEWER_CHARS, "reviewer name")
     if reviewer is not None:
         reviewer = " ".join(reviewer.split())
-    if scope == "article":
-        store.set_review(article_id, state, note=note, reviewer=reviewer)
-        changed = [article_id]
-    else:
-        changed = store.set_review_cluster(article_id, state, note=note, reviewer=reviewer)
-    return Decision(article_id, state, note, reviewer, scope, changed)
+    changed = store.set_review_many(ids, state, note=note, reviewer=reviewer, scope=scope)
+    return Decision(ids, state, note, reviewer, scope, changed)
 
 
 def story_state(members: list[InboxArticle]) -> str:

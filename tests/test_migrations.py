@@ -88,6 +88,10 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
     # Every row, flag, cluster, decision, note, audit event and alert claim is still there.
     counts = table_counts(db_url, TABLES)
     assert counts == expected["counts"]
+    # 0004_accounts: the account tables start empty; decisions keep the names typed in 0.1.0
+    # (checked below; signed-in decisions after the upgrade: tests/test_web_auth.py).
+    assert table_counts(db_url, ["account", "web_session", "feed_token", "login_throttle"]) == {
+        "account": 0, "web_session": 0, "feed_token": 0, "login_throttle": 0}
     store = Store(db_url)
     store.check()
     assert snapshot_of_rows(store) == expected["articles"]

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
 from models.records import MentionRecord
 from models.store import Store
@@ -17,6 +16,7 @@ from review.web.render import Span, flow_run_url, highlight, mention_spans, pref
 from tests.db_fixtures import db_url, store  # noqa: F401
 from tests.review_corpus import corpus
 from tests.review_helpers import BASE_TIME, REPO, entity_names, save
+from tests.web_helpers import DeskClient
 
 RUN_ID = "0b3c0c1e-1111-2222-3333-444455556666"
 XSS_TITLE = "<script>alert(1)</script> Samsung Electronics recalls <b>chargers</b>"
@@ -48,9 +48,9 @@ def _seed(store: Store) -> dict[str, int]:
     return ids
 
 
-def _client(store: Store, url: str, tmp_path, base_url: str = "http://127.0.0.1:8765", **web) -> TestClient:
+def _client(store: Store, url: str, tmp_path, base_url: str = "http://127.0.0.1:8765", **web) -> DeskClient:
     app = create_app(make_settings(url, tmp_path, **web), store=store, entity_names=entity_names())
-    return TestClient(app, base_url=base_url)
+    return DeskClient(app, base_url=base_url)
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_filters(client, seeded) -> None:
     one_day = client.get("/?since=2026-11-28&until=2026-11-28").text
     assert len(story_rows(one_day)) == 1 and "선관위" in story_rows(one_day)[0]
     assert len(story_rows(client.get("/?since=2026-11-29").text)) == 4
-    client.post(f"/story/{ids['lg_hvac/base']}/review", data={"state": "relevant", "scope": "cluster"})
+    client.form(f"/story/{ids['lg_hvac/base']}/review", {"state": "relevant", "scope": "cluster"})
     relevant = story_rows(client.get("/?state=relevant").text)
     assert len(relevant) == 1 and "HVAC" in relevant[0]
     assert len(story_rows(client.get("/?state=new").text)) == 5
@@ -148,27 +148,30 @@ def test_hostile_text_is_shown_as_text(lite_client, lite) -> None:
     # The mention inside hostile text is still highlighted, at the right place.
     assert '&lt;/script&gt; <mark class="mention" data-entity="samsung"' in story
     assert "&lt;img src=x onerror=alert(2)&gt;" in story
-    # A hostile note and reviewer come back escaped in the history.
-    client.post(f"/story/{ids['xss']}/review", data={"state": "escalated", "note": "<script>alert(4)</script>",
-                                                     "reviewer": "<b>mallory</b>"})
+    # A hostile note comes back escaped in the history; a "reviewer" field is not believed.
+    client.form(f"/story/{ids['xss']}/review", {"state": "escalated", "note": "<script>alert(4)</script>",
+                                                "reviewer": "<b>mallory</b>"})
     story = client.get(f"/story/{ids['xss']}").text
-    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in story and "<b>mallory" not in story
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;" in story and "mallory" not in story
 
 
 def test_decision_form_post_redirect_get(client, seeded) -> None:
+    """With ``[web] auth = "none"`` the reviewer is the local account (the OS user), whatever
+    a form says; there is no reviewer field any more."""
+    from review.accounts import local_name
     store, ids = seeded
     aid = ids["nec_audit_ko/headline"]
     members = [i for k, i in ids.items() if k.startswith("nec_audit_ko/")]
-    r = client.post(f"/story/{aid}/review", data={"state": "relevant", "note": "감사 결과 확인", "reviewer": "Kim",
+    r = client.form(f"/story/{aid}/review", {"state": "relevant", "note": "감사 결과 확인", "reviewer": "Kim",
                                                   "scope": "cluster"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/story/{aid}?done=relevant&n=3"
     page = client.get(r.headers["location"]).text
     assert 'id="flash">Marked relevant: 3 article(s).' in page and 'id="state">Relevant' in page
-    assert 'value="Kim"' in page  # the reviewer name is remembered (cookie)
+    assert 'name="reviewer"' not in page and f'id="reviewer">{local_name()}<' in page
     assert all(store.get_article(i).review_state == "relevant" for i in members)
-    assert store.review_events(aid)[-1].note == "감사 결과 확인"
+    assert [(e.note, e.reviewer) for e in store.review_events(aid)] == [("감사 결과 확인", local_name())]
     # Without the scope box: this article only.
-    client.post(f"/story/{aid}/review", data={"state": "escalated", "reviewer": "Lee"})
+    client.form(f"/story/{aid}/review", {"state": "escalated", "reviewer": "Lee"})
     assert [store.get_article(i).review_state for i in members].count("escalated") == 1
 
 
@@ -178,20 +181,25 @@ def test_only_same_origin_posts_change_state(lite_client, lite) -> None:
     aid = ids["lg_hvac/base"]
     assert client.get(f"/story/{aid}/review").status_code == 405
     for headers in ({"origin": "http://evil.example"}, {"sec-fetch-site": "cross-site"}, {"origin": "null"}):
-        r = client.post(f"/story/{aid}/review", data={"state": "irrelevant"}, headers=headers)
+        r = client.form(f"/story/{aid}/review", {"state": "irrelevant"}, headers=headers)
         assert r.status_code == 403, headers
     r = client.post(f"/story/{aid}/review", json={"state": "irrelevant"})
     assert r.status_code == 415
-    r = client.post(f"/story/{aid}/review", data={"state": "archived"})
+    # A form without the CSRF token of this desk (even same-origin) changes nothing.
+    for token in (None, "", "forged", client.csrf() + "x"):
+        r = client.post(f"/story/{aid}/review", data={"state": "irrelevant", **({"csrf": token} if token is not None
+                                                                                else {})})
+        assert r.status_code == 403 and "reload the page" in r.text, token
+    r = client.form(f"/story/{aid}/review", {"state": "archived"})
     assert r.status_code == 400 and "not one of" in r.text
-    r = client.post(f"/story/{aid}/review", data={"state": "relevant", "note": "x" * 5000})
+    r = client.form(f"/story/{aid}/review", {"state": "relevant", "note": "x" * 5000})
     assert r.status_code == 400 and "at most 4000" in r.text
     assert store.get_article(aid).review_state == "new" and store.review_events(aid) == []
-    r = client.post(f"/story/{aid}/review", data={"state": "relevant"}, headers={"origin": "http://127.0.0.1:8765"})
+    r = client.form(f"/story/{aid}/review", {"state": "relevant"}, headers={"origin": "http://127.0.0.1:8765"})
     assert r.status_code == 200 and store.get_article(aid).review_state == "relevant"
     assert client.get("/story/999999").status_code == 404
     assert client.get("/story/99999999999999999999999").status_code == 404
-    assert client.post("/story/999999/review", data={"state": "relevant"}).status_code == 404
+    assert client.form("/story/999999/review", {"state": "relevant"}).status_code == 404
 
 
 def test_other_hosts_are_refused_on_loopback(lite, tmp_path) -> None:

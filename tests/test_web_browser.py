@@ -1,8 +1,10 @@
 """End to end in a real browser: headless Chromium (Debian's ``chromium``) driven by
 Playwright against the inbox served by a real uvicorn on 127.0.0.1.
 
-Filters by an entity, opens a story, marks it relevant, reloads and sees the state
-persist; a hostile headline stays text (no dialog ever opens). Screenshots of the inbox
+Signs in (``[web] auth = "password"``), filters by an entity, opens a story, marks it
+relevant, reloads and sees the state persist under the reviewer's name; a hostile
+headline stays text (no dialog ever opens). Sign-in, roles and keyboard triage in more
+depth: ``tests/test_web_accounts_browser.py``. Screenshots of the inbox
 go to ``test-artifacts/``; with NEWSMON_UPDATE_DOCS=1 also to ``docs/inbox.png`` (linked from the README).
 
 Without /usr/bin/chromium the test is skipped locally but FAILS when ``CI`` is set.
@@ -11,11 +13,8 @@ Storage is covered on both databases by the other review tests; this one uses SQ
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
-import socket
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from review.clusters import cluster_pending
 from review.web import create_app
 from tests.review_corpus import corpus
 from tests.review_helpers import BASE_TIME, REPO, entity_names, save
+from tests.web_helpers import FAST_ARGON, PASSWORD, RealServer, add_users
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -46,32 +46,8 @@ def _require_chromium() -> None:
     pytest.skip(msg)
 
 
-class Served:
-    """uvicorn on 127.0.0.1, a free port, in a thread."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
-        self.thread = threading.Thread(target=lambda: asyncio.run(self.server.serve(sockets=[self.sock])),
-                                       daemon=True)
-
-    def __enter__(self) -> "Served":
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            self.thread.join(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
+# uvicorn on 127.0.0.1 and a free port, in a thread, configured as `newsmon web` runs it.
+Served = RealServer
 
 
 def _seed(store: Store) -> dict[str, int]:
@@ -98,10 +74,12 @@ def test_inbox_filter_open_mark_reload(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'browser.db'}"
     settings = parse_settings({"database": {"url": url},
                                "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-                               "schedule": {"timezone": "Asia/Seoul"},
-                               "web": {"prefect_ui_url": "http://127.0.0.1:4200"}}, base_dir=tmp_path)
+                               "schedule": {"timezone": "Asia/Seoul"}, "accounts": FAST_ARGON,
+                               "web": {"prefect_ui_url": "http://127.0.0.1:4200", "auth": "password"}},
+                              base_dir=tmp_path)
     store = Store(url)
     ids = _seed(store)
+    add_users(store, settings, minji="reviewer")
     app = create_app(settings, store=store, entity_names=entity_names())
     ARTIFACTS.mkdir(exist_ok=True)
     dialogs: list[str] = []
@@ -112,6 +90,11 @@ def test_inbox_filter_open_mark_reload(tmp_path) -> None:
                                     timezone_id="Asia/Seoul")
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(srv.base + "/")
+            page.wait_for_url("**/login*")
+            page.fill("#username", "minji")
+            page.fill("#password", PASSWORD)
+            page.click("#sign-in")
+            page.wait_for_url(srv.base + "/")
             assert page.locator("#inbox tbody tr.story").count() == 7
             # The hostile headline is shown as text; no script ran.
             assert XSS_TITLE in page.locator("#inbox").inner_text()
@@ -143,13 +126,14 @@ def test_inbox_filter_open_mark_reload(tmp_path) -> None:
 
             # Mark it relevant with a note; the decision survives a reload.
             page.fill("#note", "Audit findings confirmed; <b>follow up</b>")
-            page.fill("#reviewer", "Kim Min-ji")
+            assert page.inner_text("#reviewer") == "minji"  # no name to type: the signed-in user decides
             page.click("#mark-relevant")
             page.wait_for_url(f"**/story/{story_id}?done=relevant*")
             assert page.inner_text("#flash") == "Marked relevant: 5 article(s)."
             page.reload()
             assert page.inner_text("#state") == "Relevant"
             assert "Audit findings confirmed; <b>follow up</b>" in page.inner_text("#audit")
+            assert "minji" in page.inner_text("#audit")
             page.goto(srv.base + "/?state=relevant")
             assert page.locator("#inbox tbody tr.story").count() == 1
             assert page.locator("#inbox tbody tr.story span.state").inner_text() == "Relevant"

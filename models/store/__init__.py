@@ -12,12 +12,15 @@ transactions and the error mapping):
 ``review``      review decisions, audit trail, the inbox
 ``clusters``    story clusters (MinHash signatures, LSH bands)
 ``alerts``      alert claims (at most once per rule and story)
+``accounts``    review-desk accounts and their Atom feed tokens
+``sessions``    browser sessions, failed sign-ins, generated secrets
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
 """
 from __future__ import annotations
 
+from .accounts import AccountRow, AccountStore, LastAdminError, TokenRow
 from .alerts import AlertEntry, AlertStore
 from .articles import ArticleStore, StoredArticle, export_row, iso_utc
 from .base import SYSTEM_REVIEWER, StoreBase
@@ -25,14 +28,16 @@ from .clusters import ClusterJob, ClusterStore, SignatureRow
 from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
 from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
+from .sessions import SessionRow, SessionStore
 
 
-class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, StoreBase):
+class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
+            StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
 
 
 __all__ = [
-    "SYSTEM_REVIEWER", "AlertEntry", "ClusterJob", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
+    "SYSTEM_REVIEWER", "AccountRow", "LastAdminError", "SessionRow", "TokenRow", "AlertEntry", "ClusterJob", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
     "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
 ]

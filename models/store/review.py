@@ -100,21 +100,53 @@ class ReviewStore(StoreBase):
 
     def set_review(self, article_id: int, state: str, *, note: str | None = None,
                    reviewer: str | None = None, at: datetime | None = None) -> None:
-        """Set the review state and append the audit event, in one transaction."""
+        """Set the review state of one article and append the audit event, in one transaction."""
+        self.set_review_many([article_id], state, note=note, reviewer=reviewer, scope="article", at=at)
+
+    def set_review_many(self, article_ids: list[int], state: str, *, note: str | None = None,
+                        reviewer: str | None = None, scope: str = "cluster",
+                        at: datetime | None = None) -> list[int]:
+        """One decision on several articles (``scope="article"``) or on their whole stories
+        (``"cluster"``: every not-failed article of each one's cluster, and the article
+        itself), in ONE transaction; every article changed gets its own audit event.
+        LookupError, and nothing changes, if an id is unknown. Returns the changed ids, sorted."""
         if state not in REVIEW_STATES:
             raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
+        if scope not in ("cluster", "article"):
+            raise ValueError(f"scope {scope!r} is not cluster or article")
         at = as_utc(at) if at is not None else _now()
         note, reviewer = _clean(note), _clean(reviewer)
+        wanted = sorted(set(article_ids))
+        key = func.coalesce(A.cluster_id, A.id)
 
-        def txn(conn: Connection) -> None:
-            art = self._lock_article(conn, article_id)
-            conn.execute(update(Article.__table__).where(A.id == article_id).values(
-                review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
-            conn.execute(insert(ReviewEvent.__table__).values(
-                article_id=article_id, from_state=art.review_state, to_state=state,
-                note=note, reviewer=reviewer, at=at))
+        def locked(conn: Connection, cond: Any) -> list[Any]:
+            q = select(A.id, A.review_state).where(cond).order_by(A.id)
+            if self.dialect == "postgresql":
+                q = q.with_for_update()  # one statement, id order: concurrent decisions queue
+            return conn.execute(q).all()
 
-        self._write(txn)
+        def txn(conn: Connection) -> list[int]:
+            found = {r.id: int(r.k) for chunk in _chunks(wanted)
+                     for r in conn.execute(select(A.id, key.label("k")).where(A.id.in_(chunk)))}
+            missing = set(wanted) - set(found)
+            if missing:
+                raise LookupError(f"no article with id {min(missing)}")
+            if scope == "cluster":
+                keys = sorted(set(found.values()))
+                cond = or_(A.id.in_(wanted), and_(key.in_(keys), A.status != "failed"))
+            else:
+                cond = A.id.in_(wanted)
+            rows = locked(conn, cond)
+            ids = [r.id for r in rows]
+            for chunk in _chunks(ids):
+                conn.execute(update(Article.__table__).where(A.id.in_(chunk)).values(
+                    review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
+            conn.execute(insert(ReviewEvent.__table__).values([
+                {"article_id": r.id, "from_state": r.review_state, "to_state": state, "note": note,
+                 "reviewer": reviewer, "at": at} for r in rows]))
+            return ids
+
+        return self._write(txn)
 
     def review_events(self, article_id: int) -> list[ReviewEntry]:
         """The audit trail of one article, oldest first."""
@@ -124,7 +156,8 @@ class ReviewStore(StoreBase):
                                         for r in conn.execute(q).mappings()])
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
-                     until: datetime | date | None, state: str | None) -> list[Any]:
+                     until: datetime | date | None, state: str | None,
+                     min_prominence: int | None = None) -> list[Any]:
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
         if entity:
@@ -139,20 +172,28 @@ class ReviewStore(StoreBase):
             if state not in REVIEW_STATES:
                 raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
             conds.append(A.review_state == state)
+        if min_prominence is not None:
+            prominence = M.get("prominence")  # the flag's prominence score (watch/), once stored
+            if prominence is None:
+                raise ValueError("min_prominence needs prominence scores, which this database does not store")
+            conds.append(exists().where(M.article_id == A.id, prominence >= min_prominence,
+                                        *([M.entity_id == entity] if entity else [])))
         return conds
 
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
-                     state: str | None = None, limit: int | None = 50,
+                     state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
                      offset: int = 0) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
 
         A cluster is listed when at least one of its flagged articles passes every filter
-        (entity, feed, ``since <= date < until`` on published-or-fetched, review state);
+        (entity, feed, ``since <= date < until`` on published-or-fetched, review state, an
+        entity flag of prominence >= ``min_prominence``, of ``entity`` when given);
         ``InboxCluster.matching`` names those articles, ``members`` lists every article of
         the cluster (all outlets), newest first.
         """
-        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state)
+        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                  min_prominence=min_prominence)
         key = func.coalesce(A.cluster_id, A.id)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         latest = func.max(when).label("latest")
@@ -199,30 +240,7 @@ class ReviewStore(StoreBase):
                            reviewer: str | None = None, at: datetime | None = None) -> list[int]:
         """One decision for a whole story: every (not failed) article of ``article_id``'s
         cluster gets the state and its own audit event, in one transaction. Returns their ids."""
-        if state not in REVIEW_STATES:
-            raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
-        at = as_utc(at) if at is not None else _now()
-        note, reviewer = _clean(note), _clean(reviewer)
-
-        def txn(conn: Connection) -> list[int]:
-            self._lock_article(conn, article_id)
-            k = conn.execute(select(func.coalesce(A.cluster_id, A.id)).where(A.id == article_id)).scalar_one()
-            q = (select(A.id, A.review_state)
-                 .where(or_(A.id == article_id,
-                            and_(func.coalesce(A.cluster_id, A.id) == k, A.status != "failed")))
-                 .order_by(A.id))
-            if self.dialect == "postgresql":
-                q = q.with_for_update()
-            rows = conn.execute(q).all()
-            ids = [r.id for r in rows]
-            conn.execute(update(Article.__table__).where(A.id.in_(ids)).values(
-                review_state=state, review_note=note, reviewed_by=reviewer, reviewed_at=at))
-            conn.execute(insert(ReviewEvent.__table__).values([
-                {"article_id": r.id, "from_state": r.review_state, "to_state": state, "note": note,
-                 "reviewer": reviewer, "at": at} for r in rows]))
-            return ids
-
-        return self._write(txn)
+        return self.set_review_many([article_id], state, note=note, reviewer=reviewer, scope="cluster", at=at)
 
     def flagged_entity_ids(self) -> list[str]:
         """Every entity id that flags at least one stored article (for filter menus)."""
@@ -233,3 +251,15 @@ class ReviewStore(StoreBase):
         q = select(A.feed).where(A.feed.is_not(None)).distinct()
         return self._read(lambda conn: sorted(conn.execute(q).scalars()))
 
+    def mention_snippets(self, article_ids: list[int]) -> dict[int, list[tuple[str, str | None, str | None]]]:
+        """(entity id, reason, snippet) of every flag of these articles (for feed summaries)."""
+        out: dict[int, list[tuple[str, str | None, str | None]]] = {i: [] for i in article_ids}
+
+        def q(conn: Connection) -> None:
+            for chunk in _chunks(sorted(set(article_ids))):
+                for r in conn.execute(select(M.article_id, M.entity_id, M.reason, M.snippet)
+                                      .where(M.article_id.in_(chunk)).order_by(M.article_id, M.entity_id)):
+                    out[r.article_id].append((r.entity_id, r.reason, r.snippet))
+
+        self._read(q)
+        return out

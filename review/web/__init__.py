@@ -1,4 +1,4 @@
-"""The web inbox of the review desk (FastAPI, server-rendered Jinja2, no JavaScript).
+"""The web inbox of the review desk (FastAPI, server-rendered Jinja2; one small keyboard script).
 
 ``create_app(settings)`` builds the app; ``newsmon web --config PATH`` serves it with
 uvicorn on ``[web] host``:``[web] port`` (127.0.0.1:8765 by default).

@@ -1,21 +1,27 @@
 """The review inbox: FastAPI routes over ``models.store.Store``.
 
-Pages (server-rendered, Jinja2 with autoescape on, no JavaScript):
+Pages (server-rendered, Jinja2 with autoescape on; one small script for the keyboard,
+``static/keys.js``, and every page works without it):
 
 * ``GET /``: flagged stories (clusters), newest first; filters entity, feed, since,
-  until (dates in ``[schedule] timezone``), state; ``page``.
+  until (dates in ``[schedule] timezone``), state; ``page``. Reviewers get a checkbox per
+  story and a bulk form (``review/web/triage.py``).
 * ``GET /story/{id}``: one article's clean text with every stored mention highlighted,
   the reason of each flag, every outlet of its story, the audit trail, the Prefect flow
   run that stored it, and the decision form.
-* ``POST /story/{id}/review``: form fields ``state``, ``note``, ``reviewer``, ``scope``
-  (``cluster``: every outlet of the story, the default; otherwise this article only);
-  answers 303 to the story page (POST/redirect/GET, so a reload never re-posts).
+* ``POST /story/{id}/review``: form fields ``state``, ``note``, ``scope`` (``cluster``:
+  every outlet of the story, the default; otherwise this article only), ``csrf``; the
+  reviewer is the signed-in user. Answers 303 to the story page (POST/redirect/GET, so a
+  reload never re-posts).
+* Sign-in, sessions and roles: ``review/web/auth.py``; the user's account page and the
+  admin's user management: ``review/web/admin.py``; Atom feeds: ``review/web/atom.py``.
 
-Protection ("CSRF-lite" for a tool without logins on 127.0.0.1): only POST changes
-state; a POST whose ``Origin`` is not this server or whose ``Sec-Fetch-Site`` says
-cross-site is refused (403); when bound to loopback, requests for another ``Host``
-are refused (400), which stops DNS-rebinding pages from reading the inbox; every
-response carries a strict Content-Security-Policy (no scripts at all) on top of
+Protection: every route needs a user (``AuthMiddleware``) except /login, static files
+and the token-checked feeds; every POST carries the user's CSRF token; a POST whose
+``Origin`` is not this server or whose ``Sec-Fetch-Site`` says cross-site is refused
+(403); when bound to loopback, requests for another ``Host`` are refused (400), which
+stops DNS-rebinding pages from reading the inbox; every response carries a strict
+Content-Security-Policy (scripts from this server only, no inline script) on top of
 autoescaping, and ``X-Frame-Options: DENY``.
 """
 from __future__ import annotations
@@ -26,7 +32,7 @@ import math
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -36,16 +42,18 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from models.store import Store
 from models.tables import REVIEW_STATES
-from newsmon.settings import Settings
+from newsmon.settings import Settings, is_loopback
 from review.filters import FilterError, parse_filter
 from review.states import STATE_LABELS, DecisionError, decide, story_state
+from review.web import admin, atom, auth, triage
+from review.web.auth import Auth, AuthMiddleware, field, form_values
+from review.web.context import Desk, user
 from review.web.render import flow_run_url, highlight, local_time, mention_spans, prefect_ui_base, safe_href
 
 HERE = Path(__file__).parent
-LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
-REVIEWER_COOKIE = "newsmon_reviewer"
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png"}
 MAX_ID = 2**31  # article ids are 32-bit integers; larger path values are simply unknown
 
 
@@ -76,7 +84,7 @@ class _Guard(BaseHTTPMiddleware):
         self.loopback_only = loopback_only
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if self.loopback_only and _host_name(request.headers.get("host")) not in LOOPBACK_NAMES:
+        if self.loopback_only and not is_loopback(_host_name(request.headers.get("host"))):
             return PlainTextResponse("unknown host: the review inbox answers on 127.0.0.1/localhost only",
                                      status_code=400)
         if request.method not in ("GET", "HEAD"):
@@ -110,7 +118,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
     ui_base = prefect_ui_base(settings.web.prefect_ui_url)
     page_size = settings.web.page_size
     note_max = settings.review.note_max_chars
-    max_body = note_max * 4 + 4096  # UTF-8 worst case of a full note, plus the other fields
+    # UTF-8 worst case of a full note, plus the other fields; or a page of bulk-selected ids.
+    max_body = max(note_max * 4 + 4096, page_size * 24 + 4096)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -120,21 +129,32 @@ def create_app(settings: Settings, *, store: Store | None = None,
 
     app = FastAPI(title="newsmon review desk", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
-    app.add_middleware(_Guard, loopback_only=settings.web.host in LOOPBACK_NAMES)
     app.state.store = st
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("title", "newsmon review desk")
         ctx.setdefault("names", names)
+        ctx.setdefault("user", user(request))
+        ctx.setdefault("auth_mode", settings.web.auth)
+        ctx.setdefault("logout_url", settings.web.proxy_logout_url)
         return templates.TemplateResponse(request, name, ctx, status_code=status)
 
     def error(request: Request, status: int, message: str) -> HTMLResponse:
         return page(request, "error.html", status=status, message=message, title=f"Error {status}")
 
-    @app.get("/static/app.css")
-    async def css() -> Response:
-        return Response((HERE / "static" / "app.css").read_bytes(), media_type="text/css",
-                        headers={"Cache-Control": "max-age=300"})
+    desk = Desk(settings=settings, store=st, auth=Auth(settings, st), names=names, page=page, error=error,
+                note_max=note_max, max_form_bytes=max_body, max_form_fields=page_size + 20)
+    app.state.desk = desk
+    app.add_middleware(AuthMiddleware, desk=desk)
+    app.add_middleware(_Guard, loopback_only=is_loopback(settings.web.host))
+
+    @app.get("/static/{name}")
+    async def static(name: str) -> Response:
+        path = HERE / "static" / name
+        kind = STATIC_TYPES.get(path.suffix)
+        if kind is None or "/" in name or name.startswith(".") or not path.is_file():
+            return PlainTextResponse("not found", status_code=404)
+        return Response(path.read_bytes(), media_type=kind, headers={"Cache-Control": "max-age=300"})
 
     @app.get("/", response_class=HTMLResponse)
     async def inbox(request: Request) -> HTMLResponse:
@@ -166,7 +186,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
             return "/?" + urlencode({**keep, **over})
 
         return page(request, "inbox.html", rows=rows, total=total, page_no=pno, pages=pages, raw=raw,
-                    entity_ids=entity_ids, feeds=feeds, link=link, tz=tz)
+                    entity_ids=entity_ids, feeds=feeds, link=link, tz=tz, flash=triage.flash(q),
+                    here=link(**({"page": pno} if pno > 1 else {})))
 
     @app.get("/story/{article_id}", response_class=HTMLResponse)
     async def story(request: Request, article_id: int) -> HTMLResponse:
@@ -188,42 +209,29 @@ def create_app(settings: Settings, *, store: Store | None = None,
         return page(request, "story.html", title=art.title or art.url, art=art, members=members, events=events,
                     title_html=highlight(art.title or art.url, title_spans), text_html=highlight(art.text, text_spans),
                     stale=d1 + d2, run_url=flow_run_url(ui_base, art.flow_run_id), flash=flash,
-                    reviewer=request.cookies.get(REVIEWER_COOKIE, "")[:200], note_max=note_max)
+                    note_max=note_max)
 
     @app.post("/story/{article_id}/review")
     async def review(request: Request, article_id: int) -> Response:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype != "application/x-www-form-urlencoded":
-            return error(request, 415, "send the review form (application/x-www-form-urlencoded)")
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_body:
-                return error(request, 413, f"form too large (the note may have at most {note_max} characters)")
+        # The auth middleware has checked the role, the form's type and size, and its CSRF token.
         try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-                            max_num_fields=20)
-        except (UnicodeDecodeError, ValueError):
+            form = form_values(await request.body(), desk.max_form_fields)
+        except ValueError:
             return error(request, 400, "the form could not be read (not UTF-8 or too many fields)")
-
-        def field(name: str) -> str | None:
-            v = form.get(name)
-            return v[-1] if v else None
-
-        scope = "cluster" if field("scope") == "cluster" else "article"
+        scope = "cluster" if field(form, "scope") == "cluster" else "article"
         try:
             if not 0 < article_id < MAX_ID:
                 raise LookupError(article_id)
-            d = await asyncio.to_thread(decide, st, article_id, field("state") or "", note=field("note"),
-                                        reviewer=field("reviewer"), scope=scope, note_max_chars=note_max)
+            d = await asyncio.to_thread(decide, st, article_id, field(form, "state") or "",
+                                        note=field(form, "note"), reviewer=user(request).name, scope=scope,
+                                        note_max_chars=note_max)
         except DecisionError as e:
             return error(request, 400, str(e))
         except LookupError:
             return error(request, 404, f"no article with id {article_id}")
-        resp = RedirectResponse(f"/story/{article_id}?done={d.state}&n={len(d.changed)}", status_code=303)
-        if d.reviewer:
-            resp.set_cookie(REVIEWER_COOKIE, d.reviewer, max_age=365 * 86400, httponly=True, samesite="strict")
-        return resp
+        return RedirectResponse(f"/story/{article_id}?done={d.state}&n={len(d.changed)}", status_code=303)
 
+    for module in (auth, admin, atom, triage):
+        module.register(app, desk)
     return app
 
