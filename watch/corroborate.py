@@ -49,6 +49,8 @@ Company syntax (``syntax``), in the original text around the mention:
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
   an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED").
+* no English syntax counts for an everyday word in a sentence about food or drink (a
+  restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
 * English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
   "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
   "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
@@ -68,6 +70,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from watch.ambiguity import EVERYDAY_WORD, SHORT_ACRONYM, english_words, given_names
 from watch.korean import is_hangul, particle_follows
@@ -130,6 +133,8 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
         return ""
     ls, le = line_span(text, start, end)
     line = text[ls:le]
+    if le - ls > 200 and "|" not in line and "\t" not in line and _SENTENCE_END.search(line):
+        return ""  # a long line of prose (the usual case: decided without splitting it)
     if "|" in line and (line.count("|") >= 2 or line.lstrip().startswith("|")) or "\t" in line.strip():
         return TABLE
     fields = line.split(",")
@@ -137,11 +142,9 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
             and not _SENTENCE_END.search(line)):
         return TABLE
     m = _SPEC.match(line)
-    if m and len(_WORDS.findall(m.group(1))) <= 5:
-        key_end = ls + m.end(1)
-        value_words = len(_WORDS.findall(m.group(2)))
-        if start < key_end or (value_words <= 8 and not _SENTENCE_END.search(line)):
-            return SPEC
+    if (m and "(" not in m.group(1) and len(_WORDS.findall(m.group(1))) <= 5
+            and len(_WORDS.findall(m.group(2))) <= 8 and not _SENTENCE_END.search(line)):
+        return SPEC
     rest = _BULLET.sub("", line[: start - ls]) + " " + line[end - ls:]
     words = _WORDS.findall(rest)
     if not words:
@@ -163,8 +166,15 @@ _LIST_WORDS = frozenset("and or as such like including include includes with vs 
                         "of for to by from at the a an".split())
 
 
-def _expansion(letters: str) -> re.Pattern:
-    return re.compile(r"\b" + r"[\s-]+".join(f"{ch}[a-z]+" for ch in letters) + r"\b")
+# two or three capitalized words right before the mention ("Key Transparency. KT") or in
+# parentheses right after it ("LG (Lieutenant Governor)"): initials being defined
+_WORDS_BEFORE = re.compile(r"((?:[A-Z][a-z]+[\s-]+){1,2}[A-Z][a-z]+)\s*[(.,:;—–-]?\s*$")
+_WORDS_AFTER = re.compile(r"\s*\(\s*((?:[A-Z][a-z]+[\s-]+){1,2}[A-Z][a-z]+)\s*\)")
+
+
+def _initials_of(words: str, letters: str) -> bool:
+    parts = re.split(r"[\s-]+", words)
+    return len(parts) >= len(letters) and "".join(p[0] for p in parts[-len(letters):]) == letters
 
 
 def veto(text: str, c: Cand) -> str:
@@ -174,15 +184,11 @@ def veto(text: str, c: Cand) -> str:
     if c.amb == SHORT_ACRONYM and 2 <= len(c.phrase) <= 3 and c.phrase.isalpha():
         # defined right there as the initials of something else: "Key Transparency. KT",
         # "Lieutenant Governor (LG)", "LG (Lieutenant Governor)"
-        rx = _expansion(c.phrase)
-        m = None
-        for m in rx.finditer(before):
-            pass
-        if m is not None and re.fullmatch(r"\s*[(.,:;—–-]?\s*", before[m.end():]):
-            return f'the initials of "{m.group(0)}" here'
-        m = re.match(r"\s*\(\s*(" + rx.pattern + r")\s*\)", after)
-        if m:
-            return f'the initials of "{m.group(1)}" here'
+        for m in (_WORDS_BEFORE.search(before), _WORDS_AFTER.match(after)):
+            if m and _initials_of(m.group(1), c.phrase):
+                words = " ".join(re.split(r"[\s-]+", m.group(1))[-len(c.phrase):]) if m.re is _WORDS_BEFORE \
+                    else m.group(1)
+                return f'the initials of "{words}" here'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
     if not c.person:
@@ -278,7 +284,7 @@ _R_TOKEN = re.compile(r"^\s+([A-Za-z][\w+]*)")
 _L_OF = re.compile(r"(?i:\b(?:shares|stock|shareholders|stake|investors?|CEO|chief executive|founder|"
                    r"co-founder|chairman|president|employees?|owner|parent|unit|subsidiary|division|"
                    r"spokes(?:person|man|woman)|executives?)\s+(?:of|in|at|for)\s+)$")
-_L_BY = re.compile(r"\b(?:acquired|owned|bought|made|developed|built|designed|operated|run|backed|funded|"
+_L_BY = re.compile(r"\b(?:announced|unveiled|reported|confirmed|denied|acquired|owned|bought|made|developed|built|designed|operated|run|backed|funded|"
                    r"sponsored|released|launched|published|created|produced|manufactured|sold|offered|"
                    r"provided|supplied|hosted|deployed|used|adopted|pioneered|invented|patented|"
                    r"championed|featured|recognized|named)\s+by\s+$")
@@ -342,8 +348,37 @@ def _quoted(text: str, start: int) -> bool:
     return opened > closed
 
 
+# words that make a name in the same sentence a restaurant, bar or shop ("No.77 Meta ...
+# blends Eastern and Western cuisines"): company syntax there proves nothing
+_VENUE_WORDS = re.compile(r"(?i:\b(?:restaurants?|chefs?|menus?|cuisines?|dishes|dish|dining|diners?|"
+                          r"bistro|brasserie|cafe|café|eatery|brunch|dinner|lunch|reservations?|cocktails?|"
+                          r"tasting|sommelier|bakery|pub|izakaya|omakase)\b)")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300)
+    b = [x for x in (text.find(". ", end), text.find("\n", end)) if x != -1]
+    return text[max(0, a):min(b + [end + 300])]
+
+
 def syntax(text: str, c: Cand) -> str:
     """The company syntax around the mention, quoted; "" if none (module docstring)."""
+    s, e = c.start, c.end
+    found = _syntax(text, c)
+    if found and c.amb == EVERYDAY_WORD and _VENUE_WORDS.search(_sentence(text, s, e)):
+        return ""  # a restaurant or shop's name, whatever the syntax
+    return found
+
+
+_LIST_END = (",", " and", " or", "&", ":", " as", " like", "including", " include", " includes",
+             "e.g.", "notably")
+_DESCR_WORDS = frozenset("company firm giant maker retailer carrier airline automaker carmaker chipmaker "
+                         "conglomerate brand startup manufacturer provider supplier vendor rival rivals "
+                         "competitor competitors partner parent owner major behemoth titan "
+                         "heavyweight".split())
+
+
+def _syntax(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     word = text[s:e]
     after = text[e:e + WINDOW]
@@ -353,23 +388,24 @@ def syntax(text: str, c: Cand) -> str:
         after = unicodedata.normalize("NFKC", after)
         before = unicodedata.normalize("NFKC", before)
         word = unicodedata.normalize("NFKC", word)
-    korean = _korean_syntax(text, c, word, after, before)
-    if korean:
-        return korean
-    if is_hangul(word[-1]) or (after[:1] and is_hangul(after[0])):
-        return ""  # Korean text: the English patterns do not apply
+        korean = _korean_syntax(text, c, word, after, before)
+        if korean:
+            return korean
+        if is_hangul(word[-1]) or (after[:1] and is_hangul(after[0])):
+            return ""  # Korean text: the English patterns do not apply
+    # after the mention (each pattern anchored there: cheap)
     for rx in (_R_POSS, _R_HYPH, _R_TICKER):
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}"'
     if c.person:
-        m = _L_TITLE.search(before)
+        m = _L_TITLE.search(before, max(0, len(before) - 30))
         if m:
             return f'"{m.group(0)}{word}"'
         # a watched person's everyday-word surname, capitalized in mid-sentence and not the
         # start of a longer name ("he supported Trump and", not "Trump Tower")
-        if (c.amb == EVERYDAY_WORD and not _SENTENCE_START.search(before)
-                and not re.match(r"\s+[A-Z]", after) and re.search(r"[a-z,]\s+$", before)):
+        if (c.amb == EVERYDAY_WORD and not _SENTENCE_START.search(before, max(0, len(before) - 10))
+                and not re.match(r"\s+[A-Z]", after) and re.search(r"[a-z,]\s+$", before[-4:])):
             return f'"…{before[-12:].lstrip()}{word}" (a name in mid-sentence)'
     if not single:
         for rx in (_R_ROLE, _R_CORP, _R_VERB, _R_APPOS):
@@ -377,7 +413,7 @@ def syntax(text: str, c: Cand) -> str:
             if m:
                 return f'"{word}{m.group(0)}"'
         m = _R_THING.match(after)
-        if m and not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before)):
+        if m and not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10))):
             return f'"{word}{m.group(0)}"'
         m = _R_TOKEN.match(after)
         if m:
@@ -389,21 +425,42 @@ def syntax(text: str, c: Cand) -> str:
         m = _R_VERB.match(after)
         if m:
             return f'"{word}{m.group(0)}"'
-    lst = _LIST_BEFORE.search(before)
-    for b in (before, before[:lst.start()]) if lst and lst.start() else (before,):
-        for rx in (_L_OF, _L_BY, _L_ACCORDING, _L_DESCR, _L_ON):
-            m = rx.search(b)
-            if m:
-                return f'"{before[m.start():].lstrip()}{word}"'
-        m = _L_AT.search(b)
+    # before the mention: dispatched on the word right before it (or before the list the
+    # mention ends: "at both Barnes & Noble and" Amazon)
+    stripped = before.rstrip()
+    ends_list = stripped.endswith(_LIST_END)
+    heads = [before]
+    if ends_list:
+        lst = _LIST_BEFORE.search(before, max(0, len(before) - 100))
+        if lst and lst.start():
+            heads.append(before[:lst.start()])
+    for b in heads:
+        tail = b[-60:]
+        words = tail.split()
+        if not words:
+            continue
+        w = words[-1].lower()
+        rx = (_L_OF if w in ("of", "in", "at", "for") else _L_BY if w == "by"
+              else _L_ACCORDING if w == "to" else _L_DESCR if w in _DESCR_WORDS else None)
+        m = rx.search(tail) if rx is not None else None
         if m:
-            ctx = b[max(0, m.start() - 40):m.start()]
-            sent = re.split(r"[.!?]\s", ctx)[-1]
-            if _AT_ROLE.search(sent) and not _AT_NOT.search(sent):
-                return f'"{before[m.start():]}{word}" after "{_AT_ROLE.search(sent).group(0)}"'
-    lst = _company_list(before)
-    if lst:
-        return lst + f' … "{word}"'
+            return f'"{tail[m.start():].lstrip()}{word}"'
+        if w in ("on", "from", "via", "through", "at"):
+            m = _L_ON.search(tail)
+            if m:
+                return f'"{tail[m.start():].lstrip()}{word}"'
+        if w in ("at", "with"):
+            m = _L_AT.search(b)
+            if m:
+                ctx = b[max(0, m.start() - 40):m.start()]
+                sent = re.split(r"[.!?]\s", ctx)[-1]
+                role = _AT_ROLE.search(sent)
+                if role and not _AT_NOT.search(sent):
+                    return f'"{b[m.start():]}{word}" after "{role.group(0)}"'
+    if ends_list:
+        lst = _company_list(before)
+        if lst:
+            return lst + f' … "{word}"'
     return ""
 
 
@@ -494,27 +551,26 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     for c in amb:
-        text = fields[c.field]
-        c.veto = veto(text, c)
+        c.veto = veto(fields[c.field], c)
         if c.veto.startswith(("part of a person", "the initials of")):
             surname.add(c.phrase)
-        c.pos = position(text, c.start, c.end, c.field == "title")
-    for c in amb:
-        if c.entity in established or c.entity in blocked:
-            continue
-        if any(is_hangul(ch) for ch in c.phrase) or c.phrase.isascii() and c.phrase.isupper():
+    # the rest only for entities that nothing has established yet (the expensive part:
+    # an established entity's mentions all count, noting what established it)
+    open_ = [c for c in amb if c.entity not in established]
+    for c in open_:
+        c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
+        if c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1])):
             found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase,
                               own_names.get(c.entity, frozenset()))
             if found:
                 blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '
                                      f'("{found[0]}")')
-    for c in amb:
-        if c.veto or c.pos in STRICT:
-            continue
-        if c.phrase in surname and not c.person:
+    for c in open_:
+        if (c.veto or c.pos in STRICT or c.entity in established or c.entity in blocked
+                or (c.phrase in surname and not c.person)):
             continue
         c.syntax = syntax(fields[c.field], c)
-        if c.syntax and c.entity not in established and c.entity not in blocked:
+        if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
     # names nearby: established entities' and topics' mentions in prose establish others
     for _ in range(3):

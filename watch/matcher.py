@@ -192,6 +192,8 @@ def _result(entities: list[str], flags: list[Flag], mentions: list[Mention],
     d["entities"] = entities
     d["flags"] = flags
     d["mentions"] = mentions
+    if rejected and len(rejected) > 1:
+        rejected.sort(key=lambda x: (x.field != "title", x.start, x.entity_id))
     d["rejected"] = rejected or []
     return r
 
@@ -306,8 +308,8 @@ class Matcher:
                 for aw, owners in by_words.items():
                     n = len(aw)
                     if any(words[k:k + n] == aw for k in range(len(words) - n + 1)):
-                        for i, _alias in owners:
-                            add(_Target(i, FIXED, term), fixed_spellings(term))
+                        for i, alias in owners:
+                            add(_Target(i, FIXED, term), fixed_spellings(term, alias))
         patterns: list[str] = []
         payloads: list[tuple] = []
         shared: dict[tuple, tuple] = {}  # one payload object for all spellings of a phrase
@@ -682,9 +684,10 @@ class Matcher:
                 flags.append(_flag_of(eid, ms))
         if flags:
             shape = Shape(text)
+            numbers = shape.sentence_numbers({m.start for m in mentions if m.field == "text"})
             for f in flags:
                 body = [(m.start, m.end) for m in f.mentions if m.field == "text"]
-                pr = score(shape, f.in_title, body, len(f.mentions) - len(body))
+                pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
                 d = f.__dict__
                 d["prominence"] = pr.score
                 d["prominence_parts"] = pr.parts

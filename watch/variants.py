@@ -112,11 +112,17 @@ def case_forms(form: str, topic: bool) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def fixed_spellings(phrase: str) -> tuple[str, ...]:
+def fixed_spellings(phrase: str, alias: str = "") -> tuple[str, ...]:
     """A fixed phrase in lower, UPPER, Title and Sentence case (and, with Hangul, without
-    spaces): "target audience", "Target audience", "Target Audience", "TARGET AUDIENCE"."""
+    spaces): "target audience", "Target audience", "Target Audience", "TARGET AUDIENCE".
+    With ``alias``, also with that alias in its own case ("lg volume" -> "LG Volume")."""
     base = normalize_phrase(phrase)
-    out = [f for f in dict.fromkeys(_expand(base.lower()) + [base, base.upper()]) if len(f) == len(base)]
+    forms = _expand(base.lower()) + [base, base.upper()]
+    if alias:
+        a = normalize_phrase(alias)
+        own = re.sub(rf"(?i)(?<!\w){re.escape(a)}(?!\w)", lambda _m: a, base.lower())
+        forms += _expand(own)
+    out = [f for f in dict.fromkeys(forms) if len(f) == len(base)]
     if " " in base and _CJK_RE.search(base):
         out += [f.replace(" ", "") for f in out]
     return tuple(dict.fromkeys(out))
