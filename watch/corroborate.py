@@ -25,7 +25,11 @@ An entity is ESTABLISHED in the article by the first of:
 2. ``context``: one of its ``context`` terms anywhere in title or body ("Instagram",
    "Galaxy", "갤럭시");
 3. ``syntax``: company syntax around one of its ambiguous mentions (below);
-4. ``near``: another established entity, or a topic, in the same paragraph within
+4. ``named``: an everyday-word alias used at least ``BARE_NAMES`` times as a bare name in
+   prose: capitalized inside a sentence, after a lower-case word or a comma (not after
+   "the": "the Amazon" is the river), not part of a longer capitalized name ("Delta Lake",
+   "Big Apple"), and not in a sentence about food or drink;
+5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams).
 
@@ -508,6 +512,29 @@ def _company_list(before: str) -> str:
     return ""
 
 
+# ---------------------------------------------------------------------- bare names
+
+BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
+_BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
+
+
+def _bare_name(text: str, c: Cand) -> bool:
+    """Capitalized in mid-sentence, after a lower-case word or a comma (not after "the",
+    "a", "an" or a capitalized word), and not followed by a capitalized word."""
+    s, e = c.start, c.end
+    before = text[max(0, s - 30):s]
+    m = _BARE_BEFORE.search(before)
+    if not m:
+        return False
+    prev = m.group(1)
+    if prev.lower() in ("the", "a", "an") or not (prev[-1] == "," or prev.isalpha() and prev.islower()):
+        return False
+    nxt = text[e:e + 3]
+    if nxt[:1] == " " and nxt[1:2].isupper():
+        return False
+    return not _VENUE_WORDS.search(_sentence(text, s, e))
+
+
 # ------------------------------------------------------------------------- compounds
 
 def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
@@ -559,7 +586,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     open_ = [c for c in amb if c.entity not in established]
     for c in open_:
         c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
-        if c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1])):
+        if (c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1]))
+                and not (fields.get("text", "").isascii() and fields.get("title", "").isascii())):
             found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase,
                               own_names.get(c.entity, frozenset()))
             if found:
@@ -572,6 +600,18 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.syntax = syntax(fields[c.field], c)
         if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
+    # an everyday word used again and again as a bare name in prose: capitalized inside a
+    # sentence, with no article before it ("the Amazon" is the river) and not part of a
+    # longer name ("Delta Lake", "Big Apple")
+    named: dict[int, list[Cand]] = {}
+    for c in open_:
+        if (c.amb == EVERYDAY_WORD and c.entity not in established and c.entity not in blocked
+                and not c.veto and not c.pos and c.phrase not in surname
+                and _bare_name(fields[c.field], c)):
+            named.setdefault(c.entity, []).append(c)
+    for ent, cs in named.items():
+        if len(cs) >= BARE_NAMES:
+            established[ent] = f'"{cs[0].phrase}" used {len(cs)} times as a name in mid-sentence'
     # names nearby: established entities' and topics' mentions in prose establish others
     for _ in range(3):
         anchors = [c for c in cands if (c.topic or c.entity in established) and not c.veto

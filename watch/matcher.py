@@ -684,9 +684,11 @@ class Matcher:
                 flags.append(_flag_of(eid, ms))
         if flags:
             shape = Shape(text)
-            numbers = shape.sentence_numbers({m.start for m in mentions if m.field == "text"})
-            for f in flags:
-                body = [(m.start, m.end) for m in f.mentions if m.field == "text"]
+            bodies = [[(m.start, m.end) for m in f.mentions if m.field == "text"] for f in flags]
+            # sentence numbers only for entities named more than once in the body (one
+            # counted pass; the rest of the body is counted once for the total)
+            numbers = shape.sentence_numbers([s for b in bodies if len(b) > 1 for s, _ in b])
+            for f, body in zip(flags, bodies):
                 pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
                 d = f.__dict__
                 d["prominence"] = pr.score
