@@ -17,7 +17,8 @@ while tuning).
 * "about" (prominence, ``watch.prominence``): a pair is predicted "about" when it is
   flagged with a score >= ``ABOUT``; positive label ``about``. Targets: >= 0.9 each.
 
-``--code DIR`` runs another checkout of the project instead (e.g. the 0.1.0 release,
+``--default-only`` keeps the pairs of the shipped beat watchlist's entities (Meta, Samsung,
+LG, ...). ``--code DIR`` runs another checkout of the project instead (e.g. the 0.1.0 release,
 exported with ``git archive 91ad444 | tar -x -C /tmp/v010``): its ``watch`` package is
 imported in a subprocess, and the watchlist keys that version does not know (``context``,
 ``ambiguous``) are dropped. ``--no-context`` drops ``context`` for this version too, to
@@ -140,8 +141,16 @@ def figures(labels: list[dict], pred: dict[str, dict], about: int | None) -> dic
     return f
 
 
-def evaluate(code: Path | None = None, no_context: bool = False, shared: Path = SHARED) -> dict[str, dict]:
-    labels = load_labels()
+def default_entities() -> set[str]:
+    """The entities of the shipped beat watchlist (watchlists/default.toml)."""
+    import tomllib
+    data = tomllib.loads((ROOT / "watchlists" / "default.toml").read_text(encoding="utf-8"))
+    return {e["id"] for e in data["entities"]}
+
+
+def evaluate(code: Path | None = None, no_context: bool = False, shared: Path = SHARED,
+             only: set[str] | None = None) -> dict[str, dict]:
+    labels = [x for x in load_labels() if only is None or x["entity"] in only]
     docs = load_articles(shared)
     pred = predict(docs, watchlist_text(code is not None, no_context), code)
     about = None
@@ -160,8 +169,10 @@ def main() -> None:
     ap.add_argument("--errors", choices=("dev", "heldout", "all"), help="print the wrong pairs of that part")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--default-only", action="store_true",
+                    help="only the pairs of the shipped beat watchlist's entities")
     a = ap.parse_args()
-    res = evaluate(a.code, a.no_context, a.shared)
+    res = evaluate(a.code, a.no_context, a.shared, default_entities() if a.default_only else None)
     if a.json:
         print(json.dumps({k: {x: y for x, y in v.items() if x != "wrong"} for k, v in res.items()}, indent=1))
     else:

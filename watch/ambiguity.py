@@ -39,27 +39,30 @@ _WORD_RE = re.compile(r"[A-Za-z]+")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]{1,3}")
 
 
-@lru_cache(maxsize=None)
 def _entries(name: str) -> tuple[str, ...]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return tuple(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
 
 
+# The lists are dicts (word -> None), not sets: a dict holding only strings is not tracked
+# by the garbage collector, while a set is, and every full collection during matching would
+# walk its 20,000 entries again.
 @lru_cache(maxsize=None)
-def english_words() -> frozenset[str]:
-    return frozenset(_entries("english_words.txt"))
-
-
-@lru_cache(maxsize=None)
-def korean_forms() -> frozenset[str]:
-    return frozenset(_entries("korean_ambiguous.txt"))
+def english_words() -> dict[str, None]:
+    return dict.fromkeys(_entries("english_words.txt"))
 
 
 @lru_cache(maxsize=None)
-def given_names() -> frozenset[str]:
-    return frozenset(_entries("given_names.txt"))
+def korean_forms() -> dict[str, None]:
+    return dict.fromkeys(_entries("korean_ambiguous.txt"))
 
 
+@lru_cache(maxsize=None)
+def given_names() -> dict[str, None]:
+    return dict.fromkeys(_entries("given_names.txt"))
+
+
+@lru_cache(maxsize=None)
 def fixed_terms() -> tuple[str, ...]:
     return _entries("fixed_terms.txt")
 

@@ -329,12 +329,11 @@ _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대�
 _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 # subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
-_K_VERB = re.compile(r"발표|공개|출시|인수|투자|선보|내놓|내놨|체결|합병|매각|상장|채용|밝혔|말했|"
-                     r"설명했|공시|양산|수주|반발|반박|해명|부인|사과|제소|소송|추진|도입|진출|철수|"
-                     r"설립|개발했|공급|협력|제휴")
+# business acts, as verb stems or (in headlines) nouns
+_K_ACTS = "발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|채용|설립|진출|철수|양산|수주|협력|제휴|소송|반발"
+_K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|반박|해명|부인|사과|제소|추진|도입|개발했|공급")
 # a headline's "X, …" / "X…" followed by a business noun ("美메타, 새 모델 공개")
-_K_HEADLINE = re.compile(r"^\s*[,…·]\s*[^.!?\n]{0,40}?(?:발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|"
-                         r"채용|설립|진출|철수|개발|양산|수주|협력|제휴|소송|반발)")
+_K_HEADLINE = re.compile(rf"^\s*[,…·]\s*[^.!?\n]{{0,40}}?(?:{_K_ACTS}|개발)")
 _K_OTHER_SUBJECT = re.compile(r"[가-힣]{2,}(?:이|가)\s")
 _NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
 _SENT_END_KO = re.compile(r"다\.|[.!?]\s|\n")

@@ -743,10 +743,18 @@ class Matcher:
         for c in accepted:
             if c.note:
                 notes[(c.field, c.start, c.end, c.entity)] = c.note
+        ids = self._ids
         for c in refused:
-            original = c.row[7].original
-            rejected.append(Rejected(self._ids[c.entity], c.phrase, original[c.start:c.end], c.field,
-                                     c.start, c.end, c.reason))
+            r = _new(Rejected)  # (without the frozen dataclass's per-field __setattr__)
+            d = r.__dict__
+            d["entity_id"] = ids[c.entity]
+            d["alias"] = c.phrase
+            d["text"] = c.row[7].original[c.start:c.end]
+            d["field"] = c.field
+            d["start"] = c.start
+            d["end"] = c.end
+            d["reason"] = c.reason
+            rejected.append(r)
         return [c.row for c in accepted]
 
 

@@ -165,7 +165,7 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
         share = with_it / n_sent
         first_at = first / shape.length
         pos_pts = int(POSITION_MAX * (1 - first_at) + 0.5)
-        first_at = round(first_at, 3)
+        first_at = int(first_at * 1000 + 0.5) / 1000  # (3 decimals; round() is 10x slower)
     else:
         with_it = n_sent = pos_pts = 0
         share = 0.0
@@ -180,7 +180,7 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
     parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
-             "share": round(share, 3), "sentences_with": with_it, "sentences_of": n_sent,
+             "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
              "first_at": first_at}
     return Prominence(total if total < 100 else 100, parts)
 
