@@ -185,10 +185,15 @@ def veto(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
     after = text[e:e + 60]
+    # (each "$"-anchored search below runs only when the text right before the mention can
+    # end its pattern: those searches try every position of the window)
+    tail = before.rstrip(" (.,:;—–-")
+    last_capital = tail[-1:].islower() and tail.rsplit(None, 1)[-1][:1].isupper()
     if c.amb == SHORT_ACRONYM and 2 <= len(c.phrase) <= 3 and c.phrase.isalpha():
         # defined right there as the initials of something else: "Key Transparency. KT",
         # "Lieutenant Governor (LG)", "LG (Lieutenant Governor)"
-        for m in (_WORDS_BEFORE.search(before), _WORDS_AFTER.match(after)):
+        for m in (_WORDS_BEFORE.search(before) if last_capital else None,
+                  _WORDS_AFTER.match(after) if after[:1] in " (" else None):
             if m and _initials_of(m.group(1), c.phrase):
                 words = " ".join(re.split(r"[\s-]+", m.group(1))[-len(c.phrase):]) if m.re is _WORDS_BEFORE \
                     else m.group(1)
@@ -196,12 +201,14 @@ def veto(text: str, c: Cand) -> str:
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
     if not c.person:
-        m = _INITIAL_BEFORE.search(before)
-        if m and (m.group(1) is None or m.group(1) in given_names()):
-            return f'part of a person\'s name ("{(before[m.start():] + text[s:e]).strip()}")'
-        m = _NAME_BEFORE.search(before)
-        if m and m.group(1) in given_names():
-            return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
+        if before.rstrip()[-1:] == ".":
+            m = _INITIAL_BEFORE.search(before)
+            if m and (m.group(1) is None or m.group(1) in given_names()):
+                return f'part of a person\'s name ("{(before[m.start():] + text[s:e]).strip()}")'
+        if last_capital and before[-1:] == " ":
+            m = _NAME_BEFORE.search(before)
+            if m and m.group(1) in given_names():
+                return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
     if _VENUE_AFTER.match(after):
         return f'part of a venue\'s name ("{text[s:e]}{_VENUE_AFTER.match(after).group(0)}")'
     if len(c.phrase) == 1:
@@ -536,6 +543,8 @@ def _bare_name(text: str, c: Cand) -> bool:
 
 # ------------------------------------------------------------------------- compounds
 
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+
 def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
     """Words that start with ``word`` glued to more Hangul that is not a particle ("현대" ->
     "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``."""
@@ -559,11 +568,11 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
 # --------------------------------------------------------------------------- decide
 
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
-           own_names: dict[int, frozenset[str]], names: list[str]) -> tuple[list[Cand], list[Cand]]:
+           own_names: list[frozenset[str]], names: list[str]) -> tuple[list[Cand], list[Cand]]:
     """(accepted, rejected) candidates of one article; see the module docstring.
 
     ``fields``: original title and text; ``context``: entity -> the first context term
-    found; ``own_names``: entity -> every alias/context spelling (for compounds);
+    found; ``own_names``: per entity, every alias/context spelling (for compounds);
     ``names``: display labels of the entities (for notes)."""
     amb = [c for c in cands if c.amb is not None]
     if not amb:
@@ -580,15 +589,20 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.veto = veto(fields[c.field], c)
         if c.veto.startswith(("part of a person", "the initials of")):
             surname.add(c.phrase)
+    hangul: list[bool] = []
+
+    def has_hangul() -> bool:  # (compounds need Hangul after the name: once per article)
+        if not hangul:
+            hangul.append(any(_HANGUL_SYLLABLE.search(t) for t in fields.values()))
+        return hangul[0]
+
     # the rest only for entities that nothing has established yet (the expensive part:
     # an established entity's mentions all count, noting what established it)
     open_ = [c for c in amb if c.entity not in established]
     for c in open_:
         c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
-        if (c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1]))
-                and not (fields.get("text", "").isascii() and fields.get("title", "").isascii())):
-            found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase,
-                              own_names.get(c.entity, frozenset()))
+        if c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul():
+            found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase, own_names[c.entity])
             if found:
                 blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '
                                      f'("{found[0]}")')

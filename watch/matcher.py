@@ -739,7 +739,7 @@ class Matcher:
                               amb.get((ent, phrase)) if role == ALIAS else None,
                               self._person[ent], r))
         accepted, refused = decide(cands, {"title": title or "", "text": text or ""}, context,
-                                   dict(enumerate(self._own)), self._ids)
+                                   self._own, self._ids)
         for c in accepted:
             if c.note:
                 notes[(c.field, c.start, c.end, c.entity)] = c.note
