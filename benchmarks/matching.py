@@ -11,8 +11,10 @@ checks are exercised: "metadata", "leeway", ...), Korean words with particles, a
 about one watchlist mention per kB (``--mention-rate``). Prints figures only; asserts nothing.
 
 Each result is consumed as the pipeline does (``flows.cycle.mention_records``): every
-flag's entity, count, in_title, snippet and reason, and every mention's alias, text,
-field, start, end and kind are read. The figures are CPU time (``time.process_time``:
+flag's entity, count, in_title, snippet, reason and prominence (score and parts), and
+every mention's alias, text, field, start, end, kind and note are read. The matcher's
+whole work is timed: ambiguous aliases' corroboration (``watch.corroborate``; the
+generated companies' three-letter acronyms are ambiguous) and prominence included. The figures are CPU time (``time.process_time``:
 the machine is shared), the median of ``--repeat`` runs (best run in brackets); load +
 build is also repeated and its median reported.
 
@@ -158,9 +160,9 @@ def consume(result) -> int:
     """Read the result as ``flows.cycle.mention_records`` does; returns the mention count."""
     n = 0
     for f in result.flags:
-        f.entity_id, f.count, f.in_title, f.snippet, f.reason  # noqa: B018
+        f.entity_id, f.count, f.in_title, f.snippet, f.reason, f.prominence, f.prominence_parts  # noqa: B018
         for m in f.mentions:
-            m.alias, m.text, m.field, m.start, m.end, m.kind  # noqa: B018
+            m.alias, m.text, m.field, m.start, m.end, m.kind, m.note  # noqa: B018
             n += 1
     return n
 

@@ -367,9 +367,8 @@ def mention_records(match: MatchResult | None) -> list[MentionRecord]:
     if not match:
         return []
     return [MentionRecord(entity_id=f.entity_id, count=f.count, in_title=f.in_title, snippet=f.snippet,
-                          reason=f.reason,
-                          details=[{"alias": m.alias, "text": m.text, "field": m.field, "start": m.start,
-                                    "end": m.end, "kind": m.kind} for m in f.mentions])
+                          reason=f.reason, details=f.details(), prominence=f.prominence,
+                          prominence_parts=f.prominence_parts or {})
             for f in match.flags]
 
 

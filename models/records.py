@@ -24,8 +24,17 @@ class MentionRecord:
     in_title: bool
     snippet: str
     reason: str  # why the flag was raised, e.g. 'alias "Samsung Electronics" ×2 (title)'
-    # Every mention: {"alias", "text", "field": "title"|"text", "start", "end", "kind"}
+    # Every mention: {"alias", "text", "field": "title"|"text", "start", "end", "kind"}, plus
+    # "note" on a mention of an ambiguous alias: what corroborated it (watch.corroborate)
     details: list[dict] = field(default_factory=list)
+    # 0-100: is the story about the entity (high) or a passing mention (low)? None: not
+    # computed (records made before prominence existed). watch.prominence.ABOUT (55) is the
+    # default "about" threshold.
+    prominence: int | None = None
+    # The score's parts, each {"points": int, <its measure>}: "headline" {"in_title"},
+    # "lede" {"paragraph": 1|2|None}, "mentions" {"count"}, "sentences" {"share", "with",
+    # "of"}, "position" {"first_at": 0..1 of the body, or None}. Points sum to prominence.
+    prominence_parts: dict = field(default_factory=dict)
 
 
 @dataclass

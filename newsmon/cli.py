@@ -115,7 +115,7 @@ def cmd_extract(args) -> int:
 
 def cmd_match(args) -> int:
     from watch import match_jsonl
-    return match_jsonl(args.watchlist, sys.stdin, sys.stdout)
+    return match_jsonl(args.watchlist, sys.stdin, sys.stdout, explain=args.explain)
 
 
 def cmd_demo(args) -> int:
@@ -153,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("match", cmd_match, "match JSON lines {id,title,text} from stdin", config=False)
     sp.add_argument("--watchlist", required=True)
     sp.add_argument("--jsonl", action="store_true", help="JSON Lines in and out (the default and only format)")
+    sp.add_argument("--explain", action="store_true",
+                    help='add "rejected": the mentions of ambiguous aliases that did not count, with the reason')
 
     sp = add("demo", cmd_demo, "serve the bundled sample news site on 127.0.0.1 and run a poll cycle on it",
              config=False)

@@ -84,3 +84,23 @@ def test_shared_dev_cases_all_right():
     wrong = {c["id"]: (sorted(c["gold"]), sorted(got[c["id"]])) for c in cases
              if set(c["gold"]) != got[c["id"]]}
     assert wrong == {}
+
+
+def test_flags_carry_prominence_and_explain_lists_rejected_mentions():
+    line = json.dumps({"id": "b", "title": "Box office",
+                       "text": "Weekend grosses.\n\nThe Shack (LG), $10M -38%, 2,888 locations\n\n"
+                               "Meta's results beat estimates."})
+    code, rows, _ = run([line])
+    (row,) = rows
+    assert row["entities"] == ["meta"] and "rejected" not in row
+    (flag,) = row["flags"]
+    assert flag["entity"] == "meta" and 0 < flag["prominence"] <= 100
+    assert sum(flag["prominence_parts"][k] for k in ("headline", "lede", "mentions", "sentences",
+                                                     "position")) == flag["prominence"]
+    assert row["mentions"][0]["note"].startswith("ambiguous alias (everyday word); corroborated by")
+    # the real command line, with --explain
+    out = subprocess.run([sys.executable, "-m", "newsmon.cli", "match", "--watchlist", DEFAULT, "--jsonl",
+                          "--explain"], input=line + "\n", capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    (rej,) = json.loads(out.stdout)["rejected"]
+    assert rej["entity"] == "lg" and rej["text"] == "LG" and "parentheses" in rej["reason"]

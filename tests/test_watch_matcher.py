@@ -239,7 +239,11 @@ def test_flag_details_for_storage(default):
     res = default.match("Meta in Seoul", "메타는 말했다.")
     (flag,) = res.flags
     assert flag.in_title and flag.count == 2
+    # both aliases are ambiguous: each mention says what corroborated the entity
+    note = 'ambiguous alias (everyday word); corroborated by company syntax "메타는 말했…"'
     assert flag.details() == [
-        {"alias": "Meta", "text": "Meta", "field": "title", "start": 0, "end": 4, "kind": "alias"},
-        {"alias": "메타", "text": "메타", "field": "text", "start": 0, "end": 2, "kind": "alias"}]
+        {"alias": "Meta", "text": "Meta", "field": "title", "start": 0, "end": 4, "kind": "alias",
+         "note": note},
+        {"alias": "메타", "text": "메타", "field": "text", "start": 0, "end": 2, "kind": "alias",
+         "note": note.replace("everyday word", "Korean group name or common noun")}]
     assert flag.snippet == "메타는 말했다."  # the body sentence explains more than the title

@@ -4,7 +4,15 @@ Input: one JSON object per line, ``{"id": ..., "title": str|null, "text": str|nu
 (a missing or null title/text is empty). Output, one line per good input line, in order::
 
     {"id": ..., "entities": ["lg", "samsung"],
-     "mentions": [{"entity", "alias", "text", "field", "start", "end", "kind", "snippet"}, ...]}
+     "mentions": [{"entity", "alias", "text", "field", "start", "end", "kind", "snippet",
+                   "note"?}, ...],
+     "flags": [{"entity", "count", "in_title", "prominence", "prominence_parts", "reason",
+                "snippet"}, ...]}
+
+``note`` (only on mentions of ambiguous aliases) says what corroborated the mention;
+``prominence`` (0-100) and its parts are ``watch.prominence``'s. With ``--explain`` each
+line also has ``"rejected": [{"entity", "alias", "text", "field", "start", "end",
+"reason"}, ...]``: the mentions of ambiguous aliases that did not count, and why.
 
 A bad input line (not JSON, not an object, no id, title/text not strings) gets one line
 on stderr, ``line N: <reason>``, and matching goes on. Exit code: 0 all lines matched,
@@ -38,7 +46,8 @@ def _article(line: str) -> tuple[object, str | None, str | None]:
     return obj["id"], obj.get("title"), obj.get("text")
 
 
-def match_jsonl(watchlist_path: str, stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None) -> int:
+def match_jsonl(watchlist_path: str, stdin: TextIO, stdout: TextIO, stderr: TextIO | None = None,
+                explain: bool = False) -> int:
     err = stderr if stderr is not None else sys.stderr
     try:
         matcher = Matcher(load_watchlist(watchlist_path))
@@ -56,7 +65,10 @@ def match_jsonl(watchlist_path: str, stdin: TextIO, stdout: TextIO, stderr: Text
             bad += 1
             continue
         res = matcher.match(title, text)
-        out = {"id": aid, "entities": res.entities, "mentions": [m.to_dict() for m in res.mentions]}
+        out = {"id": aid, "entities": res.entities, "mentions": [m.to_dict() for m in res.mentions],
+               "flags": [f.to_dict() for f in res.flags]}
+        if explain:
+            out["rejected"] = [r.to_dict() for r in res.rejected]
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     stdout.flush()
     return 1 if bad else 0

@@ -69,11 +69,14 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
+from watch.corroborate import Cand, decide
 from watch.korean import is_hangul, is_ideograph, particle_follows
-from watch.normalize import normalize
+from watch.normalize import fold, normalize
+from watch.prominence import Shape, score
 from watch.romanize import split_given
 from watch.snippets import Sentences
-from watch.variants import ALIAS, EXCLUDE, SHORT, spellings
+from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
 from watch.watchlist import Watchlist
 
 _ROLE_KIND = {ALIAS: "alias", SHORT: "short_name"}
@@ -91,15 +94,37 @@ class Mention:
     end: int
     kind: str  # "alias" | "short_name" | "topic"
     snippet: str  # the sentence holding it, ≤ 300 chars
+    # an ambiguous alias (watch.ambiguity): what corroborated it (watch.corroborate); else ""
+    note: str = ""
 
     @property
     def in_title(self) -> bool:
         return self.field == "title"
 
     def to_dict(self) -> dict:
+        d = {"entity": self.entity_id, "alias": self.alias, "text": self.text,
+             "field": self.field, "start": self.start, "end": self.end, "kind": self.kind,
+             "snippet": self.snippet}
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A mention of an ambiguous alias that did not count, and why (``--explain``)."""
+
+    entity_id: str
+    alias: str
+    text: str
+    field: str
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict:
         return {"entity": self.entity_id, "alias": self.alias, "text": self.text,
-                "field": self.field, "start": self.start, "end": self.end, "kind": self.kind,
-                "snippet": self.snippet}
+                "field": self.field, "start": self.start, "end": self.end, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -110,11 +135,25 @@ class Flag:
     snippet: str  # of the first body mention of a full alias, else of the first mention
     reason: str  # human-readable why: 'alias "Samsung" ×2 in title and body; ...'
     mentions: tuple[Mention, ...]
+    prominence: int = 0  # 0-100: about the entity, or a passing mention (watch.prominence)
+    prominence_parts: dict | None = None  # each part's points and measure
 
     def details(self) -> list[dict]:
-        """The mentions as ``models.records.MentionRecord.details`` stores them."""
-        return [{"alias": m.alias, "text": m.text, "field": m.field, "start": m.start,
-                 "end": m.end, "kind": m.kind} for m in self.mentions]
+        """The mentions as ``models.records.MentionRecord.details`` stores them (``note``:
+        what corroborated an ambiguous alias)."""
+        out = []
+        for m in self.mentions:
+            d = {"alias": m.alias, "text": m.text, "field": m.field, "start": m.start,
+                 "end": m.end, "kind": m.kind}
+            if m.note:
+                d["note"] = m.note
+            out.append(d)
+        return out
+
+    def to_dict(self) -> dict:
+        return {"entity": self.entity_id, "count": self.count, "in_title": self.in_title,
+                "prominence": self.prominence, "prominence_parts": self.prominence_parts,
+                "reason": self.reason, "snippet": self.snippet}
 
 
 @dataclass(frozen=True)
@@ -122,6 +161,8 @@ class MatchResult:
     entities: list[str]
     flags: list[Flag]
     mentions: list[Mention]
+    # mentions of ambiguous aliases that did not count, with the reason (newsmon match --explain)
+    rejected: list[Rejected] = ()  # type: ignore[assignment]
 
 
 _new = object.__new__
@@ -129,7 +170,8 @@ _new = object.__new__
 
 def _flag(eid: str, count: int, in_title: bool, snippet: str, reason: str,
           mentions: tuple[Mention, ...]) -> Flag:
-    """``Flag(...)`` without the frozen dataclass's per-field ``object.__setattr__`` calls."""
+    """``Flag(...)`` without the frozen dataclass's per-field ``object.__setattr__`` calls
+    (prominence is filled in by ``Matcher.match`` once all flags are known)."""
     f = _new(Flag)
     d = f.__dict__
     d["entity_id"] = eid
@@ -138,15 +180,21 @@ def _flag(eid: str, count: int, in_title: bool, snippet: str, reason: str,
     d["snippet"] = snippet
     d["reason"] = reason
     d["mentions"] = mentions
+    d["prominence"] = 0
+    d["prominence_parts"] = None
     return f
 
 
-def _result(entities: list[str], flags: list[Flag], mentions: list[Mention]) -> MatchResult:
+def _result(entities: list[str], flags: list[Flag], mentions: list[Mention],
+            rejected: list[Rejected] | None = None) -> MatchResult:
     r = _new(MatchResult)
     d = r.__dict__
     d["entities"] = entities
     d["flags"] = flags
     d["mentions"] = mentions
+    if rejected and len(rejected) > 1:
+        rejected.sort(key=lambda x: (x.field != "title", x.start, x.entity_id))
+    d["rejected"] = rejected or []
     return r
 
 
@@ -200,6 +248,7 @@ def _starts_other_korean_name(text: str, end: int) -> bool:
     return given
 
 
+_WORD_SPLIT = re.compile(r"[^\W_]+")  # words of a folded phrase (fixed-phrase containment)
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
 _PARA = "\u2029"  # what watch.normalize makes of a blank line, by default
 _PARA_SUB = "\x1e"  # what the matcher asks for instead (see the module docstring)
@@ -218,19 +267,49 @@ class Matcher:
         self._topic = [e.kind == "topic" for e in watchlist.entities]
         self._has_topics = any(self._topic)
         self._topic_ids = frozenset(i for i, t in enumerate(self._topic) if t)
+        self._person = [e.kind == "person" for e in watchlist.entities]
+        # (entity, alias) -> why it is ambiguous (watch.ambiguity; watchlist overrides win)
+        self._amb: dict[tuple[int, str], str] = {}
+        for i, ent in enumerate(watchlist.entities):
+            overrides = dict(ent.ambiguous)
+            for alias in ent.aliases:
+                why = (OVERRIDE if overrides[alias] else None) if alias in overrides \
+                    else why_ambiguous(alias, ent.kind)
+                if why:
+                    self._amb[(i, alias)] = why
+        # an entity's own spellings: a Hangul compound that starts with one of them is not
+        # "another company of the same group" (watch.corroborate.compounds)
+        self._own = [frozenset(fold(x) for x in e.aliases + e.short_names + e.context) | frozenset(
+            normalize(x).text for x in e.aliases + e.short_names + e.context) for e in watchlist.entities]
         # exact spelling -> [(entity, role, phrase)] (insertion-ordered: deterministic)
         keys: dict[str, list[_Target]] = {}
+
+        def add(tg: _Target, forms) -> None:
+            for key in forms:
+                targets = keys.get(key)
+                if targets is None:
+                    keys[key] = [tg]
+                elif tg not in targets:
+                    targets.append(tg)
+
         for i, ent in enumerate(watchlist.entities):
             for role, phrases in ((ALIAS, ent.aliases), (SHORT, ent.short_names),
-                                  (EXCLUDE, ent.exclude)):
+                                  (EXCLUDE, ent.exclude), (CONTEXT, ent.context)):
                 for phrase in phrases:
-                    tg = _Target(i, role, phrase)
-                    for key in spellings(phrase, ent.kind, role):
-                        targets = keys.get(key)
-                        if targets is None:
-                            keys[key] = [tg]
-                        elif tg not in targets:
-                            targets.append(tg)
+                    add(_Target(i, role, phrase), spellings(phrase, ent.kind, role))
+        # fixed phrases (watch/data/fixed_terms.txt) that hold an ambiguous alias as a word:
+        # its mentions inside them are rejected
+        if self._amb:
+            by_words: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+            for (i, alias) in self._amb:
+                by_words.setdefault(tuple(_WORD_SPLIT.findall(fold(alias))), []).append((i, alias))
+            for term in fixed_terms():
+                words = tuple(_WORD_SPLIT.findall(fold(term)))
+                for aw, owners in by_words.items():
+                    n = len(aw)
+                    if any(words[k:k + n] == aw for k in range(len(words) - n + 1)):
+                        for i, alias in owners:
+                            add(_Target(i, FIXED, term), fixed_spellings(term, alias))
         patterns: list[str] = []
         payloads: list[tuple] = []
         shared: dict[tuple, tuple] = {}  # one payload object for all spellings of a phrase
@@ -248,16 +327,19 @@ class Matcher:
             payload = shared.get((tgs, lcls, rcls))
             if payload is None:
                 excl = tuple(dict.fromkeys(tg.entity for tg in tgs if tg.role == EXCLUDE))
-                # A Hangul exclude phrase may be the start of a longer word ("메타 분석법"):
-                # suppression errs on the side of no false alarm.
-                open_right = rcls == _HANGUL and bool(excl)
+                # context terms and fixed phrases: looked at only after the scan
+                special = tuple(tg for tg in tgs if tg.role >= CONTEXT) or None
+                # A Hangul exclude (or fixed) phrase may be the start of a longer word
+                # ("메타 분석법"): suppression errs on the side of no false alarm.
+                open_right = rcls == _HANGUL and bool(excl or special and any(
+                    tg.role == FIXED for tg in special))
                 short = tuple(tg for tg in tgs if tg.role == SHORT)
                 by_entity: dict[int, tuple[_Target, ...]] = {}
                 for tg in short:
                     by_entity[tg.entity] = by_entity.get(tg.entity, ()) + (tg,)
                 payload = (lcls, rcls, open_right, tuple(tg for tg in tgs if tg.role == ALIAS),
                            _Shorts(short, frozenset(by_entity), by_entity) if short else None,
-                           excl)
+                           excl, special)
                 shared[(tgs, lcls, rcls)] = payload
             patterns.append(key)
             payloads.append(payload)
@@ -306,13 +388,14 @@ class Matcher:
         cands: list[tuple[int, int, _Target]] = []
         shorts: list[tuple[int, int, _Shorts]] = []
         excluded: dict[int, list[tuple[int, int]]] = {}
+        specials: list[tuple[int, int, tuple]] = []  # context terms and fixed phrases
         if t.isascii():
             if self._automaton is None:
-                return cands, shorts, excluded
+                return cands, shorts, excluded, specials
             raw = self._automaton.find_matches_as_indexes(t.encode("ascii"), overlapping=True)
         else:
             if self._automaton16 is None:
-                return cands, shorts, excluded
+                return cands, shorts, excluded, specials
             data = t.encode("utf-16-le")
             if len(data) == 2 * len(t):  # no character beyond the BMP: 2 bytes each
                 # (a hit at an odd offset straddles two characters: not a real occurrence)
@@ -325,7 +408,7 @@ class Matcher:
             return None
         payloads = self._payloads
         for idx, start, end in raw:
-            lcls, rcls, open_right, aliases, short, excl = payloads[idx]
+            lcls, rcls, open_right, aliases, short, excl, special = payloads[idx]
             # Word boundaries (inlined: this loop runs for every raw hit). The right side
             # first: it is where most hits fail ("Lee" in "Leeway").
             right_ok = True
@@ -348,19 +431,23 @@ class Matcher:
                     continue
             if not right_ok:
                 # A Hangul exclude phrase may be the start of a longer word: only the
-                # exclude phrases of this spelling count.
+                # exclude (and fixed) phrases of this spelling count.
                 for i in excl:
                     excluded.setdefault(i, []).append((start, end))
+                if special is not None:
+                    specials.append((start, end, tuple(tg for tg in special if tg.role == FIXED)))
                 continue
             if excl:
                 for i in excl:
                     excluded.setdefault(i, []).append((start, end))
+            if special is not None:
+                specials.append((start, end, special))
             if aliases:
                 for tg in aliases:
                     cands.append((start, end, tg))
             if short is not None:
                 shorts.append((start, end, short))
-        return cands, shorts, excluded
+        return cands, shorts, excluded, specials
 
     def _astral_hits(self, t: str, data: bytes) -> list[tuple[int, int, int]]:
         """The UTF-16 automaton's hits in text with characters beyond the BMP (emoji, ...:
@@ -489,10 +576,13 @@ class Matcher:
         return kept
 
     def match(self, title: str | None, text: str | None) -> MatchResult:
-        """Mentions and flags of one article (None counts as empty)."""
+        """Mentions and flags of one article (None counts as empty); ``rejected`` lists the
+        mentions of ambiguous aliases that did not count, with the reason."""
         scanned = []
         with_alias: set[int] = set()
         blank_line = _PARA_SUB if self._para_sub else _PARA
+        context: dict[int, str] = {}  # entity -> first context term found
+        rejected: list[Rejected] = []
         for fname, value in (("title", title), ("text", text)):
             if not value:
                 continue
@@ -501,14 +591,16 @@ class Matcher:
             if scan is None:  # a run of spaces: collapse it, scan again (see __init__)
                 norm = normalize(value, blank_line)
                 scan = self._scan(norm.text)
-            cands, shorts, excluded = scan
+            cands, shorts, excluded, specials = scan
             if excluded and cands:
                 cands = self._not_excluded(cands, excluded)
+            if specials:
+                cands = self._specials(fname, norm, cands, specials, context, rejected)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
         if not with_alias:  # no full alias anywhere: nothing to flag (short names need one)
-            return _result([], [], [])
+            return _result([], [], [], rejected)
         ids = self._ids
         topic = self._topic
         # Topics are resolved apart from entities (below), unless the article has none.
@@ -547,6 +639,12 @@ class Matcher:
             # short names.
             with_alias = {r[5][0] for r in rows if r[5][1] == ALIAS}
             rows = [r for r in rows if r[5][1] != SHORT or r[5][0] in with_alias]
+        # a lower-case spelling ("facebook") never counts inside a web address ("pic.twitter.com")
+        rows = [r for r in rows if not _in_address(r[7].original, r[1], r[2], r[4])]
+        notes: dict[tuple, str] = {}
+        amb = self._amb
+        if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
+            rows = self._corroborate(rows, title, text, context, notes, rejected)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []
         by_entity: dict[str, list[Mention]] = {}
@@ -567,6 +665,7 @@ class Matcher:
             d["end"] = e
             d["kind"] = "topic" if role == ALIAS and topic[ent] else _ROLE_KIND[role]
             d["snippet"] = sent.snippet(s, e)
+            d["note"] = notes.get((fname, s, e, ent), "") if notes else ""
             mentions.append(m)
             group = by_entity.get(eid)
             if group is None:
@@ -580,15 +679,99 @@ class Matcher:
                 m = ms[0]
                 in_title = m.field == "title"
                 flags.append(_flag(eid, 1, in_title, m.snippet,
-                                   _reason_one(m.kind, m.alias, m.text, in_title), (m,)))
+                                   _reason_one(m.kind, m.alias, m.text, in_title, m.note), (m,)))
             else:
                 flags.append(_flag_of(eid, ms))
-        return _result([f.entity_id for f in flags], flags, mentions)
+        if flags:
+            shape = Shape(text)
+            bodies = [[(m.start, m.end) for m in f.mentions if m.field == "text"] for f in flags]
+            # sentence numbers only for entities named more than once in the body (one
+            # counted pass; the rest of the body is counted once for the total)
+            numbers = shape.sentence_numbers([s for b in bodies if len(b) > 1 for s, _ in b])
+            for f, body in zip(flags, bodies):
+                pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
+                d = f.__dict__
+                d["prominence"] = pr.score
+                d["prominence_parts"] = pr.parts
+        return _result([f.entity_id for f in flags], flags, mentions, rejected)
+
+    def _specials(self, fname: str, norm, cands: list[tuple[int, int, _Target]],
+                  specials: list[tuple[int, int, tuple]], context: dict[int, str],
+                  rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
+        """Records the context terms found; drops (and explains) mentions of ambiguous
+        aliases inside a fixed phrase (watch/data/fixed_terms.txt) that holds them."""
+        fixed: dict[int, list[tuple[int, int, str]]] = {}
+        for s, e, targets in specials:
+            for tg in targets:
+                if tg.role == CONTEXT:
+                    context.setdefault(tg.entity, tg.phrase)
+                else:
+                    fixed.setdefault(tg.entity, []).append((s, e, tg.phrase))
+        if not fixed:
+            return cands
+        keep = []
+        for c in cands:
+            s, e, tg = c
+            spans = fixed.get(tg.entity)
+            if spans and (tg.entity, tg.phrase) in self._amb:
+                inside = next((p for a, b, p in spans if a <= s and e <= b), None)
+                if inside is not None:
+                    s0, e0 = norm.span(s, e)
+                    a, b = next((a, b) for a, b, p in spans if a <= s and e <= b)
+                    a0, b0 = norm.span(a, b)
+                    rejected.append(Rejected(self._ids[tg.entity], tg.phrase, norm.original[s0:e0], fname,
+                                             s0, e0, f'part of the fixed phrase "{norm.original[a0:b0]}", '
+                                                     f"which is not the company"))
+                    continue
+            keep.append(c)
+        return keep
+
+    def _corroborate(self, rows: list[tuple], title: str | None, text: str | None,
+                     context: dict[int, str], notes: dict[tuple, str],
+                     rejected: list[Rejected]) -> list[tuple]:
+        """Mentions of ambiguous aliases count only when corroborated (watch.corroborate)."""
+        amb = self._amb
+        topic = self._topic
+        cands = []
+        for r in rows:
+            ent, role, phrase = r[5]
+            cands.append(Cand(r[6], r[1], r[2], ent, phrase, role == SHORT, topic[ent],
+                              amb.get((ent, phrase)) if role == ALIAS else None,
+                              self._person[ent], r))
+        accepted, refused = decide(cands, {"title": title or "", "text": text or ""}, context,
+                                   self._own, self._ids)
+        for c in accepted:
+            if c.note:
+                notes[(c.field, c.start, c.end, c.entity)] = c.note
+        ids = self._ids
+        for c in refused:
+            r = _new(Rejected)  # (without the frozen dataclass's per-field __setattr__)
+            d = r.__dict__
+            d["entity_id"] = ids[c.entity]
+            d["alias"] = c.phrase
+            d["text"] = c.row[7].original[c.start:c.end]
+            d["field"] = c.field
+            d["start"] = c.start
+            d["end"] = c.end
+            d["reason"] = c.reason
+            rejected.append(r)
+        return [c.row for c in accepted]
+
+
+_ADDRESS_AFTER = re.compile(r"[./][A-Za-z0-9]")
+
+
+def _in_address(original: str, s: int, e: int, phrase: str) -> bool:
+    """Is a lower-case spelling of a capitalized name part of a web address or domain?"""
+    text = original[s:e]
+    if not text.islower() or phrase.islower():
+        return False
+    return (s > 0 and original[s - 1] in "./@") or bool(_ADDRESS_AFTER.match(original, e))
 
 
 def _flag_of(eid: str, ms: list[Mention]) -> Flag:
     """The flag of one entity; its snippet is the first body mention of a full alias (else
-    the first mention)."""
+    the first mention). Prominence is filled in by ``Matcher.match``."""
     best = ms[0]
     in_title = False
     for m in ms:
@@ -632,11 +815,14 @@ def _reason(ms: list[Mention]) -> str:
             part += " (as " + ", ".join(f'"{w}"' for w in written[:3]) + ")"
         if kind == "short_name":
             part += " (allowed by full alias)"
+        note = next((m.note for m in g if m.note), "")
+        if note:
+            part += f" [{note}]"
         parts.append(part)
     return "; ".join(parts)
 
 
-def _reason_one(kind: str, alias: str, text: str, in_title: bool) -> str:
+def _reason_one(kind: str, alias: str, text: str, in_title: bool, note: str = "") -> str:
     """``_reason`` of a single mention (the common case), without the grouping."""
     part = f'{_LABEL[kind]} "{alias}" ×1 {"in title" if in_title else "in body"}'
     if text != alias:
@@ -645,4 +831,6 @@ def _reason_one(kind: str, alias: str, text: str, in_title: bool) -> str:
             part += f' (as "{w}")'
     if kind == "short_name":
         part += " (allowed by full alias)"
+    if note:
+        part += f" [{note}]"
     return part

@@ -9,7 +9,16 @@
   spacing varies ("윤 대통령" / "윤대통령", "AI 반도체" / "AI반도체").
 
 * each spelled in the cases it may take (``case_forms``): as written, plus capitalized
-  word starts; topics in any common case.
+  word starts; topics in any common case; and the one-word name of a company, product or
+  organization that is no everyday word ("Facebook", "Samsung", "Google") also in lower
+  case, as informal text writes it ("facebook marketplace", "a quick google search"), but
+  never inside a web address (the matcher drops "pic.twitter.com"); an everyday word
+  ("Meta", "Apple") never matches in lower case;
+* a name that is a web domain ("Amazon.com") in any case.
+
+Roles: ``ALIAS``, ``SHORT`` (short names), ``EXCLUDE``, ``CONTEXT`` (context terms: spelled
+like aliases, without name variants) and ``FIXED`` (the built-in fixed phrases of
+``watch/data/fixed_terms.txt``: any common case, see ``fixed_spellings``).
 """
 from __future__ import annotations
 
@@ -20,7 +29,7 @@ from watch.inflect import topic_variants
 from watch.normalize import normalize_phrase
 from watch.romanize import name_variants
 
-ALIAS, SHORT, EXCLUDE = 0, 1, 2
+ALIAS, SHORT, EXCLUDE, CONTEXT, FIXED = 0, 1, 2, 3, 4
 
 _CJK_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -35,9 +44,26 @@ def spellings(phrase: str, kind: str, role: int) -> tuple[str, ...]:
     out = [c for f in forms for c in case_forms(f, topic)]
     if role == ALIAS and not topic:
         out += name_variants(base, kind)[1:]  # generated in their allowed capitalizations
+        if lower_case_ok(base, kind):
+            out.append(base.lower())
+        elif _DOMAIN_RE.fullmatch(base):
+            out += [base.lower(), base.upper()]
     if " " in base and _CJK_RE.search(base):
         out += [f.replace(" ", "") for f in out]
     return tuple(dict.fromkeys(out))
+
+
+_NAME_WORD_RE = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Za-z]*")  # Facebook, YouTube, Nvidia
+_DOMAIN_RE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|co|io|ai|kr|jp|cn|de|uk)")
+
+
+def lower_case_ok(name: str, kind: str) -> bool:
+    """May this alias also match in lower case? One word, a name in Title- or CamelCase,
+    4+ letters, not an everyday word, of a company, product or organization."""
+    from watch.ambiguity import english_words  # (the lists load on first use)
+
+    return (kind in ("company", "product", "organization") and len(name) >= 4
+            and bool(_NAME_WORD_RE.fullmatch(name)) and name.lower() not in english_words())
 
 
 # A lower-case ASCII letter that starts a word (not after a letter or digit of any script).
@@ -83,3 +109,20 @@ def case_forms(form: str, topic: bool) -> list[str]:
     if topic:
         forms = forms + _expand(form.lower()) + [form.upper()]
     return [f for f in dict.fromkeys(forms) if len(f) == len(form)]
+
+
+@lru_cache(maxsize=4096)
+def fixed_spellings(phrase: str, alias: str = "") -> tuple[str, ...]:
+    """A fixed phrase in lower, UPPER, Title and Sentence case (and, with Hangul, without
+    spaces): "target audience", "Target audience", "Target Audience", "TARGET AUDIENCE".
+    With ``alias``, also with that alias in its own case ("lg volume" -> "LG Volume")."""
+    base = normalize_phrase(phrase)
+    forms = _expand(base.lower()) + [base, base.upper()]
+    if alias:
+        a = normalize_phrase(alias)
+        own = re.sub(rf"(?i)(?<!\w){re.escape(a)}(?!\w)", lambda _m: a, base.lower())
+        forms += _expand(own)
+    out = [f for f in dict.fromkeys(forms) if len(f) == len(base)]
+    if " " in base and _CJK_RE.search(base):
+        out += [f.replace(" ", "") for f in out]
+    return tuple(dict.fromkeys(out))

@@ -13,12 +13,20 @@ Format (TOML)::
                                         # entity occurs in the same article (title + body)
     exclude = ["Meta-analysis"]         # optional: alias / short-name matches inside these
                                         # phrases (any case) are not the entity
+    context = ["Galaxy", "갤럭시"]        # optional: products, executives, subsidiaries...; not
+                                        # matched as mentions, but they corroborate the
+                                        # entity's ambiguous aliases (watch/README.md)
+    ambiguous = { "Samsung" = true }    # optional: per alias, overrides the automatic
+                                        # decision (watch.ambiguity) that an alias is
+                                        # ambiguous and needs corroboration
 
 Every problem is reported as ``WatchlistError("<file>:<line>: <reason>")`` pointing at the
 offending entity or key: bad TOML, unknown keys (top level or entity), wrong types,
 missing/blank id or name, duplicate ids, an empty alias list, blank or letterless aliases,
 a phrase listed twice, a short name equal to an alias, an exclude phrase equal (ignoring
-case) to an alias or short name of the entity.
+case) to an alias or short name of the entity, a context term equal (ignoring case) to an
+alias, an ``ambiguous`` key that is not an alias of the entity or a value that is not
+true/false, ``context``/``ambiguous`` on a topic.
 """
 from __future__ import annotations
 
@@ -31,13 +39,16 @@ from pathlib import Path
 
 from newsmon.errors import ConfigError
 from newsmon.textfile import read_utf8
+from watch.ambiguity import rules_fingerprint
 from watch.normalize import fold, normalize_phrase
 
-# Bump when the matching rules change so that stored results are re-matched (digest).
-RULES_VERSION = "watch-rules-1"
+# Bump when the matching rules change so that stored results are re-matched (digest). The
+# digest also hashes the word lists of watch/data (watch.ambiguity.rules_fingerprint).
+# 2: ambiguous aliases need corroboration (watch.corroborate); context terms.
+RULES_VERSION = "watch-rules-2"
 
 KINDS = ("person", "company", "organization", "topic", "place", "product", "event", "other")
-ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude")
+ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude", "context", "ambiguous")
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 
 
@@ -53,6 +64,9 @@ class Entity:
     aliases: tuple[str, ...]
     short_names: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    # per-alias overrides of the automatic ambiguity decision: ((alias, ambiguous), ...)
+    ambiguous: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,9 +77,11 @@ class Watchlist:
     def digest(self) -> str:
         """Stable hash of the content and of the rules version: changes iff re-matching may
         change results (the file path, comments and key order do not count)."""
-        data = [[e.id, e.name, e.kind, list(e.aliases), list(e.short_names), list(e.exclude)]
+        data = [[e.id, e.name, e.kind, list(e.aliases), list(e.short_names), list(e.exclude),
+                 list(e.context), [list(x) for x in e.ambiguous]]
                 for e in self.entities]
-        blob = json.dumps([RULES_VERSION, data], ensure_ascii=False, separators=(",", ":"))
+        blob = json.dumps([rules_fingerprint(RULES_VERSION), data], ensure_ascii=False,
+                          separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get(self, entity_id: str) -> Entity:
@@ -193,7 +209,7 @@ def parse_watchlist(text: str, source: str = "<watchlist>") -> Watchlist:
         if "aliases" not in ent:
             raise fail(line, f'{label}: missing required key "aliases" (a non-empty array of strings)')
         lists: dict[str, tuple[str, ...]] = {}
-        for key in ("aliases", "short_names", "exclude"):
+        for key in ("aliases", "short_names", "exclude", "context"):
             lists[key] = _phrases(ent.get(key, []), key, label, idx, loc, fail)
         if not lists["aliases"]:
             raise fail(loc.key(idx, "aliases"), f"{label}: aliases is empty; give at least one alias")
@@ -208,9 +224,42 @@ def parse_watchlist(text: str, source: str = "<watchlist>") -> Watchlist:
                 raise fail(loc.value(idx, "exclude", x),
                            f'{label}: exclude phrase "{x}" is identical to "{folded[fold(x)]}" '
                            f"(excludes ignore case) and would suppress every match of it")
+        aliases_folded = {fold(a): a for a in lists["aliases"]}
+        for c in lists["context"]:
+            if fold(c) in aliases_folded:
+                raise fail(loc.value(idx, "context", c),
+                           f'{label}: context term "{c}" is also an alias ("{aliases_folded[fold(c)]}"); '
+                           f"keep it in one list")
+        overrides = _overrides(ent.get("ambiguous"), lists["aliases"], label, idx, loc, fail)
+        if kind == "topic" and (lists["context"] or overrides):
+            key = "context" if lists["context"] else "ambiguous"
+            raise fail(loc.key(idx, key), f'{label}: topics take no "{key}" (topic aliases are '
+                                          f"never ambiguous)")
         entities.append(Entity(eid, name, kind, lists["aliases"], lists["short_names"],
-                               lists["exclude"]))
+                               lists["exclude"], lists["context"], overrides))
     return Watchlist(tuple(entities), None)
+
+
+def _overrides(value, aliases: tuple[str, ...], label, idx, loc: _Locator,
+               fail) -> tuple[tuple[str, bool], ...]:
+    """``ambiguous = { "LG" = false }``: alias -> bool, every key an alias of the entity."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise fail(loc.key(idx, "ambiguous"), f'{label}: ambiguous must be a table of alias = true/false '
+                                              f'(e.g. ambiguous = {{ "LG" = false }}), not {_type_name(value)}')
+    by_norm = {normalize_phrase(a): a for a in aliases}
+    out: list[tuple[str, bool]] = []
+    for key, flag in value.items():
+        alias = by_norm.get(normalize_phrase(key)) if key.strip() else None
+        if alias is None:
+            raise fail(loc.value(idx, "ambiguous", key), f'{label}: ambiguous: "{key}" is not one of '
+                                                         f"the entity's aliases")
+        if not isinstance(flag, bool):
+            raise fail(loc.value(idx, "ambiguous", key), f'{label}: ambiguous: "{key}" must be true or '
+                                                         f"false, not {_type_name(flag)}")
+        out.append((alias, flag))
+    return tuple(out)
 
 
 def _phrases(value, key, label, idx, loc: _Locator, fail) -> tuple[str, ...]:
@@ -219,7 +268,8 @@ def _phrases(value, key, label, idx, loc: _Locator, fail) -> tuple[str, ...]:
                                       f"not {_type_name(value)}")
     out: list[str] = []
     seen: dict[str, str] = {}
-    what = {"aliases": "alias", "short_names": "short name", "exclude": "exclude phrase"}[key]
+    what = {"aliases": "alias", "short_names": "short name", "exclude": "exclude phrase",
+            "context": "context term"}[key]
     for i, v in enumerate(value):
         if not isinstance(v, str):
             raise fail(loc.key(idx, key), f"{label}: {key}[{i}] must be a string, "

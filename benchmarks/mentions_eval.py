@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Precision and recall of the matcher, and of prominence's "about", on the labelled set.
+
+usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context]
+                                                   [--errors dev|heldout|all] [--json]
+
+The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 723
+(article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
+bodies), written Korean articles and the project's golden extraction fixtures, each
+labelled ``about``, ``passing`` (a real mention) or ``not`` (not the entity), split by
+article into a development part (rules tuned on it) and a held-out part (not looked at
+while tuning).
+
+* "is the entity": a pair is predicted positive when the matcher flags the entity for the
+  article (title + body), with ``tests/fixtures/labels/watchlist.toml``; positive labels
+  are ``about`` and ``passing``. Targets: precision >= 0.985, recall >= 0.97.
+* "about" (prominence, ``watch.prominence``): a pair is predicted "about" when it is
+  flagged with a score >= ``ABOUT``; positive label ``about``. Targets: >= 0.9 each.
+
+``--default-only`` keeps the pairs of the shipped beat watchlist's entities (Meta, Samsung,
+LG, ...). ``--code DIR`` runs another checkout of the project instead (e.g. the 0.1.0 release,
+exported with ``git archive 91ad444 | tar -x -C /tmp/v010``): its ``watch`` package is
+imported in a subprocess, and the watchlist keys that version does not know (``context``,
+``ambiguous``) are dropped. ``--no-context`` drops ``context`` for this version too, to
+show what the automatic rules do alone. Prints the figures (and, with ``--errors``, each
+wrong pair of that part); asserts nothing (tests/test_watch_labels.py does).
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABELS = ROOT / "tests" / "fixtures" / "labels"
+SHARED = ROOT.parent / "shared"
+TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
+
+_RUNNER = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from watch import Matcher, parse_watchlist
+m = Matcher(parse_watchlist(open(sys.argv[2], encoding="utf-8").read()))
+for line in sys.stdin:
+    a = json.loads(line)
+    r = m.match(a["title"], a["text"])
+    print(json.dumps({"id": a["id"], "flags": {f.entity_id: getattr(f, "prominence", None) for f in r.flags}}))
+"""
+
+
+def load_labels() -> list[dict]:
+    return [json.loads(x) for x in (LABELS / "mentions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
+    """article id -> (title, body) for every article of the labelled set."""
+    docs: dict[str, tuple[str, str]] = {}
+    for corpus, tag in (("wcxb-articles", "wcxb"), ("extraction-benchmark", "seb")):
+        truth = json.loads((shared / "data" / corpus / "ground-truth.json").read_text(encoding="utf-8"))
+        for key, v in truth.items():
+            docs[f"{tag}:{key}"] = (v.get("title") or "", v["articleBody"])
+    for line in (LABELS / "written_ko.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            a = json.loads(line)
+            docs[a["id"]] = (a["title"], a["text"])
+    for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):
+        exp = json.loads(Path(path).read_text(encoding="utf-8"))["expected"]
+        if exp.get("text"):
+            docs["golden:" + Path(path).stem] = (exp.get("title") or "", exp["text"])
+    return docs
+
+
+def watchlist_text(old: bool, no_context: bool) -> str:
+    """The evaluation watchlist; without the keys 0.1.0 does not know when ``old``."""
+    text = (LABELS / "watchlist.toml").read_text(encoding="utf-8")
+    if old or no_context:
+        text = re.sub(r"(?m)^context = \[[^\]]*\]\n", "", text)
+    if old:
+        text = re.sub(r"(?m)^ambiguous = \{[^}]*\}\n", "", text)
+    return text
+
+
+def predict(docs: dict[str, tuple[str, str]], wl_text: str, code: Path | None = None) -> dict[str, dict]:
+    """article -> {entity: prominence (None when that version has none)}."""
+    wanted = sorted({lab["article"] for lab in load_labels()})
+    if code is None:
+        sys.path.insert(0, str(ROOT))
+        from watch import Matcher, parse_watchlist
+        m = Matcher(parse_watchlist(wl_text))
+        out = {}
+        for aid in wanted:
+            r = m.match(*docs[aid])
+            out[aid] = {f.entity_id: f.prominence for f in r.flags}
+        return out
+    with tempfile.TemporaryDirectory() as d:
+        wl = Path(d) / "watchlist.toml"
+        wl.write_text(wl_text, encoding="utf-8")
+        stdin = "".join(json.dumps({"id": a, "title": docs[a][0], "text": docs[a][1]}, ensure_ascii=False) + "\n"
+                        for a in wanted)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        res = subprocess.run([sys.executable, "-c", _RUNNER, str(code), str(wl)], input=stdin,
+                             capture_output=True, text=True, env=env, cwd=d)
+        if res.returncode:
+            raise SystemExit(f"matching with {code} failed: {res.stderr[-2000:]}")
+    return {r["id"]: r["flags"] for r in map(json.loads, res.stdout.splitlines())}
+
+
+def figures(labels: list[dict], pred: dict[str, dict], about: int | None) -> dict:
+    tp = fp = fn = 0
+    atp = afp = afn = 0
+    wrong: list[tuple[str, dict, object]] = []
+    for lab in labels:
+        flags = pred.get(lab["article"], {})
+        flagged = lab["entity"] in flags
+        positive = lab["label"] != "not"
+        tp += flagged and positive
+        fp += flagged and not positive
+        fn += positive and not flagged
+        if flagged != positive:
+            wrong.append(("false alarm" if flagged else "missed", lab, flags.get(lab["entity"])))
+        if about is not None:
+            score = flags.get(lab["entity"])
+            is_about = flagged and score is not None and score >= about
+            atp += is_about and lab["label"] == "about"
+            afp += is_about and lab["label"] != "about"
+            afn += lab["label"] == "about" and not is_about
+            if is_about != (lab["label"] == "about") and flagged == positive:
+                wrong.append(("prominence", lab, score))
+    f = {"pairs": len(labels), "positives": tp + fn, "tp": tp, "fp": fp, "fn": fn,
+         "precision": tp / (tp + fp) if tp + fp else 1.0, "recall": tp / (tp + fn) if tp + fn else 1.0}
+    if about is not None:
+        f.update({"about": atp + afn, "about_precision": atp / (atp + afp) if atp + afp else 1.0,
+                  "about_recall": atp / (atp + afn) if atp + afn else 1.0})
+    f["wrong"] = wrong
+    return f
+
+
+def default_entities() -> set[str]:
+    """The entities of the shipped beat watchlist (watchlists/default.toml)."""
+    import tomllib
+    data = tomllib.loads((ROOT / "watchlists" / "default.toml").read_text(encoding="utf-8"))
+    return {e["id"] for e in data["entities"]}
+
+
+def evaluate(code: Path | None = None, no_context: bool = False, shared: Path = SHARED,
+             only: set[str] | None = None) -> dict[str, dict]:
+    labels = [x for x in load_labels() if only is None or x["entity"] in only]
+    docs = load_articles(shared)
+    pred = predict(docs, watchlist_text(code is not None, no_context), code)
+    about = None
+    if code is None:
+        from watch.prominence import ABOUT
+        about = ABOUT
+    parts = {"dev": [x for x in labels if x["split"] == "dev"],
+             "heldout": [x for x in labels if x["split"] == "heldout"], "all": labels}
+    return {name: figures(rows, pred, about) for name, rows in parts.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--code", type=Path, help="another checkout to evaluate (e.g. the 0.1.0 release)")
+    ap.add_argument("--no-context", action="store_true", help="drop the watchlist's context terms")
+    ap.add_argument("--errors", choices=("dev", "heldout", "all"), help="print the wrong pairs of that part")
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--default-only", action="store_true",
+                    help="only the pairs of the shipped beat watchlist's entities")
+    a = ap.parse_args()
+    res = evaluate(a.code, a.no_context, a.shared, default_entities() if a.default_only else None)
+    if a.json:
+        print(json.dumps({k: {x: y for x, y in v.items() if x != "wrong"} for k, v in res.items()}, indent=1))
+    else:
+        who = f"code at {a.code}" if a.code else "this checkout"
+        print(f"{who}{' (no context terms)' if a.no_context else ''}: labelled pairs "
+              f"{res['all']['pairs']} (dev {res['dev']['pairs']}, held-out {res['heldout']['pairs']})")
+        for name in ("dev", "heldout", "all"):
+            f = res[name]
+            line = (f"  {name:<8} is-the-entity precision {f['precision']:.3f} recall {f['recall']:.3f} "
+                    f"(tp {f['tp']}, fp {f['fp']}, fn {f['fn']} of {f['positives']} positives)")
+            if "about_precision" in f:
+                line += (f"; about precision {f['about_precision']:.3f} recall {f['about_recall']:.3f} "
+                         f"({f['about']} about)")
+            print(line)
+    if a.errors:
+        for kind, lab, score in res[a.errors]["wrong"]:
+            print(f"  {kind:<11} {lab['label']:<7} {lab['entity']:<12} {lab['article'][:20]:<20} "
+                  f"score={score} | {lab['evidence'][:110]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Which aliases are ambiguous, and the word lists behind the decision.
+
+An alias is AMBIGUOUS when the same string often names something else:
+
+* an all-caps acronym of at most three letters or digits ("LG", "SK", "KT", "MS", "X",
+  "3M"): initials, sizes, degrees, model letters, other companies' tickers;
+* an ordinary word of English (``data/english_words.txt``: "Meta", "Apple", "Amazon",
+  "Shell", "Target", "Delta", "Visa", "Ford"...), checked on the whole alias in lower case;
+* a short Korean form (one to three Hangul syllables) that also names a business group or
+  is a common noun (``data/korean_ambiguous.txt``: 삼성, 현대, 우리, 메타, 아마존...).
+
+The watchlist overrides the decision per alias (``ambiguous = { "Trump" = false }``).
+Topics are never ambiguous (they are subjects, matched in any case). What an ambiguous
+mention needs before it counts is ``watch.corroborate``'s business.
+
+The lists are plain text in ``watch/data`` (one entry a line, ``#`` comments), read once
+per process. ``rules_fingerprint()`` hashes them together with the rules version, so that
+a change of a list changes the watchlist digest and stored articles are re-matched.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from watch.normalize import normalize_phrase
+
+DATA = Path(__file__).resolve().parent / "data"
+LISTS = ("english_words.txt", "korean_ambiguous.txt", "fixed_terms.txt", "given_names.txt")
+
+SHORT_ACRONYM = "short acronym"
+EVERYDAY_WORD = "everyday word"
+KOREAN_SHORT_FORM = "Korean group name or common noun"
+OVERRIDE = "marked ambiguous in the watchlist"
+
+_ACRONYM_RE = re.compile(r"[A-Z0-9]{1,3}")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]{1,3}")
+
+
+def _entries(name: str) -> tuple[str, ...]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return tuple(x.strip() for x in lines if x.strip() and not x.lstrip().startswith("#"))
+
+
+# The lists are dicts (word -> None), not sets: a dict holding only strings is not tracked
+# by the garbage collector, while a set is, and every full collection during matching would
+# walk its 20,000 entries again.
+@lru_cache(maxsize=None)
+def english_words() -> dict[str, None]:
+    return dict.fromkeys(_entries("english_words.txt"))
+
+
+@lru_cache(maxsize=None)
+def korean_forms() -> dict[str, None]:
+    return dict.fromkeys(_entries("korean_ambiguous.txt"))
+
+
+@lru_cache(maxsize=None)
+def given_names() -> dict[str, None]:
+    return dict.fromkeys(_entries("given_names.txt"))
+
+
+@lru_cache(maxsize=None)
+def fixed_terms() -> tuple[str, ...]:
+    return _entries("fixed_terms.txt")
+
+
+@lru_cache(maxsize=None)
+def rules_fingerprint(version: str) -> str:
+    """``version`` plus a short hash of every list: part of the watchlist digest."""
+    h = hashlib.sha256(version.encode())
+    for name in LISTS:
+        h.update((DATA / name).read_bytes())
+    return f"{version}:{h.hexdigest()[:12]}"
+
+
+def why_ambiguous(alias: str, kind: str) -> str | None:
+    """The class of an ambiguous alias (one of the constants above), or None."""
+    if kind == "topic":
+        return None
+    a = normalize_phrase(alias)
+    if _ACRONYM_RE.fullmatch(a) and any(c.isalpha() for c in a):
+        return SHORT_ACRONYM
+    if _WORD_RE.fullmatch(a) and a.lower() in english_words():
+        return EVERYDAY_WORD
+    if _HANGUL_RE.fullmatch(a) and a in korean_forms():
+        return KOREAN_SHORT_FORM
+    return None
+
+
+def is_everyday_word(word: str) -> bool:
+    return word.lower() in english_words()

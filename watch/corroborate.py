@@ -1,0 +1,683 @@
+"""Ambiguous mentions count only when the article corroborates them.
+
+``decide`` takes every candidate mention of one article (after the automaton, the word
+boundary rules, excludes and overlap resolution of ``watch.matcher``) and splits the
+mentions of ambiguous aliases (``watch.ambiguity``) into accepted ones, each with a note
+saying what corroborated it, and rejected ones, each with the reason. Mentions of other
+aliases, short names and topics pass through (short names still need an accepted full
+alias). All rules are general; the lists they use are in ``watch/data``.
+
+Never (the mention is not the entity, whatever else the article says):
+
+* inside a fixed phrase that is not the company: "meta description", "target audience",
+  "LG Volume", "x-ray", "현대 미술" (``data/fixed_terms.txt``; applied by the matcher,
+  which sees those phrases in its automaton);
+* part of a person's name: after a common given name or an initial ("Harrison Ford",
+  "John M. Ford"); the bare alias is then that person in the rest of the article too;
+* part of a venue's name ("Shell Energy Stadium");
+* glued to another word by "&" ("KT&G", "LG&E");
+* a single-letter alias used as a model letter: after a capitalized word or before a
+  "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S").
+
+An entity is ESTABLISHED in the article by the first of:
+
+1. ``alias``: a mention of one of its unambiguous aliases ("Meta Platforms", "Facebook");
+2. ``context``: one of its ``context`` terms anywhere in title or body ("Instagram",
+   "Galaxy", "갤럭시");
+3. ``syntax``: company syntax around one of its ambiguous mentions (below);
+4. ``named``: an everyday-word alias used at least ``BARE_NAMES`` times as a bare name in
+   prose: capitalized inside a sentence, after a lower-case word or a comma (not after
+   "the": "the Amazon" is the river), not part of a longer capitalized name ("Delta Lake",
+   "Big Apple"), and not in a sentence about food or drink;
+5. ``near``: another established entity, or a topic, in the same paragraph within
+   ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
+   establish each other ("삼성, LG 꺾고": two baseball teams).
+
+Once established, all its mentions count (except the "never" ones above), each noting its
+own syntax when it has some, else what established the entity. Not established: every
+mention of its ambiguous aliases is rejected with the reason.
+
+Positions that cannot corroborate by themselves (``position``): a mention that is ALONE
+on its line (a heading, initials above a date, a label), in a TABLE row ("a | b | c",
+tab-separated, or a comma-separated row of figures), in a SPEC list ("Volume: 4150 in³",
+"Where to watch: Apple TV") or IN PARENTHESES on its own ("The Shack (LG)") counts only
+when the entity is established by something else (1, 2, or a mention elsewhere). A short
+HEADING-like line (up to eight words, no sentence punctuation) may use syntax (3) but not
+a name nearby (4).
+
+Company syntax (``syntax``), in the original text around the mention:
+
+* English, after it: possessive ("LG's"); a hyphen participle ("Meta-owned",
+  "Amazon-backed"); a role or business noun ("Meta CEO", "Apple shares", "Target stores");
+  a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
+  business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
+  an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
+  product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED").
+* no English syntax counts for an everyday word in a sentence about food or drink (a
+  restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
+* English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
+  "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
+  "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
+  about buying ("… French Press at Amazon"), but not after dining words ("dinner at Meta");
+  "on"/"from"/"via" after buying or posting verbs ("available on Amazon", "posts on X");
+  an item of a list of companies ("companies such as Google, Meta and Amazon").
+* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적);
+  "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
+  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
+  When the article names another company that starts with the same short form
+  (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
+  unambiguously, Korean and English syntax and nearby names do not count: the bare
+  form is likely that company.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from watch.ambiguity import EVERYDAY_WORD, SHORT_ACRONYM, english_words, given_names
+from watch.korean import is_hangul, particle_follows
+
+NEAR = 250  # characters: "another watchlist name near it"
+WINDOW = 160  # characters of context read on each side of a mention
+
+ALONE, TABLE, SPEC, PAREN, HEADING = "alone", "table", "spec", "paren", "heading"
+_WEAK_REASON = {
+    ALONE: "alone on its line (a heading, initials or a label)",
+    TABLE: "in a table row",
+    SPEC: "in a spec list (label: value)",
+    PAREN: "alone in parentheses (an abbreviation or code)",
+}
+STRICT = frozenset(_WEAK_REASON)  # positions where only alias/context/other mentions count
+
+
+@dataclass(slots=True)
+class Cand:
+    """One candidate mention, in offsets of its ORIGINAL field."""
+
+    field: str  # "title" | "text"
+    start: int
+    end: int
+    entity: int  # index into the watchlist
+    phrase: str  # the watchlist alias / short name
+    short: bool  # a short name
+    topic: bool
+    amb: str | None  # why the alias is ambiguous (None: it is not)
+    person: bool = False  # the entity is a person
+    row: tuple = ()  # the matcher's row, handed back untouched
+    note: str = ""  # accepted: what corroborated it
+    reason: str = ""  # rejected: why
+    veto: str = ""
+    pos: str = ""
+    syntax: str = ""
+    compounds: tuple = field(default_factory=tuple)
+
+
+# ------------------------------------------------------------------------- positions
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪►–—]+|\d{1,3}[.)]|#{1,6}|[(\[]?\d{1,3}[)\]])?\s*")
+_WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_SENTENCE_END = re.compile(r"[.!?。？！…](?:[\"'”’)\]]*)\s*$|다\.?\s*$")
+_SPEC = re.compile(r"^\s*(?:[-*•·]\s*)?([^:|]{1,40}?)\s*[:：]\s*(\S.*)$")
+_DIGIT = re.compile(r"\d")
+
+
+def line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, (len(text) if le < 0 else le)
+
+
+def position(text: str, start: int, end: int, is_title: bool) -> str:
+    """The kind of place the mention sits in (see the module docstring); "" for prose."""
+    if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")":
+        return PAREN
+    if is_title:
+        return ""
+    ls, le = line_span(text, start, end)
+    line = text[ls:le]
+    if le - ls > 200 and "|" not in line and "\t" not in line and _SENTENCE_END.search(line):
+        return ""  # a long line of prose (the usual case: decided without splitting it)
+    if "|" in line and (line.count("|") >= 2 or line.lstrip().startswith("|")) or "\t" in line.strip():
+        return TABLE
+    fields = line.split(",")
+    if (len(fields) >= 3 and sum(1 for f in fields if _DIGIT.search(f)) >= 2
+            and not _SENTENCE_END.search(line)):
+        return TABLE
+    m = _SPEC.match(line)
+    if (m and "(" not in m.group(1) and len(_WORDS.findall(m.group(1))) <= 5
+            and len(_WORDS.findall(m.group(2))) <= 8 and not _SENTENCE_END.search(line)):
+        return SPEC
+    rest = _BULLET.sub("", line[: start - ls]) + " " + line[end - ls:]
+    words = _WORDS.findall(rest)
+    if not words:
+        return ALONE
+    if len(words) <= 7 and not _SENTENCE_END.search(line):
+        return HEADING
+    return ""
+
+
+# ---------------------------------------------------------------------------- vetoes
+
+_INITIAL_BEFORE = re.compile(r"(?:\b([A-Z][a-z]+)\s+)?(?<![A-Z.]\.)\b([A-Z])\.\s*$")
+_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
+_VENUE_AFTER = re.compile(r"^(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ballpark|Amphitheat(?:er|re)|"
+                          r"Coliseum|Speedway|Pavilion|Dome)\b")
+_MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*)\s+$")
+_MODEL_AFTER = re.compile(r"^-?[A-Z0-9][\w]*\d|^-[A-Z]")
+_LIST_WORDS = frozenset("and or as such like including include includes with vs versus than on in "
+                        "of for to by from at the a an".split())
+
+
+# two or three capitalized words right before the mention ("Key Transparency. KT") or in
+# parentheses right after it ("LG (Lieutenant Governor)"): initials being defined
+_WORDS_BEFORE = re.compile(r"((?:[A-Z][a-z]+[\s-]+){1,2}[A-Z][a-z]+)\s*[(.,:;—–-]?\s*$")
+_WORDS_AFTER = re.compile(r"\s*\(\s*((?:[A-Z][a-z]+[\s-]+){1,2}[A-Z][a-z]+)\s*\)")
+
+
+def _initials_of(words: str, letters: str) -> bool:
+    parts = re.split(r"[\s-]+", words)
+    return len(parts) >= len(letters) and "".join(p[0] for p in parts[-len(letters):]) == letters
+
+
+def veto(text: str, c: Cand) -> str:
+    s, e = c.start, c.end
+    before = text[max(0, s - 40):s]
+    after = text[e:e + 60]
+    # (each "$"-anchored search below runs only when the text right before the mention can
+    # end its pattern: those searches try every position of the window)
+    tail = before.rstrip(" (.,:;—–-")
+    last_capital = tail[-1:].islower() and tail.rsplit(None, 1)[-1][:1].isupper()
+    if c.amb == SHORT_ACRONYM and 2 <= len(c.phrase) <= 3 and c.phrase.isalpha():
+        # defined right there as the initials of something else: "Key Transparency. KT",
+        # "Lieutenant Governor (LG)", "LG (Lieutenant Governor)"
+        for m in (_WORDS_BEFORE.search(before) if last_capital else None,
+                  _WORDS_AFTER.match(after) if after[:1] in " (" else None):
+            if m and _initials_of(m.group(1), c.phrase):
+                words = " ".join(re.split(r"[\s-]+", m.group(1))[-len(c.phrase):]) if m.re is _WORDS_BEFORE \
+                    else m.group(1)
+                return f'the initials of "{words}" here'
+    if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
+        return "joined to another name by \"&\""
+    if not c.person:
+        if before.rstrip()[-1:] == ".":
+            m = _INITIAL_BEFORE.search(before)
+            if m and (m.group(1) is None or m.group(1) in given_names()):
+                return f'part of a person\'s name ("{(before[m.start():] + text[s:e]).strip()}")'
+        if last_capital and before[-1:] == " ":
+            m = _NAME_BEFORE.search(before)
+            if m and m.group(1) in given_names():
+                return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
+    if _VENUE_AFTER.match(after):
+        return f'part of a venue\'s name ("{text[s:e]}{_VENUE_AFTER.match(after).group(0)}")'
+    if len(c.phrase) == 1:
+        m = _MODEL_BEFORE.search(before)
+        if m and m.group(1).lower() not in _LIST_WORDS:
+            return f'a model letter ("{m.group(1)} {text[s:e]}")'
+        if _MODEL_AFTER.match(after):
+            return f'a model code ("{text[s:e]}{_MODEL_AFTER.match(after).group(0)}")'
+    return ""
+
+
+# ---------------------------------------------------------------------------- syntax
+
+def _alt(words: str) -> str:
+    return "|".join(sorted((w.replace(" ", r"\s+") for w in words.split(",")), key=len, reverse=True))
+
+
+_ROLE_NOUNS = _alt("CEO,CFO,CTO,COO,chief,chief executive,chairman,chairwoman,president,founder,"
+                   "co-founder,cofounder,executive,executives,exec,execs,spokesperson,spokesman,"
+                   "spokeswoman,representative,representatives,employee,employees,engineer,engineers,"
+                   "researcher,researchers,scientist,scientists,staff,staffers,board,shareholders,"
+                   "investors,shares,stock,stocks,earnings,revenue,revenues,profit,profits,sales,results,"
+                   "financial results,quarterly,guidance,outlook,market cap,market value,valuation,"
+                   "headquarters,HQ,subsidiary,subsidiaries,unit,division,affiliate,affiliates,users,"
+                   "customers,account,accounts,app,apps,platform,ads,store,stores,spokespeople,"
+                   "executive chairman,board of directors")
+_CORPORATE = _alt("Inc,Corp,Corporation,Co,Ltd,Limited,plc,PLC,AG,SA,SE,LLC,GmbH,NV,Group,Holdings,"
+                  "Display,Chem,Chemical,Chemicals,Electronics,Energy,Motor,Motors,Telecom,Innovation,"
+                  "Steel,Heavy Industries,Industries,Construction,Engineering,Securities,Insurance,"
+                  "Bank,Financial,Capital,Card,Life Sciences,Airlines,Air Lines,Airways,Foods,Pharma,"
+                  "Pharmaceuticals,Biologics,Biotech,Semiconductor,Technologies,Technology,Systems,"
+                  "Networks,Solutions,Entertainment,Media,Studios,Pictures,Retail,Oil,Gas,Petroleum,"
+                  "Shipbuilding,Logistics,Hotels,Resorts,Platforms,Research,Labs,Ventures")
+_VERBS = _alt("said,says,announced,announces,reported,reports,unveiled,unveils,launched,launches,"
+              "released,releases,introduced,introduces,confirmed,confirms,denied,denies,declined,declines,"
+              "acquired,acquires,bought,buys,sold,sells,agreed,agrees,signed,signs,plans,planned,expects,"
+              "posted,posts,shipped,ships,invested,invests,hired,hires,fired,cut,cuts,laid off,lays off,"
+              "filed,files,sued,sues,told,tells,partnered,partners,teamed,raised,raises,lowered,lowers,"
+              "priced,debuted,debuts,rolled out,rolls out,showcased,showcases,revealed,reveals,tested,"
+              "apologized,apologizes,claims,claimed,admitted,admits,warned,warns,disclosed,discloses,"
+              "paid,pays,owns,operates,supplies,supplied,rejected,rejects,responded,responds,stated,"
+              "tweeted,trained,trains,developed,develops,built,builds,designed,designs,employs,employed,"
+              "acknowledged,acknowledges,invests,spent,spends,hopes,aims,wants,intends,is set to,"
+              "produced,published,issued,"
+              "is planning,is expected,was founded,was fined,got fined,faces,faced,rose,fell,jumped,"
+              "dropped,gained,climbed,slid,slipped,tumbled,surged,soared,plunged,slumped,rallied,"
+              "edged up,edged down,shed")
+_ADVERBS = _alt("has,have,had,will,would,also,recently,reportedly,previously,later,then,again,itself,"
+                "now,just,first,officially,quietly,finally,already,has now,has also,may,could,said it")
+_R_POSS = re.compile(r"^['’]s?(?![\w'’])")
+_R_HYPH = re.compile(r"^-(?:owned|backed|funded|made|branded|led|run|built|designed|developed|operated|"
+                     r"supported|sponsored|affiliated|certified|compatible|exclusive|powered|hosted|"
+                     r"acquired|parent|esque|like|style)\b")
+_R_ROLE = re.compile(rf"^\s+(?i:{_ROLE_NOUNS})\b")
+_R_CORP = re.compile(rf"^\s+(?:{_CORPORATE})\b\.?")
+_R_VERB = re.compile(rf"^,?\s+(?:(?:{_ADVERBS})\s+){{0,2}}(?:{_VERBS})\b")
+_R_APPOS = re.compile(r"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|maker|parent|"
+                      r"owner|retailer|carrier|airline|automaker|carmaker|chipmaker|conglomerate|group|"
+                      r"platform|network|operator|manufacturer|provider|startup|bank|insurer|brand|"
+                      r"supplier|vendor|developer|publisher|studio)\b|which\s+(?:owns|makes|operates|"
+                      r"runs|sells|acquired|bought)\b)")
+_R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|LSE|TSE|HKEX|KRX|KOSPI|KOSDAQ|OTC)\s*:\s*)?"
+                       r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}\)")
+# things a company makes, runs or sells ("Apple devices", "Ford sedan", "Shell stations"): not
+# after an everyday-word alias that starts a sentence, whose capital says nothing
+_THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fans,owners,subscribers,"
+               "computers,computer,laptops,laptop,phones,phone,smartphones,smartphone,tablets,watches,"
+               "watch,TV,TVs,"
+               "cars,car,sedan,sedans,SUV,SUVs,truck,trucks,pickup,pickups,vehicle,vehicles,EV,EVs,plant,"
+               "plants,factory,factories,facility,facilities,manufacturing,dealership,dealerships,dealer,"
+               "dealers,stations,outlets,branches,flights,flight,planes,jets,cards,credit card,debit card,"
+               "marketplace,sellers,seller,listings,storefront,reviews,gift card,gift cards")
+_R_THING = re.compile(rf"^\s+(?i:{_THINGS})\b")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s*|\d{1,3}[.)]\s*)?)$")
+_L_TITLE = re.compile(r"\b(?:President|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Senator|Rep\.|Representative|Gov\.|"
+                      r"Governor|Vice President|Prime Minister|Minister|Chancellor|Secretary|Judge|"
+                      r"Justice|Chairman|Chairwoman|Speaker)\s+$")
+# the items of a list before the mention ("at both Barnes & Noble and " Amazon): dropped to
+# see the preposition that governs the whole list
+_LIST_BEFORE = re.compile(r"(?:(?:both|either)\s+)?(?:[A-Z0-9][\w.&'’+-]*(?:\s+(?:&\s+)?[A-Z0-9][\w.&'’+-]*)*"
+                          r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s+))+$")
+_R_TOKEN = re.compile(r"^\s+([A-Za-z][\w+]*)")
+
+_L_OF = re.compile(r"(?i:\b(?:shares|stock|shareholders|stake|investors?|CEO|chief executive|founder|"
+                   r"co-founder|chairman|president|employees?|owner|parent|unit|subsidiary|division|"
+                   r"spokes(?:person|man|woman)|executives?)\s+(?:of|in|at|for)\s+)$")
+_L_BY = re.compile(r"\b(?:announced|unveiled|reported|confirmed|denied|acquired|owned|bought|made|developed|built|designed|operated|run|backed|funded|"
+                   r"sponsored|released|launched|published|created|produced|manufactured|sold|offered|"
+                   r"provided|supplied|hosted|deployed|used|adopted|pioneered|invented|patented|"
+                   r"championed|featured|recognized|named)\s+by\s+$")
+_L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
+_L_DESCR = re.compile(r"(?i:\b(?:company|firm|giant|maker|retailer|carrier|airline|automaker|carmaker|"
+                      r"chipmaker|conglomerate|brand|startup|manufacturer|provider|supplier|vendor|rival|"
+                      r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
+                      r"heavyweight)\s+)$")
+_L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
+_AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career|role|position|intern|"
+                      r"internship|employees?|staff|staffers|engineers?|researchers?|scientists?|"
+                      r"executives?|execs?|managers?|directors?|vp|head|leaders?|leadership|folks|people|"
+                      r"teams?|overlords|insiders|colleagues|developers|designers|lawyers|officials|boss|"
+                      r"hired|joined|left|layoffs|years|decade|former|formerly|ex-\w+|buy|bought|price|"
+                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+|[A-Z][\w-]*\s+[A-Z0-9][\w-]*)\b)")
+_AT_NOT = re.compile(r"(?i:\b(?:dinner|lunch|brunch|breakfast|meal|meals|drinks|eat|ate|dine|dined|dining|"
+                     r"table|reservations?|stay|stayed|night|evening|party|wedding|concert|tonight|"
+                     r"restaurant|chef|menu|cuisine|food)\b)")
+_L_ON = re.compile(r"(?i:\b(?:buy|buying|bought|order|ordered|shop|shopping|sold|sells?|selling|available|"
+                   r"purchased?|listed|find|found|check|view|see|visit|prices?|deals?|posted|posts?|posting|"
+                   r"shared|share|tweeted|wrote|published|live|streaming|stream|watch|follow|join|joined|"
+                   r"message|messaged|chat|comments?|trending|viral|search|searched|searching|talking|"
+                   r"talk|talked|reviews|ratings?|storefront|seller|sellers|cheap|cheaper|cheapest|"
+                   r"affordable|bargains?|discount(?:ed)?|coupons?)\b[^.!?]{0,30}"
+                   r"\b(?:on|from|via|through|at)\s+|\$\d[\d,.]*\s+(?:on|from|at)\s+)$")
+_L_LIST_KEY = re.compile(r"(?i:\b(?:such as|like|including|include[sd]?|e\.g\.,?|among them|notably|"
+                         r"from)\s+|:\s*)")
+_LIST_NOUN = re.compile(r"(?i:\b(?:companies|firms|brands|clients|customers|organi[sz]ations|partners|"
+                        r"retailers|stores|sponsors|giants|players|vendors|employers|carriers|airlines|"
+                        r"automakers|carmakers|platforms|providers|names|hyperscalers|competitors|rivals|"
+                        r"manufacturers|makers|businesses|corporations|enterprises|tech|labs|hyperscaler|"
+                        r"leaders|heavyweights|incumbents|household names|big tech)\b)")
+_LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*(?:\s*\([^)]*\))?\s*,?"
+                         r"\s*(?:and|or|&)?\s*)*$")
+
+_K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
+                     r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+_K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
+# subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
+_K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
+# business acts, as verb stems or (in headlines) nouns
+_K_ACTS = "발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|채용|설립|진출|철수|양산|수주|협력|제휴|소송|반발"
+_K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|반박|해명|부인|사과|제소|추진|도입|개발했|공급")
+# a headline's "X, …" / "X…" followed by a business noun ("美메타, 새 모델 공개")
+_K_HEADLINE = re.compile(rf"^\s*[,…·]\s*[^.!?\n]{{0,40}}?(?:{_K_ACTS}|개발)")
+_K_OTHER_SUBJECT = re.compile(r"[가-힣]{2,}(?:이|가)\s")
+_NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
+_SENT_END_KO = re.compile(r"다\.|[.!?]\s|\n")
+_QUOTES = "\"“”'‘’「」『』"
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Is ``start`` inside a quotation opened earlier in its sentence?"""
+    ls = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), text.rfind("다.", 0, start))
+    seg = text[ls + 1:start]
+    opened = sum(seg.count(q) for q in "\"“‘「『")
+    closed = sum(seg.count(q) for q in "”’」』")
+    if "\"" in seg:
+        return seg.count("\"") % 2 == 1 or opened - seg.count("\"") > closed
+    return opened > closed
+
+
+# words that make a name in the same sentence a restaurant, bar or shop ("No.77 Meta ...
+# blends Eastern and Western cuisines"): company syntax there proves nothing
+_VENUE_WORDS = re.compile(r"(?i:\b(?:restaurants?|chefs?|menus?|cuisines?|dishes|dish|dining|diners?|"
+                          r"bistro|brasserie|cafe|café|eatery|brunch|dinner|lunch|reservations?|cocktails?|"
+                          r"tasting|sommelier|bakery|pub|izakaya|omakase)\b)")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    a = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), start - 300)
+    b = [x for x in (text.find(". ", end), text.find("\n", end)) if x != -1]
+    return text[max(0, a):min(b + [end + 300])]
+
+
+def syntax(text: str, c: Cand) -> str:
+    """The company syntax around the mention, quoted; "" if none (module docstring)."""
+    s, e = c.start, c.end
+    found = _syntax(text, c)
+    if found and c.amb == EVERYDAY_WORD and _VENUE_WORDS.search(_sentence(text, s, e)):
+        return ""  # a restaurant or shop's name, whatever the syntax
+    return found
+
+
+_LIST_END = (",", " and", " or", "&", ":", " as", " like", "including", " include", " includes",
+             "e.g.", "notably")
+_DESCR_WORDS = frozenset("company firm giant maker retailer carrier airline automaker carmaker chipmaker "
+                         "conglomerate brand startup manufacturer provider supplier vendor rival rivals "
+                         "competitor competitors partner parent owner major behemoth titan "
+                         "heavyweight".split())
+
+
+def _syntax(text: str, c: Cand) -> str:
+    s, e = c.start, c.end
+    word = text[s:e]
+    after = text[e:e + WINDOW]
+    before = text[max(0, s - WINDOW):s]
+    single = len(c.phrase) == 1
+    if not after.isascii() or not before.isascii():  # match the patterns on NFKC forms
+        after = unicodedata.normalize("NFKC", after)
+        before = unicodedata.normalize("NFKC", before)
+        word = unicodedata.normalize("NFKC", word)
+        korean = _korean_syntax(text, c, word, after, before)
+        if korean:
+            return korean
+        if is_hangul(word[-1]) or (after[:1] and is_hangul(after[0])):
+            return ""  # Korean text: the English patterns do not apply
+    # after the mention (each pattern anchored there: cheap)
+    for rx in (_R_POSS, _R_HYPH, _R_TICKER):
+        m = rx.match(after)
+        if m:
+            return f'"{word}{m.group(0)}"'
+    if c.person:
+        m = _L_TITLE.search(before, max(0, len(before) - 30))
+        if m:
+            return f'"{m.group(0)}{word}"'
+        # a watched person's everyday-word surname, capitalized in mid-sentence and not the
+        # start of a longer name ("he supported Trump and", not "Trump Tower")
+        if (c.amb == EVERYDAY_WORD and not _SENTENCE_START.search(before, max(0, len(before) - 10))
+                and not re.match(r"\s+[A-Z]", after) and re.search(r"[a-z,]\s+$", before[-4:])):
+            return f'"…{before[-12:].lstrip()}{word}" (a name in mid-sentence)'
+    if not single:
+        for rx in (_R_ROLE, _R_CORP, _R_VERB, _R_APPOS):
+            m = rx.match(after)
+            if m:
+                return f'"{word}{m.group(0)}"'
+        m = _R_THING.match(after)
+        if m and not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10))):
+            return f'"{word}{m.group(0)}"'
+        m = _R_TOKEN.match(after)
+        if m:
+            tok = m.group(1)
+            if (any(ch.isupper() or ch.isdigit() for ch in tok) and tok.lower() not in english_words()
+                    and tok not in given_names()):
+                return f'"{word}{m.group(0)}" (a product name)'
+    else:
+        m = _R_VERB.match(after)
+        if m:
+            return f'"{word}{m.group(0)}"'
+    # before the mention: dispatched on the word right before it (or before the list the
+    # mention ends: "at both Barnes & Noble and" Amazon)
+    stripped = before.rstrip()
+    ends_list = stripped.endswith(_LIST_END)
+    heads = [before]
+    if ends_list:
+        lst = _LIST_BEFORE.search(before, max(0, len(before) - 100))
+        if lst and lst.start():
+            heads.append(before[:lst.start()])
+    for b in heads:
+        tail = b[-60:]
+        words = tail.split()
+        if not words:
+            continue
+        w = words[-1].lower()
+        rx = (_L_OF if w in ("of", "in", "at", "for") else _L_BY if w == "by"
+              else _L_ACCORDING if w == "to" else _L_DESCR if w in _DESCR_WORDS else None)
+        m = rx.search(tail) if rx is not None else None
+        if m:
+            return f'"{tail[m.start():].lstrip()}{word}"'
+        if w in ("on", "from", "via", "through", "at"):
+            m = _L_ON.search(tail)
+            if m:
+                return f'"{tail[m.start():].lstrip()}{word}"'
+        if w in ("at", "with"):
+            m = _L_AT.search(b)
+            if m:
+                ctx = b[max(0, m.start() - 40):m.start()]
+                sent = re.split(r"[.!?]\s", ctx)[-1]
+                role = _AT_ROLE.search(sent)
+                if role and not _AT_NOT.search(sent):
+                    return f'"{b[m.start():]}{word}" after "{role.group(0)}"'
+    if ends_list:
+        lst = _company_list(before)
+        if lst:
+            return lst + f' … "{word}"'
+    return ""
+
+
+def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> str:
+    """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
+    if before[-1:] and before[-1] in _NATION_PREFIX:
+        return f'"{before[-1]}{word}" (a country prefix)'
+    if not (is_hangul(word[-1]) or after.lstrip(" ")[:1] and is_hangul(after.lstrip(" ")[0])):
+        return ""
+    if c.field == "title":
+        m = _K_HEADLINE.match(after)
+        if m:
+            return f'"{word}{m.group(0)}" (a headline)'
+    run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
+    if run.startswith("측"):
+        return f'"{word}측"'
+    rest = after[len(run):]
+    if not run or particle_follows(after, 0):
+        m = _K_NOUN.match(rest)
+        if m:
+            return f'"{word}{run}{rest[:m.end()]}"'
+    m = _K_ACCORD.match(after)
+    if m:
+        return f'"{word}{m.group(0)}"'
+    if _K_SUBJECT.match(after) and not _quoted(text, c.start):
+        end = _SENT_END_KO.search(after)
+        clause = after[:end.end() if end else 100][:100]
+        v = _K_VERB.search(clause)
+        # the verb's subject must be the name: no other subject ("면적이") in between
+        if v and not _K_OTHER_SUBJECT.search(clause, _K_SUBJECT.match(after).end(), v.start()):
+            return f'"{word}{clause[:v.end()]}…"'
+    return ""
+
+
+def _company_list(before: str) -> str:
+    sent = re.split(r"[.!?;]\s|\n", before)[-1]
+    for m in reversed(list(_L_LIST_KEY.finditer(sent))):
+        if not _LIST_ITEMS.match(sent[m.end():]):
+            continue
+        lead = sent[max(0, m.start() - 40):m.start()]
+        noun = _LIST_NOUN.search(lead)
+        if noun:
+            return f'a list of {noun.group(0)} ("{sent[noun.start() + max(0, m.start() - 40):m.end()].strip()}")'
+        return ""
+    return ""
+
+
+# ---------------------------------------------------------------------- bare names
+
+BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
+_BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
+
+
+def _bare_name(text: str, c: Cand) -> bool:
+    """Capitalized in mid-sentence, after a lower-case word or a comma (not after "the",
+    "a", "an" or a capitalized word), and not followed by a capitalized word."""
+    s, e = c.start, c.end
+    before = text[max(0, s - 30):s]
+    m = _BARE_BEFORE.search(before)
+    if not m:
+        return False
+    prev = m.group(1)
+    if prev.lower() in ("the", "a", "an") or not (prev[-1] == "," or prev.isalpha() and prev.islower()):
+        return False
+    nxt = text[e:e + 3]
+    if nxt[:1] == " " and nxt[1:2].isupper():
+        return False
+    return not _VENUE_WORDS.search(_sentence(text, s, e))
+
+
+# ------------------------------------------------------------------------- compounds
+
+_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+
+def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
+    """Words that start with ``word`` glued to more Hangul that is not a particle ("현대" ->
+    "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``."""
+    out: list[str] = []
+    for t in (title, text):
+        i = t.find(word)
+        while i != -1:
+            j = i + len(word)
+            if (j < len(t) and is_hangul(t[j]) and not (i and is_hangul(t[i - 1]))
+                    and not particle_follows(t, j)):
+                k = j
+                while k < len(t) and is_hangul(t[k]):
+                    k += 1
+                w = t[i:k]
+                if not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out:
+                    out.append(w)
+            i = t.find(word, j)
+    return out
+
+
+# --------------------------------------------------------------------------- decide
+
+def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
+           own_names: list[frozenset[str]], names: list[str]) -> tuple[list[Cand], list[Cand]]:
+    """(accepted, rejected) candidates of one article; see the module docstring.
+
+    ``fields``: original title and text; ``context``: entity -> the first context term
+    found; ``own_names``: per entity, every alias/context spelling (for compounds);
+    ``names``: display labels of the entities (for notes)."""
+    amb = [c for c in cands if c.amb is not None]
+    if not amb:
+        return cands, []
+    established: dict[int, str] = {}
+    for c in cands:
+        if c.amb is None and not c.short and not c.topic and c.entity not in established:
+            established[c.entity] = f'alias "{c.phrase}"'
+    for ent, term in context.items():
+        established.setdefault(ent, f'context "{term}"')
+    surname: set[str] = set()
+    blocked: dict[int, str] = {}
+    for c in amb:
+        c.veto = veto(fields[c.field], c)
+        if c.veto.startswith(("part of a person", "the initials of")):
+            surname.add(c.phrase)
+    hangul: list[bool] = []
+
+    def has_hangul() -> bool:  # (compounds need Hangul after the name: once per article)
+        if not hangul:
+            hangul.append(any(_HANGUL_SYLLABLE.search(t) for t in fields.values()))
+        return hangul[0]
+
+    # the rest only for entities that nothing has established yet (the expensive part:
+    # an established entity's mentions all count, noting what established it)
+    open_ = [c for c in amb if c.entity not in established]
+    for c in open_:
+        c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
+        if c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul():
+            found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase, own_names[c.entity])
+            if found:
+                blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '
+                                     f'("{found[0]}")')
+    for c in open_:
+        if (c.veto or c.pos in STRICT or c.entity in established or c.entity in blocked
+                or (c.phrase in surname and not c.person)):
+            continue
+        c.syntax = syntax(fields[c.field], c)
+        if c.syntax:
+            established[c.entity] = f"company syntax {c.syntax}"
+    # an everyday word used again and again as a bare name in prose: capitalized inside a
+    # sentence, with no article before it ("the Amazon" is the river) and not part of a
+    # longer name ("Delta Lake", "Big Apple")
+    named: dict[int, list[Cand]] = {}
+    for c in open_:
+        if (c.amb == EVERYDAY_WORD and c.entity not in established and c.entity not in blocked
+                and not c.veto and not c.pos and c.phrase not in surname
+                and _bare_name(fields[c.field], c)):
+            named.setdefault(c.entity, []).append(c)
+    for ent, cs in named.items():
+        if len(cs) >= BARE_NAMES:
+            established[ent] = f'"{cs[0].phrase}" used {len(cs)} times as a name in mid-sentence'
+    # names nearby: established entities' and topics' mentions in prose establish others
+    for _ in range(3):
+        anchors = [c for c in cands if (c.topic or c.entity in established) and not c.veto
+                   and c.pos not in STRICT and not c.short]
+        grew = False
+        for c in amb:
+            if (c.entity in established or c.entity in blocked or c.veto or c.pos
+                    or (c.phrase in surname and not c.person)):
+                continue
+            text = fields[c.field]
+            for a in anchors:
+                if a.entity == c.entity or a.field != c.field:
+                    continue
+                lo, hi = (a.end, c.start) if a.end <= c.start else (c.end, a.start)
+                if hi - lo <= NEAR and "\n" not in text[lo:hi]:
+                    what = "topic" if a.topic else "entity"
+                    established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
+                    grew = True
+                    break
+        if not grew:
+            break
+    accepted: list[Cand] = []
+    rejected: list[Cand] = []
+    for c in cands:
+        if c.amb is None:
+            accepted.append(c)
+            continue
+        if c.veto:
+            c.reason = c.veto
+        elif c.entity in established:
+            c.note = (f"ambiguous alias ({c.amb}); corroborated by "
+                      + (f"company syntax {c.syntax}" if c.syntax else established[c.entity]))
+            accepted.append(c)
+            continue
+        elif c.phrase in surname and not c.person:
+            c.reason = (f'"{c.phrase}" names someone or something else in this article (a person\'s '
+                        f"surname, or the initials of another name)")
+        elif c.pos in STRICT:
+            c.reason = _WEAK_REASON[c.pos] + ", and nothing else in the article names the entity"
+        elif c.entity in blocked:
+            c.reason = blocked[c.entity]
+        else:
+            c.reason = ("no corroboration: no unambiguous alias or context term of the entity, no "
+                        "company syntax around it, no other watchlist name nearby")
+        c.reason = f"ambiguous alias ({c.amb}): {c.reason}"
+        rejected.append(c)
+    # short names need an accepted full alias of their entity
+    with_alias = {c.entity for c in accepted if not c.short}
+    keep: list[Cand] = []
+    for c in accepted:
+        if c.short and c.entity not in with_alias:
+            c.reason = "short name without an accepted full alias of the entity"
+            rejected.append(c)
+        else:
+            keep.append(c)
+    return keep, rejected

@@ -1,0 +1,203 @@
+"""Prominence: is a story ABOUT an entity, or does it mention it in passing?
+
+Every (article, entity) flag gets a score from 0 to 100, the sum of five parts, each
+computed from the title, the body and the offsets of the entity's accepted mentions
+(nothing else: no database, no other articles)::
+
+    part        points  measure
+    headline    30      the entity is named in the title
+    lede        15      named in the lede: the first two paragraphs of the body (15 when in
+                        the first, 10 when only in the second)
+    mentions    15      mentions in title and body: 3 points each, at most 5 counted
+    sentences   30      share of the body's sentences that name it: 100 points per unit of
+                        share, so one sentence in three or more gives the full 30
+    position    10      how early the first body mention comes: 10 at the start of the body,
+                        0 at its end
+
+``ABOUT`` (55) is the default threshold from which a flag counts as "about" the entity. It
+and the weights were set on the development part of the labelled set
+(``tests/fixtures/labels``, ``benchmarks/mentions_eval.py``): a plateau, where 50 and 60
+give nearly the same precision and recall. The share of sentences weighs most: a story
+about a company names it in many of its sentences, a list or roundup names it often but in
+a small share of them.
+
+Paragraphs are the body's non-empty lines (extracted bodies put a blank line between
+paragraphs). The lede skips short lines before the first real paragraph: kickers,
+datelines, "Key Points" headings (fewer than ``LEDE_MIN_WORDS`` words). A sentence ends at
+``. ! ?`` followed by a space, at ``。`` and at the end of a line (so Korean "…했다." ends one
+too); a sentence is counted once however often it names the entity.
+
+``Prominence.parts`` keeps each part's points (under the part's name; they add up to the
+score) and what it measured, in one flat dict, e.g.::
+
+    {"headline": 30, "lede": 15, "mentions": 9, "sentences": 9, "position": 10,
+     "in_title": True, "lede_paragraph": 1, "count": 3, "share": 0.09,
+     "sentences_with": 2, "sentences_of": 22, "first_at": 0.02}
+
+(``lede_paragraph`` 1, 2 or None; ``first_at`` the first body mention's place as a share of
+the body's length, None without one.)
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+ABOUT = 55
+HEADLINE, LEDE_FIRST, LEDE_SECOND = 30, 15, 10
+PER_MENTION, MAX_MENTIONS = 3, 5
+SENTENCES_MAX, SENTENCES_PER_SHARE = 30, 100
+POSITION_MAX = 10
+LEDE_MIN_WORDS = 5
+
+_BREAKS = re.compile(r"\n+")
+
+
+class Prominence(NamedTuple):
+    score: int
+    parts: dict
+
+    @property
+    def about(self) -> bool:
+        return self.score >= ABOUT
+
+
+_TERMS = (". ", "! ", "? ", "。")  # a sentence ends at one of these, or at a line break
+
+
+def _ends(text: str, a: int, b: int) -> int:
+    """Sentence ends in text[a:b]: ". " "! " "? " "。", and line breaks (a blank line between
+    paragraphs is one end, not two). C-level ``str.count`` passes, several times faster
+    than a regex over the body."""
+    # (a two-character count is several times slower than finding one character: "!", "?"
+    # and "。" are counted only where they occur at all)
+    n = text.count(". ", a, b)
+    if text.find("!", a, b) != -1:
+        n += text.count("! ", a, b)
+    if text.find("?", a, b) != -1:
+        n += text.count("? ", a, b)
+    if text.find("\n\n\n", a, b) == -1:  # the usual case: at most one blank line in a row
+        n += text.count("\n", a, b) - text.count("\n\n", a, b)
+    else:
+        n += len(_BREAKS.findall(text, a, b))
+    if not text.isascii() and text.find("。", a, b) != -1:
+        n += text.count("。", a, b)
+    return n
+
+
+class Shape:
+    """What prominence needs to know about one body, computed once per article: the spans of
+    the lede's paragraphs (Python work per paragraph only until the lede is found) and the
+    sentence numbers of the mentions (counted up to the last one; the number of sentences
+    is finished from there on first use)."""
+
+    __slots__ = ("text", "length", "lede", "_a", "_b", "_pos", "_count", "_n")
+
+    def __init__(self, text: str | None):
+        text = text or ""
+        self.text = text
+        n = self.length = len(text)
+        lede: list[tuple[int, int]] = []  # (start, end) of the lede's paragraphs, up to two
+        pos = 0
+        while pos < n and len(lede) < 2:
+            end = text.find("\n", pos)
+            if end == -1:
+                end = n
+            line = text[pos:end]
+            if (len(line.split(None, LEDE_MIN_WORDS)) >= LEDE_MIN_WORDS if not lede
+                    else line and not line.isspace()):
+                lede.append((pos, end))
+            pos = end + 1
+        self.lede = lede
+        self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
+        self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
+        self._pos = self._a
+        self._count = 0
+        self._n: int | None = None
+
+    @property
+    def sentences(self) -> int:
+        if self._n is None:
+            a, b, text = self._a, self._b, self.text
+            if b <= a:
+                self._n = 0
+            else:  # (+ 1: the last sentence ends where the text does, uncounted)
+                pos = min(max(self._pos, a), b)
+                self._n = self._count + _ends(text, pos, b) + 1
+        return self._n
+
+    def lede_paragraph(self, offset: int) -> int | None:
+        """1 or 2 if ``offset`` is in the lede's first or second paragraph, else None."""
+        for k, (a, b) in enumerate(self.lede, 1):
+            if a <= offset < b:
+                return k
+        return None
+
+    def sentence_numbers(self, offsets) -> dict[int, int]:
+        """offset -> its sentence number, for all the offsets at once, in one pass (the ends
+        between consecutive offsets are counted). Call it once, before ``sentences``."""
+        out: dict[int, int] = {}
+        text = self.text
+        pos, count = self._pos, self._count
+        for o in sorted(offsets):
+            if o > pos:
+                count += _ends(text, pos, o)
+                pos = o
+            out[o] = count
+        self._pos, self._count = pos, count
+        return out
+
+
+def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: int = 0,
+          numbers: dict[int, int] | None = None) -> Prominence:
+    """Prominence of one entity: ``body`` holds its mentions' (start, end) in the body,
+    ``n_title`` how many mentions the title has; ``numbers`` the sentence number of each
+    body offset (``Shape.sentence_numbers``; computed here when not given). Written for
+    speed: it runs for every flag of every article."""
+    lede_para = None
+    lede = shape.lede
+    if body:
+        if numbers is None:  # (one-off use: a fresh Shape)
+            numbers = shape.sentence_numbers([s for s, _ in body])
+        if len(body) == 1:
+            first = body[0][0]
+            with_it = 1
+        else:
+            first = min([s for s, _ in body])
+            with_it = len({numbers[s] for s, _ in body})
+        for s, _ in body:
+            for k, (a, b) in enumerate(lede, 1):
+                if a <= s < b and (lede_para is None or k < lede_para):
+                    lede_para = k
+        n_sent = shape.sentences
+        if n_sent < with_it:
+            n_sent = with_it
+        share = with_it / n_sent
+        first_at = first / shape.length
+        pos_pts = int(POSITION_MAX * (1 - first_at) + 0.5)
+        first_at = int(first_at * 1000 + 0.5) / 1000  # (3 decimals; round() is 10x slower)
+    else:
+        with_it = n_sent = pos_pts = 0
+        share = 0.0
+        first_at = None
+    count = n_title + len(body)
+    head_pts = HEADLINE if in_title else 0
+    lede_pts = LEDE_FIRST if lede_para == 1 else LEDE_SECOND if lede_para == 2 else 0
+    count_pts = PER_MENTION * (count if count < MAX_MENTIONS else MAX_MENTIONS)
+    sent_pts = int(SENTENCES_PER_SHARE * share + 0.5)
+    if sent_pts > SENTENCES_MAX:
+        sent_pts = SENTENCES_MAX
+    total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
+    parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
+             "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
+             "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
+             "first_at": first_at}
+    return Prominence(total if total < 100 else 100, parts)
+
+
+def prominence(title: str | None, text: str | None,
+               mentions: list[tuple[str, int, int]]) -> Prominence:
+    """One-off form: ``mentions`` are (field, start, end) of one entity, field "title" or
+    "text", offsets into that field."""
+    body = [(s, e) for f, s, e in mentions if f != "title"]
+    n_title = sum(1 for f, _, _ in mentions if f == "title")
+    return score(Shape(text), n_title > 0, body, n_title)
