@@ -123,17 +123,37 @@ def cmd_review_mark(args: argparse.Namespace) -> int:
     settings = _settings(args)
     store = _store(settings)
     from review.states import DecisionError, decide
+    events, names = _review_events(settings)
     try:
         d = decide(store, args.id, args.state, note=args.note, reviewer=args.reviewer,
                    scope="article" if args.article_only else "cluster",
-                   note_max_chars=settings.review.note_max_chars)
+                   note_max_chars=settings.review.note_max_chars, events=events, entity_names=names,
+                   max_entities=settings.events.max_related_entities)
     except DecisionError as e:
         raise InputError(str(e)) from None
     except LookupError:
         raise InputError(f"no article with id {args.id}; see `newsmon review list`") from None
+    events.flush()  # at most [events] api_timeout_s: the decision is stored already
+    for msg in getattr(events, "errors", []):
+        print(f"newsmon: warning: {msg}; the decision is stored", file=sys.stderr)
     _emit({"article_id": d.article_id, "state": d.state, "note": d.note, "reviewer": d.reviewer,
            "scope": d.scope, "changed": d.changed})
     return 0
+
+
+def _review_events(settings: Any) -> tuple[Any, dict[str, str] | None]:
+    """The sink for ``newsmon.story.reviewed`` (Prefect API if configured) and the entity
+    names to label it with (none if the watchlist cannot be read: the decision goes on)."""
+    from newsmon.events import api_sink
+
+    events = api_sink(settings)
+    if not events.enabled:
+        return events, None
+    try:
+        from watch import load_watchlist
+        return events, {e.id: e.name for e in load_watchlist(settings.watchlist_path).entities}
+    except NewsmonError:
+        return events, None
 
 
 def _count(minimum: int) -> Callable[[str], int]:

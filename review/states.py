@@ -7,13 +7,23 @@ decision is normally taken on a whole story: every outlet of the cluster gets th
 state and its own audit event (``scope="cluster"``); ``scope="article"`` decides one
 article only. Re-matching keeps the state (``Store.replace_mentions`` adds an audit
 event naming the entities that changed) and re-extraction never touches it.
+
+``decide`` is the one place decisions are made (web app and ``newsmon review mark``): after
+the decision is stored it hands ``newsmon.story.reviewed`` to the caller's event sink
+(``newsmon.events.ApiSink``: sent from a thread, so a Prefect that is down or slow never
+delays or fails a decision).
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.store import InboxArticle, Store
 from models.tables import REVIEW_STATES
+from newsmon.events import EventSink, reviewed_event
+
+log = logging.getLogger("newsmon.review.states")
 
 __all__ = ["REVIEW_STATES", "STATE_LABELS", "Decision", "DecisionError", "decide", "parse_state", "story_state"]
 
@@ -56,8 +66,12 @@ def _clean_text(value: str | None, limit: int, what: str) -> str | None:
 
 
 def decide(store: Store, article_id: int, state: str, *, note: str | None = None,
-           reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000) -> Decision:
-    """Record a decision; raises DecisionError (bad input) or LookupError (no such article)."""
+           reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000,
+           events: EventSink | None = None, entity_names: Mapping[str, str] | None = None,
+           max_entities: int = 50) -> Decision:
+    """Record a decision; raises DecisionError (bad input) or LookupError (no such article).
+
+    With ``events``, then emits ``newsmon.story.reviewed`` (never raises for it)."""
     state = parse_state(state)
     if scope not in SCOPES:
         raise DecisionError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
@@ -70,7 +84,24 @@ def decide(store: Store, article_id: int, state: str, *, note: str | None = None
         changed = [article_id]
     else:
         changed = store.set_review_cluster(article_id, state, note=note, reviewer=reviewer)
-    return Decision(article_id, state, note, reviewer, scope, changed)
+    decision = Decision(article_id, state, note, reviewer, scope, changed)
+    if events is not None and events.enabled:
+        _announce(store, decision, events, entity_names, max_entities)
+    return decision
+
+
+def _announce(store: Store, d: Decision, events: EventSink, entity_names: Mapping[str, str] | None,
+              max_entities: int) -> None:
+    """Hand ``newsmon.story.reviewed`` to the sink; the decision is stored whatever happens here."""
+    try:
+        trail = store.review_events(d.article_id)
+        from_state = trail[-1].from_state if trail else None
+        art = next(iter(store.articles_by_id([d.article_id])))
+        events.emit(reviewed_event(art, state=d.state, reviewer=d.reviewer, note=d.note, scope=d.scope,
+                                   changed=d.changed, from_state=from_state, entity_names=entity_names,
+                                   max_entities=max_entities))
+    except Exception as e:  # noqa: BLE001 - never fail a stored decision for its event
+        log.warning("review event for article %d not sent: %s", d.article_id, " ".join(str(e).split()))
 
 
 def story_state(members: list[InboxArticle]) -> str:

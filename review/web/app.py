@@ -110,6 +110,10 @@ def create_app(settings: Settings, *, store: Store | None = None,
     ui_base = prefect_ui_base(settings.web.prefect_ui_url)
     page_size = settings.web.page_size
     note_max = settings.review.note_max_chars
+    # newsmon.story.reviewed goes to the Prefect API of PREFECT_API_URL, from a thread: a
+    # Prefect that is down or slow never delays a decision (newsmon/events.py).
+    from newsmon.events import api_sink
+    events = api_sink(settings)
     max_body = note_max * 4 + 4096  # UTF-8 worst case of a full note, plus the other fields
 
     @contextlib.asynccontextmanager
@@ -215,7 +219,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
             if not 0 < article_id < MAX_ID:
                 raise LookupError(article_id)
             d = await asyncio.to_thread(decide, st, article_id, field("state") or "", note=field("note"),
-                                        reviewer=field("reviewer"), scope=scope, note_max_chars=note_max)
+                                        reviewer=field("reviewer"), scope=scope, note_max_chars=note_max,
+                                        events=events, entity_names=names,
+                                        max_entities=settings.events.max_related_entities)
         except DecisionError as e:
             return error(request, 400, str(e))
         except LookupError:
