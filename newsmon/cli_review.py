@@ -133,11 +133,14 @@ def cmd_review_mark(args: argparse.Namespace) -> int:
         raise InputError(str(e)) from None
     except LookupError:
         raise InputError(f"no article with id {args.id}; see `newsmon review list`") from None
-    events.flush()  # at most [events] api_timeout_s: the decision is stored already
-    for msg in getattr(events, "errors", []):
-        print(f"newsmon: warning: {msg}; the decision is stored", file=sys.stderr)
     _emit({"article_id": d.article_id, "state": d.state, "note": d.note, "reviewer": d.reviewer,
            "scope": d.scope, "changed": d.changed})
+    sys.stdout.flush()
+    # The decision is stored and printed; give its event [events] api_timeout_s (plus the
+    # import of Prefect's client) to reach Prefect before the process ends.
+    events.flush()
+    for msg in getattr(events, "errors", []):
+        print(f"newsmon: warning: {msg}; the decision is stored", file=sys.stderr)
     return 0
 
 
@@ -146,7 +149,7 @@ def _review_events(settings: Any) -> tuple[Any, dict[str, str] | None]:
     names to label it with (none if the watchlist cannot be read: the decision goes on)."""
     from newsmon.events import api_sink
 
-    events = api_sink(settings)
+    events = api_sink(settings, log_errors=False)  # cmd_review_mark prints them, one line each
     if not events.enabled:
         return events, None
     try:

@@ -316,13 +316,17 @@ class ApiSink(EventSink):
 
     enabled = True
 
-    def __init__(self, api_url: str, timeout_s: float = 3.0) -> None:
+    def __init__(self, api_url: str, timeout_s: float = 3.0, *, log_errors: bool = True) -> None:
         super().__init__()
         self.api_url = api_url
         self.timeout_s = timeout_s
-        self._threads: list[threading.Thread] = []
+        self.log_errors = log_errors  # False: the caller reports ``errors`` itself (a CLI)
         self._lock = threading.Lock()
         self.errors: list[str] = []
+        # Prefect's client takes a second or more to import: start now, beside the decision.
+        self._threads: list[threading.Thread] = [threading.Thread(target=_import_client, daemon=True,
+                                                                  name="newsmon-event-import")]
+        self._threads[0].start()
 
     def emit(self, ev: NewsEvent) -> bool:
         t = threading.Thread(target=self._send, args=(ev,), name="newsmon-event", daemon=True)
@@ -341,17 +345,31 @@ class ApiSink(EventSink):
             with self._lock:
                 self.failed += 1
                 self.errors.append(msg)
-            log.warning("%s", msg)
+            if self.log_errors:
+                log.warning("%s", msg)
             return
         with self._lock:
             self.emitted += 1
 
     def flush(self, timeout_s: float | None = None) -> None:
-        deadline = time.monotonic() + (self.timeout_s + 1.0 if timeout_s is None else timeout_s)
+        """Wait for the sends started, at most ``timeout_s`` (default: the send timeout plus
+        time to import Prefect's client)."""
+        deadline = time.monotonic() + (self.timeout_s + IMPORT_ALLOWANCE_S if timeout_s is None else timeout_s)
         with self._lock:
             threads = list(self._threads)
         for t in threads:
             t.join(max(0.0, deadline - time.monotonic()))
+
+
+IMPORT_ALLOWANCE_S = 10.0  # importing Prefect's client on a busy machine
+
+
+def _import_client() -> None:
+    try:
+        import prefect.client.orchestration  # noqa: F401
+        import prefect.events  # noqa: F401
+    except Exception:  # noqa: BLE001 - the send reports it
+        pass
 
 
 def event_model(ev: NewsEvent) -> Any:
@@ -395,7 +413,7 @@ def run_sink(settings: Any) -> EventSink:
     return RunSink() if FlowRunContext.get() is not None else NullSink()
 
 
-def api_sink(settings: Any) -> EventSink:
+def api_sink(settings: Any, *, log_errors: bool = True) -> EventSink:
     """The sink of a process that is not a flow run (review decisions): ``ApiSink`` when
     ``[events] enabled`` and ``PREFECT_API_URL`` is configured, else ``NullSink``."""
     if not settings.events.enabled:
@@ -405,4 +423,4 @@ def api_sink(settings: Any) -> EventSink:
     except Exception as e:  # noqa: BLE001 - a broken Prefect profile must not stop a decision
         log.warning("Prefect settings unreadable, review events off: %s", e)
         return NullSink()
-    return ApiSink(url, settings.events.api_timeout_s) if url else NullSink()
+    return ApiSink(url, settings.events.api_timeout_s, log_errors=log_errors) if url else NullSink()
