@@ -27,7 +27,7 @@ from functools import cached_property
 from typing import Generic, TypeVar
 
 from models.records import ArticleRecord, MentionRecord
-from models.store import FeedPoll, Store
+from models.store import FeedPoll, FeedState, Store
 from newsmon.errors import FetchError, PermanentFetchError, TemporaryFetchError
 from newsmon.events import EventSink, NullSink
 from newsmon.settings import FeedSettings, Settings
@@ -263,7 +263,7 @@ async def poll_feed(rt: Runtime, feed: FeedSettings, state=None, *, force: bool 
 
 
 async def _feed_failed(rt: Runtime, feed: FeedSettings, rep: FeedReport, e: FetchError,
-                       state, now: datetime) -> FeedReport:
+                       state: FeedState | None, now: datetime) -> FeedReport:
     rep.status = "failed"
     rep.error = f"{e.kind}: {e}"
     failures_before = state.consecutive_failures if state else 0

@@ -66,7 +66,7 @@ MANAGED_TAG = "newsmon"
 # Slack-compatible body: {"text": ...}, the event's one-line summary (and the story's link),
 # escaped as Slack asks (&, <, >) and encoded by tojson, so a headline cannot break the JSON.
 SLACK_PAYLOAD = (
-    '{"text": {{ ("newsmon " ~ event.event ~ ": " ~ (event.payload.summary or event.resource.id) '
+    '{"text": {{ ("[" ~ event.event ~ "] " ~ (event.payload.summary or event.resource.id) '
     '~ ((" " ~ event.payload.url) if event.payload.url else ""))'
     ' | replace("&", "&amp;") | replace("<", "&lt;") | replace(">", "&gt;") | tojson }}}'
 )
@@ -251,8 +251,39 @@ def plan(settings: Settings, client: Any, entity_ids: set[str]) -> list[Plan]:
             actions.append({"type": "run-deployment", "source": "selected",
                             "deployment_id": _deployment(client, rule),
                             "parameters": dict(rule.run_deployment.parameters) or None})
-        plans.append(Plan(rule, trigger_for(rule), actions, block))
+        p = Plan(rule, trigger_for(rule), actions, block)
+        _check_with_server_schema(p)
+        plans.append(p)
     return plans
+
+
+def _check_with_server_schema(p: Plan) -> None:
+    """Validate as the Prefect server will (its own models: the trigger, and the Jinja
+    templates of payloads, subjects, bodies and parameters), so a bad template stops
+    ``apply`` before anything is written instead of half-way through."""
+    import uuid
+
+    from prefect.server.events import actions as server_actions
+    from prefect.server.events.schemas.automations import EventTrigger
+    from pydantic import ValidationError
+
+    models = {"call-webhook": (server_actions.CallWebhook, "webhook"),
+              "send-notification": (server_actions.SendNotification, "notify"),
+              "run-deployment": (server_actions.RunDeployment, "run_deployment")}
+    checks = [(EventTrigger, p.trigger, "event")]
+    for a in p.actions:
+        model, table = models[a["type"]]
+        checks.append((model, {**a, "block_document_id": a.get("block_document_id") or str(uuid.uuid4())}
+                       if "block_document_id" in a else a, table))
+    for model, data, table in checks:
+        try:
+            model.model_validate(data)
+        except ValidationError as e:
+            err = e.errors()[0]
+            field = next((str(x) for x in reversed(err["loc"]) if isinstance(x, str)), "")
+            key = f"{table}.{field}" if field and table != "event" else table
+            msg = " ".join(str(err["msg"]).removeprefix("Value error, ").split())[:300]
+            raise _fail(p.rule, key, msg) from None
 
 
 def _core(p: Plan) -> Any:

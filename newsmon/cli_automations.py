@@ -57,17 +57,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
-    au = sub.add_parser("automations", help="Prefect automations from the config's [[automations]]",
-                        description="Prefect automations on newsmon's events, from the config's [[automations]] "
-                                    "(needs PREFECT_API_URL).")
-    asub = au.add_subparsers(dest="automations_command", required=True)
+    from newsmon.cli import command_group
 
-    def aadd(name: str, fn: Callable, help: str) -> argparse.ArgumentParser:
-        sp = asub.add_parser(name, help=help, description=help)
-        sp.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
-        sp.set_defaults(fn=fn)
-        return sp
-
+    aadd = command_group(sub, "automations", "Prefect automations from the config's [[automations]]",
+                         "Prefect automations on newsmon's events, from the config's [[automations]] "
+                         "(needs PREFECT_API_URL).")
     sp = aadd("apply", cmd_apply, "create or update (by name) the automations of [[automations]], and the "
               "webhook blocks they use; idempotent")
     sp.add_argument("--prune", action="store_true",

@@ -214,15 +214,9 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     sp.add_argument("--host", help="bind address (default [web] host = 127.0.0.1; the inbox has no login)")
     sp.add_argument("--port", type=int, help="port (default [web] port = 8765)")
 
-    rv = sub.add_parser("review", help="list, show and decide flagged stories",
-                        description="list, show and decide flagged stories")
-    rsub = rv.add_subparsers(dest="review_command", required=True)
+    from newsmon.cli import command_group
 
-    def radd(name: str, fn: Callable, help: str) -> argparse.ArgumentParser:
-        p = rsub.add_parser(name, help=help, description=help)
-        p.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
-        p.set_defaults(fn=fn)
-        return p
+    radd = command_group(sub, "review", "list, show and decide flagged stories")
 
     p = radd("list", cmd_review_list, "flagged stories (clusters), newest first, one JSON line each")
     _filters(p)

@@ -37,6 +37,16 @@ def _check_tz(v: str) -> str:
 TimeZone = Annotated[str, AfterValidator(_check_tz)]
 
 
+def _check_http(v: str) -> str:
+    if not v.lower().startswith(("http://", "https://")):
+        raise ValueError(f"{v!r} must be an http:// or https:// URL")
+    return v
+
+
+# An http(s) URL (a webhook, a feed).
+HttpURL = Annotated[str, AfterValidator(_check_http)]
+
+
 class KeyedValueError(ValueError):
     """A check across keys (e.g. unique feed names) that fails on one key: ``loc`` names it,
     e.g. ``("feeds", 1, "name")``, so the error line can point at that key and its line."""
@@ -275,8 +285,11 @@ class EventsSettings(_Strict):
     enabled: bool = True
     # newsmon.story.flagged events per announcing pass at most (a pass runs every few seconds
     # during a cycle and once at its end): a flood of new stories is spread over passes and
-    # cycles instead of one burst. The rest waits for the next pass, oldest first.
-    max_flagged_per_pass: int = Field(default=5000, ge=1)
+    # cycles instead of one burst. The rest waits for the next pass, oldest first (and is
+    # never announced once older than the alert look-back). Each event costs the cycle about
+    # 1-4 ms of CPU and the Prefect server about 5 ms (benchmarks/events.py): 1,000 per pass
+    # bounds a cycle's cost to seconds, far above the tens of stories a cycle usually flags.
+    max_flagged_per_pass: int = Field(default=1000, ge=1)
     # Snippet characters in a story event's payload (events are kept by the Prefect server,
     # 1.5 MB at most each; a snippet is one sentence).
     snippet_max_chars: int = Field(default=400, ge=0, le=4000)
@@ -301,7 +314,7 @@ class WebhookActionSettings(_Strict):
     # The webhook URL (kept in the block, not in the automation); or the environment variable
     # that holds it (`url_env`), so the config file holds no secret; or neither, to use a
     # block that already exists (e.g. made in the Prefect UI).
-    url: str | None = None
+    url: HttpURL | None = None
     url_env: str | None = None
     headers: dict[str, str] = Field(default_factory=dict)
     method: Literal["POST", "PUT", "PATCH"] = "POST"
@@ -317,13 +330,6 @@ class WebhookActionSettings(_Strict):
     def _block(cls, v: str) -> str:
         if not _BLOCK_NAME.match(v):
             raise ValueError(f"{v!r} is not a block name: lower-case letters, digits and dashes, e.g. 'newsmon-slack'")
-        return v
-
-    @field_validator("url")
-    @classmethod
-    def _http(cls, v: str | None) -> str | None:
-        if v is not None and not v.lower().startswith(("http://", "https://")):
-            raise ValueError(f"{v!r} must be an http:// or https:// URL")
         return v
 
     @model_validator(mode="after")

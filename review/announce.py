@@ -15,6 +15,7 @@ Once only, across passes, runs and workers: articles are claimed in the database
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -31,10 +32,12 @@ class AnnounceReport:
     claimed: int = 0
     emitted: int = 0
     not_sent: int = 0
+    seconds: float = 0.0  # wall time of the pass: claim, read, build and queue the events
     ids: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"events_flagged": self.emitted, "events_not_sent": self.not_sent}
+        return {"events_flagged": self.emitted, "events_not_sent": self.not_sent,
+                "events_s": round(self.seconds, 3)}
 
 
 def announce_flagged(store: Store, settings: Settings, sink: EventSink, *,
@@ -44,6 +47,7 @@ def announce_flagged(store: Store, settings: Settings, sink: EventSink, *,
     rep = AnnounceReport()
     if not sink.enabled:
         return rep
+    t0 = time.perf_counter()
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(hours=settings.review.alert_lookback_hours)
     ev = settings.events
@@ -56,6 +60,7 @@ def announce_flagged(store: Store, settings: Settings, sink: EventSink, *,
             rep.emitted += 1
         else:
             rep.not_sent += 1
+    rep.seconds = time.perf_counter() - t0
     if rep.claimed:
         log.info("announced %d newly flagged stories to Prefect (%d not sent)", rep.emitted, rep.not_sent)
     return rep

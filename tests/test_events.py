@@ -276,3 +276,58 @@ def test_api_sink_to_a_hanging_prefect_returns_at_once_and_gives_up_after_its_ti
         # own timeout: the send failed with a timeout, not by waiting forever.
         assert sink.failed == 1 and "Timeout" in sink.errors[0], sink.errors
     print(f"emit returned after {queued_after * 1000:.1f} ms")
+
+
+# -- automations apply: what is refused before anything is written ---------------------------------
+
+def test_bad_template_is_refused_as_the_server_would_before_anything_is_written() -> None:
+    from newsmon.automations import SLACK_PAYLOAD, plan
+
+    def webhook(payload: str):
+        return parse_settings({"automations": [{"name": "a", "event": "newsmon.story.flagged", "webhook": {
+            "block": "b", "url": "https://hooks.example/x", "payload": payload}}]})
+
+    [p] = plan(webhook(SLACK_PAYLOAD), None, set())  # the default body is a valid template
+    assert p.actions[0]["payload"] == SLACK_PAYLOAD and p.webhook_block.url.get_secret_value() == "https://hooks.example/x"
+    with pytest.raises(ConfigError) as e:
+        plan(webhook('{"text": {{ event.payload.summary | tojson }'), None, set())
+    assert str(e.value) == ("[[automations]] 'a': key webhook.payload: 'payload' is not a valid template: "
+                            "unexpected '}'")
+    with pytest.raises(ConfigError, match=r"key entities: bad filter: unknown entity id\(s\) samsnug"):
+        plan(parse_settings({"automations": [{"name": "a", "event": "newsmon.story.flagged", "entities": ["samsnug"],
+                                              "webhook": {"block": "b", "url": "https://hooks.example/x"}}]}),
+             None, {"samsung"})
+
+
+def test_default_slack_body_renders_valid_json_for_a_hostile_headline() -> None:
+    """Rendered by Prefect's own template engine with an event like the ones newsmon emits."""
+    from prefect.server.events.schemas.events import ReceivedEvent
+    from prefect.server.utilities.user_templates import render_user_template_sync
+
+    from newsmon.automations import SLACK_PAYLOAD
+
+    hostile = 'Samsung "wins" <@channel> & {{ 7*7 }} \\ end'
+    ev = event_model(flagged_event(article(title=hostile, url="https://news.example/a?x=1&y=<2>")))
+    received = ReceivedEvent(**ev.model_dump())
+    body = json.loads(render_user_template_sync(SLACK_PAYLOAD, {"event": received}))
+    assert body["text"].startswith("[newsmon.story.flagged] samsung, sk_hynix: Samsung")
+    assert "&lt;@channel&gt;" in body["text"] and "<@channel>" not in body["text"]  # no mention injection
+    assert "{{ 7*7 }}" in body["text"] and "x=1&amp;y=&lt;2&gt;" in body["text"]
+
+
+@pytest.mark.parametrize("api", ["unset", "down"])
+def test_automations_commands_without_a_reachable_prefect_are_one_line(tmp_path: Path, capsys, api: str) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from newsmon.cli import main
+
+    cfg = tmp_path / "newsmon.toml"
+    cfg.write_text('[[automations]]\nname = "a"\nevent = "newsmon.feed.failing"\n'
+                   '[automations.webhook]\nblock = "b"\nurl = "https://hooks.example/x"\n')
+    url = None if api == "unset" else f"http://127.0.0.1:{closed_port()}/api"
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        for cmd in ("apply", "list"):
+            assert main(["automations", cmd, "--config", str(cfg)]) == 2
+            err = capsys.readouterr().err.strip()
+            assert "\n" not in err and err.startswith("newsmon: error: "), err
+            assert ("PREFECT_API_URL is not set" if api == "unset" else "does not answer") in err, err

@@ -16,14 +16,14 @@ from flows.runtime import run_cycle_plain
 from models.store import Store
 from models.tables import Article, Feed
 from newsmon.events import FEED_FAILING, FEED_RECOVERED, FLAGGED, REVIEWED, ApiSink, NullSink
-from newsmon.sample_server import SAMPLE_SITE, SampleSite
+from newsmon.sample_server import SampleSite
 from newsmon.settings import parse_settings
 from review.announce import announce_flagged
 from review.clusters import cluster_pending
 from review.states import decide
 from tests.event_helpers import Blackhole, MemorySink, closed_port
 from tests.review_helpers import REPO, save
-from tests.sitemap_site import write_sitemaps
+from tests.test_backfill import site  # noqa: F401 - the sample site with sitemaps, on 127.0.0.1
 
 UTC = timezone.utc
 NOW = datetime.now(UTC)
@@ -44,15 +44,6 @@ def settings_for(db_url: str, tmp_path: Path, site: SampleSite | None = None, *,
         "fetch": {"allow_networks": ["127.0.0.1/32"], "deadline_s": 10.0, "retries": 0},
         "poll": {"extract_workers": 0}, "review": {"alert_lookback_hours": lookback},
         "events": events, "feeds": feeds}, base_dir=tmp_path)
-
-
-@pytest.fixture
-def site(tmp_path):
-    root = tmp_path / "site"
-    shutil.copytree(SAMPLE_SITE, root)
-    with SampleSite(root) as s:
-        s.index = write_sitemaps(root, s.base)  # type: ignore[attr-defined]
-        yield s
 
 
 def stored(store: Store, *, published: datetime | None, fetched: datetime | None = None, n: int = 1,

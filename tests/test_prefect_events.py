@@ -352,7 +352,7 @@ def test_entity_filtered_webhook_is_called_once_for_the_matching_story(rig: Rig,
     calls = rig.posts("/hook/hynix")
     assert len(calls) == 1, calls
     text = calls[0]["text"]  # the default Slack-compatible body
-    assert text.startswith("newsmon newsmon.story.flagged: ") and hynix[0].url in text
+    assert text.startswith("[newsmon.story.flagged] ") and hynix[0].url in text
     assert (hynix[0].title or "").replace("&", "&amp;") in text
     assert len(rig.posts("/hook/all")) == 2
 
