@@ -287,7 +287,7 @@ class EventsSettings(_Strict):
     # during a cycle and once at its end): a flood of new stories is spread over passes and
     # cycles instead of one burst. The rest waits for the next pass, oldest first (and is
     # never announced once older than the alert look-back). Each event costs the cycle about
-    # 1-4 ms of CPU and the Prefect server about 5 ms (benchmarks/events.py): 1,000 per pass
+    # 1.5-2 ms and the Prefect server about 4 ms of CPU (benchmarks/events.py): 1,000 per pass
     # bounds a cycle's cost to seconds, far above the tens of stories a cycle usually flags.
     max_flagged_per_pass: int = Field(default=1000, ge=1)
     # Snippet characters in a story event's payload (events are kept by the Prefect server,

@@ -169,12 +169,16 @@ async def test_feed_failing_once_at_the_threshold_and_recovered_once(site, db_ur
         assert health() == ([] if n < 3 else [(FEED_FAILING, 3)]), n
     [failing] = sink.named(FEED_FAILING)
     assert "404" in failing.payload["error"] and failing.payload["last_success"] is not None
+    store = Store(db_url)
+    assert store.feed_states(["Flaky"])["Flaky"].failing_event_at is not None  # `newsmon feeds` shows it
     shutil.copy(good, flaky)
     assert await poll() == "not_modified"  # same document again: a 304 is a success too
     assert await poll() == "not_modified"
     assert health() == [(FEED_FAILING, 3), (FEED_RECOVERED, "not_modified")]
     [rec] = sink.named(FEED_RECOVERED)
     assert rec.payload["last_success_before"] == failing.payload["last_success"]
+    assert store.feed_states(["Flaky"])["Flaky"].failing_event_at is None
+    store.close()
     flaky.unlink()
     for _ in range(3):  # a new run of failures is announced again
         await poll()
