@@ -96,6 +96,14 @@ def at_least(t: int) -> list[str]:
     return [*head, "100"]
 
 
+def literal(value: str) -> str:
+    """``value`` as a Prefect label pattern that matches only itself: Prefect matches labels
+    with ``fnmatch``, so ``*``, ``?`` and ``[`` in a feed name are put in brackets."""
+    if value.startswith("!"):  # Prefect reads a leading "!" as "not"
+        raise ValueError(f"{value!r}: a name starting with '!' cannot be matched by a Prefect trigger")
+    return "".join(f"[{c}]" if c in "*?[" else c for c in value)
+
+
 def trigger_for(rule: AutomationSettings) -> dict[str, Any]:
     """The Prefect ``EventTrigger`` (as JSON) of one ``[[automations]]`` (see module docstring)."""
     match: dict[str, Any] = {}
@@ -103,18 +111,18 @@ def trigger_for(rule: AutomationSettings) -> dict[str, Any]:
     if rule.event in STORY_EVENTS:
         match[ID] = "newsmon.article.*"
         if rule.entities:
-            spec: dict[str, Any] = {ROLE: "entity", ID: [entity_id(e) for e in rule.entities]}
+            spec: dict[str, Any] = {ROLE: "entity", ID: [literal(entity_id(e)) for e in rule.entities]}
             if rule.min_prominence is not None:
                 spec[PROMINENCE] = at_least(rule.min_prominence)
             related.append(spec)
         elif rule.min_prominence is not None:
             match[PROMINENCE] = at_least(rule.min_prominence)
         if rule.feeds:
-            related.append({ROLE: "feed", ID: [feed_id(f) for f in rule.feeds]})
+            related.append({ROLE: "feed", ID: [literal(feed_id(f)) for f in rule.feeds]})
         if rule.review_states:
             match[REVIEW_STATE] = list(rule.review_states)
     elif rule.event in FEED_EVENTS:
-        match[ID] = [feed_id(f) for f in rule.feeds] if rule.feeds else "newsmon.feed.*"
+        match[ID] = [literal(feed_id(f)) for f in rule.feeds] if rule.feeds else "newsmon.feed.*"
     else:
         match[ID] = "newsmon.cycle.*"
         match[CYCLE_KIND] = "poll" if rule.event == CYCLE_COMPLETED else "backfill-*"
@@ -399,4 +407,4 @@ def watchlist_ids(settings: Settings) -> set[str]:
     return {e.id for e in load_watchlist(settings.watchlist_path).entities}
 
 
-__all__ = ["MANAGED_TAG", "Plan", "apply", "at_least", "describe", "managed", "plan", "trigger_for", "watchlist_ids"]
+__all__ = ["MANAGED_TAG", "Plan", "apply", "at_least", "literal", "describe", "managed", "plan", "trigger_for", "watchlist_ids"]

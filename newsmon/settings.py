@@ -418,6 +418,8 @@ class AutomationSettings(_Strict):
         for key in ("entities", "feeds"):
             if any(not v.strip() for v in getattr(self, key)):
                 raise KeyedValueError((key,), "bad filter: empty name")
+            if any(v.startswith("!") for v in getattr(self, key)):  # Prefect reads "!x" as "not x"
+                raise KeyedValueError((key,), "bad filter: a name starting with '!' cannot be matched by Prefect")
         if self.failing_for_minutes is not None:
             if self.event != FEED_FAILING:
                 raise KeyedValueError(("failing_for_minutes",), f"bad filter: failing_for_minutes applies to "

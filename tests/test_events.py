@@ -160,6 +160,21 @@ def test_trigger_json_is_accepted_by_prefects_server_schema() -> None:
         AutomationCore.model_validate({"name": "a", "trigger": t, "actions": [{"type": "do-nothing"}]})
 
 
+def test_feed_names_with_glob_characters_match_only_themselves() -> None:
+    from prefect.server.events.schemas.events import matches
+
+    from newsmon.automations import literal
+
+    for name in ("Yonhap [EN]", "Herald * Business", "Is it? news", "plain"):
+        pat = literal(f"newsmon.feed.{name}")
+        assert matches(pat, f"newsmon.feed.{name}")
+        assert not any(matches(pat, f"newsmon.feed.{other}") for other in ("Yonhap E", "Herald X Business",
+                                                                          "Is itX news", "plainer"))
+    cfg = parse_settings({"feeds": [{"name": "Yonhap [EN]", "url": "https://y.example/rss"}], "automations": [
+        {"name": "a", "event": "newsmon.feed.failing", "feeds": ["Yonhap [EN]"], "webhook": {"block": "b"}}]})
+    assert trigger_for(cfg.automations[0])["match"]["prefect.resource.id"] == ["newsmon.feed.Yonhap [[]EN]"]
+
+
 def test_failing_for_minutes_is_a_proactive_trigger_per_feed() -> None:
     t = trigger_for(rule(event="newsmon.feed.failing", failing_for_minutes=60, feeds=["Herald", "Yonhap"]))
     assert t["posture"] == "Proactive" and t["after"] == ["newsmon.feed.failing"]

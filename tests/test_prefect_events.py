@@ -153,6 +153,16 @@ url = {hook("hynix")}
 allow_private_urls = true
 
 [[automations]]
+name = "{tag}-prominent-samsung"
+event = "newsmon.story.flagged"
+entities = ["samsung"]
+min_prominence = 60
+[automations.webhook]
+block = "{tag}-prominent"
+url = {hook("prominent")}
+allow_private_urls = true
+
+[[automations]]
 name = "{tag}-escalated-samsung"
 event = "newsmon.story.reviewed"
 entities = ["samsung"]
@@ -235,8 +245,8 @@ def first_poll(rig: Rig, applied) -> tuple[str, dict]:
 
 def test_apply_twice_leaves_one_automation_per_name(rig: Rig, applied) -> None:
     first, second = applied
-    names = [f"{rig.tag}-{n}" for n in ("all-flags", "hynix", "escalated-samsung", "flaky-failing", "flaky-down",
-                                        "flaky-backfill")]
+    names = [f"{rig.tag}-{n}" for n in ("all-flags", "hynix", "prominent-samsung", "escalated-samsung",
+                                        "flaky-failing", "flaky-down", "flaky-backfill")]
     assert [r["name"] for r in first] == names and {r["event"] for r in first} == {"created"}
     assert [r["name"] for r in second] == names and {r["event"] for r in second} == {"unchanged"}
     assert [r["id"] for r in first] == [r["id"] for r in second]
@@ -362,6 +372,35 @@ def test_entity_filtered_webhook_is_called_once_for_the_matching_story(rig: Rig,
     wait_for("the second cycle's cycle.completed", lambda: rig.newsmon_events(
         "newsmon.cycle.completed", related={"id": [f"prefect.flow-run.{run_id}"]}))
     assert len(rig.newsmon_events("newsmon.story.flagged")) == 2
+
+
+def test_min_prominence_filter_matches_on_the_server(rig: Rig, first_poll) -> None:
+    """Prominence scores arrive with the prominence work (MentionRecord.prominence); until
+    then stories carry none and a min_prominence automation never fires for them. Two
+    story events with scores, sent to the server as newsmon builds them, show the filter:
+    Samsung at 75 passes ``min_prominence = 60``, Samsung at 59 (with another entity at 90)
+    does not."""
+    from types import SimpleNamespace
+
+    from models.records import MentionRecord
+    from newsmon.events import flagged_event, post_events
+
+    def story(aid: int, scores: dict[str, int]) -> SimpleNamespace:
+        mentions = []
+        for entity, score in scores.items():
+            m = MentionRecord(entity, 2, False, f"{entity} said", f"{entity} ×2")
+            m.prominence = score  # type: ignore[attr-defined]
+            mentions.append(m)
+        return SimpleNamespace(id=aid, url=f"https://news.example/p{aid}", title=f"Prominence story {aid}",
+                               feed="Herald", published=None, fetched_at=None, language="en", cluster_id=aid,
+                               mentions=mentions)
+
+    assert not rig.posts("/hook/prominent")  # the polled stories have no score
+    post_events(rig.server.api_url, [flagged_event(story(900001, {"samsung": 75})),
+                                     flagged_event(story(900002, {"samsung": 59, "lg": 90}))], timeout_s=30)
+    [call] = wait_for("the min_prominence automation", lambda: rig.posts("/hook/prominent"))
+    time.sleep(GRACE_S)
+    assert len(rig.posts("/hook/prominent")) == 1 and "https://news.example/p900001" in call["text"]
 
 
 # -- feed health ---------------------------------------------------------------------------------
