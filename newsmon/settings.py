@@ -436,6 +436,18 @@ class AutomationSettings(_Strict):
         return self
 
 
+def _unique_names(items: tuple[Any, ...], section: str, label: str, noun: str) -> dict[str, int]:
+    """Name -> index of ``items`` (``[[feeds]]``, ``[[alerts]]``...); a repeated name is an
+    error on its key."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.name in seen:
+            raise KeyedValueError((section, i, "name"), f"{label} {item.name!r} is already used by "
+                                  f"{section}[{seen[item.name]}]; give each {noun} a unique name")
+        seen[item.name] = i
+    return seen
+
+
 class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     watchlist: WatchlistSettings = WatchlistSettings()
@@ -454,24 +466,10 @@ class Settings(_Strict):
 
     @model_validator(mode="after")
     def _unique_feeds(self) -> "Settings":
-        seen: dict[str, int] = {}
-        for i, f in enumerate(self.feeds):
-            if f.name in seen:
-                raise KeyedValueError(("feeds", i, "name"), f"feed name {f.name!r} is already used by "
-                                      f"feeds[{seen[f.name]}]; give each feed a unique name")
-            seen[f.name] = i
-        rules: dict[str, int] = {}
-        for i, a in enumerate(self.alerts):
-            if a.name in rules:
-                raise KeyedValueError(("alerts", i, "name"), f"alert rule name {a.name!r} is already used "
-                                      f"by alerts[{rules[a.name]}]; give each rule a unique name")
-            rules[a.name] = i
-        autos: dict[str, int] = {}
+        seen = _unique_names(self.feeds, "feeds", "feed name", "feed")
+        _unique_names(self.alerts, "alerts", "alert rule name", "rule")
+        _unique_names(self.automations, "automations", "automation name", "automation")
         for i, au in enumerate(self.automations):
-            if au.name in autos:
-                raise KeyedValueError(("automations", i, "name"), f"automation name {au.name!r} is already "
-                                      f"used by automations[{autos[au.name]}]; give each a unique name")
-            autos[au.name] = i
             unknown = [f for f in au.feeds if f not in seen]
             if unknown:
                 raise KeyedValueError(("automations", i, "feeds"), f"bad filter: unknown feed(s) "

@@ -34,6 +34,7 @@ pytest_plugins = ["tests.prefect_server"]  # the shared server
 from models.store import Store  # noqa: E402
 from newsmon.sample_server import SAMPLE_SITE, SampleSite  # noqa: E402
 from tests.prefect_server import REPO, WAIT_S, PrefectServer, api_client  # noqa: E402
+from tests.cli_helpers import toml_text  # noqa: E402
 from tests.review_helpers import WebhookReceiver  # noqa: E402
 
 pytestmark = pytest.mark.prefect
@@ -105,97 +106,40 @@ class Rig:
             return [body for p, body in self.receiver.posts if p == path]
 
 
-def _config(rig_site: SampleSite, db_url: str, receiver: WebhookReceiver, tag: str, deployment: str) -> str:
-    hook = lambda name: json.dumps(receiver.url(f"/hook/{name}"))  # noqa: E731
-    return f"""
-[database]
-url = {json.dumps(db_url)}
-[watchlist]
-path = {json.dumps(str(REPO / "watchlists" / "default.toml"))}
-[fetch]
-allow_networks = ["127.0.0.1/32"]
-retries = 0
-deadline_s = 20.0
-[poll]
-extract_workers = 0
-failing_after = 2
-[review]
-# The sample site's stories carry fixed 2026 dates: new, whatever today is.
-alert_lookback_hours = 438000
+def _config(site: SampleSite, db_url: str, receiver: WebhookReceiver, tag: str, deployment: str) -> str:
+    def hook(name: str) -> dict:  # a Webhook block per automation, on the receiver
+        return {"block": f"{tag}-{name}", "url": receiver.url(f"/hook/{name}"), "allow_private_urls": True}
 
-[[feeds]]
-name = "Daily"
-url = {json.dumps(rig_site.url("/feeds/daily-tech.atom"))}
-[[feeds]]
-name = "Herald"
-url = {json.dumps(rig_site.url("/feeds/herald-business.xml"))}
-timezone = "Asia/Seoul"
-[[feeds]]
-name = "Flaky"
-url = {json.dumps(rig_site.url(FLAKY))}
+    def automation(name: str, event: str, **rest: object) -> dict:
+        return {"name": f"{tag}-{name}", "event": event, **rest}
 
-[[automations]]
-name = "{tag}-all-flags"
-event = "newsmon.story.flagged"
-[automations.webhook]
-block = "{tag}-all"
-url = {hook("all")}
-allow_private_urls = true
-
-[[automations]]
-name = "{tag}-hynix"
-description = "SK hynix stories to the team channel"
-event = "newsmon.story.flagged"
-entities = ["sk_hynix"]
-[automations.webhook]
-block = "{tag}-hynix"
-url = {hook("hynix")}
-allow_private_urls = true
-
-[[automations]]
-name = "{tag}-prominent-samsung"
-event = "newsmon.story.flagged"
-entities = ["samsung"]
-min_prominence = 60
-[automations.webhook]
-block = "{tag}-prominent"
-url = {hook("prominent")}
-allow_private_urls = true
-
-[[automations]]
-name = "{tag}-escalated-samsung"
-event = "newsmon.story.reviewed"
-entities = ["samsung"]
-review_states = ["escalated"]
-[automations.webhook]
-block = "{tag}-escalated"
-url = {hook("escalated")}
-allow_private_urls = true
-
-[[automations]]
-name = "{tag}-flaky-failing"
-event = "newsmon.feed.failing"
-feeds = ["Flaky"]
-[automations.notify]
-block = "{tag}-notify"
-
-[[automations]]
-name = "{tag}-flaky-down"
-event = "newsmon.feed.failing"
-failing_for_minutes = 0.2
-[automations.webhook]
-block = "{tag}-down"
-url = {hook("down")}
-allow_private_urls = true
-
-[[automations]]
-name = "{tag}-flaky-backfill"
-event = "newsmon.feed.recovered"
-feeds = ["Flaky"]
-[automations.run_deployment]
-deployment = "{deployment}"
-parameters = {{ feeds = ["{{{{ event.resource['newsmon.feed.name'] }}}}"], since = "{{{{ (event.payload.last_success_before or event.payload.failing_since)[:10] }}}}", source = "sitemap" }}
-"""
+    flagged, failing = "newsmon.story.flagged", "newsmon.feed.failing"
+    return toml_text({
+        "database": {"url": db_url},
+        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
+        "fetch": {"allow_networks": ["127.0.0.1/32"], "retries": 0, "deadline_s": 20.0},
+        "poll": {"extract_workers": 0, "failing_after": 2},
+        # The sample site's stories carry fixed 2026 dates: new, whatever today is.
+        "review": {"alert_lookback_hours": 438000},
+        "feeds": [{"name": "Daily", "url": site.url("/feeds/daily-tech.atom")},
+                  {"name": "Herald", "url": site.url("/feeds/herald-business.xml"), "timezone": "Asia/Seoul"},
+                  {"name": "Flaky", "url": site.url(FLAKY)}],
+        "automations": [
+            automation("all-flags", flagged, webhook=hook("all")),
+            automation("hynix", flagged, description="SK hynix stories to the team channel", entities=["sk_hynix"],
+                       webhook=hook("hynix")),
+            automation("prominent-samsung", flagged, entities=["samsung"], min_prominence=60,
+                       webhook=hook("prominent")),
+            automation("escalated-samsung", "newsmon.story.reviewed", entities=["samsung"],
+                       review_states=["escalated"], webhook=hook("escalated")),
+            automation("flaky-failing", failing, feeds=["Flaky"], notify={"block": f"{tag}-notify"}),
+            automation("flaky-down", failing, failing_for_minutes=0.2, webhook=hook("down")),
+            automation("flaky-backfill", "newsmon.feed.recovered", feeds=["Flaky"], run_deployment={
+                "deployment": deployment, "parameters": {
+                    "feeds": ["{{ event.resource['newsmon.feed.name'] }}"],
+                    "since": "{{ (event.payload.last_success_before or event.payload.failing_since)[:10] }}",
+                    "source": "sitemap"}}),
+        ]})
 
 
 @pytest.fixture(scope="module")
