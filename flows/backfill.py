@@ -48,6 +48,7 @@ from flows.backfill_core import (
 from flows.cycle import Runtime
 from flows.report import flagged_rows, md_link, md_text
 from flows.runtime import open_runtime, select_feeds
+from newsmon.events import cycle_event, run_sink
 from newsmon.settings import Settings, load_settings
 
 PROGRESS_KEY = "backfill-progress"
@@ -132,7 +133,8 @@ async def run_backfill(settings: Settings, *, since: date, until: date | None = 
     key = run_id or uuid.uuid4().hex
     label = f"{start.date().isoformat()} to {(end - timedelta(days=1)).date().isoformat()}"
     logger.info("backfill from %s, %s, %d feed(s)", source, label, len(selected))
-    async with open_runtime(settings, flow_run_id=run_id) as rt:
+    events = run_sink(settings)
+    async with open_runtime(settings, flow_run_id=run_id, events=events) as rt:
         cycle_id = await asyncio.to_thread(rt.store.start_cycle, f"backfill-{source}", run_id)
         try:
             if source == "sitemap":
@@ -164,6 +166,8 @@ async def run_backfill(settings: Settings, *, since: date, until: date | None = 
         finally:
             _RUNS.pop(key, None)
         await asyncio.to_thread(rt.store.finish_cycle, cycle_id, summary)
+    if events.enabled:  # one event for the run: its old stories are not announced one by one
+        events.emit(cycle_event(f"backfill-{source}", cycle_id, summary))
     await acreate_markdown_artifact(markdown, key=SUMMARY_KEY, description=f"Backfill ({source}) {label}")
     if source == "sitemap":
         rows = flagged_rows(reports)

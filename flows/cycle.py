@@ -27,8 +27,9 @@ from functools import cached_property
 from typing import Generic, TypeVar
 
 from models.records import ArticleRecord, MentionRecord
-from models.store import FeedPoll, Store
+from models.store import FeedPoll, FeedState, Store
 from newsmon.errors import BlockedError, BotChallengeError, FetchError, PermanentFetchError, TemporaryFetchError
+from newsmon.events import EventSink, NullSink
 from newsmon.settings import FeedSettings, Settings
 from scrapers.extract import EXTRACTOR_VERSION, Extracted
 from scrapers.feeds import FeedEntry, feed_zone, parse_feed
@@ -36,6 +37,7 @@ from scrapers.fetch import Fetcher
 from scrapers.urls import canonical_url, clean_url
 from watch import MatchResult, Watchlist
 
+from flows.feed_health import after_poll
 from flows.worker import PageJob, ingest_page
 from review.minhash import Fingerprint
 
@@ -155,6 +157,8 @@ class Runtime:
     watchlist: Watchlist
     flow_run_id: str | None = None
     now: Callable[[], datetime] = utcnow
+    # Where the cycle's Prefect events go (newsmon/events.py): RunSink in a flow run.
+    events: EventSink = field(default_factory=NullSink)
     # Links being fetched in this cycle (the same story listed by two feeds is fetched once).
     in_flight: set[str] = field(default_factory=set)
     # Bounds pages held in memory at once across the whole cycle.
@@ -191,9 +195,10 @@ class Runtime:
         """``Store.save_article`` through the cycle's group commit."""
         return await self.articles.submit((rec, mentions))
 
-    async def record_poll(self, poll: FeedPoll) -> None:
-        """``Store.record_feed_poll`` through the cycle's group commit."""
-        await self.feed_polls.submit(poll)
+    async def record_poll(self, poll: FeedPoll) -> int:
+        """``Store.record_feed_poll`` through the cycle's group commit; returns the feed's
+        consecutive failures afterwards."""
+        return await self.feed_polls.submit(poll)
 
 
 def _polls_in_order(store: Store, polls: list[FeedPoll]) -> list[int]:
@@ -253,30 +258,34 @@ async def poll_feed(rt: Runtime, feed: FeedSettings, state=None, *, force: bool 
             await rt.record_poll(FeedPoll(feed.name, ok=True, status="not_modified", http_status=304,
                                           etag=state.etag if state else None,
                                           last_modified=state.last_modified if state else None, at=now))
+            await after_poll(rt, feed, state, ok=True, failures=0, status=rep.status)
             return rep
         parsed = parse_feed(res.content, res.final_url, max_entries=rt.settings.poll.max_entries_per_feed,
                             default_tz=feed_zone(feed))
     except FetchError as e:
-        return await _feed_failed(rt, feed, rep, e, state.consecutive_failures if state else 0, now)
+        return await _feed_failed(rt, feed, rep, e, state, now)
     rep.entries = len(parsed.entries)
     await _ingest_entries(rt, feed, parsed.entries, rep)
     rep.status = "ok"
     note = "; ".join(parsed.notes) or None
     await rt.record_poll(FeedPoll(feed.name, ok=True, status="ok", http_status=res.status, error=note,
                                   etag=res.etag, last_modified=res.last_modified, at=now))
+    await after_poll(rt, feed, state, ok=True, failures=0, status=rep.status)
     return rep
 
 
 async def _feed_failed(rt: Runtime, feed: FeedSettings, rep: FeedReport, e: FetchError,
-                       failures_before: int, now: datetime) -> FeedReport:
+                       state: FeedState | None, now: datetime) -> FeedReport:
     rep.status = "failed"
     rep.failure = e.failure
     rep.error = f"{e.failure}: {e}"
+    failures_before = state.consecutive_failures if state else 0
     delay = backoff_delay(rt.settings, failures_before + 1, e.retry_after,
                           challenge=isinstance(e, BotChallengeError))
     status = "blocked" if isinstance(e, BlockedError) else "error"
-    await rt.record_poll(FeedPoll(feed.name, ok=False, status=status, http_status=e.status, error=rep.error,
-                                  next_poll_at=now + timedelta(seconds=delay), at=now))
+    failures = await rt.record_poll(FeedPoll(feed.name, ok=False, status=status, http_status=e.status,
+                                             error=rep.error, next_poll_at=now + timedelta(seconds=delay), at=now))
+    await after_poll(rt, feed, state, ok=False, failures=failures, status=rep.status)
     await _db(rt.store.record_fetch_outcome, url=feed.url, feed=feed.name, kind="feed",
               outcome=e.kind, error=str(e), http_status=e.status, flow_run_id=rt.flow_run_id)
     log.warning("feed %r failed: %s", feed.name, rep.error)

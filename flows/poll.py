@@ -4,6 +4,11 @@ One Prefect task per batch of feeds (the server spends ~45 ms CPU per task run, 
 task per article would cost more than the work); per-article work is asyncio inside
 the task and CPU-bound extraction runs in a process pool shared by the flow run.
 The run ends with a markdown summary and a table artifact of newly flagged stories.
+
+Events (``newsmon/events.py``): the run emits ``newsmon.story.flagged`` for newly flagged
+stories (in the review step, ``review/announce.py``), ``newsmon.feed.failing`` /
+``recovered`` when a feed's health changes (``flows/feed_health.py``) and, at its end,
+``newsmon.cycle.completed`` with the summary's counts; all related to this flow run.
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
+from newsmon.events import cycle_event, run_sink
 from newsmon.settings import Settings, load_settings
 from flows.cycle import FeedReport, Runtime, poll_batch, summarize
 from flows.report import flagged_rows, summary_markdown
@@ -59,7 +65,8 @@ async def run_poll(settings: Settings, *, feeds: list[str] | None = None, shard:
     selected = select_feeds(settings, feeds, shard, shards)
     run_id = str(flow_run.id) if flow_run.id else None
     key = run_id or uuid.uuid4().hex
-    async with open_runtime(settings, flow_run_id=run_id) as rt:
+    events = run_sink(settings)
+    async with open_runtime(settings, flow_run_id=run_id, events=events) as rt:
         cycle_id = rt.store.start_cycle("poll", run_id)
         _RUNTIMES[key] = rt
         try:
@@ -74,6 +81,8 @@ async def run_poll(settings: Settings, *, feeds: list[str] | None = None, shard:
     summary = summarize(reports)
     summary["review"] = review
     rt.store.finish_cycle(cycle_id, summary)
+    if events.enabled:
+        events.emit(cycle_event("poll", cycle_id, summary))
     await acreate_markdown_artifact(summary_markdown("newsmon poll cycle", summary, reports),
                                     key="poll-summary", description="Feeds and articles of this poll cycle")
     rows = flagged_rows(reports)

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import Any, TypeVar
 
 from models.store import Store
+from newsmon.events import EventSink, NullSink
 from newsmon.settings import FeedSettings, Settings
 from scrapers.fetch import Fetcher
 from watch import Watchlist
@@ -31,7 +32,8 @@ REVIEW_EVERY_S = 2.0
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings, *, flow_run_id: str | None = None,
                        store: Store | None = None, watchlist: Watchlist | None = None,
-                       workers: int | None | str = "settings") -> AsyncIterator[Runtime]:
+                       workers: int | None | str = "settings",
+                       events: EventSink | None = None) -> AsyncIterator[Runtime]:
     if store is None or watchlist is None:
         store, watchlist = preflight(settings)
     n = settings.poll.extract_workers if workers == "settings" else workers
@@ -41,7 +43,7 @@ async def open_runtime(settings: Settings, *, flow_run_id: str | None = None,
     try:
         async with Fetcher(settings.fetch, host_gate=gate, robots_memory=store) as fetcher:
             yield Runtime(settings=settings, store=store, fetcher=fetcher, executor=executor,
-                          watchlist=watchlist, flow_run_id=flow_run_id)
+                          watchlist=watchlist, flow_run_id=flow_run_id, events=events or NullSink())
     finally:
         executor.shutdown(wait=True, cancel_futures=True)  # type: ignore[attr-defined]
         if gate is not None:
@@ -76,13 +78,15 @@ def batches(feeds: list[FeedSettings], size: int) -> list[list[FeedSettings]]:
 
 async def run_cycle_plain(settings: Settings, feeds: list[FeedSettings] | None = None, *,
                           force: bool = False, workers: int | None | str = "settings",
-                          store: Store | None = None, watchlist: Watchlist | None = None) -> list[FeedReport]:
+                          store: Store | None = None, watchlist: Watchlist | None = None,
+                          events: EventSink | None = None) -> list[FeedReport]:
     """One poll cycle without Prefect (tests, benchmarks, debugging).
 
-    ``store``/``watchlist`` from an earlier ``preflight`` are reused instead of opened again.
+    ``store``/``watchlist`` from an earlier ``preflight`` are reused instead of opened again;
+    ``events``: where its events go (default: nowhere, there is no flow run to relate them to).
     """
     feeds = select_feeds(settings) if feeds is None else feeds
-    async with open_runtime(settings, workers=workers, store=store, watchlist=watchlist) as rt:
+    async with open_runtime(settings, workers=workers, store=store, watchlist=watchlist, events=events) as rt:
         # Story clusters + alerts (review/pipeline.py), beside the batches and once at the end.
         groups, _ = await with_review(rt, asyncio.gather(*(
             poll_batch(rt, b, force=force) for b in batches(feeds, settings.poll.feeds_per_task))))

@@ -102,6 +102,10 @@ class Feed(SQLModel, table=True):
     next_poll_at: datetime | None = _dt()
     # Entries in the feed document at the last successful parse (0 is a health signal).
     entries_seen: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    # When the event newsmon.feed.failing was emitted for the current run of failures (set
+    # once, by the poll that claimed it); cleared by the success that emits
+    # newsmon.feed.recovered. NULL: Prefect was not told this feed is failing.
+    failing_event_at: datetime | None = _dt()
 
 
 class Article(SQLModel, table=True):
@@ -144,6 +148,9 @@ class Article(SQLModel, table=True):
     review_note: str | None = Field(default=None, sa_column=Column(Text))
     reviewed_by: str | None = Field(default=None, sa_column=Column(Text))
     reviewed_at: datetime | None = _dt()
+    # When the event newsmon.story.flagged was emitted for this article (claimed once,
+    # review/announce.py). Articles stored before events existed carry their fetch time.
+    flagged_event_at: datetime | None = _dt()
 
 
 class ArticleUrl(SQLModel, table=True):

@@ -166,10 +166,26 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def command_group(sub: Any, name: str, help: str, description: str | None = None) -> Callable[..., argparse.ArgumentParser]:
+    """A command with sub-commands (``newsmon db upgrade``, ``newsmon review mark``...):
+    returns ``add(name, fn, help)``, which adds one sub-command taking ``--config``."""
+    group = sub.add_parser(name, help=help, description=description or help)
+    gsub = group.add_subparsers(dest=f"{name}_command", required=True)
+
+    def add(sub_name: str, fn: Callable, sub_help: str) -> argparse.ArgumentParser:
+        sp = gsub.add_parser(sub_name, help=sub_help, description=sub_help)
+        sp.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
+        sp.set_defaults(fn=fn)
+        return sp
+
+    return add
+
+
 def _extra_commands() -> list[Callable]:
     """Commands of later stages register here (serve, backfill, web, review, feeds)."""
     out = []
-    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds", "newsmon.cli_users"):
+    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds", "newsmon.cli_users",
+                "newsmon.cli_automations"):
         try:
             m = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as e:

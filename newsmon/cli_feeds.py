@@ -57,7 +57,9 @@ def cmd_feeds(args) -> int:
                "last_status": st.last_status if st else None, "last_error": st.last_error if st else None,
                "consecutive_failures": st.consecutive_failures if st else 0,
                "last_polled_at": st.last_polled_at if st else None,
-               "next_poll_at": st.next_poll_at if st else None}
+               "next_poll_at": st.next_poll_at if st else None,
+               # when newsmon.feed.failing was emitted for the current failures (None: not failing)
+               "failing_event_at": st.failing_event_at if st else None}
         if args.format == "jsonl":
             emit(row)
         else:

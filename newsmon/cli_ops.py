@@ -123,15 +123,10 @@ def cmd_db_revision(args) -> int:
 
 
 def register_db(sub) -> None:
-    db = sub.add_parser("db", help="schema migrations: current, upgrade",
-                        description="The database schema: which revision it is at, and upgrading it.")
-    dsub = db.add_subparsers(dest="db_command", required=True)
+    from newsmon.cli import command_group
 
-    def add(name: str, fn: Callable, help: str) -> argparse.ArgumentParser:
-        sp = dsub.add_parser(name, help=help, description=help)
-        sp.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
-        sp.set_defaults(fn=fn)
-        return sp
+    add = command_group(sub, "db", "schema migrations: current, upgrade",
+                        "The database schema: which revision it is at, and upgrading it.")
 
     add("current", cmd_db_current, "print the schema revision of the database, the newest this newsmon "
         "knows, and the state (current, behind, ahead, unversioned = 0.1.0, empty)")

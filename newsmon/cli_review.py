@@ -154,17 +154,40 @@ def cmd_review_mark(args: argparse.Namespace) -> int:
     store = _store(settings)
     from review.accounts import local_name
     from review.states import DecisionError, decide
+    events, names = _review_events(settings)
     try:
         d = decide(store, args.id, args.state, note=args.note, reviewer=args.reviewer or local_name(),
                    scope="article" if args.article_only else "cluster",
-                   note_max_chars=settings.review.note_max_chars)
+                   note_max_chars=settings.review.note_max_chars, events=events, entity_names=names,
+                   max_entities=settings.events.max_related_entities)
     except DecisionError as e:
         raise InputError(str(e)) from None
     except LookupError:
         raise InputError(f"no article with id {args.id}; see `newsmon review list`") from None
     _emit({"article_id": d.article_id, "state": d.state, "note": d.note, "reviewer": d.reviewer,
            "scope": d.scope, "changed": d.changed})
+    sys.stdout.flush()
+    # The decision is stored and printed; give its event [events] api_timeout_s (plus the
+    # import of Prefect's client) to reach Prefect before the process ends.
+    events.flush()
+    for msg in getattr(events, "errors", []):
+        print(f"newsmon: warning: {msg}; the decision is stored", file=sys.stderr)
     return 0
+
+
+def _review_events(settings: Any) -> tuple[Any, dict[str, str] | None]:
+    """The sink for ``newsmon.story.reviewed`` (Prefect API if configured) and the entity
+    names to label it with (none if the watchlist cannot be read: the decision goes on)."""
+    from newsmon.events import api_sink
+
+    events = api_sink(settings, log_errors=False)  # cmd_review_mark prints them, one line each
+    if not events.enabled:
+        return events, None
+    try:
+        from watch import load_watchlist
+        return events, {e.id: e.name for e in load_watchlist(settings.watchlist_path).entities}
+    except NewsmonError:
+        return events, None
 
 
 def _count(minimum: int) -> Callable[[str], int]:
@@ -223,15 +246,9 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
                     '[web] auth = "password" or "proxy")')
     sp.add_argument("--port", type=int, help="port (default [web] port = 8765)")
 
-    rv = sub.add_parser("review", help="list, show and decide flagged stories",
-                        description="list, show and decide flagged stories")
-    rsub = rv.add_subparsers(dest="review_command", required=True)
+    from newsmon.cli import command_group
 
-    def radd(name: str, fn: Callable, help: str) -> argparse.ArgumentParser:
-        p = rsub.add_parser(name, help=help, description=help)
-        p.add_argument("--config", "-c", default="newsmon.toml", help="config file (TOML)")
-        p.set_defaults(fn=fn)
-        return p
+    radd = command_group(sub, "review", "list, show and decide flagged stories")
 
     p = radd("list", cmd_review_list, "flagged stories (clusters), newest first, one JSON line each")
     _filters(p)

@@ -14,7 +14,7 @@ import ipaddress
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -56,6 +56,16 @@ def _check_cidrs(v: tuple[str, ...]) -> tuple[str, ...]:
             raise ValueError(f"{cidr!r} is not a CIDR network ({e}); write e.g. '10.0.0.0/8' "
                              "or '127.0.0.1/32'") from None
     return v
+
+
+def _check_http(v: str) -> str:
+    if not v.lower().startswith(("http://", "https://")):
+        raise ValueError(f"{v!r} must be an http:// or https:// URL")
+    return v
+
+
+# An http(s) URL (a webhook, a feed).
+HttpURL = Annotated[str, AfterValidator(_check_http)]
 
 
 class KeyedValueError(ValueError):
@@ -170,6 +180,10 @@ class PollSettings(_Strict):
     extract_workers: int | None = None
     # Articles held in flight at once per batch (bounds memory: pages are streamed, not kept).
     articles_in_flight: int = 32
+    # A feed counts as failing (event newsmon.feed.failing, once) when this many polls in a
+    # row failed: one or two failures are usually a blip (a deploy, a 502), three in a row
+    # at the back-off's 5, 10, 20 minutes are ~35 minutes of trouble.
+    failing_after: int = Field(default=3, ge=1)
 
 
 class BackfillSettings(_Strict):
@@ -376,6 +390,176 @@ class AccountSettings(_Strict):
     feed_entries: int = Field(default=50, ge=1, le=500)
 
 
+class EventsSettings(_Strict):
+    """Prefect events (``newsmon/events.py``, ``review/announce.py``): what newsmon tells Prefect."""
+
+    # Emit events at all (from flow runs; review decisions also need PREFECT_API_URL).
+    enabled: bool = True
+    # newsmon.story.flagged events per announcing pass at most (a pass runs every few seconds
+    # during a cycle and once at its end): a flood of new stories is spread over passes and
+    # cycles instead of one burst. The rest waits for the next pass, oldest first (and is
+    # never announced once older than the alert look-back). Each event costs the cycle about
+    # 1.5-2 ms and the Prefect server about 4 ms of CPU (benchmarks/events.py): 1,000 per pass
+    # bounds a cycle's cost to seconds, far above the tens of stories a cycle usually flags.
+    max_flagged_per_pass: int = Field(default=1000, ge=1)
+    # Snippet characters in a story event's payload (events are kept by the Prefect server,
+    # 1.5 MB at most each; a snippet is one sentence).
+    snippet_max_chars: int = Field(default=400, ge=0, le=4000)
+    # Entities attached as related resources of one story event (the most prominent first);
+    # Prefect allows 100 related resources per event, and the run adds its own (flow run,
+    # flow, deployment, work pool, tags).
+    max_related_entities: int = Field(default=50, ge=1, le=80)
+    # Longest wait for the Prefect API when a review decision is sent from outside a flow run
+    # (web app, `newsmon review mark`); no retries: the decision is stored either way.
+    api_timeout_s: float = Field(default=3.0, gt=0, le=60)
+
+
+_BLOCK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class WebhookActionSettings(_Strict):
+    """``[automations.webhook]``: a Prefect Webhook block (created or updated by ``automations
+    apply``) that the Prefect server calls. The URL and headers live in the block, which
+    Prefect stores as secrets; the automation only names the block."""
+
+    block: str
+    # The webhook URL (kept in the block, not in the automation); or the environment variable
+    # that holds it (`url_env`), so the config file holds no secret; or neither, to use a
+    # block that already exists (e.g. made in the Prefect UI).
+    url: HttpURL | None = None
+    url_env: str | None = None
+    headers: dict[str, str] = Field(default_factory=dict)
+    method: Literal["POST", "PUT", "PATCH"] = "POST"
+    # Prefect's Webhook block refuses private/loopback addresses only when told to: newsmon
+    # tells it to (SSRF guard), unless this is true (a receiver on the local network).
+    allow_private_urls: bool = False
+    # Jinja template of the request body (Prefect renders it with `event`); default: a
+    # Slack-compatible {"text": ...} from the event's summary.
+    payload: str | None = None
+
+    @field_validator("block")
+    @classmethod
+    def _block(cls, v: str) -> str:
+        if not _BLOCK_NAME.match(v):
+            raise ValueError(f"{v!r} is not a block name: lower-case letters, digits and dashes, e.g. 'newsmon-slack'")
+        return v
+
+    @model_validator(mode="after")
+    def _one_url(self) -> "WebhookActionSettings":
+        if self.url and self.url_env:
+            raise KeyedValueError(("url_env",), "give url or url_env, not both")
+        return self
+
+
+class NotifyActionSettings(_Strict):
+    """``[automations.notify]``: send through an existing Prefect notification block (Slack,
+    Microsoft Teams, email, PagerDuty, custom webhook...), named by its block document name
+    (``type-slug/name`` when two blocks of different types share the name)."""
+
+    block: str
+    subject: str | None = None  # Jinja templates; defaults per event
+    body: str | None = None
+
+
+class RunDeploymentActionSettings(_Strict):
+    """``[automations.run_deployment]``: start a flow run of a deployment (``flow/deployment``),
+    with parameters that may be Jinja templates of the event, e.g.
+    ``feeds = ["{{ event.resource['newsmon.feed.name'] }}"]``."""
+
+    deployment: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("deployment")
+    @classmethod
+    def _flow_slash_name(cls, v: str) -> str:
+        if v.count("/") != 1 or not all(v.split("/")):
+            raise ValueError(f"{v!r} is not a deployment name like 'backfill/newsmon' (flow name / deployment name)")
+        return v
+
+
+class AutomationSettings(_Strict):
+    """One ``[[automations]]``: a Prefect automation made by ``newsmon automations apply``.
+
+    Trigger: ``event`` (one of newsmon's events) with filters; ``threshold`` events within
+    ``within_minutes``; or, for ``newsmon.feed.failing``, ``failing_for_minutes``: fires
+    when the feed has not recovered that long after it started failing. Actions: one or
+    more of ``webhook``, ``notify``, ``run_deployment``.
+    """
+
+    name: str
+    description: str = ""
+    enabled: bool = True
+    event: str
+    entities: tuple[str, ...] = ()  # story events: one of these entities is flagged
+    feeds: tuple[str, ...] = ()  # story and feed events: from / about one of these feeds
+    # Story events: an entity of `entities` (any flagged entity if empty) has at least this
+    # prominence (0-100; stories without a prominence score never match).
+    min_prominence: int | None = Field(default=None, ge=0, le=100)
+    review_states: tuple[str, ...] = ()  # newsmon.story.reviewed: the new state is one of these
+    threshold: int = Field(default=1, ge=1)
+    within_minutes: float = Field(default=0.0, ge=0)
+    # Prefect evaluates proactive triggers every few seconds and needs at least 10 s.
+    failing_for_minutes: float | None = Field(default=None, ge=10 / 60)
+    webhook: WebhookActionSettings | None = None
+    notify: NotifyActionSettings | None = None
+    run_deployment: RunDeploymentActionSettings | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "AutomationSettings":
+        from newsmon.events import EVENT_NAMES, FEED_EVENTS, FEED_FAILING, REVIEWED, STORY_EVENTS
+
+        if self.event not in EVENT_NAMES:
+            close = difflib.get_close_matches(self.event, EVENT_NAMES, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise KeyedValueError(("event",), f"unknown event {self.event!r}; {hint}newsmon emits "
+                                  f"{', '.join(EVENT_NAMES)}")
+        story = self.event in STORY_EVENTS
+        for key in ("entities", "min_prominence"):
+            if getattr(self, key) not in ((), None) and not story:
+                raise KeyedValueError((key,), f"bad filter: {key} applies to {' and '.join(STORY_EVENTS)} only")
+        if self.feeds and not (story or self.event in FEED_EVENTS):
+            raise KeyedValueError(("feeds",), f"bad filter: feeds applies to story and feed events only")
+        if self.review_states:
+            if self.event != REVIEWED:
+                raise KeyedValueError(("review_states",), f"bad filter: review_states applies to {REVIEWED} only")
+            from models.tables import REVIEW_STATES
+            bad = sorted(set(self.review_states) - set(REVIEW_STATES))
+            if bad:
+                raise KeyedValueError(("review_states",), f"bad filter: unknown review state(s) "
+                                      f"{', '.join(bad)}; use {', '.join(REVIEW_STATES)}")
+        for key in ("entities", "feeds"):
+            if any(not v.strip() for v in getattr(self, key)):
+                raise KeyedValueError((key,), "bad filter: empty name")
+            if any(v.startswith("!") for v in getattr(self, key)):  # Prefect reads "!x" as "not x"
+                raise KeyedValueError((key,), "bad filter: a name starting with '!' cannot be matched by Prefect")
+        if self.failing_for_minutes is not None:
+            if self.event != FEED_FAILING:
+                raise KeyedValueError(("failing_for_minutes",), f"bad filter: failing_for_minutes applies to "
+                                      f"{FEED_FAILING} only")
+            if self.threshold != 1 or self.within_minutes:
+                raise KeyedValueError(("failing_for_minutes",), "bad filter: failing_for_minutes replaces "
+                                      "threshold and within_minutes; remove them")
+        if self.threshold > 1 and not self.within_minutes:
+            raise KeyedValueError(("within_minutes",), f"bad filter: threshold = {self.threshold} needs "
+                                  "within_minutes (the window the events must fall in)")
+        if not (self.webhook or self.notify or self.run_deployment):
+            raise KeyedValueError(("name",), f"automation {self.name!r} has no action: add a [automations.webhook], "
+                                  "[automations.notify] or [automations.run_deployment] table")
+        return self
+
+
+def _unique_names(items: tuple[Any, ...], section: str, label: str, noun: str) -> dict[str, int]:
+    """Name -> index of ``items`` (``[[feeds]]``, ``[[alerts]]``...); a repeated name is an
+    error on its key."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item.name in seen:
+            raise KeyedValueError((section, i, "name"), f"{label} {item.name!r} is already used by "
+                                  f"{section}[{seen[item.name]}]; give each {noun} a unique name")
+        seen[item.name] = i
+    return seen
+
+
 class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     watchlist: WatchlistSettings = WatchlistSettings()
@@ -387,25 +571,23 @@ class Settings(_Strict):
     accounts: AccountSettings = AccountSettings()
     review: ReviewSettings = ReviewSettings()
     feed_tools: FeedToolsSettings = FeedToolsSettings()
+    events: EventsSettings = EventsSettings()
     feeds: tuple[FeedSettings, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
+    automations: tuple[AutomationSettings, ...] = ()
     # Directory the config was loaded from: relative paths in it are resolved against it.
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
 
     @model_validator(mode="after")
     def _unique_feeds(self) -> "Settings":
-        seen: dict[str, int] = {}
-        for i, f in enumerate(self.feeds):
-            if f.name in seen:
-                raise KeyedValueError(("feeds", i, "name"), f"feed name {f.name!r} is already used by "
-                                      f"feeds[{seen[f.name]}]; give each feed a unique name")
-            seen[f.name] = i
-        rules: dict[str, int] = {}
-        for i, a in enumerate(self.alerts):
-            if a.name in rules:
-                raise KeyedValueError(("alerts", i, "name"), f"alert rule name {a.name!r} is already used "
-                                      f"by alerts[{rules[a.name]}]; give each rule a unique name")
-            rules[a.name] = i
+        seen = _unique_names(self.feeds, "feeds", "feed name", "feed")
+        _unique_names(self.alerts, "alerts", "alert rule name", "rule")
+        _unique_names(self.automations, "automations", "automation name", "automation")
+        for i, au in enumerate(self.automations):
+            unknown = [f for f in au.feeds if f not in seen]
+            if unknown:
+                raise KeyedValueError(("automations", i, "feeds"), f"bad filter: unknown feed(s) "
+                                      f"{', '.join(map(repr, unknown))}; use the names of the [[feeds]]")
         return self
 
     def resolve(self, p: str | Path) -> Path:

@@ -1,4 +1,5 @@
-"""What a poll cycle does after its articles are saved: cluster them, then send alerts.
+"""What a poll cycle does after its articles are saved: cluster them, announce the newly
+flagged ones to Prefect (``review.announce``), then send alerts.
 
 ``after_cycle(rt)`` is the one call the cycle makes (``flows.poll.run_poll`` and
 ``flows.runtime.run_cycle_plain``). It works from the database, not from the cycle's
@@ -15,16 +16,19 @@ from typing import Any
 
 from newsmon.errors import NewsmonError
 from review.alerts import check_rules, send_alerts
+from review.announce import announce_flagged
 from review.clusters import cluster_pending
 
 log = logging.getLogger("newsmon.review")
 
 
 async def after_cycle(rt: Any) -> dict:
-    """Cluster new articles and send due alerts; ``rt`` is a ``flows.cycle.Runtime``.
+    """Cluster new articles, emit their ``newsmon.story.flagged`` events and send due alerts;
+    ``rt`` is a ``flows.cycle.Runtime``.
 
-    Returns ``{"clustered", "joined_stories", "alerts_sent", "alerts_failed",
-    "alerts_already_sent", "alert_errors"}`` plus ``"review_error"`` if a step failed.
+    Returns ``{"clustered", "joined_stories", "events_flagged", "events_not_sent",
+    "alerts_sent", "alerts_failed", "alerts_already_sent", "alert_errors"}`` plus
+    ``"review_error"`` if a step failed.
     """
     out: dict[str, Any] = {}
     settings = rt.settings
@@ -36,10 +40,17 @@ async def after_cycle(rt: Any) -> dict:
         log.warning("clustering failed: %s", e)
         out["review_error"] = f"clustering: {e}"
         return out
+    entities = {e.id: e.name for e in rt.watchlist.entities}
+    if rt.events.enabled:
+        try:
+            erep = await asyncio.to_thread(announce_flagged, rt.store, settings, rt.events, entity_names=entities)
+            out.update(erep.as_dict())
+        except NewsmonError as e:  # StorageError: nothing was claimed, the next pass retries
+            log.warning("story events failed: %s", e)
+            out["review_error"] = f"events: {e}"
     if not settings.alerts:
         return out
     try:
-        entities = {e.id: e.name for e in rt.watchlist.entities}
         check_rules(settings.alerts, set(entities))
         arep = await send_alerts(rt.store, settings, rt.fetcher, entity_names=entities)
         out.update(arep.as_dict())

@@ -10,14 +10,22 @@ event naming the entities that changed) and re-extraction never touches it.
 
 ``decide_many`` is the one function every decision goes through (the story page, bulk
 decisions in the inbox, ``newsmon review mark``): whatever must happen on each decision
-(notifications, events) hooks in there. ``decide`` is its one-article form.
+hooks in there. ``decide`` is its one-article form. After the decision is stored, it hands
+one ``newsmon.story.reviewed`` per decided story to the caller's event sink
+(``newsmon.events.ApiSink``: sent from a thread, so a Prefect that is down or slow never
+delays or fails a decision).
 """
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.store import InboxArticle, Store
 from models.tables import REVIEW_STATES
+from newsmon.events import EventSink, reviewed_event
+
+log = logging.getLogger("newsmon.review.states")
 
 __all__ = ["REVIEW_STATES", "STATE_LABELS", "Decision", "DecisionError", "decide", "decide_many", "parse_state",
            "story_state"]
@@ -68,17 +76,24 @@ def _clean_text(value: str | None, limit: int, what: str) -> str | None:
 
 
 def decide(store: Store, article_id: int, state: str, *, note: str | None = None,
-           reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000) -> Decision:
+           reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000,
+           events: EventSink | None = None, entity_names: Mapping[str, str] | None = None,
+           max_entities: int = 50) -> Decision:
     """Record a decision on one article's story (or the article alone): ``decide_many``."""
     return decide_many(store, [article_id], state, note=note, reviewer=reviewer, scope=scope,
-                       note_max_chars=note_max_chars)
+                       note_max_chars=note_max_chars, events=events, entity_names=entity_names,
+                       max_entities=max_entities)
 
 
 def decide_many(store: Store, article_ids: list[int], state: str, *, note: str | None = None,
-                reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000) -> Decision:
+                reviewer: str | None = None, scope: str = "cluster", note_max_chars: int = 4000,
+                events: EventSink | None = None, entity_names: Mapping[str, str] | None = None,
+                max_entities: int = 50) -> Decision:
     """Record one decision on several articles' stories (or the articles alone) in one
     transaction, one audit event per article changed. Raises DecisionError (bad input) or
-    LookupError (an unknown article; then nothing changed)."""
+    LookupError (an unknown article; then nothing changed).
+
+    With ``events``, then emits ``newsmon.story.reviewed`` per decided story (never raises for it)."""
     state = parse_state(state)
     if scope not in SCOPES:
         raise DecisionError(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
@@ -92,7 +107,25 @@ def decide_many(store: Store, article_ids: list[int], state: str, *, note: str |
     if reviewer is not None:
         reviewer = " ".join(reviewer.split())
     changed = store.set_review_many(ids, state, note=note, reviewer=reviewer, scope=scope)
-    return Decision(ids, state, note, reviewer, scope, changed)
+    decision = Decision(ids, state, note, reviewer, scope, changed)
+    if events is not None and events.enabled:
+        for aid in ids:
+            _announce(store, decision, aid, events, entity_names, max_entities)
+    return decision
+
+
+def _announce(store: Store, d: Decision, article_id: int, events: EventSink,
+              entity_names: Mapping[str, str] | None, max_entities: int) -> None:
+    """Hand ``newsmon.story.reviewed`` to the sink; the decision is stored whatever happens here."""
+    try:
+        trail = store.review_events(article_id)
+        from_state = trail[-1].from_state if trail else None
+        art = next(iter(store.articles_by_id([article_id])))
+        events.emit(reviewed_event(art, state=d.state, reviewer=d.reviewer, note=d.note, scope=d.scope,
+                                   changed=d.changed, from_state=from_state, entity_names=entity_names,
+                                   max_entities=max_entities))
+    except Exception as e:  # noqa: BLE001 - never fail a stored decision for its event
+        log.warning("review event for article %d not sent: %s", article_id, " ".join(str(e).split()))
 
 
 def story_state(members: list[InboxArticle]) -> str:

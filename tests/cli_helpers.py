@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,11 +28,28 @@ def _value(v: Any) -> str:
         return json.dumps(v)  # a JSON string is a valid TOML basic string
     if isinstance(v, list | tuple):
         return "[" + ", ".join(_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table
+        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
     raise TypeError(f"cannot write {type(v).__name__} as a TOML value")
 
 
+def _key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else json.dumps(k)
+
+
+def _table(header: str, items: dict[str, Any]) -> list[str]:
+    """``[header]`` with its values, then its sub-tables (``[header.sub]``, values inline)."""
+    out = ["", header] + [f"{k} = {_value(v)}" for k, v in items.items() if not isinstance(v, dict)]
+    name = header.strip("[]")
+    for k, v in items.items():
+        if isinstance(v, dict):
+            out += ["", f"[{name}.{k}]"] + [f"{kk} = {_value(vv)}" for kk, vv in v.items()]
+    return out
+
+
 def toml_text(data: dict[str, Any]) -> str:
-    """TOML for a config dict: scalars and arrays, tables, and arrays of tables (one level)."""
+    """TOML for a config dict: scalars and arrays, tables, and arrays of tables (whose
+    items may have sub-tables, e.g. ``[automations.webhook]``)."""
     out = [f"{k} = {_value(v)}" for k, v in data.items() if not isinstance(v, dict | list) or
            (isinstance(v, list) and not any(isinstance(x, dict) for x in v))]
     for k, v in data.items():
@@ -40,7 +58,7 @@ def toml_text(data: dict[str, Any]) -> str:
     for k, v in data.items():
         if isinstance(v, list) and any(isinstance(x, dict) for x in v):
             for item in v:
-                out += ["", f"[[{k}]]"] + [f"{kk} = {_value(vv)}" for kk, vv in item.items()]
+                out += _table(f"[[{k}]]", item)
     return "\n".join(out) + "\n"
 
 

@@ -109,8 +109,9 @@ def prefect_server(tmp_path_factory) -> Iterator[PrefectServer]:
     # Services these tests do not use are off: less CPU on a 2-core machine, and no scheduler
     # making runs of the */15 schedule in the middle of the tests (they would poll the feeds
     # the e2e runs check). Kept: event persister and task-run recorder (runs, task runs and
-    # artifacts in the API and UI), repossessor (expired concurrency leases, fleet politeness).
-    for service in ("SCHEDULER", "LATE_RUNS", "FOREMAN", "TRIGGERS", "PAUSE_EXPIRATIONS",
+    # artifacts in the API and UI), repossessor (expired concurrency leases, fleet politeness),
+    # triggers (automations and their actions: tests/test_prefect_events.py).
+    for service in ("SCHEDULER", "LATE_RUNS", "FOREMAN", "PAUSE_EXPIRATIONS",
                     "CANCELLATION_CLEANUP", "CLEANUP_RECONCILER", "DB_VACUUM"):
         env[f"PREFECT_SERVER_SERVICES_{service}_ENABLED"] = "false"
     log = home / "server.log"

@@ -7,6 +7,7 @@ decisions with notes by two reviewers, their audit events and sent alert claims.
 from __future__ import annotations
 
 import multiprocessing as mp
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,9 @@ from models.migrate import (
 )
 from models.store import Store
 from newsmon.cli import main
+from newsmon.settings import parse_settings
+from review.announce import announce_flagged
+from tests.event_helpers import MemorySink
 from tests.cli_helpers import WATCHLIST, write_config
 from tests.migration_helpers import EXPECTED, load_0_1_0, schema_snapshot, table_counts
 
@@ -103,6 +107,20 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
         if a.status == "ok" and "/syndicated/" not in a.url:
             assert a.raw_html and b"<html" in a.raw_html.lower()  # kept pages still decompress
         assert a.mentions == [] or all(m.details for m in a.mentions)
+
+    # 0006_events: flagged articles count as announced as of their fetch (an upgrade must not
+    # replay the archive as newly flagged stories); no feed is marked failing.
+    with store.engine.connect() as conn:
+        marks = conn.execute(text("SELECT a.id, a.fetched_at, a.flagged_event_at, EXISTS (SELECT 1 FROM mention m "
+                                  "WHERE m.article_id = a.id) AS flagged FROM article a")).all()
+        assert conn.execute(text("SELECT count(*) FROM feed WHERE failing_event_at IS NOT NULL")).scalar() == 0
+    assert any(r.flagged for r in marks)
+    for r in marks:
+        assert (r.flagged_event_at is not None) == bool(r.flagged), r
+        if r.flagged:
+            assert str(r.flagged_event_at)[:19] == str(r.fetched_at)[:19], r
+    far = parse_settings({"review": {"alert_lookback_hours": 24 * 365 * 50}})
+    assert announce_flagged(store, far, MemorySink(), now=datetime.now(timezone.utc)).ids == []
 
     # And the upgraded database works: a decision by a new reviewer is stored and audited.
     aid = store.article_id(next(r["url"] for r in store.export_rows() if r["review_state"] == "new"))

@@ -14,6 +14,7 @@ transactions and the error mapping):
 ``alerts``      alert claims (at most once per rule and story)
 ``accounts``    review-desk accounts and their Atom feed tokens
 ``sessions``    browser sessions, failed sign-ins, generated secrets
+``events``      once-only state of the Prefect events (story flagged, feed failing)
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
@@ -25,6 +26,7 @@ from .alerts import AlertEntry, AlertStore
 from .articles import ArticleStore, StoredArticle, export_row, iso_utc
 from .base import SYSTEM_REVIEWER, StoreBase
 from .clusters import ClusterJob, ClusterStore, SignatureRow
+from .events import EventStore, FailingFeed
 from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
 from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
@@ -32,12 +34,13 @@ from .sessions import SessionRow, SessionStore
 
 
 class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
-            StoreBase):
+            EventStore, StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
 
 
 __all__ = [
-    "SYSTEM_REVIEWER", "AccountRow", "LastAdminError", "SessionRow", "TokenRow", "AlertEntry", "ClusterJob", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
+    "AccountRow", "AlertEntry", "ClusterJob", "EventStore", "FailingFeed", "FeedPoll", "FeedState",
+    "FetchOutcomeEntry", "InboxArticle", "LastAdminError", "SYSTEM_REVIEWER", "SessionRow", "TokenRow",
     "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
 ]

@@ -37,6 +37,8 @@ class FeedState:
     consecutive_failures: int
     next_poll_at: datetime | None
     entries_seen: int
+    # When newsmon.feed.failing was emitted for the current failures (None: not announced).
+    failing_event_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,10 @@ def create_app(settings: Settings, *, store: Store | None = None,
     ui_base = prefect_ui_base(settings.web.prefect_ui_url)
     page_size = settings.web.page_size
     note_max = settings.review.note_max_chars
+    # newsmon.story.reviewed goes to the Prefect API of PREFECT_API_URL, from a thread: a
+    # Prefect that is down or slow never delays a decision (newsmon/events.py).
+    from newsmon.events import api_sink
+    events = api_sink(settings)
     # UTF-8 worst case of a full note, plus the other fields; or a page of bulk-selected ids.
     max_body = max(note_max * 4 + 4096, page_size * 24 + 4096)
 
@@ -143,7 +147,7 @@ def create_app(settings: Settings, *, store: Store | None = None,
         return page(request, "error.html", status=status, message=message, title=f"Error {status}")
 
     desk = Desk(settings=settings, store=st, auth=Auth(settings, st), names=names, page=page, error=error,
-                note_max=note_max, max_form_bytes=max_body, max_form_fields=page_size + 20)
+                note_max=note_max, max_form_bytes=max_body, max_form_fields=page_size + 20, events=events)
     app.state.desk = desk
     app.add_middleware(AuthMiddleware, desk=desk)
     app.add_middleware(_Guard, loopback_only=is_loopback(settings.web.host))
@@ -224,7 +228,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
                 raise LookupError(article_id)
             d = await asyncio.to_thread(decide, st, article_id, field(form, "state") or "",
                                         note=field(form, "note"), reviewer=user(request).name, scope=scope,
-                                        note_max_chars=note_max)
+                                        note_max_chars=note_max, events=events, entity_names=names,
+                                        max_entities=settings.events.max_related_entities)
         except DecisionError as e:
             return error(request, 400, str(e))
         except LookupError:

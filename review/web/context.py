@@ -25,6 +25,7 @@ class Desk:
     note_max: int  # [review] note_max_chars
     max_form_bytes: int  # largest form body accepted (a full note, or a page of bulk ids)
     max_form_fields: int
+    events: Any = None  # newsmon.events sink for newsmon.story.reviewed (None: no events)
 
     @property
     def tz(self) -> str:

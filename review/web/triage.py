@@ -62,7 +62,8 @@ def register(app: FastAPI, desk: "Desk") -> None:
         try:
             d = await asyncio.to_thread(decide_many, desk.store, ids, field(form, "state") or "",
                                         note=field(form, "note"), reviewer=user(request).name, scope="cluster",
-                                        note_max_chars=desk.note_max)
+                                        note_max_chars=desk.note_max, events=desk.events, entity_names=desk.names,
+                                        max_entities=desk.settings.events.max_related_entities)
         except DecisionError as e:
             return desk.error(request, 400, f"{e}; nothing was changed")
         except LookupError as e:
