@@ -518,7 +518,7 @@ class AutomationSettings(_Strict):
             if getattr(self, key) not in ((), None) and not story:
                 raise KeyedValueError((key,), f"bad filter: {key} applies to {' and '.join(STORY_EVENTS)} only")
         if self.feeds and not (story or self.event in FEED_EVENTS):
-            raise KeyedValueError(("feeds",), f"bad filter: feeds applies to story and feed events only")
+            raise KeyedValueError(("feeds",), "bad filter: feeds applies to story and feed events only")
         if self.review_states:
             if self.event != REVIEWED:
                 raise KeyedValueError(("review_states",), f"bad filter: review_states applies to {REVIEWED} only")

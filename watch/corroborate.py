@@ -74,7 +74,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from watch.ambiguity import EVERYDAY_WORD, SHORT_ACRONYM, english_words, given_names
 from watch.korean import is_hangul, particle_follows
