@@ -274,15 +274,13 @@ def test_review_mark_with_prefect_down_exits_0_with_one_warning(store: Store, tm
 
 def test_web_decision_with_prefect_down_still_redirects(store: Store, tmp_path: Path) -> None:
     from prefect.settings import PREFECT_API_URL, temporary_settings
-    from fastapi.testclient import TestClient
-
     from review.web import create_app
+    from tests.web_helpers import DeskClient
 
     [aid] = stored(store, published=NOW)
     settings = settings_for(store.url, tmp_path)
     with temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{closed_port()}/api"}):
         app = create_app(settings, store=store, entity_names={})
-    with TestClient(app, base_url="http://127.0.0.1") as client:
-        r = client.post(f"/story/{aid}/review", data={"state": "escalated", "reviewer": "kim", "note": "x"},
-                        follow_redirects=False)
+    with DeskClient(app, base_url="http://127.0.0.1") as client:
+        r = client.form(f"/story/{aid}/review", {"state": "escalated", "note": "x"}, follow_redirects=False)
     assert r.status_code == 303 and store.get_article(aid).review_state == "escalated"
