@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable]:
     """Commands of later stages register here (serve, backfill, web, review)."""
     out = []
-    for mod in ("newsmon.cli_ops", "newsmon.cli_review"):
+    for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_retention"):
         try:
             m = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as e:

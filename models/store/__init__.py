@@ -12,6 +12,7 @@ transactions and the error mapping):
 ``review``      review decisions, audit trail, the inbox
 ``clusters``    story clusters (MinHash signatures, LSH bands)
 ``alerts``      alert claims (at most once per rule and story)
+``retention``   what prune deletes (in batches), tombstones, the stats numbers
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
@@ -24,15 +25,17 @@ from .base import SYSTEM_REVIEWER, StoreBase
 from .clusters import ClusterJob, ClusterStore, SignatureRow
 from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
+from .retention import BatchTotals, Cutoffs, RetentionStore
 from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
 
 
-class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, StoreBase):
+class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, RetentionStore,
+            StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
 
 
 __all__ = [
-    "SYSTEM_REVIEWER", "AlertEntry", "ClusterJob", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
+    "SYSTEM_REVIEWER", "AlertEntry", "BatchTotals", "ClusterJob", "Cutoffs", "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle",
     "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
 ]
