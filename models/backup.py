@@ -52,12 +52,15 @@ class BackupResult:
     newest_fetched_at: str | None
     schema_revision: str | None
     source: str
+    copy_seconds: float = 0.0   # the online backup itself
+    check_seconds: float = 0.0  # integrity_check + foreign_key_check of the copy (reads it all)
 
     def as_dict(self) -> dict[str, Any]:
         return {"event": "backup", "backend": "sqlite", "path": str(self.path), "bytes": self.bytes,
                 "seconds": round(self.seconds, 3), "integrity": self.integrity, "pages": self.pages,
                 "articles": self.articles, "newest_fetched_at": self.newest_fetched_at,
-                "schema_revision": self.schema_revision, "source": self.source}
+                "schema_revision": self.schema_revision, "source": self.source,
+                "copy_seconds": round(self.copy_seconds, 3), "check_seconds": round(self.check_seconds, 3)}
 
 
 def _snapshot_facts(src: sqlite3.Connection) -> tuple[int | None, str | None, str | None]:
@@ -108,6 +111,7 @@ def backup_sqlite(url: str, dest: str | Path, *, step_pages: int = 4096, busy_ti
                            progress=(lambda _s, remaining, total: progress(total - remaining, total))
                            if progress else None)
                 src.execute("COMMIT")
+                copied = time.monotonic()
                 # The copy carries the source's WAL flag: make it one self-contained file.
                 dst.execute("PRAGMA journal_mode = DELETE").fetchall()
                 problems = [r[0] for r in dst.execute("PRAGMA integrity_check").fetchall()]
@@ -133,8 +137,9 @@ def backup_sqlite(url: str, dest: str | Path, *, step_pages: int = 4096, busy_ti
     with open(tmp, "rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, dest)
-    return BackupResult(dest, dest.stat().st_size, time.monotonic() - t0, integrity, pages, articles, newest,
-                        revision, mask(url))
+    end = time.monotonic()
+    return BackupResult(dest, dest.stat().st_size, end - t0, integrity, pages, articles, newest, revision, mask(url),
+                        copy_seconds=copied - t0, check_seconds=end - copied)
 
 
 def pg_dump_command(url: str, dest: str | Path) -> dict[str, Any]:

@@ -10,9 +10,11 @@ Steps, each reported as one JSON line (counts and bytes):
 5. ``reclaim``: SQLite ``incremental_vacuum`` in steps and a WAL checkpoint;
    PostgreSQL ``VACUUM (ANALYZE)`` of the touched tables (``models.space``).
 
-Every batch is its own transaction of ``batch_size`` rows, followed by a pause of
-``batch_pause_s``: SQLite's write lock is held for milliseconds at a time, so a poll cycle
-running meanwhile waits at most one batch to save. A prune interrupted half-way leaves
+Every batch is its own transaction, sized to take about ``batch_target_s`` (at most
+``batch_size`` rows; the size adapts to what the last batches cost), followed by a pause
+of ``batch_pause_s``: SQLite's write lock is held for about 0.1 s at a time, so a poll
+cycle running meanwhile waits about one batch to save (``longest_transaction_s`` in the
+summary says how long the longest one took). A prune interrupted half-way leaves
 a consistent database (each batch is complete or absent); the next one finishes it.
 
 ``--dry-run`` reads the same rules in single counting queries and writes nothing.
@@ -53,6 +55,7 @@ class PruneReport:
     started: datetime
     lines: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    longest_transaction_s: float = 0.0  # the longest batch (how long others waited at most)
 
     def step(self, action: str) -> dict[str, Any] | None:
         return next((ln for ln in self.lines if ln.get("action") == action), None)
@@ -63,7 +66,7 @@ class PruneReport:
         return {"event": "summary", "dry_run": self.dry_run, "articles_deleted": d.get("articles", 0),
                 "pages_dropped": r.get("articles", 0), "bytes": d.get("bytes", 0) + r.get("bytes", 0),
                 "database_bytes_before": rec.get("bytes_before"), "database_bytes_after": rec.get("bytes_after"),
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3), "longest_transaction_s": round(self.longest_transaction_s, 3)}
 
     def markdown(self) -> str:
         """The prune run as a markdown artifact."""
@@ -88,23 +91,34 @@ class PruneReport:
 
 
 class _Batches:
-    """Runs one step's batches with the pause (and an optional hook) between them."""
+    """Runs one step's batches, sized to ``batch_target_s`` each, with the pause (and an
+    optional hook) between them; remembers the longest transaction."""
 
     def __init__(self, r: RetentionSettings, between: Callable[[str], None] | None, logger: Any) -> None:
         self.r, self.between, self.logger = r, between, logger
+        self.longest_s = 0.0
+
+    def sizer(self, max_size: int) -> space.BatchSizer:
+        return space.BatchSizer(max_size, self.r.batch_target_s, start=min(50, max_size))
 
     def run(self, action: str, fn: Callable[..., BatchTotals | None], **kw: Any) -> BatchTotals:
         total = BatchTotals()
         after = 0
-        while True:
-            t = fn(after_id=after, limit=self.r.batch_size, **kw)
-            if t is None:
-                return total
-            total.add(t)
-            after = t.last_id
-            if total.batches % 20 == 0:
-                self.logger.info("%s: %d articles so far (%d batches)", action, total.articles, total.batches)
-            self.pause(action)
+        sizer = self.sizer(self.r.batch_size)
+        try:
+            while True:
+                t0 = time.monotonic()
+                t = fn(after_id=after, limit=sizer.size, **kw)
+                if t is None:
+                    return total
+                sizer.record(time.monotonic() - t0, t.articles)
+                total.add(t)
+                after = t.last_id
+                if total.batches % 20 == 0:
+                    self.logger.info("%s: %d articles so far (%d batches)", action, total.articles, total.batches)
+                self.pause(action)
+        finally:
+            self.longest_s = max(self.longest_s, sizer.longest_s)
 
     def pause(self, action: str) -> None:
         if self.between is not None:
@@ -132,13 +146,17 @@ def prune(store: Store, r: RetentionSettings, *, dry_run: bool = False, now: dat
     touched: set[str] = set()
     base = {"event": "prune", "dry_run": dry_run}
 
-    if cut.articles is not None:
+    def step(action: str, count: Callable[[Cutoffs], BatchTotals],
+             batch: Callable[..., BatchTotals | None]) -> BatchTotals:
         if dry_run:
-            t = store.count_deletable(cut)
-        else:
-            t = batches.run("delete", store.delete_articles_batch, cut=cut, now=now)
-            if t.articles:
-                touched.update(TOUCHED["delete"])
+            return count(cut)
+        t = batches.run(action, batch, cut=cut, now=now)
+        if t.articles:
+            touched.update(TOUCHED[action])
+        return t
+
+    if cut.articles is not None:
+        t = step("delete", store.count_deletable, store.delete_articles_batch)
         rep.lines.append({**base, "action": "delete", "older_than_days": r.articles_days,
                           "flagged_older_than_days": r.flagged_days, "cutoff": _iso(cut.articles),
                           "flagged_cutoff": _iso(cut.flagged), **t.as_dict(), "bytes": t.raw_bytes + t.text_bytes})
@@ -146,12 +164,7 @@ def prune(store: Store, r: RetentionSettings, *, dry_run: bool = False, now: dat
                     t.raw_bytes + t.text_bytes)
 
     if cut.raw is not None:
-        if dry_run:
-            t = store.count_raw_droppable(cut)
-        else:
-            t = batches.run("drop_raw", store.drop_raw_batch, cut=cut, now=now)
-            if t.articles:
-                touched.update(TOUCHED["drop_raw"])
+        t = step("drop_raw", store.count_raw_droppable, store.drop_raw_batch)
         rep.lines.append({**base, "action": "drop_raw", "older_than_days": r.raw_days, "cutoff": _iso(cut.raw),
                           "articles": t.articles, "bytes": t.raw_bytes, "bytes_uncompressed": t.raw_size,
                           "batches": t.batches})
@@ -182,6 +195,7 @@ def prune(store: Store, r: RetentionSettings, *, dry_run: bool = False, now: dat
     rep.lines.append({**base, "action": "reclaim", **_reclaim(store, r, before, touched, dry_run=dry_run,
                                                              vacuum_full=vacuum_full, batches=batches)})
     rep.seconds = time.monotonic() - t0
+    rep.longest_transaction_s = batches.longest_s
     return rep
 
 
@@ -201,9 +215,10 @@ def _reclaim(store: Store, r: RetentionSettings, before: dict[str, Any], touched
             def free() -> int:
                 return store._read(lambda c: c.exec_driver_sql("PRAGMA freelist_count").scalar_one())
 
-            pages, steps = space.incremental_vacuum(store._write, free, pages_per_step=r.vacuum_pages,
-                                                    pause_s=r.batch_pause_s,
+            sizer = batches.sizer(r.vacuum_pages)
+            pages, steps = space.incremental_vacuum(store._write, free, sizer=sizer, pause_s=r.batch_pause_s,
                                                     between=lambda: batches.between and batches.between("reclaim"))
+            batches.longest_s = max(batches.longest_s, sizer.longest_s)
             ck = space.checkpoint(store.engine, store.url)
             out.update(method="incremental_vacuum", pages=pages, transactions=steps, wal_bytes=ck["wal_bytes"],
                        note="WAL checkpoint busy (readers): finished by the next prune" if ck["busy"] else None)

@@ -32,7 +32,7 @@ from sqlmodel import SQLModel
 
 from newsmon.errors import StorageError
 
-from .db import mask, normalize_url, storage_error
+from .db import mask, normalize_url, read_engine, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def database_size(engine: Engine, url: str) -> dict[str, Any]:
     ``-wal`` file. PostgreSQL: the sum of ``pg_total_relation_size`` (table, indexes, TOAST)
     of newsmon's tables in the current schema (``bytes``); the database may hold others.
     """
-    with engine.connect() as conn:
+    with read_engine(engine).connect() as conn:  # (SQLite: BEGIN DEFERRED, no write lock)
         if conn.dialect.name == "sqlite":
             page_size = conn.exec_driver_sql("PRAGMA page_size").scalar_one()
             pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
@@ -100,7 +100,7 @@ def table_sizes(engine: Engine) -> dict[str, int] | None:
     SQLite: the ``dbstat`` virtual table (compiled into most builds), which reads every
     page of the file: seconds per GB. PostgreSQL: ``pg_total_relation_size`` (instant).
     """
-    with engine.connect() as conn:
+    with read_engine(engine).connect() as conn:  # (SQLite: BEGIN DEFERRED, no write lock)
         if conn.dialect.name != "sqlite":
             return _pg_table_sizes(conn)
         owner = dict(conn.exec_driver_sql("SELECT name, tbl_name FROM sqlite_master "
@@ -165,10 +165,30 @@ def _vacuum_error(url: str, e: sqlite3.Error, busy_timeout_s: float) -> StorageE
     return storage_error(url, e, busy_timeout_s=busy_timeout_s)
 
 
+class BatchSizer:
+    """How many rows (or pages) the next transaction takes, so that it lasts about
+    ``target_s``: from what the last one cost per row, growing at most twofold per step,
+    between 1 and ``max_size``. Rows differ a lot in cost (an article with a 100 KiB page,
+    its 40 band keys...), so a fixed count would hold the lock for very different times."""
+
+    def __init__(self, max_size: int, target_s: float, start: int = 50) -> None:
+        self.max_size = max(1, max_size)
+        self.target_s = target_s
+        self.size = max(1, min(self.max_size, start))
+        self.longest_s = 0.0  # the longest transaction so far (reported)
+
+    def record(self, elapsed_s: float, done: int) -> None:
+        self.longest_s = max(self.longest_s, elapsed_s)
+        if done <= 0 or elapsed_s <= 0:
+            return
+        ideal = self.target_s * done / elapsed_s
+        self.size = int(max(1, min(self.max_size, ideal, self.size * 2)))
+
+
 def incremental_vacuum(write: Callable[[Callable[[Any], Any]], Any], read_free: Callable[[], int], *,
-                       pages_per_step: int, pause_s: float = 0.0,
+                       sizer: BatchSizer, pause_s: float = 0.0,
                        between: Callable[[], None] | None = None) -> tuple[int, int]:
-    """Give SQLite's free pages back, ``pages_per_step`` per write transaction (``write``
+    """Give SQLite's free pages back, ``sizer.size`` pages per write transaction (``write``
     runs a function in one, as ``Store._write`` does). Returns (pages freed, transactions).
 
     The sqlite3 module steps ``PRAGMA incremental_vacuum(N)`` once, which frees one page,
@@ -177,7 +197,7 @@ def incremental_vacuum(write: Callable[[Callable[[Any], Any]], Any], read_free: 
     freed = steps = 0
     remaining = read_free()
     while remaining > 0:
-        n = min(pages_per_step, remaining)
+        n = min(sizer.size, remaining)
 
         def step(conn: Any) -> int:
             dbapi = conn.connection.driver_connection
@@ -185,7 +205,9 @@ def incremental_vacuum(write: Callable[[Callable[[Any], Any]], Any], read_free: 
             dbapi.executemany("PRAGMA incremental_vacuum(1)", itertools.repeat((), n))
             return before - dbapi.execute("PRAGMA freelist_count").fetchone()[0]
 
+        t0 = time.monotonic()
         done = write(step)
+        sizer.record(time.monotonic() - t0, done)
         steps += 1
         freed += done
         if done <= 0:  # nothing more can be freed (another process's transaction holds them)
@@ -240,6 +262,6 @@ def is_sqlite(url: str) -> bool:
     return normalize_url(url).get_backend_name() == "sqlite"
 
 
-__all__ = ["AUTO_VACUUM", "checkpoint", "database_size", "file_bytes", "incremental_vacuum", "is_sqlite",
+__all__ = ["AUTO_VACUUM", "BatchSizer", "checkpoint", "database_size", "file_bytes", "incremental_vacuum", "is_sqlite",
            "pg_vacuum", "sqlite_path", "switch_to_incremental", "table_sizes"]
 

@@ -286,15 +286,19 @@ class RetentionSettings(_Strict):
     log_days: int | None = Field(default=None, ge=1)
     # When the prune deployment runs (in [schedule] timezone): daily, at a quiet hour.
     prune_cron: str = "30 3 * * *"
-    # Articles per prune transaction: each batch holds SQLite's write lock (or PostgreSQL's
-    # row locks) for a few milliseconds, so poll cycles keep saving during a prune.
-    batch_size: int = Field(default=500, ge=1, le=10_000)
-    # Pause between two batches: a cycle waiting for SQLite's write lock (in another
-    # process, polling its busy handler) gets it there instead of waiting for the whole prune.
-    batch_pause_s: float = Field(default=0.02, ge=0)
-    # SQLite: free pages given back to the file system per incremental-vacuum transaction
-    # (4 KiB each: 8 MiB per step).
-    vacuum_pages: int = Field(default=2048, ge=1)
+    # Prune works in short transactions: each takes about batch_target_s (the number of
+    # articles per transaction adapts to what the last ones cost, at most batch_size), so
+    # SQLite's write lock, or PostgreSQL's row locks, are held briefly and poll cycles keep
+    # saving during a prune.
+    batch_size: int = Field(default=1000, ge=1, le=10_000)
+    batch_target_s: float = Field(default=0.1, gt=0)
+    # Pause between two transactions. A cycle in another process waiting for SQLite's write
+    # lock polls for it (its busy handler sleeps up to 100 ms between tries): a shorter
+    # pause could pass unseen, so the default lets a waiting writer in after each batch.
+    batch_pause_s: float = Field(default=0.1, ge=0)
+    # SQLite: most free pages given back to the file system per incremental-vacuum
+    # transaction (4 KiB each: 16 MiB); sized by batch_target_s like the batches.
+    vacuum_pages: int = Field(default=4096, ge=1)
     # PostgreSQL: VACUUM (ANALYZE) the tables prune touched (space reusable at once, fresh
     # planner statistics); false leaves it to autovacuum.
     pg_vacuum: bool = True

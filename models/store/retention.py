@@ -61,8 +61,7 @@ from ..tables import (
     as_utc,
 )
 from .base import AS, CY, FO, RE, TS, A, M, StoreBase, U
-
-_PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # models.store.clusters: serialises cluster assignment
+from .clusters import _PG_CLUSTER_LOCK  # serialises cluster assignment (and deletions, here)
 
 
 @dataclass(frozen=True)
@@ -299,35 +298,45 @@ class RetentionStore(StoreBase):
         return func.strftime("%Y-%m", _when())
 
     def article_stats(self) -> StatsTotals:
-        """Counts and bytes of the stored articles: totals, per feed, per month (UTC)."""
-        flagged = func.coalesce(func.sum(case((exists().where(M.article_id == A.id), 1), else_=0)), 0)
-        raw = func.coalesce(func.sum(func.length(A.raw_html)), 0)
-        text = func.coalesce(func.sum(self._octets(A.text)), 0)
+        """Counts and bytes of the stored articles: totals, per feed, per month (UTC).
 
-        def q(conn: Connection) -> StatsTotals:
-            r = conn.execute(select(
-                func.count(), flagged,
-                func.coalesce(func.sum(case((A.review_state != "new", 1), else_=0)), 0),
-                func.coalesce(func.sum(case((A.status == "ok", 1), else_=0)), 0),
-                func.coalesce(func.sum(case((A.status == "no_body", 1), else_=0)), 0),
-                func.coalesce(func.sum(case((A.status == "failed", 1), else_=0)), 0),
-                func.count(A.raw_html), func.count(A.raw_dropped_at), raw,
-                func.coalesce(func.sum(A.raw_size), 0), text, func.min(_when()), func.max(_when()),
-            )).one()
-            tombstones = conn.execute(select(func.count()).select_from(ArticleTombstone.__table__)).scalar_one()
-            totals = {"articles": r[0], "flagged": int(r[1]), "reviewed": int(r[2]), "ok": int(r[3]),
-                      "no_body": int(r[4]), "failed": int(r[5]), "pages_kept": r[6], "pages_dropped": r[7],
-                      "page_bytes": int(r[8]), "page_bytes_uncompressed": int(r[9]), "text_bytes": int(r[10]),
-                      "oldest": r[11], "newest": r[12], "tombstones": int(tombstones)}
-            feeds = [{"feed": f, "articles": n, "flagged": int(fl), "page_bytes": int(rb), "oldest": lo, "newest": hi}
-                     for f, n, fl, rb, lo, hi in conn.execute(
-                         select(A.feed, func.count(), flagged, raw, func.min(_when()), func.max(_when()))
-                         .group_by(A.feed).order_by(A.feed))]
-            month = self._month().label("month")
-            months = [{"month": m, "articles": n, "flagged": int(fl), "page_bytes": int(rb)}
-                      for m, n, fl, rb in conn.execute(
-                          select(month, func.count(), flagged, raw).group_by(month).order_by(month))]
-            return StatsTotals(totals, feeds, months)
+        ONE pass over the article table (grouped by feed and month; the totals and the two
+        breakdowns are summed here): on SQLite each pass reads about a page per article."""
+        def n_if(cond: Any) -> Any:
+            return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-        return self._read(q)
+        month = self._month().label("month")
+        q = (select(A.feed, month, func.count(), n_if(exists().where(M.article_id == A.id)),
+                    n_if(A.review_state != "new"), n_if(A.status == "ok"), n_if(A.status == "no_body"),
+                    n_if(A.status == "failed"), func.count(A.raw_html), func.count(A.raw_dropped_at),
+                    func.coalesce(func.sum(func.length(A.raw_html)), 0), func.coalesce(func.sum(A.raw_size), 0),
+                    func.coalesce(func.sum(self._octets(A.text)), 0), func.min(_when()), func.max(_when()))
+             .group_by(A.feed, month))
+        keys = ("articles", "flagged", "reviewed", "ok", "no_body", "failed", "pages_kept", "pages_dropped",
+                "page_bytes", "page_bytes_uncompressed", "text_bytes")
 
+        def q_run(conn: Connection) -> tuple[list[Any], int]:
+            rows = conn.execute(q).all()
+            return rows, conn.execute(select(func.count()).select_from(ArticleTombstone.__table__)).scalar_one()
+
+        rows, tombstones = self._read(q_run)
+        totals: dict[str, Any] = dict.fromkeys(keys, 0) | {"oldest": None, "newest": None}
+        feeds: dict[Any, dict[str, Any]] = {}
+        months: dict[Any, dict[str, Any]] = {}
+        for feed, mon, *vals in rows:
+            lo, hi = vals[-2], vals[-1]
+            for target in (totals, feeds.setdefault(feed, {"feed": feed, **dict.fromkeys(keys, 0),
+                                                           "oldest": None, "newest": None}),
+                           months.setdefault(mon, {"month": mon, **dict.fromkeys(keys, 0)})):
+                for k, v in zip(keys, vals):
+                    target[k] += int(v)
+                if "oldest" in target and lo is not None:
+                    target["oldest"] = lo if target["oldest"] is None else min(target["oldest"], lo)
+                    target["newest"] = hi if target["newest"] is None else max(target["newest"], hi)
+        totals["tombstones"] = int(tombstones)
+        slim = ("articles", "flagged", "page_bytes")
+        by_feed = [{"feed": f["feed"], **{k: f[k] for k in slim}, "oldest": f["oldest"], "newest": f["newest"]}
+                   for f in sorted(feeds.values(), key=lambda f: (f["feed"] is None, f["feed"] or ""))]
+        by_month = [{"month": m["month"], **{k: m[k] for k in slim}}
+                    for m in sorted(months.values(), key=lambda m: (m["month"] is None, m["month"] or ""))]
+        return StatsTotals(totals, by_feed, by_month)
