@@ -25,6 +25,7 @@ Figures only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -171,11 +172,26 @@ class _pg_copy:
                 if "id" in t.c and t.c.id.autoincrement is not False and t.name != "newsmon_meta":
                     conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
                                          f"coalesce((SELECT max(id) FROM \"{t.name}\"), 1))")
+        with dst.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")  # planner statistics, as autovacuum keeps them in production
         dst.close()
         return url
 
     def __exit__(self, *exc: object) -> None:
         self._cm.__exit__(*exc)
+
+
+def wait_for_no_older_snapshots(conn, timeout_s: float = 120.0) -> None:
+    """PostgreSQL keeps dead rows while any transaction of the database may still see them
+    (the test database is shared): wait until no other backend holds a snapshot."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        n = conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                 "AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()").scalar_one()
+        if n == 0:
+            return
+        time.sleep(0.2)
+    print("  (other transactions kept old snapshots open: dead rows may be counted)", flush=True)
 
 
 def prune_scenario(url: str, name: str, retention: dict, *, now: datetime, writer: bool) -> dict:
@@ -206,6 +222,7 @@ def prune_scenario(url: str, name: str, retention: dict, *, now: datetime, write
         from sqlmodel import SQLModel
         eng = create_engine(url, isolation_level="AUTOCOMMIT")
         with eng.connect() as conn:
+            wait_for_no_older_snapshots(conn)
             conn.exec_driver_sql("VACUUM FULL " + ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables))
         eng.dispose()
         full, _ = db_bytes(url)
@@ -219,6 +236,16 @@ def prune_scenario(url: str, name: str, retention: dict, *, now: datetime, write
             "bytes_after_vacuum_full": full, "per_article_after_vacuum_full": full / max(n_after, 1) if full else None}
 
 
+@contextlib.contextmanager
+def _reused_schema(schema: Path):
+    """PostgreSQL --reuse: a schema of the test database built by an earlier run (--keep)."""
+    from sqlalchemy.engine import make_url
+
+    from common import PG_ADMIN_URL
+    yield make_url(PG_ADMIN_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--feeds", type=int, default=40)
@@ -226,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--json", action="store_true")
     p.add_argument("--keep", type=Path, help="SQLite: keep a copy of the built database in this directory")
-    p.add_argument("--reuse", type=Path, help="SQLite: start from this database (made with --keep) instead of "
-                                              "building one")
+    p.add_argument("--reuse", type=Path, help="start from this SQLite database (made with --keep), or this "
+                                              "PostgreSQL schema of the test database, instead of building one")
     args = p.parse_args(argv)
     spec = SiteSpec(feeds=args.feeds, articles_per_feed=args.articles_per_feed, pages="real")
     n = spec.feeds * spec.articles_per_feed
@@ -236,12 +263,14 @@ def main(argv: list[str] | None = None) -> int:
     out: dict = {"articles": n, "db": args.db}
     with SiteProcess(spec) as site, tempfile.TemporaryDirectory(prefix="newsmon-bench-") as tmp:
         work = Path(tmp)
-        with fresh_database(args.db, work) as db_url:
+        with (_reused_schema(args.reuse) if args.db == "postgresql" and args.reuse
+              else fresh_database(args.db, work)) as db_url:
             cfg = write_config(work / "newsmon.toml", db_url=db_url, allow=["127.0.0.1/32"],
                                feeds=[(f"bench-{i:05d}", site.feed_url(i)) for i in range(spec.feeds)],
                                poll={"max_entries_per_feed": max(200, spec.articles_per_feed)})
-            if args.reuse and args.db == "sqlite":
-                shutil.copyfile(args.reuse, work / "newsmon.db")
+            if args.reuse:
+                if args.db == "sqlite":
+                    shutil.copyfile(args.reuse, work / "newsmon.db")
                 print(f"  reused {args.reuse}", flush=True)
             else:
                 t0 = time.perf_counter()

@@ -143,6 +143,8 @@ def prune(store: Store, r: RetentionSettings, *, dry_run: bool = False, now: dat
     t0 = time.monotonic()
     batches = _Batches(r, between_batches, logger)
     before = space.database_size(store.engine, store.url)
+    if before["backend"] == "postgresql" and not dry_run:
+        space.pg_analyze_if_never(store.engine, ["article", "mention", "review_event", "article_url"])
     touched: set[str] = set()
     base = {"event": "prune", "dry_run": dry_run}
 

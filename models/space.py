@@ -250,6 +250,22 @@ def pg_vacuum(engine: Engine, tables: Iterable[str]) -> float:
     return time.monotonic() - t0
 
 
+def pg_analyze_if_never(engine: Engine, tables: Iterable[str]) -> list[str]:
+    """ANALYZE the ``tables`` that have no planner statistics yet (e.g. just restored with
+    pg_restore, before autovacuum came by): without them PostgreSQL may plan prune's batch
+    query as a scan of every candidate instead of an index walk. Returns those analyzed."""
+    names = sorted(set(tables))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT relname FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+            "AND last_analyze IS NULL AND last_autoanalyze IS NULL").scalars().all()
+        todo = [n for n in names if n in set(rows)]
+        if todo:
+            quote = conn.dialect.identifier_preparer.quote
+            conn.exec_driver_sql("ANALYZE " + ", ".join(quote(n) for n in todo))
+    return todo
+
+
 def file_bytes(url: str) -> int | None:
     """Bytes of a SQLite database on disk (main file + WAL), None for PostgreSQL."""
     path = sqlite_path(url)
@@ -263,5 +279,5 @@ def is_sqlite(url: str) -> bool:
 
 
 __all__ = ["AUTO_VACUUM", "BatchSizer", "checkpoint", "database_size", "file_bytes", "incremental_vacuum", "is_sqlite",
-           "pg_vacuum", "sqlite_path", "switch_to_incremental", "table_sizes"]
+           "pg_analyze_if_never", "pg_vacuum", "sqlite_path", "switch_to_incremental", "table_sizes"]
 
