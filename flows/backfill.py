@@ -251,4 +251,11 @@ def stored_markdown(summary: dict, label: str) -> str:
     if summary["errors"]:
         lines += [f"## Failures ({len(summary['errors'])})", ""]
         lines += [f"- {md_text(e)}" for e in summary["errors"][:50]]
+        lines.append("")
+    missing = summary.get("not_reextracted") or []
+    if missing:
+        lines += [f"## Not re-extracted: no kept page ({summary['no_raw']})", ""]
+        lines += [f"- {md_link(m['url'], m['url'])}: {md_text(m['reason'])}" for m in missing[:100]]
+        if summary["no_raw"] > 100:
+            lines.append(f"- … and {summary['no_raw'] - 100} more")
     return "\n".join(lines)

@@ -199,12 +199,23 @@ class StoredCounts:
     failed: int = 0      # extraction raised (left as it was; tried again next run)
 
 
+def no_page_reason(a: StoredArticle) -> str:
+    """Why a stored article cannot be re-extracted: its page is not kept."""
+    if a.raw_dropped_at is not None:
+        return (f"page not kept (dropped by retention on {a.raw_dropped_at.date().isoformat()}): "
+                "re-extraction needs a refetch")
+    if a.status == "failed":
+        return f"no page kept (the fetch failed: {a.reason or 'no reason recorded'}): re-extraction needs a refetch"
+    return "no page kept: re-extraction needs a refetch"
+
+
 @dataclass
 class StoredReport:
     candidates: int = 0
     by_feed: dict[str, StoredCounts] = field(default_factory=dict)
     changes: list[dict] = field(default_factory=list)   # first 500 entity-set changes
     errors: list[str] = field(default_factory=list)     # first 200
+    not_reextracted: list[dict] = field(default_factory=list)  # first 1000 articles without a kept page
 
     def counts(self, feed: str | None) -> StoredCounts:
         name = feed or "(no feed)"
@@ -214,6 +225,13 @@ class StoredReport:
 
     def total(self, attr: str) -> int:
         return sum(getattr(c, attr) for c in self.by_feed.values())
+
+    def note_no_page(self, a: StoredArticle) -> str:
+        self.counts(a.feed).no_raw += 1
+        reason = no_page_reason(a)
+        if len(self.not_reextracted) < 1000:
+            self.not_reextracted.append({"id": a.id, "url": a.url, "feed": a.feed, "reason": reason})
+        return reason
 
     def note_change(self, a: StoredArticle, added: list[str], removed: list[str]) -> None:
         self.counts(a.feed).changed += 1
@@ -314,7 +332,9 @@ class _StoredRun:
     async def _reextract_one(self, a: StoredArticle) -> None:
         c = self.report.counts(a.feed)
         if a.raw_html is None:
-            c.no_raw += 1
+            reason = self.report.note_no_page(a)
+            if c.no_raw <= 20:  # the first few in the log; all of them (up to 1000) in the summary
+                self.logger.info("%s: %s", a.url, reason)
             return
         try:
             tz = self.rt.feed(a.feed).timezone if a.feed else None
@@ -393,7 +413,7 @@ def stored_summary(rep: StoredReport, start: datetime, end: datetime) -> dict:
         "candidates": rep.candidates, "reextracted": rep.total("reextracted"), "rematched": rep.total("rematched"),
         "entities_changed": rep.total("changed"), "no_raw": rep.total("no_raw"), "failed": rep.total("failed"),
         "by_feed": {k: vars(v) for k, v in sorted(rep.by_feed.items())},
-        "changes": rep.changes, "errors": rep.errors,
+        "changes": rep.changes, "errors": rep.errors, "not_reextracted": rep.not_reextracted,
     }
 
 

@@ -1,9 +1,11 @@
-"""The two deployments of newsmon and ``newsmon serve``.
+"""The deployments of newsmon and ``newsmon serve``.
 
 * ``poll-feeds/<name>``: on ``[schedule] poll_cron`` in ``[schedule] timezone``;
 * ``backfill/<name>``: no schedule, run by hand (UI, ``prefect deployment run``, ``newsmon backfill``);
 * ``daily-digest/<name>``: the day's story clusters per entity, on ``[schedule] digest_cron``
-  (omitted when it is empty).
+  (omitted when it is empty);
+* ``prune/<name>``: ``[retention]`` applied on ``[retention] prune_cron`` (daily), registered
+  only when ``[retention]`` sets a limit.
 
 ``<name>`` is ``[schedule] deployment_name`` (default "newsmon"). Both carry the absolute
 ``config_path`` as their default parameter, so a run started from the UI or the API finds
@@ -49,11 +51,11 @@ def build_deployments(settings: Settings, config_path: str | Path) -> list:
     cfg = str(Path(config_path).resolve())
     sch = settings.schedule
     name = sch.deployment_name
-    def cron(key: str, expr: str) -> Cron:
+    def cron(key: str, expr: str, section: str = "schedule") -> Cron:
         try:
             return Cron(expr, timezone=str(sch.timezone))
         except (ValueError, ValidationError) as e:
-            raise ConfigError(f"{cfg}: key schedule.{key}: {expr!r} is not a cron expression "
+            raise ConfigError(f"{cfg}: key {section}.{key}: {expr!r} is not a cron expression "
                               f"such as '*/15 * * * *' ({' '.join(str(e).split())[:200]})") from None
 
     schedule = cron("poll_cron", sch.poll_cron)
@@ -72,9 +74,26 @@ def build_deployments(settings: Settings, config_path: str | Path) -> list:
             entrypoint_type=EntrypointType.MODULE_PATH,
             description=f"Daily digest of flagged story clusters for {cfg} ({sch.digest_cron}, {sch.timezone}).")
         ] if digest_schedule else []
+        extra += _prune_deployment(settings, cfg, cron)
     except ValueError as e:  # e.g. a deployment name with '/' or '%'
         raise ConfigError(f"{cfg}: key schedule.deployment_name: {' '.join(str(e).split())[:200]}") from None
     return [poll, back, *extra]
+
+
+def _prune_deployment(settings: Settings, cfg: str, cron) -> list:
+    """``prune/<name>`` when [retention] sets a limit (the defaults keep everything: no deployment)."""
+    from prefect.types.entrypoint import EntrypointType
+
+    from flows.prune import prune_flow
+
+    r = settings.retention
+    if not r.enabled:
+        return []
+    schedule = cron("prune_cron", r.prune_cron, section="retention")
+    return [prune_flow.to_deployment(
+        settings.schedule.deployment_name, schedules=[schedule], parameters={"config_path": cfg},
+        tags=TAGS + ["retention"], entrypoint_type=EntrypointType.MODULE_PATH,
+        description=f"Apply [retention] of {cfg} ({r.prune_cron}, {settings.schedule.timezone}).")]
 
 
 def serve_deployments(deployments: list, *, limit: int | None = None) -> None:

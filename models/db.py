@@ -139,6 +139,14 @@ def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool, foreign_keys: bool
             cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
             cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
             if not memory:
+                if _is_new_file(db):
+                    # A new, empty file (before the WAL switch writes its header): made with
+                    # incremental auto-vacuum, so that retention can give freed pages back
+                    # to the file system (PRAGMA incremental_vacuum). Only then: on an
+                    # existing file this pragma opens a write transaction (opening would
+                    # wait for writers), and the mode only changes with a VACUUM
+                    # (models.space.switch_to_incremental).
+                    cur.execute("PRAGMA auto_vacuum = INCREMENTAL")
                 _set_wal(cur, busy_timeout_s)
                 # Safe against process crashes in WAL mode; only an OS crash may lose the last commits.
                 cur.execute("PRAGMA synchronous = NORMAL")
@@ -151,6 +159,13 @@ def _sqlite_engine(u: URL, busy_timeout_s: float, echo: bool, foreign_keys: bool
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _is_new_file(db: str) -> bool:
+    try:
+        return Path(db).expanduser().stat().st_size == 0
+    except OSError:
+        return True
 
 
 def _set_wal(cur: Any, busy_timeout_s: float) -> None:

@@ -277,12 +277,17 @@ class UpgradeResult:
     before: SchemaStatus
     after: SchemaStatus
     applied: list[str]
+    # SQLite: the one-time switch to incremental auto-vacuum (models.space), if it was needed.
+    space: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"from": self.before.current or ("0.1.0 (unversioned)" if self.before.state == "unversioned"
-                                                 else None),
-                "to": self.after.current, "applied": list(self.applied), "state": self.after.state,
-                "newsmon": newsmon_version()}
+        out = {"from": self.before.current or ("0.1.0 (unversioned)" if self.before.state == "unversioned"
+                                                else None),
+               "to": self.after.current, "applied": list(self.applied), "state": self.after.state,
+               "newsmon": newsmon_version()}
+        if self.space.get("vacuumed"):
+            out["sqlite_auto_vacuum"] = self.space
+        return out
 
 
 def upgrade(url: str, *, busy_timeout_s: float = 30.0) -> UpgradeResult:
@@ -306,7 +311,10 @@ def upgrade(url: str, *, busy_timeout_s: float = 30.0) -> UpgradeResult:
             command.upgrade(alembic_config(conn), "heads")
             _record_writer(conn)
         after = status_in(conn)
-    return UpgradeResult(before, after, before.pending if before.state != "current" else [])
+    # After the commit: VACUUM cannot run inside the migration's transaction (0003_retention).
+    from .space import switch_to_incremental
+    space = switch_to_incremental(url, busy_timeout_s=busy_timeout_s)
+    return UpgradeResult(before, after, before.pending if before.state != "current" else [], space)
 
 
 def new_revision(url: str, message: str, *, autogenerate: bool = True) -> str:

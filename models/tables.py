@@ -151,6 +151,10 @@ class Article(SQLModel, table=True):
     # When the event newsmon.story.flagged was emitted for this article (claimed once,
     # review/announce.py). Articles stored before events existed carry their fetch time.
     flagged_event_at: datetime | None = _dt()
+    # When retention ([retention] raw_days) dropped the kept page (raw_html/raw_size are then
+    # NULL): re-extracting the article needs a refetch, and backfill says so. Last column:
+    # a migration adds it at the end, and a fresh database must have the same column order.
+    raw_dropped_at: datetime | None = _dt()
 
 
 class ArticleUrl(SQLModel, table=True):
@@ -264,6 +268,9 @@ class AlertSent(SQLModel, table=True):
     ``sent`` or ``failed`` (retried next run). The primary key makes it at most once."""
 
     __tablename__ = "alert_sent"
+    # Deleting an article (retention) sets article_id NULL here: indexed, or each deleted
+    # article would scan the whole table.
+    __table_args__ = (Index("ix_alert_sent_article_id", "article_id"),)
 
     rule: str = Field(sa_column=Column(Text, primary_key=True))
     cluster_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
@@ -343,6 +350,22 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     window_start: datetime | None = _dt()
     locked_until: datetime | None = _dt()
+# -- retention (``models.retention``) --------------------------------------------------------
+
+
+class ArticleTombstone(SQLModel, table=True):
+    """A URL form (``article_url.url_hash``) of an article deleted by retention.
+
+    ``Store.known_urls`` counts these as stored, so the next poll or a sitemap backfill does
+    not fetch a deleted article again just because its row is gone (it would be deleted
+    again at the next prune, and flagged and alerted on in between). About 150 bytes per
+    URL form (2-3 per article) against ~36 KiB for the article.
+    """
+
+    __tablename__ = "article_tombstone"
+
+    url_hash: str = Field(sa_column=Column(Text, primary_key=True))
+    deleted_at: datetime = _dt(nullable=False)
 
 
 # -- schema bookkeeping (``models.migrate``) ------------------------------------------------

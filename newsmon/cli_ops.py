@@ -63,7 +63,10 @@ def cmd_backfill(args) -> int:
         emit({"event": "flagged", **story})
     for change in summary.get("changes", []):
         emit({"event": "changed", **change})
-    emit({"event": "summary", **{k: v for k, v in summary.items() if k not in ("flagged_stories", "changes")}})
+    for item in summary.get("not_reextracted", []):
+        emit({"event": "not_reextracted", **item})
+    emit({"event": "summary", **{k: v for k, v in summary.items()
+                                 if k not in ("flagged_stories", "changes", "not_reextracted")}})
     return 0
 
 

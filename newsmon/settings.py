@@ -560,6 +560,63 @@ def _unique_names(items: tuple[Any, ...], section: str, label: str, noun: str) -
     return seen
 
 
+class RetentionSettings(_Strict):
+    """What ``newsmon prune`` (and the daily ``prune`` deployment) removes (``models.retention``).
+
+    Every age is in days and counts from the article's publication date, else (undated)
+    the time it was fetched: the date the inbox and exports show. Unset keeps everything:
+    the defaults never delete anything.
+    """
+
+    # Drop the kept page (compressed HTML, ~75 % of an article's bytes) of articles older
+    # than this; text, metadata, mentions and review stay. Re-extracting them (backfill
+    # --source stored) then needs a refetch, which backfill says per article.
+    raw_days: int | None = Field(default=None, ge=0)
+    # Delete articles older than this that were never flagged and never reviewed (no
+    # mentions, no review event, state "new"), nor in a story with such an article.
+    articles_days: int | None = Field(default=None, ge=1)
+    # Only when set: delete every article older than this, flagged and reviewed ones too,
+    # with their mentions and audit trail. At least articles_days.
+    flagged_days: int | None = Field(default=None, ge=1)
+    # Delete fetch outcomes (the failure log) and cycle summaries older than this.
+    log_days: int | None = Field(default=None, ge=1)
+    # When the prune deployment runs (in [schedule] timezone): daily, at a quiet hour.
+    prune_cron: str = "30 3 * * *"
+    # Prune works in short transactions: each takes about batch_target_s (the number of
+    # articles per transaction adapts to what the last ones cost, at most batch_size), so
+    # SQLite's write lock, or PostgreSQL's row locks, are held briefly and poll cycles keep
+    # saving during a prune.
+    batch_size: int = Field(default=1000, ge=1, le=10_000)
+    batch_target_s: float = Field(default=0.1, gt=0)
+    # Pause between two transactions. A cycle in another process waiting for SQLite's write
+    # lock polls for it (its busy handler sleeps up to 100 ms between tries): a shorter
+    # pause could pass unseen, so the default lets a waiting writer in after each batch.
+    batch_pause_s: float = Field(default=0.1, ge=0)
+    # SQLite: most free pages given back to the file system per incremental-vacuum
+    # transaction (4 KiB each: 16 MiB); sized by batch_target_s like the batches.
+    vacuum_pages: int = Field(default=4096, ge=1)
+    # PostgreSQL: VACUUM (ANALYZE) the tables prune touched (space reusable at once, fresh
+    # planner statistics); false leaves it to autovacuum.
+    pg_vacuum: bool = True
+
+    @model_validator(mode="after")
+    def _flagged_after_articles(self) -> "RetentionSettings":
+        if self.flagged_days is not None:
+            if self.articles_days is None:
+                raise KeyedValueError(("flagged_days",), "flagged_days deletes flagged and reviewed articles, so "
+                                      "set articles_days too (unflagged articles go first)")
+            if self.flagged_days < self.articles_days:
+                raise KeyedValueError(("flagged_days",), f"flagged_days ({self.flagged_days}) is less than "
+                                      f"articles_days ({self.articles_days}): flagged articles would go before "
+                                      "unflagged ones; make it at least articles_days")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """Whether prune has anything to do (the prune deployment is registered only then)."""
+        return any(v is not None for v in (self.raw_days, self.articles_days, self.flagged_days, self.log_days))
+
+
 class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     watchlist: WatchlistSettings = WatchlistSettings()
@@ -572,6 +629,7 @@ class Settings(_Strict):
     review: ReviewSettings = ReviewSettings()
     feed_tools: FeedToolsSettings = FeedToolsSettings()
     events: EventsSettings = EventsSettings()
+    retention: RetentionSettings = RetentionSettings()
     feeds: tuple[FeedSettings, ...] = ()
     alerts: tuple[AlertRule, ...] = ()
     automations: tuple[AutomationSettings, ...] = ()

@@ -42,14 +42,18 @@ def load_0_1_0(db_url: str) -> dict[str, Any]:
     return EXPECTED["postgresql"]
 
 
-def schema_snapshot(url: str, *, exclude: tuple[str, ...] = ("newsmon_schema_version",)) -> dict[str, Any]:
+def schema_snapshot(url: str, *, exclude: tuple[str, ...] = ("newsmon_schema_version",),
+                    pragmas: bool = False) -> dict[str, Any]:
     """Tables, columns (type, nullability, default), primary keys, indexes, unique
-    constraints and foreign keys of a database, as sorted plain data."""
+    constraints and foreign keys of a database, as sorted plain data. ``pragmas``: SQLite
+    file settings reflection does not see (auto_vacuum: retention needs INCREMENTAL)."""
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
             insp = inspect(conn)
             out: dict[str, Any] = {}
+            if pragmas and conn.dialect.name == "sqlite":
+                out["_pragmas"] = {"auto_vacuum": conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one()}
             for t in sorted(insp.get_table_names()):
                 if t in exclude:
                     continue

@@ -172,6 +172,36 @@ def _pump(stream, sink: list[str]) -> None:
         sink.append(line)
 
 
+@contextlib.contextmanager
+def newsmon_serve(server: PrefectServer, cfg: Path, cwd: Path, db_url: str,
+                  site: SampleSite | None = None) -> Iterator[Served]:
+    """``newsmon serve --config cfg`` against ``server``, until every deployment it announced
+    is registered; stopped on exit."""
+    env = server.client_env(cwd / "client-home")
+    # The runner looks for runs to start every second instead of every 10.
+    env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
+    proc = subprocess.Popen([sys.executable, "-m", "newsmon.cli", "serve", "--config", str(cfg)],
+                            env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True, start_new_session=True)
+    stderr: list[str] = []
+    stdout: list[str] = []
+    threading.Thread(target=_pump, args=(proc.stderr, stderr), daemon=True).start()
+    threading.Thread(target=_pump, args=(proc.stdout, stdout), daemon=True).start()
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while not stdout and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = stdout[0] if stdout else ""
+        if not first:
+            proc.wait(timeout=30)
+            pytest.fail(f"newsmon serve exited with {proc.returncode}:\n{''.join(stderr)[-4000:]}", pytrace=False)
+        s = Served(server, site, cfg, db_url, proc, json.loads(first), stderr)  # type: ignore[arg-type]
+        _wait_for_deployments(s)
+        yield s
+    finally:
+        _stop(proc)
+
+
 @pytest.fixture(scope="session")
 def served(prefect_server: PrefectServer, tmp_path_factory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("served")
@@ -182,29 +212,8 @@ def served(prefect_server: PrefectServer, tmp_path_factory) -> Iterator[Served]:
         db_url = f"sqlite:///{tmp / 'newsmon.db'}"
         cfg = tmp / "newsmon.toml"
         write_config(cfg, site, index, db_url)
-        env = prefect_server.client_env(tmp / "client-home")
-        # The runner looks for runs to start every second instead of every 10.
-        env["PREFECT_RUNNER_POLL_FREQUENCY"] = "1"
-        proc = subprocess.Popen([sys.executable, "-m", "newsmon.cli", "serve", "--config", str(cfg)],
-                                env=env, cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, text=True, start_new_session=True)
-        stderr: list[str] = []
-        stdout: list[str] = []
-        threading.Thread(target=_pump, args=(proc.stderr, stderr), daemon=True).start()
-        threading.Thread(target=_pump, args=(proc.stdout, stdout), daemon=True).start()
-        try:
-            deadline = time.monotonic() + WAIT_S
-            while not stdout and proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.2)
-            first = stdout[0] if stdout else ""
-            if not first:
-                proc.wait(timeout=30)
-                pytest.fail(f"newsmon serve exited with {proc.returncode}:\n{''.join(stderr)[-4000:]}", pytrace=False)
-            s = Served(prefect_server, site, cfg, db_url, proc, json.loads(first), stderr)
-            _wait_for_deployments(s)
+        with newsmon_serve(prefect_server, cfg, tmp, db_url, site) as s:
             yield s
-        finally:
-            _stop(proc)
 
 
 def _wait_for_deployments(s: Served) -> None:

@@ -15,6 +15,7 @@ transactions and the error mapping):
 ``accounts``    review-desk accounts and their Atom feed tokens
 ``sessions``    browser sessions, failed sign-ins, generated secrets
 ``events``      once-only state of the Prefect events (story flagged, feed failing)
+``retention``   what prune deletes (in batches), tombstones, the stats numbers
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
@@ -29,18 +30,20 @@ from .clusters import ClusterJob, ClusterStore, SignatureRow
 from .events import EventStore, FailingFeed
 from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
+from .retention import BatchTotals, Cutoffs, RetentionStore
 from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
 from .sessions import SessionRow, SessionStore
 
 
 class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
-            EventStore, StoreBase):
+            EventStore, RetentionStore, StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
 
 
 __all__ = [
-    "AccountRow", "AlertEntry", "ClusterJob", "EventStore", "FailingFeed", "FeedPoll", "FeedState",
-    "FetchOutcomeEntry", "InboxArticle", "LastAdminError", "SYSTEM_REVIEWER", "SessionRow", "TokenRow",
+    "AccountRow", "AlertEntry", "BatchTotals", "ClusterJob", "Cutoffs", "EventStore", "FailingFeed",
+    "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle", "LastAdminError", "SYSTEM_REVIEWER",
+    "SessionRow", "TokenRow",
     "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
 ]

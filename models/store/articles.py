@@ -23,6 +23,7 @@ from .base import (
     A,
     M,
     StoreBase,
+    TS,
     U,
     _check_mentions,
     _check_status,
@@ -69,6 +70,7 @@ class StoredArticle:
     reviewed_at: datetime | None
     raw_html: bytes | None = None
     mentions: list[MentionRecord] = field(default_factory=list)
+    raw_dropped_at: datetime | None = None  # when retention dropped the kept page
 
     def to_record(self) -> ArticleRecord:
         """An ArticleRecord carrying this row's identity and kept page, for re-extraction."""
@@ -118,7 +120,8 @@ class ArticleStore(StoreBase):
     # -- articles ---------------------------------------------------------------------
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """The subset of ``urls`` already stored under any of their articles' URL forms."""
+        """The subset of ``urls`` already stored under any of their articles' URL forms,
+        or whose article retention deleted (``article_tombstone``): neither is fetched again."""
         by_hash = {url_key(u): u for u in urls}
         if not by_hash:
             return set()
@@ -127,6 +130,9 @@ class ArticleStore(StoreBase):
             found: set[str] = set()
             for chunk in _chunks(list(by_hash)):
                 found.update(conn.execute(select(U.url_hash).where(U.url_hash.in_(chunk))).scalars())
+                rest = [h for h in chunk if h not in found]
+                if rest:
+                    found.update(conn.execute(select(TS.url_hash).where(TS.url_hash.in_(rest))).scalars())
             return {by_hash[h] for h in found}
 
         return self._read(q)

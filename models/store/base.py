@@ -50,6 +50,7 @@ from ..tables import (
     UTC,
     AlertSent,
     Article,
+    ArticleTombstone,
     ArticleUrl,
     ClusterBand,
     ClusterSignature,
@@ -76,6 +77,7 @@ CS = ClusterSignature.__table__.c
 CB = ClusterBand.__table__.c
 AS = AlertSent.__table__.c
 CY = Cycle.__table__.c
+TS = ArticleTombstone.__table__.c
 
 # Rows per IN (...) list: far below SQLite's 32766 bound parameters and PG's 65535.
 _IN_CHUNK = 500
