@@ -191,7 +191,8 @@ def test_feeds_without_a_verb_is_the_health_list(herald, tmp_path, capsys):  # n
     cfg.write_text(cfg.read_text().replace("never-created.db", "health.db"))
     rows = check_rows(capsys, "feeds", "--config", str(cfg))
     assert rows == [{"name": "All", "url": herald.url("/feeds/all.xml"), "enabled": True, "last_status": None,
-                     "last_error": None, "consecutive_failures": 0, "last_polled_at": None, "next_poll_at": None}]
+                     "last_error": None, "consecutive_failures": 0, "last_polled_at": None, "next_poll_at": None,
+                     "failing_event_at": None}]
     assert check_rows(capsys, "feeds", "--config", str(cfg), "--format", "jsonl") == rows
     capsys.readouterr()
     assert main(["feeds", "--format", "table", "--config", str(cfg)]) == 0
