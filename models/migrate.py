@@ -311,7 +311,7 @@ def upgrade(url: str, *, busy_timeout_s: float = 30.0) -> UpgradeResult:
             command.upgrade(alembic_config(conn), "heads")
             _record_writer(conn)
         after = status_in(conn)
-    # After the commit: VACUUM cannot run inside the migration's transaction (0003_retention).
+    # After the commit: VACUUM cannot run inside the migration's transaction (0005_retention).
     from .space import switch_to_incremental
     space = switch_to_incremental(url, busy_timeout_s=busy_timeout_s)
     return UpgradeResult(before, after, before.pending if before.state != "current" else [], space)

@@ -92,7 +92,7 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
     # Every row, flag, cluster, decision, note, audit event and alert claim is still there.
     counts = table_counts(db_url, TABLES)
     assert counts == expected["counts"]
-    # 0004_accounts: the account tables start empty; decisions keep the names typed in 0.1.0
+    # 0003_accounts: the account tables start empty; decisions keep the names typed in 0.1.0
     # (checked below; signed-in decisions after the upgrade: tests/test_web_auth.py).
     assert table_counts(db_url, ["account", "web_session", "feed_token", "login_throttle"]) == {
         "account": 0, "web_session": 0, "feed_token": 0, "login_throttle": 0}
@@ -108,7 +108,7 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
             assert a.raw_html and b"<html" in a.raw_html.lower()  # kept pages still decompress
         assert a.mentions == [] or all(m.details for m in a.mentions)
 
-    # 0006_events: flagged articles count as announced as of their fetch (an upgrade must not
+    # 0004_events: flagged articles count as announced as of their fetch (an upgrade must not
     # replay the archive as newly flagged stories); no feed is marked failing.
     with store.engine.connect() as conn:
         marks = conn.execute(text("SELECT a.id, a.fetched_at, a.flagged_event_at, EXISTS (SELECT 1 FROM mention m "
@@ -121,7 +121,7 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
             assert str(r.flagged_event_at)[:19] == str(r.fetched_at)[:19], r
     far = parse_settings({"review": {"alert_lookback_hours": 24 * 365 * 50}})
     assert announce_flagged(store, far, MemorySink(), now=datetime.now(timezone.utc)).ids == []
-    # 0003_retention: no page dropped, no tombstone yet; a SQLite file is switched to incremental
+    # 0005_retention: no page dropped, no tombstone yet; a SQLite file is switched to incremental
     # auto-vacuum (one VACUUM by the upgrade) so that prune can shrink it.
     assert all(a.raw_dropped_at is None for a in store.iter_articles())
     assert table_counts(db_url, ["article_tombstone"]) == {"article_tombstone": 0}

@@ -12,8 +12,8 @@ prune can give freed pages back to the file system) by ``newsmon db upgrade`` ri
 this migration commits (``models.space.switch_to_incremental``): the switch needs a VACUUM,
 which cannot run inside the migration's transaction.
 
-Revision ID: 0003_retention
-Revises: 0006_events
+Revision ID: 0005_retention
+Revises: 0004_events
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_retention"
-down_revision = "0006_events"
+revision = "0005_retention"
+down_revision = "0004_events"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ No existing row changes: decisions recorded before accounts existed keep the rev
 names typed into the 0.1.0 form (``review_event.reviewer``, ``article.reviewed_by``);
 from now on the desk records the signed-in account's name there.
 
-Revision ID: 0004_accounts
+Revision ID: 0003_accounts
 Revises: 0002_newsmon_meta
 Create Date: 2026-12-03
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_accounts"
+revision = "0003_accounts"
 down_revision = "0002_newsmon_meta"
 branch_labels = None
 depends_on = None

@@ -7,8 +7,8 @@
   run of failures. NULL for every feed: a feed already failing is announced by its next
   failed poll.
 
-Revision ID: 0006_events
-Revises: 0004_accounts
+Revision ID: 0004_events
+Revises: 0003_accounts
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_events"
-down_revision = "0004_accounts"
+revision = "0004_events"
+down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
 
