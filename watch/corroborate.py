@@ -161,8 +161,21 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
 
 _INITIAL_BEFORE = re.compile(r"(?:\b([A-Z][a-z]+)\s+)?(?<![A-Z.]\.)\b([A-Z])\.\s*$")
 _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+$")
-_VENUE_AFTER = re.compile(r"^(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ballpark|Amphitheat(?:er|re)|"
-                          r"Coliseum|Speedway|Pavilion|Dome)\b")
+# a venue named after a sponsor ("Shell Energy Stadium", "Toyota Music Factory", "Ford
+# Field", "Target Center"): the head noun after up to two capitalized words; "Center" only
+# right after the name ("Samsung Research Center" is a lab of the company)
+_VENUE_AFTER = re.compile(r"(?:(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ballpark|Amphitheat(?:er|re)|"
+                          r"Coliseum|Speedway|Pavilion|Dome|Music Factory|Music Hall|Concert Hall|"
+                          r"Theat(?:er|re)|Field|Bowl)|\s+(?:Center|Centre))\b")
+
+
+def venue(text: str, end: int) -> str:
+    """The venue name that the mention ending at ``end`` starts, quoted; "" if none. Applied
+    to every alias of every entity by the matcher: a venue is not its sponsor."""
+    if text[end:end + 1] != " " or not text[end + 1:end + 2].isupper():
+        return ""  # (the usual case, decided without a regex)
+    m = _VENUE_AFTER.match(text, end)
+    return m.group(0) if m else ""
 _MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*)\s+$")
 _MODEL_AFTER = re.compile(r"^-?[A-Z0-9][\w]*\d|^-[A-Z]")
 _LIST_WORDS = frozenset("and or as such like including include includes with vs versus than on in "
@@ -208,8 +221,6 @@ def veto(text: str, c: Cand) -> str:
             m = _NAME_BEFORE.search(before)
             if m and m.group(1) in given_names():
                 return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
-    if _VENUE_AFTER.match(after):
-        return f'part of a venue\'s name ("{text[s:e]}{_VENUE_AFTER.match(after).group(0)}")'
     if len(c.phrase) == 1:
         m = _MODEL_BEFORE.search(before)
         if m and m.group(1).lower() not in _LIST_WORDS:
@@ -233,14 +244,17 @@ _ROLE_NOUNS = _alt("CEO,CFO,CTO,COO,chief,chief executive,chairman,chairwoman,pr
                    "financial results,quarterly,guidance,outlook,market cap,market value,valuation,"
                    "headquarters,HQ,subsidiary,subsidiaries,unit,division,affiliate,affiliates,users,"
                    "customers,account,accounts,app,apps,platform,ads,store,stores,spokespeople,"
-                   "executive chairman,board of directors")
+                   "executive chairman,board of directors,"
+                   # corporate events: "the Target breach", "the Meta layoffs"
+                   "breach,data breach,hack,layoffs,lawsuit,lawsuits,boycott,IPO,merger,takeover,"
+                   "buyout,outage,recall,recalls,settlement,scandal,antitrust")
 _CORPORATE = _alt("Inc,Corp,Corporation,Co,Ltd,Limited,plc,PLC,AG,SA,SE,LLC,GmbH,NV,Group,Holdings,"
                   "Display,Chem,Chemical,Chemicals,Electronics,Energy,Motor,Motors,Telecom,Innovation,"
                   "Steel,Heavy Industries,Industries,Construction,Engineering,Securities,Insurance,"
                   "Bank,Financial,Capital,Card,Life Sciences,Airlines,Air Lines,Airways,Foods,Pharma,"
                   "Pharmaceuticals,Biologics,Biotech,Semiconductor,Technologies,Technology,Systems,"
                   "Networks,Solutions,Entertainment,Media,Studios,Pictures,Retail,Oil,Gas,Petroleum,"
-                  "Shipbuilding,Logistics,Hotels,Resorts,Platforms,Research,Labs,Ventures")
+                  "Shipbuilding,Logistics,Hotels,Resorts,Platforms,Research,Labs,Ventures,Brands")
 _VERBS = _alt("said,says,announced,announces,reported,reports,unveiled,unveils,launched,launches,"
               "released,releases,introduced,introduces,confirmed,confirms,denied,denies,declined,declines,"
               "acquired,acquires,bought,buys,sold,sells,agreed,agrees,signed,signs,plans,planned,expects,"
@@ -258,6 +272,8 @@ _VERBS = _alt("said,says,announced,announces,reported,reports,unveiled,unveils,l
 _ADVERBS = _alt("has,have,had,will,would,also,recently,reportedly,previously,later,then,again,itself,"
                 "now,just,first,officially,quietly,finally,already,has now,has also,may,could,said it")
 _R_POSS = re.compile(r"^['’]s?(?![\w'’])")
+_PLURAL_BEFORE = re.compile(r"(?i:\b(?:two|three|four|five|six|several|many|multiple|both|double|triple|"
+                            r"all|no|\d+)\s+)$")
 _R_HYPH = re.compile(r"^-(?:owned|backed|funded|made|branded|led|run|built|designed|developed|operated|"
                      r"supported|sponsored|affiliated|certified|compatible|exclusive|powered|hosted|"
                      r"acquired|parent|esque|like|style)\b")
@@ -279,8 +295,20 @@ _THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fan
                "cars,car,sedan,sedans,SUV,SUVs,truck,trucks,pickup,pickups,vehicle,vehicles,EV,EVs,plant,"
                "plants,factory,factories,facility,facilities,manufacturing,dealership,dealerships,dealer,"
                "dealers,stations,outlets,branches,flights,flight,planes,jets,cards,credit card,debit card,"
-               "marketplace,sellers,seller,listings,storefront,reviews,gift card,gift cards")
+               "marketplace,sellers,seller,listings,storefront,reviews,gift card,gift cards,marketing,"
+               "advertising")
 _R_THING = re.compile(rf"^\s+(?i:{_THINGS})\b")
+# a product or service named with the company's name and a capitalized product noun ("Apple
+# TV", "Amazon Prime", "Google Maps", "Meta Business Suite"): counts even at a sentence's
+# start and in a spec list's value ("Where to watch: Apple TV")
+_PRODUCTS = _alt("Prime,Prime Video,Music,Pay,TV,Video,Store,App Store,Play Store,Cloud,Maps,Books,"
+                 "Photos,News,Wallet,Watch,Arcade,Fresh,Echo,Ads,Marketplace,Shopping,Drive,Podcasts,"
+                 "Fitness,Card,Pencil,Vision Pro,Web Services,Business Suite,Seller Central,"
+                 "Studios,Intelligence,Translate,Assistant,Analytics,Workspace")
+_R_PRODUCT = re.compile(rf"^\s+(?:{_PRODUCTS})\+?(?![\w-])")  # (+: "Apple TV+")
+# a price after a store: "on Amazon for $39", "at Target for under $20"
+_R_PRICE = re.compile(r"^\s+for\s+(?:just\s+|only\s+|about\s+|around\s+|under\s+|less than\s+)?"
+                      r"(?:US|C|A)?[$€£¥₩]\s?\d")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s*|\d{1,3}[.)]\s*)?)$")
 _L_TITLE = re.compile(r"\b(?:President|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Senator|Rep\.|Representative|Gov\.|"
                       r"Governor|Vice President|Prime Minister|Minister|Chancellor|Secretary|Judge|"
@@ -309,7 +337,9 @@ _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career
                       r"executives?|execs?|managers?|directors?|vp|head|leaders?|leadership|folks|people|"
                       r"teams?|overlords|insiders|colleagues|developers|designers|lawyers|officials|boss|"
                       r"hired|joined|left|layoffs|years|decade|former|formerly|ex-\w+|buy|bought|price|"
-                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+|[A-Z][\w-]*\s+[A-Z0-9][\w-]*)\b)")
+                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+)\b)"
+                      # (a product's name, "French Press at Amazon": case-sensitive, outside (?i:))
+                      r"|\b[A-Z][\w-]*\s+[A-Z0-9][\w-]*\b")
 _AT_NOT = re.compile(r"(?i:\b(?:dinner|lunch|brunch|breakfast|meal|meals|drinks|eat|ate|dine|dined|dining|"
                      r"table|reservations?|stay|stayed|night|evening|party|wedding|concert|tonight|"
                      r"restaurant|chef|menu|cuisine|food)\b)")
@@ -318,7 +348,7 @@ _L_ON = re.compile(r"(?i:\b(?:buy|buying|bought|order|ordered|shop|shopping|sold
                    r"shared|share|tweeted|wrote|published|live|streaming|stream|watch|follow|join|joined|"
                    r"message|messaged|chat|comments?|trending|viral|search|searched|searching|talking|"
                    r"talk|talked|reviews|ratings?|storefront|seller|sellers|cheap|cheaper|cheapest|"
-                   r"affordable|bargains?|discount(?:ed)?|coupons?)\b[^.!?]{0,30}"
+                   r"affordable|bargains?|discount(?:ed)?|coupons?|gift\s+cards?|vouchers?)\b[^.!?]{0,30}"
                    r"\b(?:on|from|via|through|at)\s+|\$\d[\d,.]*\s+(?:on|from|at)\s+)$")
 _L_LIST_KEY = re.compile(r"(?i:\b(?:such as|like|including|include[sd]?|e\.g\.,?|among them|notably|"
                          r"from)\s+|:\s*)")
@@ -406,6 +436,8 @@ def _syntax(text: str, c: Cand) -> str:
     for rx in (_R_POSS, _R_HYPH, _R_TICKER):
         m = rx.match(after)
         if m:
+            if rx is _R_POSS and single and _PLURAL_BEFORE.search(before, max(0, len(before) - 20)):
+                continue  # "two X's": the plural of a letter, not a possessive
             return f'"{word}{m.group(0)}"'
     if c.person:
         m = _L_TITLE.search(before, max(0, len(before) - 30))
@@ -417,19 +449,16 @@ def _syntax(text: str, c: Cand) -> str:
                 and not re.match(r"\s+[A-Z]", after) and re.search(r"[a-z,]\s+$", before[-4:])):
             return f'"…{before[-12:].lstrip()}{word}" (a name in mid-sentence)'
     if not single:
-        for rx in (_R_ROLE, _R_CORP, _R_VERB, _R_APPOS):
+        for rx in (_R_ROLE, _R_VERB, _R_APPOS):
             m = rx.match(after)
             if m:
                 return f'"{word}{m.group(0)}"'
+        found = name_syntax(text, c)
+        if found:
+            return found
         m = _R_THING.match(after)
         if m and not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10))):
             return f'"{word}{m.group(0)}"'
-        m = _R_TOKEN.match(after)
-        if m:
-            tok = m.group(1)
-            if (any(ch.isupper() or ch.isdigit() for ch in tok) and tok.lower() not in english_words()
-                    and tok not in given_names()):
-                return f'"{word}{m.group(0)}" (a product name)'
     else:
         m = _R_VERB.match(after)
         if m:
@@ -458,6 +487,10 @@ def _syntax(text: str, c: Cand) -> str:
             m = _L_ON.search(tail)
             if m:
                 return f'"{tail[m.start():].lstrip()}{word}"'
+            if b is before and w in ("on", "from", "at"):
+                m = _R_PRICE.match(after)
+                if m:
+                    return f'"{w} {word}{m.group(0)}" (a store)'
         if w in ("at", "with"):
             m = _L_AT.search(b)
             if m:
@@ -470,6 +503,38 @@ def _syntax(text: str, c: Cand) -> str:
         lst = _company_list(before)
         if lst:
             return lst + f' … "{word}"'
+    return ""
+
+
+# only names and list separators between two mentions: items of one list
+_LIST_BETWEEN = re.compile(r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*|\s*[A-Z0-9][\w.&'’+-]*)*\s*$")
+_COLON = re.compile(r"[:：]")
+
+
+def _in_value(text: str, c: Cand) -> bool:
+    """Is the mention after the colon of its "Label: value" line?"""
+    ls, _ = line_span(text, c.start, c.end)
+    return bool(_COLON.search(text, ls, c.start))
+
+
+def name_syntax(text: str, c: Cand) -> str:
+    """The mention is part of a company's or a product's name: a company-name word ("LG
+    Display"), a capitalized product noun ("Apple TV"), a coined product name that is no
+    everyday word ("Apple CarPlay", "Amazon S3"). Quoted; "" if none."""
+    if len(c.phrase) == 1:
+        return ""
+    after = text[c.end:c.end + 40]
+    word = text[c.start:c.end]
+    for rx in (_R_CORP, _R_PRODUCT):
+        m = rx.match(after)
+        if m:
+            return f'"{word}{m.group(0)}"'
+    m = _R_TOKEN.match(after)
+    if m:
+        tok = m.group(1)
+        if (any(ch.isupper() or ch.isdigit() for ch in tok) and tok.lower() not in english_words()
+                and tok not in given_names()):
+            return f'"{word}{m.group(0)}" (a product name)'
     return ""
 
 
@@ -606,6 +671,12 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '
                                      f'("{found[0]}")')
     for c in open_:
+        if (c.pos == SPEC and not c.veto and c.entity not in established and c.entity not in blocked
+                and _in_value(fields[c.field], c)):
+            # the value of "Label: value" may be a product's name ("Where to watch: Apple TV")
+            c.syntax = name_syntax(fields[c.field], c)
+            if c.syntax:
+                established[c.entity] = f"company syntax {c.syntax}"
         if (c.veto or c.pos in STRICT or c.entity in established or c.entity in blocked
                 or (c.phrase in surname and not c.person)):
             continue
@@ -630,7 +701,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                    and c.pos not in STRICT and not c.short]
         grew = False
         for c in amb:
-            if (c.entity in established or c.entity in blocked or c.veto or c.pos
+            if (c.entity in established or c.entity in blocked or c.veto or c.pos not in ("", HEADING)
                     or (c.phrase in surname and not c.person)):
                 continue
             text = fields[c.field]
@@ -638,7 +709,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 if a.entity == c.entity or a.field != c.field:
                     continue
                 lo, hi = (a.end, c.start) if a.end <= c.start else (c.end, a.start)
-                if hi - lo <= NEAR and "\n" not in text[lo:hi]:
+                # on a heading-like line only as items of one list ("Cards (Visa, Mastercard)")
+                if (hi - lo <= NEAR and "\n" not in text[lo:hi]
+                        and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

@@ -90,6 +90,13 @@ def is_ideograph(c: str) -> bool:
             or 0x20000 <= cp <= 0x3FFFF)
 
 
+def is_kana(c: str) -> bool:
+    """Japanese kana (hiragana, katakana, half-width katakana): Japanese writes no spaces, so
+    a Latin name glued to kana ("このKindle", "Amazonが") is a word of its own."""
+    cp = ord(c)
+    return 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F
+
+
 def particle_follows(text: str, end: int) -> bool:
     """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
     n = len(text)

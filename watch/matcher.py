@@ -70,8 +70,8 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
-from watch.corroborate import Cand, decide
-from watch.korean import is_hangul, is_ideograph, particle_follows
+from watch.corroborate import Cand, decide, venue
+from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows
 from watch.normalize import fold, normalize
 from watch.prominence import Shape, score
 from watch.romanize import split_given
@@ -80,8 +80,10 @@ from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spelling
 from watch.watchlist import Watchlist
 
 _ROLE_KIND = {ALIAS: "alias", SHORT: "short_name"}
-# Character classes at the ends of a form, deciding the boundary rule.
-_NONE, _WORD, _HANGUL = 0, 1, 2
+# Character classes at the ends of a form, deciding the boundary rule. Kana next to a
+# Latin (or other alphabetic) end is a boundary (Japanese has no spaces: "Amazonが"); kana
+# next to a kana end is not ("メタ" in "メタバース").
+_NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,8 @@ class Mention:
 
 @dataclass(frozen=True)
 class Rejected:
-    """A mention of an ambiguous alias that did not count, and why (``--explain``)."""
+    """A mention that did not count, and why (``--explain``): an ambiguous alias without
+    corroboration, or any alias that starts a venue's name."""
 
     entity_id: str
     alias: str
@@ -218,7 +221,8 @@ def _end_class(c: str) -> int:
     """Boundary class of the first/last character of a spelling (cached per character)."""
     cls = _CLASS_CACHE.get(c)
     if cls is None:
-        cls = _HANGUL if is_hangul(c) else _WORD if c.isalnum() and not is_ideograph(c) else _NONE
+        cls = (_HANGUL if is_hangul(c) else _KANA if is_kana(c)
+               else _WORD if c.isalnum() and not is_ideograph(c) else _NONE)
         _CLASS_CACHE[c] = cls
     return cls
 
@@ -418,6 +422,8 @@ class Matcher:
                     right_ok = not c.isalnum()
                 elif is_hangul(c):
                     right_ok = particle_follows(t, end)
+                elif is_kana(c):
+                    right_ok = rcls != _KANA
                 else:
                     right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c)))
                 if not right_ok and not open_right:
@@ -425,8 +431,11 @@ class Matcher:
             if start and lcls:
                 p = t[start - 1]
                 if lcls == _WORD:
-                    if p.isalnum() and (p < "\u3400" or not is_ideograph(p)):
+                    if p.isalnum() and (p < "\u3040" or not (is_ideograph(p) or is_kana(p))):
                         continue  # a letter, digit or Hangul before: inside a word
+                elif lcls == _KANA:
+                    if p.isalnum() and (p < "\u3400" or not is_ideograph(p)):
+                        continue
                 elif p >= "\u1100" and is_hangul(p):
                     continue
             if not right_ok:
@@ -641,6 +650,7 @@ class Matcher:
             rows = [r for r in rows if r[5][1] != SHORT or r[5][0] in with_alias]
         # a lower-case spelling ("facebook") never counts inside a web address ("pic.twitter.com")
         rows = [r for r in rows if not _in_address(r[7].original, r[1], r[2], r[4])]
+        rows = self._not_venues(rows, rejected)
         notes: dict[tuple, str] = {}
         amb = self._amb
         if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
@@ -724,6 +734,24 @@ class Matcher:
                                                      f"which is not the company"))
                     continue
             keep.append(c)
+        return keep
+
+    def _not_venues(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
+        """Drops (and explains) mentions that start a venue's name, for every alias of
+        every entity ("Toyota Music Factory", "Shell Energy Stadium": watch.corroborate.venue)."""
+        keep = []
+        for r in rows:
+            original = r[7].original
+            e = r[2]
+            if original[e:e + 1] == " " and not self._topic[r[5][0]]:
+                v = venue(original, e)
+                if v:
+                    s = r[1]
+                    rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
+                                             f'part of a venue\'s name ("{original[s:e]}{v}"), which is '
+                                             f"not its sponsor"))
+                    continue
+            keep.append(r)
         return keep
 
     def _corroborate(self, rows: list[tuple], title: str | None, text: str | None,
