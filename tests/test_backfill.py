@@ -230,12 +230,24 @@ def test_backfill_cli_json_lines_and_one_line_errors(site, tmp_path, capsys):
     assert ei.value.code == 2 and "is not a date like 2026-11-01" in capsys.readouterr().err
 
 
-async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, tmp_path, monkeypatch):
-    """The watchlist digest hashes the matcher's rules version (and its word lists): an
-    archive matched under older rules is stale and re-matched, changed flags audited."""
+def _digest_under(wl, monkeypatch, version: str) -> str:
+    """The watchlist's digest as an older matcher (rules ``version``) computed it."""
+    import watch.watchlist as watchlist_module
+
+    current = wl.digest()
+    monkeypatch.setattr(watchlist_module, "RULES_VERSION", version)
+    old = wl.digest()
+    monkeypatch.undo()
+    assert old != current and wl.digest() == current
+    return old
+
+
+async def _rematch_under_new_rules(db_url, tmp_path, monkeypatch, version: str, stories: dict,
+                                   reviewed: str) -> tuple[Store, dict, dict]:
+    """Stores ``stories`` (slug -> (title, text, entity the older matcher flagged)) with the
+    digest of rules ``version``, reviews ``reviewed``, runs a stored backfill."""
     from datetime import datetime, timezone
 
-    import watch.watchlist as watchlist_module
     from models.records import ArticleRecord, MentionRecord
     from watch import load_watchlist
 
@@ -246,28 +258,33 @@ async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, 
         "poll": {"extract_workers": 0},
         "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
     }, base_dir=tmp_path)
-    wl = load_watchlist(REPO / "watchlists" / "default.toml")
-    current = wl.digest()
-    monkeypatch.setattr(watchlist_module, "RULES_VERSION", "watch-rules-1")  # the 0.1.0 rules
-    old = wl.digest()
-    monkeypatch.undo()
-    assert old != current and wl.digest() == current
-
+    old = _digest_under(load_watchlist(REPO / "watchlists" / "default.toml"), monkeypatch, version)
     store = Store(settings.database_url)
     when = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
-    box_office = ("Weekend box office", "Studios reported their weekend grosses on Sunday.\n\n"
-                  "The Shack (LG), $10M -38%, 2,888 locations")
-    lg_news = ("LG to cut TV prices", "LG said on Monday it would cut TV prices in Europe.")
     ids = {}
-    for slug, (title, text) in (("box-office", box_office), ("lg-prices", lg_news)):
+    for slug, (title, text, entity) in stories.items():
         rec = ArticleRecord(url=f"https://news.example/{slug}", feed="Wire", title=title, text=text,
                             published=when, extractor_version=EXTRACTOR_VERSION, watchlist_digest=old)
-        # what the 0.1.0 matcher stored: "LG" flagged in both
-        ids[slug], _ = store.save_article(rec, [MentionRecord("lg", 1, False, text[-40:], 'alias "LG" ×1 in body')])
-    store.set_review(ids["box-office"], "relevant", note="looked fine", reviewer="analyst")
-
+        ids[slug], _ = store.save_article(
+            rec, [MentionRecord(entity, 1, False, text[-40:], f'alias "{entity}" ×1 in body')])
+    store.set_review(ids[reviewed], "relevant", note="looked fine", reviewer="analyst")
     s = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
-    assert s["candidates"] == 2 and s["rematched"] == 2 and s["reextracted"] == 0 and s["failed"] == 0
+    assert s["candidates"] == len(stories) and s["rematched"] == len(stories) and s["failed"] == 0
+    again = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
+    assert again["candidates"] == 0 and again["rematched"] == 0
+    return store, ids, s
+
+
+async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, tmp_path, monkeypatch):
+    """The watchlist digest hashes the matcher's rules version (and its word lists): an
+    archive matched under older rules is stale and re-matched, changed flags audited."""
+    store, ids, s = await _rematch_under_new_rules(db_url, tmp_path, monkeypatch, "watch-rules-1", {
+        # what the 0.1.0 matcher stored: "LG" flagged in both
+        "box-office": ("Weekend box office", "Studios reported their weekend grosses on Sunday.\n\n"
+                       "The Shack (LG), $10M -38%, 2,888 locations", "lg"),
+        "lg-prices": ("LG to cut TV prices", "LG said on Monday it would cut TV prices in Europe.", "lg"),
+    }, reviewed="box-office")
+    assert s["reextracted"] == 0
     [ch] = s["changes"]  # only the box-office story changed: its "LG" is a table cell
     assert ch["id"] == ids["box-office"] and ch["removed"] == ["lg"] and ch["added"] == []
     assert ch["review_state"] == "relevant"
@@ -276,5 +293,17 @@ async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, 
     events = store.review_events(ids["box-office"])
     assert [e.to_state for e in events] == ["relevant", "relevant"] and "-lg" in events[1].note
 
-    again = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
-    assert again["candidates"] == 0 and again["rematched"] == 0
+
+async def test_stored_backfill_records_flags_changed_by_rules_3(db_url, tmp_path, monkeypatch):
+    """Rules 3 (venues for every alias): a story flagged for "Samsung" only as the name of a
+    venue under rules 2 loses the flag, and the review history says so."""
+    store, ids, s = await _rematch_under_new_rules(db_url, tmp_path, monkeypatch, "watch-rules-2", {
+        "concert": ("Tour dates", "The band plays the Samsung Stadium on Friday night.", "samsung"),
+        "chips": ("Chip output", "Samsung said it would raise chip output.", "samsung"),
+    }, reviewed="concert")
+    [ch] = s["changes"]
+    assert ch["id"] == ids["concert"] and ch["removed"] == ["samsung"] and ch["review_state"] == "relevant"
+    rows = {r["id"]: r for r in store.export_rows()}
+    assert rows[ids["concert"]]["entities"] == [] and rows[ids["chips"]]["entities"] == ["samsung"]
+    events = store.review_events(ids["concert"])
+    assert [e.to_state for e in events] == ["relevant", "relevant"] and "-samsung" in events[1].note

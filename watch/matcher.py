@@ -73,7 +73,7 @@ from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
 from watch.corroborate import Cand, decide, venue
 from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows
 from watch.normalize import fold, normalize
-from watch.prominence import Shape, score
+from watch.prominence import Shape, headline_context, score
 from watch.romanize import split_given
 from watch.snippets import Sentences
 from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
@@ -591,6 +591,7 @@ class Matcher:
         with_alias: set[int] = set()
         blank_line = _PARA_SUB if self._para_sub else _PARA
         context: dict[int, str] = {}  # entity -> first context term found
+        title_context: dict[int, str] = {}  # entity -> first context term in the title
         rejected: list[Rejected] = []
         for fname, value in (("title", title), ("text", text)):
             if not value:
@@ -604,12 +605,15 @@ class Matcher:
             if excluded and cands:
                 cands = self._not_excluded(cands, excluded)
             if specials:
-                cands = self._specials(fname, norm, cands, specials, context, rejected)
+                cands = self._specials(fname, norm, cands, specials,
+                                       title_context if fname == "title" else context, rejected)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
         if not with_alias:  # no full alias anywhere: nothing to flag (short names need one)
             return _result([], [], [], rejected)
+        if title_context:  # (the title's terms first: the note names the first one found)
+            context = {**context, **title_context}
         ids = self._ids
         topic = self._topic
         # Topics are resolved apart from entities (below), unless the article has none.
@@ -698,8 +702,13 @@ class Matcher:
             # sentence numbers only for entities named more than once in the body (one
             # counted pass; the rest of the body is counted once for the total)
             numbers = shape.sentence_numbers([s for b in bodies if len(b) > 1 for s, _ in b])
+            # a context term in the headline (a product, subsidiary or executive: "AWS vs
+            # Azure") puts the entity in the headline for prominence, noted in the parts
+            in_head = {self._ids[k]: v for k, v in title_context.items()} if title_context else {}
             for f, body in zip(flags, bodies):
                 pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
+                if not f.in_title and f.entity_id in in_head:
+                    pr = headline_context(pr, in_head[f.entity_id])
                 d = f.__dict__
                 d["prominence"] = pr.score
                 d["prominence_parts"] = pr.parts

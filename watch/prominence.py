@@ -14,6 +14,10 @@ computed from the title, the body and the offsets of the entity's accepted menti
     position    10      how early the first body mention comes: 10 at the start of the body,
                         0 at its end
 
+A ``context`` term of the entity in the headline (its product, subsidiary or executive,
+"AWS vs Azure vs GCP") while its own names are not: ``HEADLINE_CONTEXT`` (20) points for the
+headline part (``headline_context``, applied by the matcher), and the parts name the term.
+
 ``ABOUT`` (55) is the default threshold from which a flag counts as "about" the entity. It
 and the weights were set on the development part of the labelled set
 (``tests/fixtures/labels``, ``benchmarks/mentions_eval.py``): a plateau, where 50 and 60
@@ -44,12 +48,14 @@ from typing import NamedTuple
 
 ABOUT = 55
 HEADLINE, LEDE_FIRST, LEDE_SECOND = 30, 15, 10
+HEADLINE_CONTEXT = 20  # a context term of the entity in the headline, not its name
 PER_MENTION, MAX_MENTIONS = 3, 5
 SENTENCES_MAX, SENTENCES_PER_SHARE = 30, 100
 POSITION_MAX = 10
 LEDE_MIN_WORDS = 5
 
 _BREAKS = re.compile(r"\n+")
+_POINTS = ("headline", "lede", "mentions", "sentences", "position")
 
 
 class Prominence(NamedTuple):
@@ -191,6 +197,18 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
              "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
              "first_at": first_at}
+    return Prominence(total if total < 100 else 100, parts)
+
+
+def headline_context(pr: Prominence, term: str) -> Prominence:
+    """``pr`` of an entity whose own names are not in the headline but one of its ``context``
+    terms is (a product, subsidiary or executive: "AWS vs Azure vs GCP"): the headline part
+    becomes ``HEADLINE_CONTEXT`` points, weaker than the name itself (a story about the
+    product is not always about the company), and the parts say which term it was."""
+    parts = dict(pr.parts)
+    parts["headline"] = HEADLINE_CONTEXT
+    parts["headline_context"] = term
+    total = sum(parts[k] for k in _POINTS)
     return Prominence(total if total < 100 else 100, parts)
 
 

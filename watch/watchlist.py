@@ -45,7 +45,10 @@ from watch.normalize import fold, normalize_phrase
 # Bump when the matching rules change so that stored results are re-matched (digest). The
 # digest also hashes the word lists of watch/data (watch.ambiguity.rules_fingerprint).
 # 2: ambiguous aliases need corroboration (watch.corroborate); context terms.
-RULES_VERSION = "watch-rules-2"
+# 3: rules from real text's errors: venues for every alias, kana boundaries, product nouns,
+#    stores (gift cards, prices), corporate events, list items, spec values; a context term
+#    in the headline for prominence.
+RULES_VERSION = "watch-rules-3"
 
 KINDS = ("person", "company", "organization", "topic", "place", "product", "event", "other")
 ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude", "context", "ambiguous")
