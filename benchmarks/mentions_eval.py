@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
+SPLITS = ("dev", "heldout", "heldout2")
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 _RUNNER = r"""
@@ -149,16 +150,17 @@ def default_entities() -> set[str]:
 
 
 def evaluate(code: Path | None = None, no_context: bool = False, shared: Path = SHARED,
-             only: set[str] | None = None) -> dict[str, dict]:
-    labels = [x for x in load_labels() if only is None or x["entity"] in only]
+             only: set[str] | None = None, splits: list[str] | None = None) -> dict[str, dict]:
+    labels = [x for x in load_labels() if (only is None or x["entity"] in only)
+              and (not splits or x["split"] in splits)]
     docs = load_articles(shared)
     pred = predict(docs, watchlist_text(code is not None, no_context), code)
     about = None
     if code is None:
         from watch.prominence import ABOUT
         about = ABOUT
-    parts = {"dev": [x for x in labels if x["split"] == "dev"],
-             "heldout": [x for x in labels if x["split"] == "heldout"], "all": labels}
+    parts = {name: [x for x in labels if x["split"] == name] for name in SPLITS}
+    parts["all"] = labels
     return {name: figures(rows, pred, about) for name, rows in parts.items()}
 
 
@@ -166,21 +168,25 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--code", type=Path, help="another checkout to evaluate (e.g. the 0.1.0 release)")
     ap.add_argument("--no-context", action="store_true", help="drop the watchlist's context terms")
-    ap.add_argument("--errors", choices=("dev", "heldout", "all"), help="print the wrong pairs of that part")
+    ap.add_argument("--errors", choices=(*SPLITS, "all"), help="print the wrong pairs of that part")
+    ap.add_argument("--only", choices=SPLITS, action="append",
+                    help="evaluate only these parts (repeatable; default all)")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--default-only", action="store_true",
                     help="only the pairs of the shipped beat watchlist's entities")
     a = ap.parse_args()
-    res = evaluate(a.code, a.no_context, a.shared, default_entities() if a.default_only else None)
+    res = evaluate(a.code, a.no_context, a.shared, default_entities() if a.default_only else None, a.only)
     if a.json:
         print(json.dumps({k: {x: y for x, y in v.items() if x != "wrong"} for k, v in res.items()}, indent=1))
     else:
         who = f"code at {a.code}" if a.code else "this checkout"
         print(f"{who}{' (no context terms)' if a.no_context else ''}: labelled pairs "
-              f"{res['all']['pairs']} (dev {res['dev']['pairs']}, held-out {res['heldout']['pairs']})")
-        for name in ("dev", "heldout", "all"):
+              f"{res['all']['pairs']} (" + ", ".join(f"{n} {res[n]['pairs']}" for n in SPLITS if res[n]["pairs"]) + ")")
+        for name in (*SPLITS, "all"):
             f = res[name]
+            if not f["pairs"]:
+                continue
             line = (f"  {name:<8} is-the-entity precision {f['precision']:.3f} recall {f['recall']:.3f} "
                     f"(tp {f['tp']}, fp {f['fp']}, fn {f['fn']} of {f['positives']} positives)")
             if "about_precision" in f:

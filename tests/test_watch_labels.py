@@ -29,7 +29,8 @@ def test_the_set_is_well_formed():
     assert len(rows) >= 250
     assert len({(r["article"], r["entity"]) for r in rows}) == len(rows)  # one label per pair
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
-    assert {r["split"] for r in rows} == {"dev", "heldout"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2"}
+    assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}

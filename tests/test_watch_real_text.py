@@ -169,3 +169,15 @@ def test_a_context_term_in_the_headline_counts_for_prominence(m):
     # the name itself in the headline still weighs more than a context term
     named = m.match("Amazon vs Azure vs GCP", body).flags[0]
     assert named.prominence_parts["headline"] > HEADLINE_CONTEXT and named.prominence >= ABOUT
+
+
+def test_a_single_letter_beside_other_lone_capitals_is_a_placeholder(m):
+    text = ('You say "expect this method to be called with args X and Y, return Z". A contract test '
+            'proves that the API still returns X. If Salesforce changes its API, the test passes.')
+    r = m.match("", text)
+    assert "x" not in r.entities
+    assert any("a placeholder letter" in x.reason for x in r.rejected)
+    # a lone X among words is still the company when corroborated
+    assert flagged(m, "X said on Monday it would charge for posts.") == ["x"]
+    # the same letter again is no placeholder ("Xbox Series X ... Nano X": model letters)
+    assert "a placeholder letter" not in " ".join(reasons(m, "The Xbox Series X and the Ledger Nano X sold out."))

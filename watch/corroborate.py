@@ -177,6 +177,20 @@ def venue(text: str, end: int) -> str:
     m = _VENUE_AFTER.match(text, end)
     return m.group(0) if m else ""
 _MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*)\s+$")
+# another lone capital letter nearby: letters as placeholders ("args X and Y, return Z")
+# ("I" and "A" are words; only within the sentence: see _clause)
+_PLACEHOLDER = re.compile(r"(?<![\w.&'’-])([B-HJ-Z])(?![\w&'’-])")
+
+
+def _clause(before: str, after: str, ahead: bool) -> str:
+    """The part of ``before`` (ahead False) or ``after`` (ahead True) in the mention's sentence."""
+    if ahead:
+        m = re.search(r"[.!?;:]\s|\n", after)
+        return after[:m.start()] if m else after
+    cut = max(before.rfind(". "), before.rfind("? "), before.rfind("! "), before.rfind("\n"), before.rfind(": "))
+    return before[cut + 1:]
+
+
 _MODEL_AFTER = re.compile(r"^-?[A-Z0-9][\w]*\d|^-[A-Z]")
 _LIST_WORDS = frozenset("and or as such like including include includes with vs versus than on in "
                         "of for to by from at the a an".split())
@@ -222,6 +236,10 @@ def veto(text: str, c: Cand) -> str:
             if m and m.group(1) in given_names():
                 return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
     if len(c.phrase) == 1:
+        m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
+                  for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
+        if m:
+            return f'a placeholder letter, beside "{m.group(1)}"'
         m = _MODEL_BEFORE.search(before)
         if m and m.group(1).lower() not in _LIST_WORDS:
             return f'a model letter ("{m.group(1)} {text[s:e]}")'
@@ -651,7 +669,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     blocked: dict[int, str] = {}
     for c in amb:
         c.veto = veto(fields[c.field], c)
-        if c.veto.startswith(("part of a person", "the initials of")):
+        if c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)
     hangul: list[bool] = []
 
@@ -733,7 +751,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             continue
         elif c.phrase in surname and not c.person:
             c.reason = (f'"{c.phrase}" names someone or something else in this article (a person\'s '
-                        f"surname, or the initials of another name)")
+                        f"surname, the initials of another name, or a placeholder letter)")
         elif c.pos in STRICT:
             c.reason = _WEAK_REASON[c.pos] + ", and nothing else in the article names the entity"
         elif c.entity in blocked:
