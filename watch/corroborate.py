@@ -14,10 +14,14 @@ Never (the mention is not the entity, whatever else the article says):
   which sees those phrases in its automaton);
 * part of a person's name: after a common given name or an initial ("Harrison Ford",
   "John M. Ford"); the bare alias is then that person in the rest of the article too;
-* part of a venue's name ("Shell Energy Stadium");
+* part of a venue's name ("Shell Energy Stadium", "Toyota Music Factory", "Ford Field":
+  ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
+  venue is not its sponsor);
 * glued to another word by "&" ("KT&G", "LG&E");
 * a single-letter alias used as a model letter: after a capitalized word or before a
-  "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S").
+  "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
+* a single-letter alias beside another lone capital letter in its sentence: a placeholder
+  ("args X and Y, return Z"); the letter then names nothing in the whole article.
 
 An entity is ESTABLISHED in the article by the first of:
 
@@ -39,11 +43,12 @@ mention of its ambiguous aliases is rejected with the reason.
 
 Positions that cannot corroborate by themselves (``position``): a mention that is ALONE
 on its line (a heading, initials above a date, a label), in a TABLE row ("a | b | c",
-tab-separated, or a comma-separated row of figures), in a SPEC list ("Volume: 4150 in³",
-"Where to watch: Apple TV") or IN PARENTHESES on its own ("The Shack (LG)") counts only
-when the entity is established by something else (1, 2, or a mention elsewhere). A short
-HEADING-like line (up to eight words, no sentence punctuation) may use syntax (3) but not
-a name nearby (4).
+tab-separated, or a comma-separated row of figures), in a SPEC list ("Volume: 4150 in³")
+or IN PARENTHESES on its own ("The Shack (LG)") counts only when the entity is established
+by something else (1, 2, or a mention elsewhere); in a spec list's VALUE, the name of a
+company or product made with it counts (``name_syntax``: "Where to watch: Apple TV"). A
+short HEADING-like line (up to eight words, no sentence punctuation) may use syntax (3), and
+a name nearby (5) only as an item of the same list ("Cards (Visa, Mastercard, Amex)").
 
 Company syntax (``syntax``), in the original text around the mention:
 
@@ -52,14 +57,19 @@ Company syntax (``syntax``), in the original text around the mention:
   a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
   an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
-  product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED").
+  product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
+  capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
+  Maps", "Apple Intelligence"); a corporate event ("the Target breach", "Meta layoffs").
+  A possessive after a single letter is no possessive after a number ("two X's").
 * no English syntax counts for an everyday word in a sentence about food or drink (a
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
 * English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
   "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
   "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
   about buying ("… French Press at Amazon"), but not after dining words ("dinner at Meta");
-  "on"/"from"/"via" after buying or posting verbs ("available on Amazon", "posts on X");
+  "on"/"from"/"via" after buying or posting verbs and gift cards ("available on Amazon",
+  "posts on X", "gift card from Starbucks, Target, or Amazon"); "on"/"at"/"from" followed by
+  a price ("on Amazon for $39");
   an item of a list of companies ("companies such as Google, Meta and Amazon").
 * Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
