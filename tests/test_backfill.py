@@ -280,8 +280,8 @@ async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, 
     archive matched under older rules is stale and re-matched, changed flags audited."""
     store, ids, s = await _rematch_under_new_rules(db_url, tmp_path, monkeypatch, "watch-rules-1", {
         # what the 0.1.0 matcher stored: "LG" flagged in both
-        "box-office": ("Weekend box office", "Studios reported their weekend grosses on Sunday.\n\n"
-                       "The Shack (LG), $10M -38%, 2,888 locations", "lg"),
+        "box-office": ("Weekend box office", ("Studios reported their weekend grosses on Sunday.\n\n"
+                                              "The Shack (LG), $10M -38%, 2,888 locations"), "lg"),
         "lg-prices": ("LG to cut TV prices", "LG said on Monday it would cut TV prices in Europe.", "lg"),
     }, reviewed="box-office")
     assert s["reextracted"] == 0

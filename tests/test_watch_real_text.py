@@ -4,64 +4,33 @@ watch.prominence, tested here on sentences written for the test, with the contra
 must stay as it was."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from watch import Matcher, parse_watchlist
 from watch.prominence import ABOUT, HEADLINE_CONTEXT
 
 
+def entity(eid: str, name: str, aliases: list[str], context: tuple[str, ...] = ()) -> str:
+    """One company of a test watchlist, as TOML."""
+    ctx = f"context = {json.dumps(list(context))}\n" if context else ""
+    return (f'[[entities]]\nid = "{eid}"\nname = "{name}"\nkind = "company"\n'
+            f"aliases = {json.dumps(aliases, ensure_ascii=False)}\n{ctx}")
+
+
 @pytest.fixture(scope="module")
 def m():
-    return Matcher(parse_watchlist('''
-[[entities]]
-id = "apple"
-name = "Apple Inc."
-kind = "company"
-aliases = ["Apple"]
-
-[[entities]]
-id = "amazon"
-name = "Amazon.com"
-kind = "company"
-aliases = ["Amazon", "Amazon.com"]
-context = ["AWS", "Kindle"]
-
-[[entities]]
-id = "target"
-name = "Target Corporation"
-kind = "company"
-aliases = ["Target"]
-
-[[entities]]
-id = "visa"
-name = "Visa Inc."
-kind = "company"
-aliases = ["Visa"]
-
-[[entities]]
-id = "mastercard"
-name = "Mastercard"
-kind = "company"
-aliases = ["Mastercard"]
-
-[[entities]]
-id = "toyota"
-name = "Toyota"
-kind = "company"
-aliases = ["Toyota"]
-
-[[entities]]
-id = "shell"
-name = "Shell plc"
-kind = "company"
-aliases = ["Shell"]
-
-[[entities]]
-id = "x"
-name = "X (Twitter)"
-kind = "company"
-aliases = ["Twitter", "X"]
-'''))
+    return Matcher(parse_watchlist("\n".join([
+        entity("apple", "Apple Inc.", ["Apple"]),
+        entity("amazon", "Amazon.com", ["Amazon", "Amazon.com"], ("AWS", "Kindle")),
+        entity("target", "Target Corporation", ["Target"]),
+        entity("visa", "Visa Inc.", ["Visa"]),
+        entity("mastercard", "Mastercard", ["Mastercard"]),
+        entity("toyota", "Toyota", ["Toyota"]),
+        entity("shell", "Shell plc", ["Shell"]),
+        entity("x", "X (Twitter)", ["Twitter", "X"]),
+    ])))
 
 
 def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
