@@ -58,3 +58,18 @@ def test_targets_on_the_labelled_set():
     # against regressions only
     held2 = res["heldout2"]
     assert held2["precision"] >= 0.95 and held2["recall"] >= 0.89, held2
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
+def test_heldout2_is_exactly_the_candidates_it_was_built_from():
+    """heldout2's pairs are the output of ``candidates.py --heldout2`` (seeded), in order, and
+    none of its articles holds a pair of the first two parts."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(LABELS / "candidates.py"), "--heldout2", "--shared",
+                          str(SHARED.parent)], capture_output=True, text=True, check=True).stdout.split()
+    rows = [json.loads(x) for x in (LABELS / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [f'{r["article"]}|{r["entity"]}' for r in rows if r["split"] == "heldout2"] == out
+    first = {r["article"] for r in rows if r["split"] != "heldout2"}
+    assert not first & {r["article"] for r in rows if r["split"] == "heldout2"}
