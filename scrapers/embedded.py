@@ -235,8 +235,6 @@ class _Collector:
             value = refs[value[1:]]  # a flight text row referenced from props
         if len(value) < MIN_CAPTION_CHARS or len(value) > MAX_STRING_CHARS:
             return
-        if key not in CAPTION_KEYS and len(value) < MIN_EMBEDDED_CHARS:
-            return
         head = value.lstrip()[:1]
         if head in "{[" or value.startswith(("http://", "https://", "data:", "/")):
             return
