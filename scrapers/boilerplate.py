@@ -20,7 +20,7 @@ from lxml import etree
 # Heading text (whole, case-insensitive, spaces ignored for Korean) naming a list of other
 # articles. Korean words are matched without spaces ("많이본뉴스" == "많이 본 뉴스").
 _KO = (r"(?:가장|오늘의?|이\s*시각|지금|최근|함께\s*보면\s*좋은)?\s*"
-       r"(?:많이\s*(?:본|읽은|찾은|공유한|보는)|인기|관련|주요|실시간|추천|최신|화제의?|핫|랭킹|베스트|핫이슈)\s*"
+       r"(?:(?:많이\s*(?:본|읽은|찾은|공유한|보는)|인기|관련|주요|실시간|추천|최신|화제의?|핫|랭킹|베스트|핫이슈)\s*){1,2}"
        r"(?:뉴스|기사|포토|영상|이슈|검색어|콘텐츠|글)?\s*(?:top\s*\d+|\d+)?")
 _EN = (r"(?:the\s+)?(?:most\s+(?:read|popular|viewed|shared|emailed|commented|watched)"
        r"(?:\s+(?:stories|articles|news|today|this\s+week|now))?|"

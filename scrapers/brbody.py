@@ -25,7 +25,7 @@ _INLINE = frozenset({"b", "strong", "i", "em", "u", "span", "font", "a", "mark",
 _CONTAINERS = ("div", "td", "section", "article", "dd", "main")
 MIN_BR = 2
 # Own text (no spaces) at least this long ...
-MIN_OWN_CHARS = 120
+MIN_OWN_CHARS = 100
 # ... and at least this share of all the container's text (the rest: photos, boxes).
 MIN_OWN_SHARE = 0.5
 MAX_LINK_SHARE = 0.3
