@@ -447,10 +447,10 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
         elif site_text:
             notes.append(f"site rule gave {len(site_text)} chars, {method} {len(text)}: took {method}")
 
+    # the reporter line ("홍길동 기자 hong@...") is read before the line filter drops it
+    authors = md.authors or korean_reporters(paragraphs(text))
     text, line_notes = clean_lines(text, md.title)
     notes.extend(line_notes)
-
-    authors = md.authors or korean_reporters(paragraphs(text))
     language = _language(md.language, text or page_text(), rule, notes)
 
     status, reason = "ok", None
