@@ -30,7 +30,7 @@ _EN = (r"(?:the\s+)?(?:most\s+(?:read|popular|viewed|shared|emailed|commented|wa
        r"you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|"
        r"read\s+(?:next|more|also)|what\s+to\s+read\s+next|editor'?s?\s+picks?|don'?t\s+miss|"
        r"in\s+case\s+you\s+missed\s+it|also\s+(?:read|on\s+[\w .]{1,30}))")
-LIST_HEADING = re.compile(rf"^\W*(?:{_KO}|{_EN})\W*(?:더\s*보기|more|see\s+all|view\s+all)?\W*$", re.I)
+LIST_HEADING = re.compile(rf"^\W*(?:{_KO}|{_EN})\W*(?:더\s*보기|more|see\s+all|view\s+all)?\W*$", re.IGNORECASE)
 # Only elements that can be a heading: short text, a heading tag or a wrapper of one line.
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div",
                            "dt", "header", "em", "a", "button", "caption", "legend", "li", "section"})
@@ -41,13 +41,13 @@ MIN_LINKS = 2
 # A wrapper is climbed only when the heading is (nearly) all of its text.
 _WRAPPER_LEVELS = 3
 # (first predicate: the element's first text node, cheap; containers fail it on whitespace)
-_SCAN = etree.XPath("//body//*[string-length(normalize-space(text())) > 1 and "
-                    "string-length(normalize-space(text())) <= %d]"
-                    "[string-length(normalize-space(.)) <= %d]" % (MAX_HEADING_CHARS, MAX_HEADING_CHARS))
+_SCAN = etree.XPath(f"//body//*[string-length(normalize-space(text())) > 1 and "
+                    f"string-length(normalize-space(text())) <= {MAX_HEADING_CHARS}]"
+                    f"[string-length(normalize-space(.)) <= {MAX_HEADING_CHARS}]")
 # A cheap pre-check on the raw HTML: without any of these words no heading can match.
 _WORDS = re.compile(r"많이|인기|관련|주요|실시간|추천|최신|화제|핫|랭킹|베스트|most|related|recommend|suggest|"
                     r"trending|popular|top|latest|more|recent|you may|you might|read|pick|miss|also",
-                    re.I)
+                    re.IGNORECASE)
 
 
 def _text_len(el: etree._Element) -> int:

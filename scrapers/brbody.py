@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from lxml import etree
 

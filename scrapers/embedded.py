@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from scrapers import sites
 from scrapers.htmltext import node_text
@@ -68,18 +70,19 @@ MAX_DEPTH = 60
 MAX_NODES = 300_000
 MAX_CANDIDATES = 400
 
-_FLIGHT = re.compile(r"self\.__next_f\.push\(\s*\[\s*1\s*,\s*(\"(?:[^\"\\]|\\.)*\")\s*\]\s*\)", re.S)
+_FLIGHT = re.compile(r"self\.__next_f\.push\(\s*\[\s*1\s*,\s*(\"(?:[^\"\\]|\\.)*\")\s*\]\s*\)", re.DOTALL)
 _FLIGHT_ROW = re.compile(r"([0-9a-fA-F]{1,8}):")
 _FLIGHT_REF = re.compile(r"^\$[0-9a-fA-F]{1,8}$")
 # ``name = {`` / ``name = [`` / ``name = JSON.parse(`` anywhere in a script.
 _ASSIGN = re.compile(
     r"(?:^|[;,\s(])(?:window\.|self\.|globalThis\.)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
     r"\s*=\s*(?=[{\[]|JSON\.parse\()")
-_JSON_PARSE_ARG = re.compile(r"JSON\.parse\(\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*\)", re.S)
+_JSON_PARSE_ARG = re.compile(r"JSON\.parse\(\s*(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')\s*\)", re.DOTALL)
 # JavaScript object literals: ``key: "long string"`` (key bare or quoted).
 _JS_LONG_STRING = re.compile(
-    r"(?:([A-Za-z_$][\w$]{0,40})|\"([^\"\\]{1,40})\")\s*:\s*(\"(?:[^\"\\]|\\.){%d,}\")" % MIN_CAPTION_CHARS, re.S)
-_HTMLISH = re.compile(r"<(?:p|br|div|span|strong|em|b|i|a|h[1-6]|ul|ol|li|figure|img)\b[^>]*>", re.I)
+    r"(?:([A-Za-z_$][\w$]{0,40})|\"([^\"\\]{1,40})\")\s*:\s*(\"(?:[^\"\\]|\\.){" + str(MIN_CAPTION_CHARS) + r",}\")",
+    re.DOTALL)
+_HTMLISH = re.compile(r"<(?:p|br|div|span|strong|em|b|i|a|h[1-6]|ul|ol|li|figure|img)\b[^>]*>", re.IGNORECASE)
 _CAPTION_XPATH = etree.XPath("//figcaption | //*[contains(@class, 'caption')]")
 _HANGUL_OR_CJK = re.compile(r"[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]")
 

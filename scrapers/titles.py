@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -25,9 +25,9 @@ from lxml import etree
 _SEP = re.compile(r"\s+(?:[|\-–—:·•»«<>~/]|::|\|\|)\s+|\s*[ㅣ｜¦]\s*|\s+\|(?=\S)")
 # A one-word section glued to the headline before the site segment: "제목-정치", "Title - National".
 _SECTION_TAIL = re.compile(r"\s*[-–—:|]\s*([^\s\-–—:|]{1,12})$")
-_BY = re.compile(r"^(?:by|par|von|글|기자)\s+\S", re.I)
-_COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.I)
-_SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.I)
+_BY = re.compile(r"^(?:by|par|von|글|기자)\s+\S", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.IGNORECASE)
+_SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.IGNORECASE)
 _COPYRIGHT_ELEMENTS = etree.XPath(
     "//body//*[contains(text(), '©') or contains(text(), 'ⓒ') or contains(text(), 'opyright')]")
 MAX_H1_CHARS = 300
@@ -74,7 +74,7 @@ def site_names(tree: etree._Element, site_name: str | None, url: str | None,
             # "Copyright ⓒ 데일리모니터 무단전재" - the words after the mark name the site
             # (a site notice: with a year or "rights reserved"; a photo credit has neither)
             after = _COPYRIGHT.split(text, maxsplit=1)[-1]
-            words = [w for w in re.findall(r"[\w.&'-]+", after) if not re.fullmatch(r"[\d.-]+|copyright|by", w, re.I)]
+            words = [w for w in re.findall(r"[\w.&'-]+", after) if not re.fullmatch(r"[\d.-]+|copyright|by", w, re.IGNORECASE)]
             for n in range(1, min(4, len(words)) + 1):
                 names.add(_squash(" ".join(words[:n])))
     names.discard("")
