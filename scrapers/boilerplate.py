@@ -40,14 +40,9 @@ MIN_LINK_SHARE = 0.6
 MIN_LINKS = 2
 # A wrapper is climbed only when the heading is (nearly) all of its text.
 _WRAPPER_LEVELS = 3
-# (first predicate: the element's first text node, cheap; containers fail it on whitespace)
-_SCAN = etree.XPath(f"//body//*[string-length(normalize-space(text())) > 1 and "
-                    f"string-length(normalize-space(text())) <= {MAX_HEADING_CHARS}]"
-                    f"[string-length(normalize-space(.)) <= {MAX_HEADING_CHARS}]")
-# A cheap pre-check on the raw HTML: without any of these words no heading can match.
-_WORDS = re.compile(r"많이|인기|관련|주요|실시간|추천|최신|화제|핫|랭킹|베스트|most|related|recommend|suggest|"
-                    r"trending|popular|top|latest|more|recent|you may|you might|read|pick|miss|also",
-                    re.IGNORECASE)
+# Short text nodes (C-level XPath; a heading is looked for only behind one that matches).
+_SHORT_TEXTS = etree.XPath(f"//body//text()[string-length(normalize-space()) > 1 and "
+                           f"string-length(normalize-space()) <= {MAX_HEADING_CHARS}]")
 
 
 def _text_len(el: etree._Element) -> int:
@@ -113,15 +108,13 @@ def _remove(el: etree._Element) -> None:
 
 def remove_link_lists(tree: etree._Element, html: str | None = None) -> int:
     """Remove "most read"/"related" heading + link-list blocks in place; returns how many.
-
-    ``html`` (the page source) lets a page without any of the heading words skip the scan.
-    """
-    if html is not None and not _WORDS.search(html):
-        return 0
+    (``html`` is accepted for the caller's convenience; the tree is what is read.)"""
     removed = 0
     root = tree.getroottree().getroot()
-    for el in _SCAN(tree):
-        if el.getparent() is None or not _is_heading(el):
+    headings = [t.getparent() for t in _SHORT_TEXTS(tree)
+                if t.is_text and LIST_HEADING.match(" ".join(t.split()))]
+    for el in headings:
+        if el is None or el.getparent() is None or not _is_heading(el):
             continue
         if el.getroottree().getroot() is not root:
             continue  # inside a block removed already

@@ -30,6 +30,9 @@ _COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.IGNORECASE)
 _SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.IGNORECASE)
 _COPYRIGHT_ELEMENTS = etree.XPath(
     "//body//*[contains(text(), '©') or contains(text(), 'ⓒ') or contains(text(), 'opyright')]")
+# Links to the home page: their text or logo alt is the site's name.
+_LOGO_LINKS = etree.XPath("//a[@href='/' or @href='./' or @href='index.html' or "
+                          "@href=$h1 or @href=$h2 or @href=$h3 or @href=$h4]")
 MAX_H1_CHARS = 300
 # h1 words that occur in a title string / title headline words that occur in the h1
 MIN_H1_IN_TITLE = 0.5
@@ -54,25 +57,31 @@ def _segments(title: str) -> list[str]:
     return [s.strip() for s in _SEP.split(title) if s and s.strip()]
 
 
-def site_names(tree: etree._Element, site_name: str | None, url: str | None,
-               extra: Iterable[str] = ()) -> set[str]:
-    """Squashed names the site goes by: declared ones, host name parts, the brand it shows."""
+def site_names(site_name: str | None, url: str | None, extra: Iterable[str] = ()) -> set[str]:
+    """Squashed names the site declares (og:site_name, publisher) and its host name parts."""
     names = {_squash(n) for n in (site_name, *extra) if n}
     host = (urlsplit(url).hostname or "").lower() if url else ""
     parts = [p for p in host.split(".") if p not in ("www", "m", "news", "com", "co", "kr", "net", "org")]
     names.update(p for p in parts if len(p) >= 3)
-    if url:
+    if host:
         names.add(_squash(host.removeprefix("www.")))
-    for a in tree.iter("a"):
-        if (a.get("href") or "").strip() in ("/", "./", "index.html") or \
-                (url and (a.get("href") or "").rstrip("/") in (f"https://{host}", f"http://{host}")):
-            names.add(_squash(a.text_content()))
-            names.update(_squash(img.get("alt") or "") for img in a.iter("img"))
+    names.discard("")
+    return names
+
+
+def brand_names(tree: etree._Element, url: str | None) -> set[str]:
+    """Squashed names the page shows as its brand: home-link text and logo alt, and the words
+    after the mark of a copyright notice ("Copyright ⓒ 데일리모니터 무단전재")."""
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    roots = [f"{scheme}://{host}{slash}" for scheme in ("https", "http") for slash in ("", "/")] if host else [""] * 4
+    names: set[str] = set()
+    for a in _LOGO_LINKS(tree, h1=roots[0], h2=roots[1], h3=roots[2], h4=roots[3]):
+        names.add(_squash(a.text_content()))
+        names.update(_squash(img.get("alt") or "") for img in a.iter("img"))
     for el in _COPYRIGHT_ELEMENTS(tree):
         text = el.text or ""
         if len(text) < 200 and _COPYRIGHT.search(text) and _SITE_NOTICE.search(text):
-            # "Copyright ⓒ 데일리모니터 무단전재" - the words after the mark name the site
-            # (a site notice: with a year or "rights reserved"; a photo credit has neither)
+            # a site notice has a year or "rights reserved"; a photo credit has neither
             after = _COPYRIGHT.split(text, maxsplit=1)[-1]
             words = [w for w in re.findall(r"[\w.&'-]+", after) if not re.fullmatch(r"[\d.-]+|copyright|by", w, re.IGNORECASE)]
             for n in range(1, min(4, len(words)) + 1):
@@ -129,9 +138,8 @@ def _h1s(tree: etree._Element) -> list[str]:
     return out
 
 
-def article_h1(tree: etree._Element, title_strings: list[str], names: set[str]) -> str | None:
-    """The ``<h1>`` that reads as the headline of the page's title strings, or None."""
-    h1s = _h1s(tree)
+def article_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
+    """The ``<h1>`` (of ``h1s``, the page's) that reads as the headline of its title strings."""
     if not h1s:
         return None
     if not title_strings:
@@ -153,12 +161,16 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     """The headline: the article's ``<h1>``, else the first title string without the site name.
     ``title_strings``: og:title, JSON-LD headline, twitter:title, ``<title>`` (None/"" skipped)."""
     strings = [" ".join(t.split()) for t in title_strings if t and t.strip()]
-    names = site_names(tree, site_name, url, publisher_names)
+    names = site_names(site_name, url, publisher_names)
+    if any(len(segs) >= 2 and not _is_site(segs[-1], names) and not _is_site(segs[0], names)
+           for segs in map(_segments, strings)):
+        names |= brand_names(tree, url)  # only when a title segment is still unexplained
     # a heading that repeats a trailing segment of the title is the site's logo/name
     tails = {_squash(segs[-1]) for segs in map(_segments, strings)
              if len(segs) >= 2 and not _is_site(segs[0], names)}
-    names.update(sq for sq in map(_squash, _h1s(tree)) if sq in tails)
-    h1 = article_h1(tree, strings, names)
+    h1s = _h1s(tree)
+    names.update(sq for sq in map(_squash, h1s) if sq in tails)
+    h1 = article_h1(h1s, strings, names)
     if h1:
         return strip_site_name(h1, names)  # some templates put "Headline – Site" in the h1 too
     return strip_site_name(strings[0], names) if strings else None
