@@ -29,6 +29,7 @@ visited nodes are capped, and no parsing error leaves this module.
 """
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from collections.abc import Iterator
@@ -310,9 +311,9 @@ def _utf8_prefix(text: str, start: int, nbytes: int) -> str:
     return chunk.encode("utf-8", "surrogatepass")[:nbytes].decode("utf-8", "ignore")
 
 
-def flight_rows(blob: str) -> tuple[list[Any], dict[str, str]]:
-    """Parse React flight data: JSON rows, and text rows (``<id>:T<hex len>,<text>``) by id."""
-    rows: list[Any] = []
+def flight_rows(blob: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse React flight data: JSON rows and text rows (``<id>:T<hex len>,<text>``), by id."""
+    rows: dict[str, Any] = {}
     texts: dict[str, str] = {}
     pos, n = 0, len(blob)
     while pos < n:
@@ -344,7 +345,7 @@ def flight_rows(blob: str) -> tuple[list[Any], dict[str, str]]:
         if lead <= 2 and line[lead:lead + 1] in ("[", "{", '"'):
             data = _loads(line[lead:])
             if data is not None:
-                rows.append(data)
+                rows[rid] = data
     return rows, texts
 
 
@@ -356,8 +357,10 @@ def _documents(tree: etree._Element, article_ld: list[dict]) -> Iterator[tuple[s
     chunks: list[str] = []
     for script in tree.iter("script"):
         text = script.text
-        if not text or len(text) < MIN_CAPTION_CHARS or len(text) > MAX_SCRIPT_CHARS:
+        if not text or len(text) > MAX_SCRIPT_CHARS:
             continue
+        if len(text) < MIN_CAPTION_CHARS and "__next_f" not in text:
+            continue  # (flight chunks can be short: a row's pieces are joined below)
         budget -= len(text)
         if budget < 0:
             break
@@ -381,11 +384,95 @@ def _documents(tree: etree._Element, article_ld: list[dict]) -> Iterator[tuple[s
             for data in _assigned_state(text):
                 yield "script", data, None
     if chunks:
-        rows, texts = flight_rows("".join(chunks))
-        for row in rows:
+        blob = "".join(chunks)
+        rows, texts = flight_rows(blob)
+        container = rsc_article_html(rows, texts, blob)
+        if container:  # first: the rows can be many and the walk is capped
+            yield "flight", {"rsc": container}, None
+        for row in rows.values():
             yield "flight", row, texts
         if texts:
             yield "flight", list(texts.values()), None
+
+
+# --------------------------------------------------------------------------- RSC element trees
+
+# Elements of a server component tree that are never article text.
+_RSC_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "button", "form",
+                       "nav", "aside", "footer", "header", "head", "meta", "link", "select", "input"})
+_RSC_VOID = frozenset({"br", "hr", "img", "wbr", "source"})
+_RSC_REF = re.compile(r"\$L?([0-9a-fA-F]{1,8})\b")
+_BLOCKS = ("p", "h2", "h3", "h4", "ul", "ol", "blockquote", "pre", "table")
+MAX_RSC_HTML = 3_000_000
+
+
+def _render_rsc(node: Any, rows: dict[str, Any], texts: dict[str, str], out: list[str],
+                depth: int, active: set[str]) -> None:
+    """React element JSON (``["$", tag, key, props]``) -> HTML, following ``$id``/``$Lid`` rows."""
+    if depth > MAX_DEPTH or len(out) > MAX_NODES:
+        return
+    if isinstance(node, str):
+        if node.startswith("$"):
+            ref = node[2:] if node.startswith("$L") else node[1:]
+            if ref in texts:
+                out.append(html_lib.escape(texts[ref]))
+            elif ref in rows and ref not in active:
+                active.add(ref)
+                _render_rsc(rows[ref], rows, texts, out, depth + 1, active)
+                active.discard(ref)
+            return  # "$undefined", "$Sreact.suspense", ...
+        out.append(html_lib.escape(node))
+    elif isinstance(node, list):
+        if len(node) == 4 and node[0] == "$" and isinstance(node[1], str):
+            props = node[3] if isinstance(node[3], dict) else {}
+            tag = node[1].lower()
+            if tag.startswith("$") or not tag.isalnum():
+                # a client component: its children and the element props it was given
+                # ("content": "$2e"); plain data props (class names, ids) are not rendered
+                for k, v in props.items():
+                    if k == "children" or isinstance(v, list) or (isinstance(v, str) and v.startswith("$")):
+                        _render_rsc(v, rows, texts, out, depth + 1, active)
+                return
+            if tag in _RSC_SKIP:
+                return
+            out.append(f"<{tag}>")
+            inner = props.get("dangerouslySetInnerHTML")
+            if isinstance(inner, dict) and isinstance(inner.get("__html"), str):
+                raw = inner["__html"]
+                out.append(texts.get(raw[1:], "") if raw.startswith("$") else raw)
+            else:
+                _render_rsc(props.get("children"), rows, texts, out, depth + 1, active)
+            if tag not in _RSC_VOID:
+                out.append(f"</{tag}>")
+        else:
+            for x in node[:5000]:
+                _render_rsc(x, rows, texts, out, depth + 1, active)
+    elif isinstance(node, dict):
+        for v in node.values():  # the router's envelope rows ({"f": [[...tree...]]})
+            if isinstance(v, list):
+                _render_rsc(v, rows, texts, out, depth + 1, active)
+
+
+def rsc_article_html(rows: dict[str, Any], texts: dict[str, str], blob: str) -> str:
+    """The element of the server-rendered tree with the most paragraph text, as HTML."""
+    referenced = set(_RSC_REF.findall(blob))
+    out: list[str] = []
+    for rid, row in rows.items():
+        if rid not in referenced:
+            _render_rsc(row, rows, texts, out, 0, {rid})
+    html = "".join(out)
+    if "<p>" not in html or len(html) > MAX_RSC_HTML:
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError, AssertionError):
+        return ""
+    best, best_len = None, 0
+    for el in root.iter():
+        n = sum(len(c.text_content()) for c in el if c.tag in _BLOCKS)
+        if n > best_len and sum(1 for c in el if c.tag == "p") >= 2:
+            best, best_len = el, n
+    return etree.tostring(best, encoding="unicode", with_tail=False) if best is not None else ""
 
 
 # --------------------------------------------------------------------------- choosing

@@ -40,7 +40,7 @@ def test_flight_rows_parser():
     # a text row's length counts UTF-8 bytes (é is two) and the next row follows without "\n"
     rows, texts = flight_rows('0:["a"]\n2:T6,héllo3:{"k":1}\nbad line\n4:I[1,"x"]\n')
     assert texts == {"2": "héllo"}
-    assert {"k": 1} in rows and ["a"] in rows and [1, "x"] in rows
+    assert rows == {"0": ["a"], "3": {"k": 1}, "4": [1, "x"]}
 
 
 def test_arc_fusion_full_body_beats_truncated_json_ld():
@@ -121,3 +121,22 @@ def test_caps_bound_the_work(monkeypatch):
     data = {"filler": list(range(1000)), "article": {"content": BODY}}
     tree = page(f"<script type='application/json'>{json.dumps(data, ensure_ascii=False)}</script>")
     assert embedded_body(tree, []) is None  # the walk stopped before the body: nothing raised
+
+
+def test_flight_server_component_tree_is_rendered():
+    """App Router pages without a body string: the article is a tree of React elements
+    (``["$", tag, key, props]``) across rows, reached through ``$L<id>`` references and
+    client-component props."""
+    p = [["$", "p", str(i), {"children": [para]}] for i, para in enumerate(PARAS)]
+    blob = "\n".join([
+        '0:{"b":"build1","f":[[["",{"children":["news",{}]}],["$","$L2",null,{"children":"$L4"}]]]}',
+        '2:I[77,["app/layout.js"],"Shell"]',
+        '4:["$","main",null,{"children":[["$","nav",null,{"children":["$","a",null,{"href":"/","children":"Home"}]}],'
+        '["$","$L2",null,{"className":"x","content":"$L5"}]]}]',
+        '5:["$","article",null,{"children":[["$","h1",null,{"children":' + json.dumps(TITLE, ensure_ascii=False) + '}],'
+        + ",".join(json.dumps(x, ensure_ascii=False) for x in p[:3]) + ',"$L6"]}]',
+        '6:["$","div",null,{"children":[' + ",".join(json.dumps(x, ensure_ascii=False) for x in p[3:]) + ']}]',
+    ]) + "\n"
+    text, method = embedded_body(page(push(blob[:300]) + push(blob[300:])), [])
+    assert method == "embedded:flight"
+    assert text.split("\n\n") == [TITLE, *PARAS]  # the <article>: no nav, rows joined in order
