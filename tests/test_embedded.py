@@ -131,8 +131,8 @@ def test_flight_server_component_tree_is_rendered():
     blob = "\n".join([
         '0:{"b":"build1","f":[[["",{"children":["news",{}]}],["$","$L2",null,{"children":"$L4"}]]]}',
         '2:I[77,["app/layout.js"],"Shell"]',
-        '4:["$","main",null,{"children":[["$","nav",null,{"children":["$","a",null,{"href":"/","children":"Home"}]}],'
-        '["$","$L2",null,{"className":"x","content":"$L5"}]]}]',
+        ('4:["$","main",null,{"children":[["$","nav",null,{"children":["$","a",null,{"href":"/","children":"Home"}]}],'
+        '["$","$L2",null,{"className":"x","content":"$L5"}]]}]'),
         '5:["$","article",null,{"children":[["$","h1",null,{"children":' + json.dumps(TITLE, ensure_ascii=False) + '}],'
         + ",".join(json.dumps(x, ensure_ascii=False) for x in p[:3]) + ',"$L6"]}]',
         '6:["$","div",null,{"children":[' + ",".join(json.dumps(x, ensure_ascii=False) for x in p[3:]) + ']}]',
