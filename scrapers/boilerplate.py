@@ -111,6 +111,8 @@ def remove_link_lists(tree: etree._Element, html: str | None = None) -> int:
     (``html`` is accepted for the caller's convenience; the tree is what is read.)"""
     removed = 0
     root = tree.getroottree().getroot()
+    # a text node that reads as the heading (or its first words, "많이 본" of
+    # <h3><span>많이 본</span> 뉴스</h3>: the climb below reaches the <h3>)
     headings = [t.getparent() for t in _SHORT_TEXTS(tree)
                 if t.is_text and LIST_HEADING.match(" ".join(t.split()))]
     for el in headings:
@@ -124,8 +126,10 @@ def remove_link_lists(tree: etree._Element, html: str | None = None) -> int:
             if block:
                 break
             parent = head.getparent()
-            # climb only through wrappers whose text is the heading's (<div class=tit><h3>..)
-            if parent is None or parent.tag in ("body", "html") or _text_len(parent) > _text_len(head) + 2:
+            # climb only through wrappers whose text is the heading's (<div class=tit><h3>..) or
+            # that are the whole heading (<h3><span>많이 본</span> 뉴스</h3>)
+            if parent is None or parent.tag in ("body", "html") or \
+                    (_text_len(parent) > _text_len(head) + 2 and not _is_heading(parent)):
                 break
             head = parent
         else:

@@ -85,3 +85,9 @@ def test_br_body_replaces_only_a_text_that_holds_it_with_short_extras():
     other = "전혀 다른 기사의 문단이 길게 이어진다. " * 8
     assert not brbody.replaces(body, body + "\n\n" + other)  # a paragraph the <br> body lacks
     assert not brbody.replaces(body, other)
+
+
+def test_heading_words_split_over_inline_tags():
+    html = f"<html><body>{PROSE}<div><h3><span class='red'>많이 본</span> 뉴스</h3><ul>{LINKS}</ul></div></body></html>"
+    n, text = text_after(html)
+    assert n == 1 and "다른 회사" not in text and "본문 첫 문단입니다" in text
