@@ -10,7 +10,9 @@ article wins. Script kinds read (the method names the first one the winner came 
                                                                        -> ``embedded:json``
 * Next.js App Router RSC chunks ``self.__next_f.push([1,"..."])``: the joined strings are
   rows ``<id>:<JSON>`` and text rows ``<id>:T<hex byte length>,<text>`` that props
-  reference as ``"$<id>"`` (React's flight format)                     -> ``embedded:flight``
+  reference as ``"$<id>"`` (React's flight format); when no field holds the body, the
+  server-component tree (``["$", tag, key, props]`` across ``$L<id>`` rows) is rendered and
+  its element with the most paragraph text taken                       -> ``embedded:flight``
 * state assigned in scripts: ``window.__INITIAL_STATE__ = {...}``, ``__APOLLO_STATE__``,
   ``__PRELOADED_STATE__``, Arc XP ``Fusion.globalContent = {...}``, ``X = JSON.parse("...")``;
   when the state is JavaScript rather than JSON (``window.__NUXT__=(function(a,b){return
