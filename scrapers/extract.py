@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import embedded, sites
+from scrapers import boilerplate, brbody, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
@@ -148,6 +148,7 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
         if _EMBED_QUOTE.search(el.get("class") or ""):
             del el.attrib["class"]
+    boilerplate.remove_link_lists(tree, html)
 
 
 _HIDDEN_CANDIDATES = etree.XPath("//body//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
@@ -446,10 +447,10 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
         elif site_text:
             notes.append(f"site rule gave {len(site_text)} chars, {method} {len(text)}: took {method}")
 
+    # the reporter line ("홍길동 기자 hong@...") is read before the line filter drops it
+    authors = md.authors or korean_reporters(paragraphs(text))
     text, line_notes = clean_lines(text, md.title)
     notes.extend(line_notes)
-
-    authors = md.authors or korean_reporters(paragraphs(text))
     language = _language(md.language, text or page_text(), rule, notes)
 
     status, reason = "ok", None
@@ -483,9 +484,16 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
         if verdict == "taken":
             text, method = second, "readability"
 
+    br_body = brbody.better_body(html, text, _parse)
+    if br_body:
+        notes.append(f"{method} text ({len(text)} chars) holds the <br>-body {br_body[1]}: took it")
+        text, method = br_body
+
     if len(text) < TINY_BODY_CHARS:
         # Reparse rather than deep-copy on every page: these steps are rarely reached.
         fresh = _parse(html)
+        if fresh is not None:
+            boilerplate.remove_link_lists(fresh, html)
         container = sites.generic_body(fresh) if fresh is not None else None
         if container and len(container[0]) > PREFER_LONGER * len(text):
             notes.append(f"body from container {container[1]}")

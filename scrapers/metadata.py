@@ -2,10 +2,11 @@
 
 Sources, in the order they are tried (the first *valid* value wins):
 
-title
-    1. ``og:title``  2. JSON-LD ``headline``/``name`` of the article object  3. ``twitter:title``
-    4. the single ``<h1>``  5. ``<title>``. A trailing " | Site" / " - Site" naming the site
-    (og:site_name, application-name, the host) is cut.
+title (``scrapers.titles``)
+    The article's ``<h1>`` when it reads as the headline of the page's title strings; else
+    1. ``og:title``  2. JSON-LD ``headline`` of the article object  3. ``twitter:title``
+    4. ``<title>``, with the segment naming the site (og:site_name, application-name, JSON-LD
+    publisher, host, the brand in the logo link / copyright line) cut at either end.
 published date (``DateInfo.source`` in brackets)
     1. JSON-LD ``datePublished`` of a NewsArticle/Article/BlogPosting/... (also inside
        ``@graph``; a WebPage's date only after the article types)          ["json-ld"]
@@ -51,6 +52,8 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from lxml import etree
+
+from scrapers import titles
 
 MIN_YEAR = 1995
 FUTURE_SLACK = timedelta(days=1)
@@ -574,23 +577,15 @@ def extract_metadata(tree: etree._Element, url: str | None, *, tz: ZoneInfo | ti
     md.description = (meta.get("og:description") or meta.get("description") or [None])[0]
     md.og_type = (meta.get("og:type") or [None])[0]
 
-    # title
-    title_cands: list[str | None] = [(meta.get("og:title") or [None])[0]]
-    title_cands += list(_ld_values(md.article_ld, "headline"))
-    title_cands.append((meta.get("twitter:title") or [None])[0])
+    # title: the article's <h1>, else og:title/headline/<title> without the site name
     t = tree.find(".//title")
-    page_title = " ".join(t.text_content().split()) if t is not None else ""
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if h]
-    # A lone <h1> is the headline - unless it is the site's logo (old templates): then it
-    # shares nothing with <title>, which names the article.
-    if len(h1s) == 1 and (not page_title or _overlap(h1s[0], page_title) >= 0.5):
-        title_cands.append(h1s[0])
-    title_cands.append(page_title)
-    for cand in title_cands:
-        if cand and cand.strip():
-            md.title = _strip_site_name(" ".join(cand.split()), md.site_name, url)
-            break
+    publishers = [p.get("name") for o in md.article_ld
+                  for p in (o.get("publisher") if isinstance(o.get("publisher"), list) else [o.get("publisher")])
+                  if isinstance(p, dict) and isinstance(p.get("name"), str)]
+    md.title = titles.headline(
+        tree, [(meta.get("og:title") or [None])[0], *_ld_values(md.article_ld, "headline"),
+               (meta.get("twitter:title") or [None])[0], t.text_content() if t is not None else None],
+        md.site_name, url, publishers)
 
     # dates
     byline_cache: dict[str, tuple[str | None, str | None]] = {}
@@ -699,24 +694,3 @@ def korean_reporters(lines: list[str]) -> list[str]:
     return _dedup(names)
 
 
-def _overlap(a: str, b: str) -> float:
-    """Share of a's word tokens that also occur in b."""
-    ta = re.findall(r"\w+", a.lower())
-    tb = set(re.findall(r"\w+", b.lower()))
-    return sum(1 for t in ta if t in tb) / len(ta) if ta else 0.0
-
-
-def _strip_site_name(title: str, site_name: str | None, url: str | None) -> str:
-    host = (urlsplit(url).hostname or "") if url else ""
-    host_core = host.removeprefix("www.").split(".")[0].lower() if host else ""
-    for sep in (" | ", " - ", " – ", " — ", " :: ", " : ", " < "):
-        if sep not in title:
-            continue
-        head, _, tail = title.rpartition(sep)
-        tail_l = tail.strip().lower()
-        if not head.strip():
-            continue
-        if (site_name and tail_l in (site_name.lower(), site_name.lower().removeprefix("the ")))\
-                or (host_core and host_core in tail_l.replace(" ", "")):
-            return head.strip()
-    return title

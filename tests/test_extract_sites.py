@@ -6,7 +6,7 @@ import pytest
 from lxml.cssselect import CSSSelector
 
 from scrapers import sites
-from scrapers.embedded import best_from_json, flight_body, to_text
+from scrapers.embedded import best_from_json, embedded_body, to_text
 from scrapers.htmltext import node_text
 
 
@@ -79,15 +79,17 @@ def test_embedded_helpers():
     assert best_from_json(data) == body.strip()
     assert best_from_json({"items": ["http://x/" * 50]}) == ""
     script = 'self.__next_f.push([1,"3:[\\"$\\",\\"div\\",null,{\\"contentHtml\\":\\"<p>' + body + '</p>\\"}]\\n"])'
-    assert flight_body([script]) == body.strip()
+    tree = lxml.html.document_fromstring(f"<html><body><script>{script}</script></body></html>")
+    assert embedded_body(tree, []) == (body.strip(), "embedded:flight")
 
 
 def test_arc_fusion_content_elements_in_a_state_script():
-    from scrapers.embedded import script_state_body
     sentences = [f"문단 {i}: 삼성전자는 새로운 반도체 공장 건설 계획을 발표했으며 투자 규모는 계속 늘어날 전망이다." for i in range(6)]
     state = {"content_elements": [{"type": "text", "content": s} for s in sentences[:3]]
              + [{"type": "image", "url": "/a.jpg", "caption": "사진 설명"}]
              + [{"type": "text", "content": f"<b>{s}</b>"} for s in sentences[3:]]}
     import json
     script = "Fusion.globalContent=" + json.dumps(state, ensure_ascii=False) + ";Fusion.other={};"
-    assert script_state_body([script]).split("\n\n") == sentences
+    tree = lxml.html.document_fromstring(f"<html><body><script>{script}</script></body></html>")
+    text, method = embedded_body(tree, [])
+    assert (text.split("\n\n"), method) == (sentences, "embedded:script")

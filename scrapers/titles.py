@@ -1,0 +1,176 @@
+"""The headline as the page shows it.
+
+1. The article's ``<h1>`` when there is one that reads as the headline: it shares most of its
+   words with the page's title strings (og:title, JSON-LD headline, twitter:title, ``<title>``)
+   and covers part of their headline segment - a logo ``<h1>`` ("Tarkett") or a section name
+   shares nothing with the headline part, only with the site-name suffix.
+2. Otherwise og:title / JSON-LD headline / twitter:title / ``<title>`` (first present) with the
+   site name cut: a separator-delimited segment (`` | ``, `` - ``, `` : ``, ``ㅣ``, `` • `` ...)
+   at either end that is the site - og:site_name, application-name, the JSON-LD publisher, the
+   host name, or a name the page shows as its brand (logo link, copyright line) - and an author
+   segment ("by Jim Hoft") after it; a one-word section just before a cut site name goes too
+   (" - National | Global News", "-정치ㅣ한국일보").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+# Separators between headline, section and site name. Spaced ASCII separators only (a
+# hyphen or colon inside a headline has no space before it); the Hangul letter ㅣ and
+# full-width bars are separators anywhere.
+_SEP = re.compile(r"\s+(?:[|\-–—:·•»«<>~/]|::|\|\|)\s+|\s*[ㅣ｜¦]\s*|\s+\|(?=\S)")
+# A one-word section glued to the headline before the site segment: "제목-정치", "Title - National".
+_SECTION_TAIL = re.compile(r"\s*[-–—:|]\s*([^\s\-–—:|]{1,12})$")
+_BY = re.compile(r"^(?:by|par|von|글|기자)\s+\S", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.IGNORECASE)
+_SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.IGNORECASE)
+_COPYRIGHT_ELEMENTS = etree.XPath(
+    "//body//*[contains(text(), '©') or contains(text(), 'ⓒ') or contains(text(), 'opyright')]")
+# Links to the home page: their text or logo alt is the site's name.
+_LOGO_LINKS = etree.XPath("//a[@href='/' or @href='./' or @href='index.html' or "
+                          "@href=$h1 or @href=$h2 or @href=$h3 or @href=$h4]")
+MAX_H1_CHARS = 300
+# h1 words that occur in a title string / title headline words that occur in the h1
+MIN_H1_IN_TITLE = 0.5
+MIN_TITLE_IN_H1 = 0.3
+
+
+def _words(s: str) -> list[str]:
+    return re.findall(r"\w+", s.lower())
+
+
+def _squash(s: str) -> str:
+    return "".join(_words(s))
+
+
+def _share(a: str, b: str) -> float:
+    """Share of a's words that occur in b."""
+    wa, wb = _words(a), set(_words(b))
+    return sum(1 for w in wa if w in wb) / len(wa) if wa else 0.0
+
+
+def _segments(title: str) -> list[str]:
+    return [s.strip() for s in _SEP.split(title) if s and s.strip()]
+
+
+def site_names(site_name: str | None, url: str | None, extra: Iterable[str] = ()) -> set[str]:
+    """Squashed names the site declares (og:site_name, publisher) and its host name parts."""
+    names = {_squash(n) for n in (site_name, *extra) if n}
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    parts = [p for p in host.split(".") if p not in ("www", "m", "news", "com", "co", "kr", "net", "org")]
+    names.update(p for p in parts if len(p) >= 3)
+    if host:
+        names.add(_squash(host.removeprefix("www.")))
+    names.discard("")
+    return names
+
+
+def brand_names(tree: etree._Element, url: str | None) -> set[str]:
+    """Squashed names the page shows as its brand: home-link text and logo alt, and the words
+    after the mark of a copyright notice ("Copyright ⓒ 데일리모니터 무단전재")."""
+    host = (urlsplit(url).hostname or "").lower() if url else ""
+    roots = [f"{scheme}://{host}{slash}" for scheme in ("https", "http") for slash in ("", "/")] if host else [""] * 4
+    names: set[str] = set()
+    for a in _LOGO_LINKS(tree, h1=roots[0], h2=roots[1], h3=roots[2], h4=roots[3]):
+        names.add(_squash(a.text_content()))
+        names.update(_squash(img.get("alt") or "") for img in a.iter("img"))
+    for el in _COPYRIGHT_ELEMENTS(tree):
+        text = el.text or ""
+        if len(text) < 200 and _COPYRIGHT.search(text) and _SITE_NOTICE.search(text):
+            # a site notice has a year or "rights reserved"; a photo credit has neither
+            after = _COPYRIGHT.split(text, maxsplit=1)[-1]
+            words = [w for w in re.findall(r"[\w.&'-]+", after) if not re.fullmatch(r"[\d.-]+|copyright|by", w, re.IGNORECASE)]
+            for n in range(1, min(4, len(words)) + 1):
+                names.add(_squash(" ".join(words[:n])))
+    names.discard("")
+    return names
+
+
+def _is_site(segment: str, names: set[str]) -> bool:
+    sq = _squash(segment)
+    if not sq:
+        return False
+    if sq in names:
+        return True
+    # "The Gateway Pundit" ~ thegatewaypundit.com, "Globalnews.ca" ~ globalnews
+    return any(len(n) >= 5 and (n in sq or sq in n) and len(sq) <= 2 * len(n) + 4 for n in names)
+
+
+def strip_site_name(title: str, names: set[str]) -> str:
+    """``title`` without the site-name segment at its end or start (and what follows it)."""
+    segs = _segments(title)
+    if len(segs) < 2:
+        return title.strip()
+    cut = False
+    # from the end: the site name, and author / section segments behind it
+    for i in range(1, len(segs)):
+        if _is_site(segs[i], names) and all(_is_site(s, names) or _BY.match(s) or len(_words(s)) <= 3
+                                            for s in segs[i + 1:]):
+            segs, cut = segs[:i], True
+            break
+    if len(segs) >= 2 and _is_site(segs[0], names) and len(_words(" ".join(segs[1:]))) >= 2:
+        segs = segs[1:]
+    head = title if len(segs) == len(_segments(title)) else _rejoin(title, segs)
+    if cut:
+        m = _SECTION_TAIL.search(head)
+        if m and len(_words(head[:m.start()])) >= 2 and " " not in m.group(1):
+            head = head[:m.start()]
+    return head.strip()
+
+
+def _rejoin(title: str, segs: list[str]) -> str:
+    """The part of ``title`` from its first kept segment to its last, separators as written."""
+    start = title.find(segs[0])
+    end = title.find(segs[-1], start) + len(segs[-1])
+    return title[start:end] if start >= 0 and end > start else " ".join(segs)
+
+
+def _h1s(tree: etree._Element) -> list[str]:
+    out = []
+    for h in tree.iter("h1"):
+        text = " ".join(h.text_content().split())
+        if 0 < len(text) <= MAX_H1_CHARS:
+            out.append(text)
+    return out
+
+
+def article_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
+    """The ``<h1>`` (of ``h1s``, the page's) that reads as the headline of its title strings."""
+    if not h1s:
+        return None
+    if not title_strings:
+        return h1s[0] if len(h1s) == 1 else None
+    heads = [strip_site_name(t, names) for t in title_strings]
+    best, best_score = None, 0.0
+    for h in h1s:
+        if _is_site(h, names) and not any(_squash(h) == _squash(x) for x in heads):
+            continue  # the logo
+        score = max((_share(h, t) + _share(head, h) for t, head in zip(title_strings, heads)
+                     if _share(h, t) >= MIN_H1_IN_TITLE and _share(head, h) >= MIN_TITLE_IN_H1), default=0.0)
+        if score > best_score:
+            best, best_score = h, score
+    return best
+
+
+def headline(tree: etree._Element, title_strings: list[str], site_name: str | None,
+             url: str | None, publisher_names: Iterable[str] = ()) -> str | None:
+    """The headline: the article's ``<h1>``, else the first title string without the site name.
+    ``title_strings``: og:title, JSON-LD headline, twitter:title, ``<title>`` (None/"" skipped)."""
+    strings = [" ".join(t.split()) for t in title_strings if t and t.strip()]
+    names = site_names(site_name, url, publisher_names)
+    if any(len(segs) >= 2 and not _is_site(segs[-1], names) and not _is_site(segs[0], names)
+           for segs in map(_segments, strings)):
+        names |= brand_names(tree, url)  # only when a title segment is still unexplained
+    # a heading that repeats a trailing segment of the title is the site's logo/name
+    tails = {_squash(segs[-1]) for segs in map(_segments, strings)
+             if len(segs) >= 2 and not _is_site(segs[0], names)}
+    h1s = _h1s(tree)
+    names.update(sq for sq in map(_squash, h1s) if sq in tails)
+    h1 = article_h1(h1s, strings, names)
+    if h1:
+        return strip_site_name(h1, names)  # some templates put "Headline – Site" in the h1 too
+    return strip_site_name(strings[0], names) if strings else None
