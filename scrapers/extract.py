@@ -4,15 +4,15 @@ The body cascade (``Extracted.method`` says which step produced the text):
 
 1. ``site:<name>``     a per-site rule from ``scrapers.sites`` (declarative selectors) when the
                        URL's host has one and its selector yields a body;
-2. ``trafilatura``     trafilatura in precision mode, fast path (its own internal fallbacks
-                       are replaced by ours, which are cheaper and measured better), run on a
-                       lightly prepared tree (hidden elements removed, embedded tweets kept);
-3. ``readability``     readability-lxml as a second opinion, run only when trafilatura's text
-                       is short or covers little of the page's paragraph text, and taken when
-                       it is clearly longer;
-4. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
+2. a choice among candidate extractions of a lightly prepared tree (hidden elements removed,
+   embedded tweets kept), made on measurable features by ``scrapers.bodychoice`` (prose-like
+   paragraphs, agreement between the candidates, repeated short lines):
+   ``trafilatura``       trafilatura's default mode with its own fallbacks,
+   ``trafilatura-fast``  trafilatura's own extraction without the fallbacks,
+   ``readability``       readability-lxml;
+3. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
                        ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
-5. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
+4. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
                        data ``contentHtml``, JSON-LD ``articleBody``, state blobs).
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
@@ -28,6 +28,7 @@ compare a stored ``extractor_version`` with ``EXTRACTOR_VERSION`` to find stale 
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -38,26 +39,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import embedded, sites
+from scrapers import bodychoice, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "2.0.0"
+EXTRACTOR_VERSION = "3.0.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
-# trafilatura's text is checked against a second opinion when shorter than this ...
+# A site rule's body shorter than this is checked against the generic candidates.
 SHORT_BODY_CHARS = 600
-# ... or when it holds less than this share of the page's <p> text.
-LOW_COVERAGE = 0.5
 # Below this, containers and script data are searched for a body (the DOM path found ~nothing).
 TINY_BODY_CHARS = 250
-# From this length on trafilatura's text is taken as a real find that a second opinion must
-# contain (continue), not replace with another block of the page.
-SUBSTANTIAL_CHARS = 500
 # A second opinion replaces the first only when it is this much longer.
 PREFER_LONGER = 1.6
 # With a paywall / consent / video marker, a body this short is the wall's teaser.
@@ -169,11 +165,12 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
 
 
-def _trafilatura(tree: etree._Element, url: str | None) -> str:
+def _trafilatura(tree: etree._Element, url: str | None, *, fast: bool) -> str:
+    """trafilatura in its default (balanced) mode; ``fast=False`` adds its own fallbacks."""
     import trafilatura
 
     try:
-        text = trafilatura.extract(tree, url=url, fast=True, favor_precision=True,
+        text = trafilatura.extract(tree, url=url, fast=fast,
                                    include_comments=False, include_tables=True,
                                    deduplicate=False, with_metadata=False)
     except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
@@ -195,10 +192,6 @@ def _readability(tree: etree._Element) -> str:
     except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on odd fragments
         return ""
     return node_text(node)
-
-
-def _p_text_len(tree: etree._Element) -> int:
-    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 # --------------------------------------------------------------------------- line filter
@@ -469,19 +462,22 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
 
 def _generic_body(tree: etree._Element, html: str, url: str | None, md,
                   notes: list[str]) -> tuple[str, str]:
-    """Steps 2-5 of the cascade on any host."""
-    p_len = _p_text_len(tree)
-    # trafilatura prunes the tree it is given in place; the later steps reparse if needed.
-    work = tree
-    _prepare_for_trafilatura(work, html)
-    text, method = _trafilatura(work, url), "trafilatura"
-
-    if len(text) < SHORT_BODY_CHARS or len(text) < LOW_COVERAGE * p_len:
-        second = _readability(work)
-        verdict = _second_opinion(text, second)
-        notes.append(f"trafilatura gave {len(text)} chars, readability {len(second)}: {verdict}")
-        if verdict == "taken":
-            text, method = second, "readability"
+    """Candidates on any host, chosen by features (``scrapers.bodychoice``); then the
+    container and script-data steps when the DOM candidates found ~nothing."""
+    _prepare_for_trafilatura(tree, html)
+    # trafilatura and readability prune the tree they are given: each gets its own copy,
+    # the last one the prepared tree itself.
+    raw = [
+        ("trafilatura", _trafilatura(copy.deepcopy(tree), url, fast=False)),
+        ("trafilatura-fast", _trafilatura(copy.deepcopy(tree), url, fast=True)),
+        ("readability", _readability(tree)),
+    ]
+    # Scored on what the line filter would keep: boilerplate lines it removes anyway must
+    # not count for or against a candidate.
+    cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
+    choice = bodychoice.choose(cleaned)
+    text, method = dict(raw)[choice.name], choice.name
+    notes.append(choice.note())
 
     if len(text) < TINY_BODY_CHARS:
         # Reparse rather than deep-copy on every page: these steps are rarely reached.
@@ -496,38 +492,6 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
                 notes.append(f"DOM had {len(text)} chars; body taken from {found[1]}")
                 text, method = found
     return text, method
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = re.findall(r"\w+", text)
-    if len(tokens) < 4:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)}
-
-
-def _second_opinion(first: str, second: str) -> str:
-    """Whether readability's text should replace trafilatura's, and why (a short verdict).
-
-    Taken only when clearly longer, not a listing (the same short line - share buttons,
-    "Read more" - repeated), and, when the first text is substantial, containing most of it:
-    a longer text that *continues* the same article (a body split around ads) rather than a
-    different block of the page (a list of teasers).
-    """
-    if len(second) <= PREFER_LONGER * len(first):
-        return "kept trafilatura (not clearly longer)"
-    if second.lstrip().startswith(("{", "[")):
-        return "kept trafilatura (readability returned data)"
-    counts: dict[str, int] = {}
-    for line in paragraphs(second):
-        if len(line) < 80:
-            counts[line] = counts.get(line, 0) + 1
-    if any(n >= 3 for n in counts.values()):
-        return "kept trafilatura (readability text is a listing: repeated lines)"
-    if len(first) >= SUBSTANTIAL_CHARS:
-        a = _shingles(first)
-        if a and len(a & _shingles(second)) < 0.6 * len(a):
-            return "kept trafilatura (readability picked another part of the page)"
-    return "taken"
 
 
 def _language(declared: str | None, text: str, rule, notes: list[str]) -> str | None:
