@@ -32,6 +32,9 @@ CHAR_COST = 0.3
 REPEAT_COST = 1.0
 REPEAT_MAX_CHARS = 80
 
+# Below this share of letters and digits a candidate is no text.
+MIN_WORD_SHARE = 0.5
+
 _SENTENCE_END = re.compile(r"[.!?。…\"”’)다요]$")
 _WORD = re.compile(r"\w+")
 
@@ -68,6 +71,13 @@ def is_prose(line: str) -> bool:
     return len(line) >= PROSE_MIN_CHARS and bool(_SENTENCE_END.search(line))
 
 
+def is_text(text: str) -> bool:
+    """At least ``MIN_WORD_SHARE`` of the visible characters are letters or digits (bytes
+    decoded as replacement characters, or a page of symbols, are not an article)."""
+    visible = len(text) - sum(text.count(c) for c in " \n\t")
+    return visible > 0 and sum(len(w) for w in _WORD.findall(text)) >= MIN_WORD_SHARE * visible
+
+
 def candidate_score(text: str, others: list[set[tuple[str, ...]]]) -> float:
     """The feature score of one candidate given the 3-gram sets of the other candidates."""
     lines = _lines(text)
@@ -88,7 +98,7 @@ def candidate_score(text: str, others: list[set[tuple[str, ...]]]) -> float:
 def choose(candidates: list[Candidate]) -> Choice:
     """The best-scoring candidate; ties go to the earlier one (list the default first).
 
-    An empty list gives an empty choice; a candidate with no text never wins over one with text.
+    A candidate that is no text (``is_text``) never wins; with none left the choice is empty ("none").
     """
     if not candidates:
         return Choice("none", "", {})
@@ -97,11 +107,10 @@ def choose(candidates: list[Candidate]) -> Choice:
     best, best_score = candidates[0], float("-inf")
     for i, cand in enumerate(candidates):
         others = [g for j, g in enumerate(grams) if j != i]
-        s = candidate_score(cand.text, others) if cand.text.strip() else float("-inf")
+        s = candidate_score(cand.text, others) if grams[i] and is_text(cand.text) else float("-inf")
         scores[cand.name] = s
         if s > best_score:
             best, best_score = cand, s
-    if not best.text.strip():
-        # every candidate empty, or only negative scores among non-empty ones: the longest
-        best = max(candidates, key=lambda c: len(c.text))
+    if best_score == float("-inf"):
+        return Choice("none", "", {})
     return Choice(best.name, best.text, {k: v for k, v in scores.items() if v != float("-inf")})

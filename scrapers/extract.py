@@ -54,8 +54,12 @@ MIN_BODY_CHARS = 100
 SHORT_BODY_CHARS = 600
 # Below this, containers and script data are searched for a body (the DOM path found ~nothing).
 TINY_BODY_CHARS = 250
-# A second opinion replaces the first only when it is this much longer.
+# A container or script-data body replaces the DOM text when this much longer ...
 PREFER_LONGER = 1.6
+# ... or when this share of its word 3-grams is in the DOM text and it covers this share of
+# the DOM text (the same article, minus extra lines or plus paragraph breaks).
+SAME_TEXT = 0.9
+SAME_TEXT_COVER = 0.75
 # With a paywall / consent / video marker, a body this short is the wall's teaser.
 WALL_TEASER_CHARS = 600
 
@@ -476,22 +480,39 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
     choice = bodychoice.choose(cleaned)
-    text, method = dict(raw)[choice.name], choice.name
+    text, method = dict(raw).get(choice.name, ""), choice.name
     notes.append(choice.note())
 
-    if len(text) < TINY_BODY_CHARS:
-        # Reparse rather than deep-copy on every page: these steps are rarely reached.
-        fresh = _parse(html)
-        container = sites.generic_body(fresh) if fresh is not None else None
-        if container and len(container[0]) > PREFER_LONGER * len(text):
+    # A marked-up body container (``itemprop=articleBody``, Korean CMS ids) or script data
+    # is a second source of the same article: taken when the DOM candidates found ~nothing,
+    # or when it is the chosen text without its extra lines (a precise subset) or with
+    # its paragraph breaks (trafilatura flattens JSON-LD bodies it finds).
+    fresh = _parse(html)
+    if fresh is not None:
+        container = sites.generic_body(fresh)
+        if container and _better_source(container[0], text):
             notes.append(f"body from container {container[1]}")
             text, method = container[0], f"container:{container[1]}"
-        if len(text) < TINY_BODY_CHARS and fresh is not None:
+        # a body without a single paragraph break was probably flattened from data
+        if len(text) < TINY_BODY_CHARS or "\n" not in text.strip():
             found = embedded.embedded_body(fresh, md.article_ld)
-            if found and len(found[0]) > PREFER_LONGER * len(text):
+            if found and _better_source(found[0], text):
                 notes.append(f"DOM had {len(text)} chars; body taken from {found[1]}")
                 text, method = found
     return text, method
+
+
+def _better_source(found: str, text: str) -> bool:
+    """Whether a container's or script data's text should replace the chosen DOM text."""
+    if len(found) > PREFER_LONGER * len(text):
+        return True
+    got, have = bodychoice.trigrams(found), bodychoice.trigrams(text)
+    if not got or not have:
+        return False
+    inside = len(got & have) / len(got)
+    covered = len(got & have) / len(have)
+    # the same article, nothing added, at most a tail or head of extra lines dropped
+    return inside >= SAME_TEXT and covered >= SAME_TEXT_COVER
 
 
 def _language(declared: str | None, text: str, rule, notes: list[str]) -> str | None:

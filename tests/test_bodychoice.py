@@ -54,3 +54,6 @@ def test_empty_candidates_never_win():
     c = choose([Candidate("empty", ""), Candidate("some", SENT)])
     assert c.name == "some" and c.text == SENT
     assert "empty" not in c.scores and "body choice: some" in c.note()
+    # bytes decoded as replacement characters hold no word: no body
+    assert choose([Candidate("garbage", "\ufffd" * 500)]).text == ""
+    assert choose([Candidate("symbols", "\ufffd" * 200 + "abc def ghi")]).name == "none"
