@@ -78,16 +78,21 @@ def is_text(text: str) -> bool:
     return visible > 0 and sum(len(w) for w in _WORD.findall(text)) >= MIN_WORD_SHARE * visible
 
 
-def candidate_score(text: str, others: list[set[tuple[str, ...]]]) -> float:
-    """The feature score of one candidate given the 3-gram sets of the other candidates."""
-    lines = _lines(text)
+def _line_grams(text: str) -> list[tuple[str, set[tuple[str, ...]]]]:
+    return [(line, trigrams(line)) for line in _lines(text)]
+
+
+def candidate_score(text: str, others: list[set[tuple[str, ...]]],
+                    lines: list[tuple[str, set[tuple[str, ...]]]] | None = None) -> float:
+    """The feature score of one candidate given the 3-gram sets of the other candidates
+    (``lines``: its lines with their 3-grams, when already computed)."""
+    lines = _line_grams(text) if lines is None else lines
     counts: dict[str, int] = {}
-    for line in lines:
+    for line, _ in lines:
         counts[line] = counts.get(line, 0) + 1
     total = 0.0
-    for line in lines:
-        grams = trigrams(line)
-        support = (sum(len(grams & o) / len(grams) for o in others) / len(others)
+    for line, grams in lines:
+        support = (sum(len(grams & o) for o in others) / (len(grams) * len(others))
                    if grams and others else 0.0)
         repeated = counts[line] > 1 and len(line) < REPEAT_MAX_CHARS
         total += len(line) * (PROSE_WEIGHT * is_prose(line) + SUPPORT_WEIGHT * support
@@ -102,12 +107,15 @@ def choose(candidates: list[Candidate]) -> Choice:
     """
     if not candidates:
         return Choice("none", "", {})
-    grams = [trigrams(c.text) for c in candidates]
+    # 3-grams per line (a line's 3-grams are the support unit; the union stands for the
+    # candidate: 3-grams spanning two lines are left out on every side alike)
+    lines = [_line_grams(c.text) for c in candidates]
+    grams = [set().union(*(g for _, g in ls)) if ls else set() for ls in lines]
     scores: dict[str, float] = {}
     best, best_score = candidates[0], float("-inf")
     for i, cand in enumerate(candidates):
         others = [g for j, g in enumerate(grams) if j != i]
-        s = candidate_score(cand.text, others) if grams[i] and is_text(cand.text) else float("-inf")
+        s = candidate_score(cand.text, others, lines[i]) if grams[i] and is_text(cand.text) else float("-inf")
         scores[cand.name] = s
         if s > best_score:
             best, best_score = cand, s

@@ -9,7 +9,8 @@ The body cascade (``Extracted.method`` says which step produced the text):
    paragraphs, agreement between the candidates, repeated short lines):
    ``trafilatura``       trafilatura's default mode with its own fallbacks,
    ``trafilatura-fast``  trafilatura's own extraction without the fallbacks,
-   ``readability``       readability-lxml;
+   ``readability``       the readability body trafilatura compared against
+   (all three from one trafilatura run: ``scrapers.candidates``);
 3. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
                        ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
 4. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
@@ -28,7 +29,6 @@ compare a stored ``extractor_version`` with ``EXTRACTOR_VERSION`` to find stale 
 """
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import bodychoice, embedded, sites
+from scrapers import bodychoice, candidates, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
@@ -167,19 +167,6 @@ _EMBED_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed")
 _QUOTES = etree.XPath("//blockquote[@class]")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
-
-
-def _trafilatura(tree: etree._Element, url: str | None, *, fast: bool) -> str:
-    """trafilatura in its default (balanced) mode; ``fast=False`` adds its own fallbacks."""
-    import trafilatura
-
-    try:
-        text = trafilatura.extract(tree, url=url, fast=fast,
-                                   include_comments=False, include_tables=True,
-                                   deduplicate=False, with_metadata=False)
-    except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
-        return ""
-    return text or ""
 
 
 def _readability(tree: etree._Element) -> str:
@@ -469,13 +456,8 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
     """Candidates on any host, chosen by features (``scrapers.bodychoice``); then the
     container and script-data steps when the DOM candidates found ~nothing."""
     _prepare_for_trafilatura(tree, html)
-    # trafilatura and readability prune the tree they are given: each gets its own copy,
-    # the last one the prepared tree itself.
-    raw = [
-        ("trafilatura", _trafilatura(copy.deepcopy(tree), url, fast=False)),
-        ("trafilatura-fast", _trafilatura(copy.deepcopy(tree), url, fast=True)),
-        ("readability", _readability(tree)),
-    ]
+    # one trafilatura run yields all three candidates (scrapers.candidates)
+    raw = candidates.trafilatura_candidates(tree, url, _readability)
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
@@ -487,14 +469,15 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
     # is a second source of the same article: taken when the DOM candidates found ~nothing,
     # or when it is the chosen text without its extra lines (a precise subset) or with
     # its paragraph breaks (trafilatura flattens JSON-LD bodies it finds).
-    fresh = _parse(html)
-    if fresh is not None:
-        container = sites.generic_body(fresh)
+    # (only for short texts: the container search walks the whole page)
+    if len(text) < SHORT_BODY_CHARS or "\n" not in text.strip():
+        fresh = _parse(html)
+        container = sites.generic_body(fresh) if fresh is not None else None
         if container and _better_source(container[0], text):
             notes.append(f"body from container {container[1]}")
             text, method = container[0], f"container:{container[1]}"
         # a body without a single paragraph break was probably flattened from data
-        if len(text) < TINY_BODY_CHARS or "\n" not in text.strip():
+        if fresh is not None and (len(text) < TINY_BODY_CHARS or "\n" not in text.strip()):
             found = embedded.embedded_body(fresh, md.article_ld)
             if found and _better_source(found[0], text):
                 notes.append(f"DOM had {len(text)} chars; body taken from {found[1]}")
