@@ -103,7 +103,7 @@ def golden_korean(ev) -> None:
         r = extract(raw, spec.get("url"), charset=spec.get("charset"),
                     default_tz=spec.get("default_tz", "UTC"), now=datetime(2024, 3, 1, tzinfo=timezone.utc))
         truths[spec_path.stem], preds[spec_path.stem] = exp["text"], r.text
-    f, p, r_, acc, per_page = ev.score(truths, preds)
+    f, p, r_, _, per_page = ev.score(truths, preds)
     print(f"\ngolden fixtures (Korean outlets, en+ko, n={len(truths)}): newsmon f1={f:.3f} "
           f"precision={p:.3f} recall={r_:.3f}")
     for pid, (pp, rr) in sorted(per_page.items()):

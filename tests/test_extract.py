@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scrapers import extract as X
 from scrapers.extract import EXTRACTOR_VERSION, Extracted, clean_lines, extract, extract_file, reextract
 from scrapers.metadata import clean_author, detect_language, parse_date
 
