@@ -100,8 +100,11 @@ def candidate_score(text: str, others: list[set[tuple[str, ...]]],
     return total
 
 
-def choose(candidates: list[Candidate]) -> Choice:
+def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
     """The best-scoring candidate; ties go to the earlier one (list the default first).
+
+    A candidate shorter than ``min_chars`` (a teaser, a caption) competes only when no
+    candidate reaches it: a body some extractor found is never dropped for a fragment.
 
     A candidate that is no text (``is_text``) never wins; with none left the choice is empty ("none").
     """
@@ -113,9 +116,11 @@ def choose(candidates: list[Candidate]) -> Choice:
     grams = [set().union(*(g for _, g in ls)) if ls else set() for ls in lines]
     scores: dict[str, float] = {}
     best, best_score = candidates[0], float("-inf")
+    long_enough = any(len(c.text) >= min_chars and is_text(c.text) for c in candidates)
     for i, cand in enumerate(candidates):
         others = [g for j, g in enumerate(grams) if j != i]
-        s = candidate_score(cand.text, others, lines[i]) if grams[i] and is_text(cand.text) else float("-inf")
+        competes = grams[i] and is_text(cand.text) and (len(cand.text) >= min_chars or not long_enough)
+        s = candidate_score(cand.text, others, lines[i]) if competes else float("-inf")
         scores[cand.name] = s
         if s > best_score:
             best, best_score = cand, s

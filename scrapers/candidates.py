@@ -66,7 +66,12 @@ def hooks_available() -> bool:
     return _install()
 
 
-def _extract(tree: etree._Element, url: str | None, fast: bool) -> str:
+def trafilatura_text(page: etree._Element | str, url: str | None, fast: bool = False) -> str:
+    """Plain trafilatura (default mode) on a tree or an HTML string; "" on failure."""
+    return _extract(page, url, fast)
+
+
+def _extract(tree: etree._Element | str, url: str | None, fast: bool) -> str:
     import trafilatura
 
     try:

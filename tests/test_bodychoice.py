@@ -57,3 +57,12 @@ def test_empty_candidates_never_win():
     # bytes decoded as replacement characters hold no word: no body
     assert choose([Candidate("garbage", "\ufffd" * 500)]).text == ""
     assert choose([Candidate("symbols", "\ufffd" * 200 + "abc def ghi")]).name == "none"
+
+
+def test_a_fragment_never_beats_a_body():
+    # one extractor found a long text no other confirms, another a teaser: the body wins
+    body = "\n".join(f"Line {i} of a long report without sentence ends" for i in range(40))
+    c = choose([Candidate("body", body), Candidate("teaser", "Read the full story")], min_chars=100)
+    assert c.name == "body"
+    # when nothing reaches the minimum, fragments still compete
+    assert choose([Candidate("teaser", "Read the full story")], min_chars=100).name == "teaser"
