@@ -34,6 +34,7 @@ REPEAT_MAX_CHARS = 80
 
 # Below this share of letters and digits a candidate is no text.
 MIN_WORD_SHARE = 0.5
+TEXT_SAMPLE_CHARS = 2000
 
 _SENTENCE_END = re.compile(r"[.!?。…\"”’)다요]$")
 _WORD = re.compile(r"\w+")
@@ -73,7 +74,9 @@ def is_prose(line: str) -> bool:
 
 def is_text(text: str) -> bool:
     """At least ``MIN_WORD_SHARE`` of the visible characters are letters or digits (bytes
-    decoded as replacement characters, or a page of symbols, are not an article)."""
+    decoded as replacement characters, or a page of symbols, are not an article).
+    Judged on the first ``TEXT_SAMPLE_CHARS``: garbage shows at once, and long texts are costly."""
+    text = text[:TEXT_SAMPLE_CHARS]
     visible = len(text) - sum(text.count(c) for c in " \n\t")
     return visible > 0 and sum(len(w) for w in _WORD.findall(text)) >= MIN_WORD_SHARE * visible
 
