@@ -156,6 +156,10 @@ def run_corpus(ev, name: str, systems: list[str], worst: int, limit: int | None)
         worse = sum(f1s[i] < base_f1[i] - 0.05 for i in ids) / len(ids)
         print(f"{sys_name:22s} {f:6.3f} {halves[0]:6.3f} {halves[1]:6.3f} {worse * 100:9.1f}% "
               f"{wall:7.1f} {cpu:7.1f} {cpu / base_cpu if base_cpu else 0:8.2f}", flush=True)
+        if sys_name != "trafilatura":
+            # a body trafilatura finds must never be dropped: pages empty here, not there
+            dropped = sum(not preds[i].strip() and len(base_preds[i]) >= 100 for i in ids)
+            print(f"    {sys_name}: {dropped} page(s) with no body where trafilatura has >= 100 chars")
         if sys_name == "newsmon" and worst:
             for i in sorted(ids, key=lambda i: f1s[i] - base_f1[i])[:worst]:
                 print(f"    worst vs trafilatura {i[:16]} newsmon {f1s[i]:.2f} trafilatura {base_f1[i]:.2f}")
