@@ -453,17 +453,17 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
 
 def _generic_body(tree: etree._Element, html: str, url: str | None, md,
                   notes: list[str]) -> tuple[str, str]:
-    """Candidates on any host, chosen by features (``scrapers.bodychoice``); then the
-    container and script-data steps when the DOM candidates found ~nothing."""
+    """Candidates on any host, chosen by features (``scrapers.bodychoice``); then, for a
+    short or unbroken choice, a marked-up container or script data (``_better_source``)."""
     _prepare_for_trafilatura(tree, html)
     # one trafilatura run yields all three candidates (scrapers.candidates)
     raw = candidates.trafilatura_candidates(tree, url, _readability)
-    # Scored on what the line filter would keep: boilerplate lines it removes anyway must
-    # not count for or against a candidate.
     if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
+    # Scored on what the line filter would keep: boilerplate lines it removes anyway must
+    # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
     choice = bodychoice.choose(cleaned, min_chars=MIN_BODY_CHARS)
     text, method = dict(raw).get(choice.name, ""), choice.name
