@@ -4,15 +4,16 @@ The body cascade (``Extracted.method`` says which step produced the text):
 
 1. ``site:<name>``     a per-site rule from ``scrapers.sites`` (declarative selectors) when the
                        URL's host has one and its selector yields a body;
-2. ``trafilatura``     trafilatura in precision mode, fast path (its own internal fallbacks
-                       are replaced by ours, which are cheaper and measured better), run on a
-                       lightly prepared tree (hidden elements removed, embedded tweets kept);
-3. ``readability``     readability-lxml as a second opinion, run only when trafilatura's text
-                       is short or covers little of the page's paragraph text, and taken when
-                       it is clearly longer;
-4. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
+2. a choice among candidate extractions of a lightly prepared tree (hidden elements removed,
+   embedded tweets kept), made on measurable features by ``scrapers.bodychoice`` (prose-like
+   paragraphs, agreement between the candidates, repeated short lines):
+   ``trafilatura``       trafilatura's default mode with its own fallbacks,
+   ``trafilatura-fast``  trafilatura's own extraction without the fallbacks,
+   ``readability``       the readability body trafilatura compared against
+   (all three from one trafilatura run: ``scrapers.candidates``);
+3. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
                        ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
-5. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
+4. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
                        data ``contentHtml``, JSON-LD ``articleBody``, state blobs).
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
@@ -38,28 +39,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import boilerplate, brbody, embedded, sites
+from scrapers import bodychoice, boilerplate, brbody, candidates, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "2.0.0"
+EXTRACTOR_VERSION = "3.0.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
-# trafilatura's text is checked against a second opinion when shorter than this ...
+# A site rule's body shorter than this is checked against the generic candidates.
 SHORT_BODY_CHARS = 600
-# ... or when it holds less than this share of the page's <p> text.
-LOW_COVERAGE = 0.5
 # Below this, containers and script data are searched for a body (the DOM path found ~nothing).
 TINY_BODY_CHARS = 250
-# From this length on trafilatura's text is taken as a real find that a second opinion must
-# contain (continue), not replace with another block of the page.
-SUBSTANTIAL_CHARS = 500
-# A second opinion replaces the first only when it is this much longer.
+# A container or script-data body replaces the DOM text when this much longer ...
 PREFER_LONGER = 1.6
+# ... or when this share of its word 3-grams is in the DOM text and it covers this share of
+# the DOM text (the same article, minus extra lines or plus paragraph breaks).
+SAME_TEXT = 0.9
+SAME_TEXT_COVER = 0.75
 # With a paywall / consent / video marker, a body this short is the wall's teaser.
 WALL_TEASER_CHARS = 600
 
@@ -170,18 +170,6 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
 
 
-def _trafilatura(tree: etree._Element, url: str | None) -> str:
-    import trafilatura
-
-    try:
-        text = trafilatura.extract(tree, url=url, fast=True, favor_precision=True,
-                                   include_comments=False, include_tables=True,
-                                   deduplicate=False, with_metadata=False)
-    except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
-        return ""
-    return text or ""
-
-
 def _readability(tree: etree._Element) -> str:
     from readability import Document
 
@@ -196,10 +184,6 @@ def _readability(tree: etree._Element) -> str:
     except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on odd fragments
         return ""
     return node_text(node)
-
-
-def _p_text_len(tree: etree._Element) -> int:
-    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 # --------------------------------------------------------------------------- line filter
@@ -470,72 +454,60 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
 
 def _generic_body(tree: etree._Element, html: str, url: str | None, md,
                   notes: list[str]) -> tuple[str, str]:
-    """Steps 2-5 of the cascade on any host."""
-    p_len = _p_text_len(tree)
-    # trafilatura prunes the tree it is given in place; the later steps reparse if needed.
-    work = tree
-    _prepare_for_trafilatura(work, html)
-    text, method = _trafilatura(work, url), "trafilatura"
-
-    if len(text) < SHORT_BODY_CHARS or len(text) < LOW_COVERAGE * p_len:
-        second = _readability(work)
-        verdict = _second_opinion(text, second)
-        notes.append(f"trafilatura gave {len(text)} chars, readability {len(second)}: {verdict}")
-        if verdict == "taken":
-            text, method = second, "readability"
+    """Candidates on any host, chosen by features (``scrapers.bodychoice``); then, for a
+    short or unbroken choice, a marked-up container or script data (``_better_source``)."""
+    _prepare_for_trafilatura(tree, html)
+    # one trafilatura run yields all three candidates (scrapers.candidates)
+    raw = candidates.trafilatura_candidates(tree, url, _readability)
+    if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:
+        # Little text on the prepared tree: the pre-cleaning may have removed the body (a
+        # wrapper marked hidden until scripts run): trafilatura on the page as served too.
+        raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
+    # Scored on what the line filter would keep: boilerplate lines it removes anyway must
+    # not count for or against a candidate.
+    cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
+    choice = bodychoice.choose(cleaned, min_chars=MIN_BODY_CHARS)
+    text, method = dict(raw).get(choice.name, ""), choice.name
+    notes.append(choice.note())
 
     br_body = brbody.better_body(html, text, _parse)
     if br_body:
         notes.append(f"{method} text ({len(text)} chars) holds the <br>-body {br_body[1]}: took it")
         text, method = br_body
 
-    if len(text) < TINY_BODY_CHARS:
-        # Reparse rather than deep-copy on every page: these steps are rarely reached.
+    # A marked-up body container (``itemprop=articleBody``, Korean CMS ids) or script data
+    # is a second source of the same article: taken when the DOM candidates found ~nothing,
+    # or when it is the chosen text without its extra lines (a precise subset) or with
+    # its paragraph breaks (trafilatura flattens JSON-LD bodies it finds).
+    # (only for short texts: the container search walks the whole page)
+    if len(text) < SHORT_BODY_CHARS or "\n" not in text.strip():
         fresh = _parse(html)
         if fresh is not None:
             boilerplate.remove_link_lists(fresh, html)
         container = sites.generic_body(fresh) if fresh is not None else None
-        if container and len(container[0]) > PREFER_LONGER * len(text):
+        if container and _better_source(container[0], text):
             notes.append(f"body from container {container[1]}")
             text, method = container[0], f"container:{container[1]}"
-        if len(text) < TINY_BODY_CHARS and fresh is not None:
+        # a body without a single paragraph break was probably flattened from data
+        if fresh is not None and (len(text) < TINY_BODY_CHARS or "\n" not in text.strip()):
             found = embedded.embedded_body(fresh, md.article_ld)
-            if found and len(found[0]) > PREFER_LONGER * len(text):
+            if found and _better_source(found[0], text):
                 notes.append(f"DOM had {len(text)} chars; body taken from {found[1]}")
                 text, method = found
     return text, method
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    tokens = re.findall(r"\w+", text)
-    if len(tokens) < 4:
-        return {tuple(tokens)} if tokens else set()
-    return {tuple(tokens[i:i + 4]) for i in range(len(tokens) - 3)}
-
-
-def _second_opinion(first: str, second: str) -> str:
-    """Whether readability's text should replace trafilatura's, and why (a short verdict).
-
-    Taken only when clearly longer, not a listing (the same short line - share buttons,
-    "Read more" - repeated), and, when the first text is substantial, containing most of it:
-    a longer text that *continues* the same article (a body split around ads) rather than a
-    different block of the page (a list of teasers).
-    """
-    if len(second) <= PREFER_LONGER * len(first):
-        return "kept trafilatura (not clearly longer)"
-    if second.lstrip().startswith(("{", "[")):
-        return "kept trafilatura (readability returned data)"
-    counts: dict[str, int] = {}
-    for line in paragraphs(second):
-        if len(line) < 80:
-            counts[line] = counts.get(line, 0) + 1
-    if any(n >= 3 for n in counts.values()):
-        return "kept trafilatura (readability text is a listing: repeated lines)"
-    if len(first) >= SUBSTANTIAL_CHARS:
-        a = _shingles(first)
-        if a and len(a & _shingles(second)) < 0.6 * len(a):
-            return "kept trafilatura (readability picked another part of the page)"
-    return "taken"
+def _better_source(found: str, text: str) -> bool:
+    """Whether a container's or script data's text should replace the chosen DOM text."""
+    if len(found) > PREFER_LONGER * len(text):
+        return True
+    got, have = bodychoice.trigrams(found), bodychoice.trigrams(text)
+    if not got or not have:
+        return False
+    inside = len(got & have) / len(got)
+    covered = len(got & have) / len(have)
+    # the same article, nothing added, at most a tail or head of extra lines dropped
+    return inside >= SAME_TEXT and covered >= SAME_TEXT_COVER
 
 
 def _language(declared: str | None, text: str, rule, notes: list[str]) -> str | None:

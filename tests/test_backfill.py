@@ -307,3 +307,45 @@ async def test_stored_backfill_records_flags_changed_by_rules_3(db_url, tmp_path
     assert rows[ids["concert"]]["entities"] == [] and rows[ids["chips"]]["entities"] == ["samsung"]
     events = store.review_events(ids["concert"])
     assert [e.to_state for e in events] == ["relevant", "relevant"] and "-samsung" in events[1].note
+
+
+async def test_stored_backfill_reextracts_older_extractor_output_and_its_flags(site, db_url, tmp_path):
+    """Articles stored by an older EXTRACTOR_VERSION are re-extracted from their kept page with
+    the current extractor (body choice included): a body that lost its end regains it and the
+    entity named only there is flagged again; a page stored as "no article body" gets its body."""
+    from models.tables import Mention
+
+    settings = make_settings(site, db_url, tmp_path)
+    await run_cycle_plain(settings)
+    store = Store(settings.database_url)
+    rows = rows_by_path(store, site)
+    hbm, lg = rows["/articles/samsung-hbm.html"], rows["/articles/lg-cho.html"]
+    assert "sk_hynix" in hbm["entities"] and lg["status"] == "ok" and lg["text"]
+    # What an older extractor stored: the HBM story cut before its SK hynix part (recall lost
+    # at the end), without that mention; the LG story as "no article body".
+    cut = hbm["text"].split("SK hynix")[0].rsplit("\n\n", 1)[0]
+    assert cut and "SK hynix" not in cut and len(cut) < len(hbm["text"])
+    t, m = Article.__table__, Mention.__table__
+    with store.session(write=True) as sess:
+        sess.execute(update(t).where(t.c.id == hbm["id"]).values(
+            extractor_version="2.0.0", text=cut, entities=sorted(set(hbm["entities"]) - {"sk_hynix"})))
+        sess.execute(m.delete().where(m.c.article_id == hbm["id"], m.c.entity_id == "sk_hynix"))
+        sess.execute(update(t).where(t.c.id == lg["id"]).values(
+            extractor_version="2.0.0", text="", status="no_body",
+            reason="no article body found (0 characters of candidate text)"))
+        sess.commit()
+    assert "sk_hynix" not in rows_by_path(store, site)["/articles/samsung-hbm.html"]["entities"]
+    site.hits.clear()
+
+    s = await run_backfill_plain(settings, since=date(2026, 11, 1), source="stored")
+    assert s["reextracted"] == 2 and s["failed"] == 0
+    assert not site.hits  # from the kept raw HTML, nothing fetched
+    after = rows_by_path(store, site)
+    new_hbm, new_lg = after["/articles/samsung-hbm.html"], after["/articles/lg-cho.html"]
+    assert new_hbm["text"] == hbm["text"] and "SK hynix" in new_hbm["text"]
+    assert "sk_hynix" in new_hbm["entities"] and "sk_hynix" in {x["entity"] for x in new_hbm["mentions"]}
+    assert new_lg["status"] == "ok" and new_lg["text"] == lg["text"]
+    for r in (new_hbm, new_lg):
+        assert store.get_article(r["id"]).extractor_version == EXTRACTOR_VERSION
+    again = await run_backfill_plain(settings, since=date(2026, 11, 1), source="stored")
+    assert again["reextracted"] == 0

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scrapers import extract as X
 from scrapers.extract import EXTRACTOR_VERSION, Extracted, clean_lines, extract, extract_file, reextract
 from scrapers.metadata import clean_author, detect_language, parse_date
 
@@ -255,18 +254,6 @@ def test_clean_lines_never_removes_most_of_the_text():
 
 
 # ----------------------------------------------------------------- fallbacks
-
-def test_second_opinion_rules():
-    first = " ".join(f"word{i}" for i in range(120))            # a real find, > 500 chars
-    continuation = first + " " + " ".join(f"more{i}" for i in range(300))
-    elsewhere = " ".join(f"other{i}" for i in range(400))
-    listing = "\n\n".join(f"Share Facebook Twitter\n\n{f'teaser {i} ' * 30}" for i in range(4))
-    assert X._second_opinion(first, continuation) == "taken"
-    assert "another part" in X._second_opinion(first, elsewhere)
-    assert "listing" in X._second_opinion("", listing)
-    assert "not clearly longer" in X._second_opinion(first, first + " a b c")
-    assert X._second_opinion("", elsewhere) == "taken"
-
 
 def test_body_split_around_ads_is_joined():
     # Generic path: the article body is split in two containers with an ad block between.

@@ -1,0 +1,132 @@
+"""Choose the article body among candidate extractions by measurable features.
+
+Every candidate (trafilatura with its fallbacks, trafilatura's own extraction without them,
+readability-lxml, ...) is split into paragraphs; each paragraph gets two features:
+
+* **prose**: it reads as running text (at least ``PROSE_MIN_CHARS`` and ends like a sentence);
+* **support**: the share of its word 3-grams that the *other* candidates also contain
+  (extractors built on different principles agree on the article and disagree on boilerplate).
+
+A paragraph repeated inside one candidate (a "Read more" line, a share button, a listing's
+label) counts against it. A candidate scores the sum over its paragraphs of
+``length * (PROSE_WEIGHT * prose + SUPPORT_WEIGHT * support - CHAR_COST - REPEAT_COST * repeated)``;
+the best score wins. So a longer candidate wins when its extra text is prose the others
+confirm (the end sections of an explainer, the second half of a wire story), and a shorter
+one wins when the other's extra text is short, unconfirmed lines (menus, teaser lists).
+
+The weights were tuned on one half of the WCXB article pages (split by a hash of the page id)
+and checked on the other half and the scrapinghub pages (``benchmarks/extraction.py``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A paragraph of at least this many characters that ends like a sentence is prose.
+PROSE_MIN_CHARS = 60
+PROSE_WEIGHT = 1.0
+SUPPORT_WEIGHT = 1.0
+# Every character costs this much: unconfirmed, non-prose text makes a candidate worse.
+CHAR_COST = 0.3
+# A short line that repeats inside the candidate is a listing's or a widget's label.
+REPEAT_COST = 1.0
+REPEAT_MAX_CHARS = 80
+
+# Below this share of letters and digits a candidate is no text.
+MIN_WORD_SHARE = 0.5
+TEXT_SAMPLE_CHARS = 2000
+
+_SENTENCE_END = re.compile(r"[.!?。…\"”’)다요]$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    text: str
+    scores: dict[str, float]
+
+    def note(self) -> str:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in self.scores.items())
+        return f"body choice: {self.name} (scores {parts})"
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+
+
+def is_prose(line: str) -> bool:
+    return len(line) >= PROSE_MIN_CHARS and bool(_SENTENCE_END.search(line))
+
+
+def is_text(text: str) -> bool:
+    """At least ``MIN_WORD_SHARE`` of the visible characters are letters or digits (bytes
+    decoded as replacement characters, or a page of symbols, are not an article).
+    Judged on the first ``TEXT_SAMPLE_CHARS``: garbage shows at once, and long texts are costly."""
+    text = text[:TEXT_SAMPLE_CHARS]
+    visible = len(text) - sum(text.count(c) for c in " \n\t")
+    return visible > 0 and sum(len(w) for w in _WORD.findall(text)) >= MIN_WORD_SHARE * visible
+
+
+def _line_grams(text: str) -> list[tuple[str, set[tuple[str, ...]]]]:
+    return [(line, trigrams(line)) for line in _lines(text)]
+
+
+def candidate_score(text: str, others: list[set[tuple[str, ...]]],
+                    lines: list[tuple[str, set[tuple[str, ...]]]] | None = None) -> float:
+    """The feature score of one candidate given the 3-gram sets of the other candidates
+    (``lines``: its lines with their 3-grams, when already computed)."""
+    lines = _line_grams(text) if lines is None else lines
+    counts: dict[str, int] = {}
+    for line, _ in lines:
+        counts[line] = counts.get(line, 0) + 1
+    total = 0.0
+    for line, grams in lines:
+        support = (sum(len(grams & o) for o in others) / (len(grams) * len(others))
+                   if grams and others else 0.0)
+        repeated = counts[line] > 1 and len(line) < REPEAT_MAX_CHARS
+        total += len(line) * (PROSE_WEIGHT * is_prose(line) + SUPPORT_WEIGHT * support
+                              - CHAR_COST - REPEAT_COST * repeated)
+    return total
+
+
+def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
+    """The best-scoring candidate; ties go to the earlier one (list the default first).
+
+    A candidate shorter than ``min_chars`` (a teaser, a caption) competes only when no
+    candidate reaches it: a body some extractor found is never dropped for a fragment.
+
+    A candidate that is no text (``is_text``) never wins; with none left the choice is empty ("none").
+    """
+    if not candidates:
+        return Choice("none", "", {})
+    # 3-grams per line (a line's 3-grams are the support unit; the union stands for the
+    # candidate: 3-grams spanning two lines are left out on every side alike)
+    lines = [_line_grams(c.text) for c in candidates]
+    grams = [set().union(*(g for _, g in ls)) if ls else set() for ls in lines]
+    scores: dict[str, float] = {}
+    best, best_score = candidates[0], float("-inf")
+    long_enough = any(len(c.text) >= min_chars and is_text(c.text) for c in candidates)
+    for i, cand in enumerate(candidates):
+        others = [g for j, g in enumerate(grams) if j != i]
+        competes = grams[i] and is_text(cand.text) and (len(cand.text) >= min_chars or not long_enough)
+        s = candidate_score(cand.text, others, lines[i]) if competes else float("-inf")
+        scores[cand.name] = s
+        if s > best_score:
+            best, best_score = cand, s
+    if best_score == float("-inf"):
+        return Choice("none", "", {})
+    return Choice(best.name, best.text, {k: v for k, v in scores.items() if v != float("-inf")})
