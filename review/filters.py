@@ -47,20 +47,12 @@ def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
     return dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
 
 
-def prominence_stored() -> bool:
-    """Does this newsmon store a prominence score with each flag (``mention.prominence``)?"""
-    from models.tables import Mention
-    return "prominence" in Mention.__table__.c
-
-
 def parse_prominence(value: str | None) -> int | None:
     v = (value or "").strip()
     if not v:
         return None
     if not v.isdigit() or int(v) > 100:
         raise FilterError(f"min_prominence {value!r} is not a whole number from 0 to 100")
-    if not prominence_stored():
-        raise FilterError("min_prominence needs prominence scores, which this newsmon does not store yet")
     return int(v)
 
 

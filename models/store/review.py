@@ -173,10 +173,8 @@ class ReviewStore(StoreBase):
                 raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
             conds.append(A.review_state == state)
         if min_prominence is not None:
-            prominence = M.get("prominence")  # the flag's prominence score (watch/), once stored
-            if prominence is None:
-                raise ValueError("min_prominence needs prominence scores, which this database does not store")
-            conds.append(exists().where(M.article_id == A.id, prominence >= min_prominence,
+            # A flag without a score (stored before 0.2.0, not backfilled) never passes.
+            conds.append(exists().where(M.article_id == A.id, M.prominence >= min_prominence,
                                         *([M.entity_id == entity] if entity else [])))
         return conds
 
