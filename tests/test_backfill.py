@@ -278,3 +278,41 @@ async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, 
 
     again = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
     assert again["candidates"] == 0 and again["rematched"] == 0
+
+
+async def test_stored_backfill_scores_flags_stored_without_prominence(db_url, tmp_path):
+    """Flags stored before prominence existed (NULL score, current watchlist digest) make
+    their article stale: the stored backfill re-matches it and stores score and parts."""
+    from datetime import datetime, timezone
+
+    from models.records import ArticleRecord, MentionRecord
+    from watch import load_watchlist
+
+    settings = parse_settings({
+        "database": {"url": db_url},
+        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
+        "fetch": {"allow_networks": ["127.0.0.1/32"]},
+        "poll": {"extract_workers": 0},
+        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
+    }, base_dir=tmp_path)
+    digest = load_watchlist(REPO / "watchlists" / "default.toml").digest()
+    store = Store(settings.database_url)
+    text = ("LG said on Monday it would cut TV prices in Europe.\n\nLG expects sales to recover. "
+            "Analysts were not surprised.")
+    rec = ArticleRecord(url="https://news.example/lg-prices", feed="Wire", title="LG to cut TV prices",
+                        text=text, published=datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc),
+                        extractor_version=EXTRACTOR_VERSION, watchlist_digest=digest)
+    aid, _ = store.save_article(rec, [MentionRecord("lg", 3, True, text[:40], 'alias "LG" ×3')])
+    assert store.get_article(aid).mentions[0].prominence is None
+
+    s = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
+    assert s["candidates"] == 1 and s["rematched"] == 1 and s["changes"] == []
+    [m] = store.get_article(aid).mentions
+    assert m.prominence is not None and m.prominence >= 55  # headline + lede + most sentences
+    assert m.prominence == sum(m.prominence_parts[k] for k in ("headline", "lede", "mentions", "sentences",
+                                                              "position"))
+    [row] = store.export_rows()
+    assert row["mentions"][0]["prominence"] == m.prominence and row["mentions"][0]["prominence_parts"]["in_title"]
+    again = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
+    assert again["candidates"] == 0 and again["rematched"] == 0
+    store.close()
