@@ -250,8 +250,8 @@ class AlertRule(_Strict):
     """One ``[[alerts]]`` rule (``review.alerts``): a Slack-compatible webhook POST, once per story cluster.
 
     An article matches when one of ``entities`` (any flagged entity if empty) is mentioned at
-    least ``min_mentions`` times, in the title when ``title_only``, and its feed is one of
-    ``feeds`` (any feed if empty).
+    least ``min_mentions`` times, in the title when ``title_only``, with a prominence of at
+    least ``min_prominence`` when set, and its feed is one of ``feeds`` (any feed if empty).
     """
 
     name: str
@@ -260,6 +260,9 @@ class AlertRule(_Strict):
     feeds: tuple[str, ...] = ()
     min_mentions: int = Field(default=1, ge=1)
     title_only: bool = False
+    # 0-100 (watch.prominence; 55 is its "about the entity" threshold). A flag without a
+    # score (stored before 0.2.0) never passes. Unset: prominence does not matter.
+    min_prominence: int | None = Field(default=None, ge=0, le=100)
 
     @field_validator("webhook")
     @classmethod
