@@ -75,3 +75,14 @@ def parse_filter(*, entity: str | None = None, feed: str | None = None, since: s
         raise FilterError(f"until ({until}) is not after since ({since})")
     return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state,
                        min_prominence=parse_prominence(min_prominence))
+
+
+SORTS = ("time", "prominence")
+
+
+def parse_sort(value: str | None) -> str:
+    """The inbox order: ``time`` (newest first, the default) or ``prominence``."""
+    v = (value or "").strip().lower() or "time"
+    if v not in SORTS:
+        raise FilterError(f"sort {value!r} is not one of {', '.join(SORTS)}")
+    return v
