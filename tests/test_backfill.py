@@ -54,6 +54,17 @@ def make_settings(site, db_url: str, tmp_path: Path, watchlist: Path | None = No
     }, base_dir=tmp_path)
 
 
+def wire_settings(db_url: str, tmp_path: Path):
+    """Settings for stored backfills of hand-made articles (one feed that is never polled)."""
+    return parse_settings({
+        "database": {"url": db_url},
+        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
+        "fetch": {"allow_networks": ["127.0.0.1/32"]},
+        "poll": {"extract_workers": 0},
+        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
+    }, base_dir=tmp_path)
+
+
 def rows_by_path(store: Store, site) -> dict[str, dict]:
     return {r["url"].removeprefix(site.base): r for r in store.export_rows()}
 
@@ -239,13 +250,7 @@ async def test_stored_backfill_rematches_when_the_matching_rules_change(db_url, 
     from models.records import ArticleRecord, MentionRecord
     from watch import load_watchlist
 
-    settings = parse_settings({
-        "database": {"url": db_url},
-        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-        "fetch": {"allow_networks": ["127.0.0.1/32"]},
-        "poll": {"extract_workers": 0},
-        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
-    }, base_dir=tmp_path)
+    settings = wire_settings(db_url, tmp_path)
     wl = load_watchlist(REPO / "watchlists" / "default.toml")
     current = wl.digest()
     monkeypatch.setattr(watchlist_module, "RULES_VERSION", "watch-rules-1")  # the 0.1.0 rules
@@ -288,13 +293,7 @@ async def test_stored_backfill_scores_flags_stored_without_prominence(db_url, tm
     from models.records import ArticleRecord, MentionRecord
     from watch import load_watchlist
 
-    settings = parse_settings({
-        "database": {"url": db_url},
-        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-        "fetch": {"allow_networks": ["127.0.0.1/32"]},
-        "poll": {"extract_workers": 0},
-        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
-    }, base_dir=tmp_path)
+    settings = wire_settings(db_url, tmp_path)
     digest = load_watchlist(REPO / "watchlists" / "default.toml").digest()
     store = Store(settings.database_url)
     text = ("LG said on Monday it would cut TV prices in Europe.\n\nLG expects sales to recover. "

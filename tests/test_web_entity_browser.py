@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 
-from models.store import Store
-from newsmon.settings import parse_settings
-from review.web import create_app
+import pytest
+
 from review.web.charts import BAR
-from tests.review_helpers import REPO, entity_names
-from tests.test_web_browser import ARGS, ARTIFACTS, CHROMIUM, _require_chromium, _seed
-from tests.web_helpers import FAST_ARGON, PASSWORD, RealServer, add_users
+from tests.test_web_accounts_browser import desk, sign_in  # noqa: F401 - desk is a fixture
+from tests.test_web_browser import ARTIFACTS
+
+pytestmark = pytest.mark.browser
 
 RANGE = "since=2026-11-24&until=2026-11-30"
 
@@ -62,64 +61,42 @@ def png_pixels(png: bytes) -> list[tuple[int, ...]]:
     return out
 
 
-def test_entity_chart_renders_in_chromium(tmp_path: Path) -> None:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
+def test_entity_chart_renders_in_chromium(desk) -> None:  # noqa: F811 - the imported fixture
+    store, _, srv, browser = desk
+    page, errors = sign_in(browser, srv, "vic")  # a viewer: reading needs no more
+    try:
+        page.wait_for_url(srv.base + "/")
+        # The sparkline list: one per flagged entity, each an SVG laid out by the browser.
+        page.click("#entities summary")
+        sparks = page.locator("#entities svg.spark")
+        assert sparks.count() == len(store.flagged_entity_ids())
+        box = sparks.first.bounding_box()
+        assert box and box["width"] > 50 and box["height"] > 10
+        page.click("#entities a.entity-link[data-entity='samsung']")
+        page.wait_for_url("**/entity/samsung")
+        assert page.inner_text("#entity-name").startswith("Samsung Electronics")
 
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    settings = parse_settings({"database": {"url": url},
-                               "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-                               "schedule": {"timezone": "Asia/Seoul"}, "accounts": FAST_ARGON,
-                               "web": {"auth": "password"}}, base_dir=tmp_path)
-    store = Store(url)
-    _seed(store)
-    add_users(store, settings, vic="viewer")
-    app = create_app(settings, store=store, entity_names=entity_names())
-    ARTIFACTS.mkdir(exist_ok=True)
-    dialogs: list[str] = []
-    with RealServer(app) as srv, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="Asia/Seoul")
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(srv.base + "/")
-            page.wait_for_url("**/login*")
-            page.fill("#username", "vic")
-            page.fill("#password", PASSWORD)
-            page.click("#sign-in")
-            page.wait_for_url(srv.base + "/")
-            # The sparkline list: one per flagged entity, each an SVG laid out by the browser.
-            page.click("#entities summary")
-            sparks = page.locator("#entities svg.spark")
-            assert sparks.count() == len(store.flagged_entity_ids())
-            box = sparks.first.bounding_box()
-            assert box and box["width"] > 50 and box["height"] > 10
-            page.click("#entities a.entity-link[data-entity='samsung']")
-            page.wait_for_url("**/entity/samsung")
-            assert page.inner_text("#entity-name").startswith("Samsung Electronics")
-
-            page.goto(srv.base + f"/entity/samsung?{RANGE}")
-            svg = page.locator("#chart svg[role='img']")
-            assert "Samsung Electronics" in svg.get_attribute("aria-label")
-            bars = page.locator("#chart svg rect.bar")
-            assert bars.count() == 7
-            counts = [int(bars.nth(i).get_attribute("data-value")) for i in range(7)]
-            heights = [(bars.nth(i).bounding_box() or {"height": 0})["height"] for i in range(7)]
-            assert sum(counts) > 0 and all((h > 1) == (c > 0) for c, h in zip(counts, heights)), (counts, heights)
-            top = max(counts)
-            for c, h in zip(counts, heights):  # rendered heights follow the counts
-                assert abs(h / max(heights) - c / top) < 0.05
-            # The table beside the chart holds the same numbers, newest day first.
-            cells = page.locator("#days tbody td.num").all_inner_texts()
-            assert [int(x) for x in cells] == counts[::-1]
-            shot = svg.screenshot(path=str(ARTIFACTS / "entity-chart.png"))
-            pixels = png_pixels(shot)
-            bar_rgb = tuple(int(BAR[i:i + 2], 16) for i in (1, 3, 5))
-            share = sum(1 for p in pixels if p == bar_rgb) / len(pixels)
-            assert share > 0.01, share  # the bars are painted
-            assert len(set(pixels)) > 3  # and more than a blank box: labels, axis, bars
-            page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
-        finally:
-            browser.close()
-    assert dialogs == []
-    store.close()
+        page.goto(srv.base + f"/entity/samsung?{RANGE}")
+        svg = page.locator("#chart svg[role='img']")
+        assert "Samsung Electronics" in svg.get_attribute("aria-label")
+        bars = page.locator("#chart svg rect.bar")
+        assert bars.count() == 7
+        counts = [int(bars.nth(i).get_attribute("data-value")) for i in range(7)]
+        heights = [(bars.nth(i).bounding_box() or {"height": 0})["height"] for i in range(7)]
+        assert sum(counts) > 0 and all((h > 1) == (c > 0) for c, h in zip(counts, heights)), (counts, heights)
+        top = max(counts)
+        for c, h in zip(counts, heights):  # rendered heights follow the counts
+            assert abs(h / max(heights) - c / top) < 0.05
+        # The table beside the chart holds the same numbers, newest day first.
+        cells = page.locator("#days tbody td.num").all_inner_texts()
+        assert [int(x) for x in cells] == counts[::-1]
+        shot = svg.screenshot(path=str(ARTIFACTS / "entity-chart.png"))
+        pixels = png_pixels(shot)
+        bar_rgb = tuple(int(BAR[i:i + 2], 16) for i in (1, 3, 5))
+        share = sum(1 for p in pixels if p == bar_rgb) / len(pixels)
+        assert share > 0.01, share  # the bars are painted
+        assert len(set(pixels)) > 3  # and more than a blank box: labels, axis, bars
+        page.screenshot(path=str(ARTIFACTS / "entity.png"), full_page=True)
+    finally:
+        page.close()
+    assert errors == []
