@@ -123,3 +123,27 @@ def test_co_flagged_entities_most_first_within_the_range(store: Store) -> None:
     assert store.co_flagged("lg", T0, T0 + timedelta(days=30)) == [("samsung", 2), ("nec", 1)]
     assert store.co_flagged("lg", T0, T0 + timedelta(days=60), limit=1) == [("nec", 2)]
     assert store.co_flagged("c-nobody", T0, T0 + timedelta(days=60)) == []
+
+
+def test_rematch_updates_kept_flags_in_place(store: Store) -> None:
+    """ON CONFLICT on re-match: a flag still found keeps its row and gets the new values."""
+    from sqlalchemy import select
+
+    from models.tables import Mention
+
+    aid = put(store, "r", T0, flag("lg", 10), flag("nec", 20))
+    m = Mention.__table__.c
+
+    def rows() -> dict[str, tuple[int, int | None, int]]:
+        with store.engine.connect() as conn:
+            return {r.entity_id: (r.id, r.prominence, r.count)
+                    for r in conn.execute(select(m.id, m.entity_id, m.prominence, m.count).where(m.article_id == aid))}
+
+    before = rows()
+    added, removed = store.replace_mentions(aid, [MentionRecord("lg", 4, True, "s", "r", prominence=80,
+                                                                prominence_parts={"headline": 30}),
+                                                  flag("samsung", 55)], "digest-2")
+    assert (added, removed) == (["samsung"], ["nec"])
+    after = rows()
+    assert after["lg"] == (before["lg"][0], 80, 4) and set(after) == {"lg", "samsung"}
+    assert store.replace_mentions(aid, [], "digest-3") == ([], ["lg", "samsung"]) and rows() == {}

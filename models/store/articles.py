@@ -281,6 +281,8 @@ class ArticleStore(StoreBase):
     def replace_mentions(self, article_id: int, mentions: list[MentionRecord],
                          watchlist_digest: str | None) -> tuple[list[str], list[str]]:
         """Re-match: replace the article's mentions; returns (added ids, removed ids), sorted.
+        Flags of entities still found are updated with ON CONFLICT (their row stays), those
+        no longer found are deleted.
 
         The review state and its history are kept; when the set of entities changes, an
         audit event (same from/to state, reviewer "newsmon") says what changed.
@@ -292,9 +294,11 @@ class ArticleStore(StoreBase):
         def txn(conn: Connection) -> tuple[list[str], list[str]]:
             art = self._lock_article(conn, article_id)
             old = set(conn.execute(select(M.entity_id).where(M.article_id == article_id)).scalars())
-            conn.execute(delete(Mention.__table__).where(M.article_id == article_id))
-            if rows:
-                conn.execute(insert(Mention.__table__).values(rows))
+            gone = sorted(old - set(new_ids))
+            if gone:
+                conn.execute(delete(Mention.__table__).where(M.article_id == article_id, M.entity_id.in_(gone)))
+            if rows:  # kept flags are updated in place (new score, parts, offsets), new ones added
+                conn.execute(self._stmt_mentions_upsert, rows)
             conn.execute(update(Article.__table__).where(A.id == article_id)
                          .values(entities=new_ids, watchlist_digest=watchlist_digest))
             added = sorted(set(new_ids) - old)

@@ -168,6 +168,11 @@ class StoreBase:
                               .on_conflict_do_nothing(index_elements=["url_hash"]).returning(A.id))
         self._stmt_mentions = self._insert(Mention.__table__).on_conflict_do_nothing(
             index_elements=["article_id", "entity_id"])
+        keep = ("id", "article_id", "entity_id")
+        ins = self._insert(Mention.__table__)
+        self._stmt_mentions_upsert = ins.on_conflict_do_update(
+            index_elements=["article_id", "entity_id"],
+            set_={c.name: ins.excluded[c.name] for c in Mention.__table__.c if c.name not in keep})
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
 
     @classmethod
