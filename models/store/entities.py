@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -75,8 +75,14 @@ class EntityStore(StoreBase):
     # -- entity pages -----------------------------------------------------------------
 
     def _flagged_window(self, since: datetime, until: datetime) -> tuple[Any, list[Any]]:
+        """The article's date (published, else fetched) and the conditions for articles in
+        ``[since, until)``, spelled so that the indexes on both columns serve them (a
+        condition on the ``coalesce`` alone would read every article)."""
+        s, u = as_utc(since), as_utc(until)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
-        return when, [A.status != "failed", when >= as_utc(since), when < as_utc(until)]
+        window = or_(and_(A.published >= s, A.published < u),
+                     and_(A.published.is_(None), A.fetched_at >= s, A.fetched_at < u))
+        return when, [A.status != "failed", window]
 
     def mentions_per_day(self, since: datetime, until: datetime, tz: str,
                          entities: list[str] | None = None) -> dict[str, dict[date, int]]:
