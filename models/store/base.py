@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import exc, select
+from sqlalchemy import and_, exc, or_, select
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -59,6 +59,7 @@ from ..tables import (
     FetchOutcome,
     Mention,
     ReviewEvent,
+    as_utc,
 )
 
 if TYPE_CHECKING:
@@ -134,6 +135,18 @@ def _check_mentions(mentions: list[MentionRecord], url: str) -> None:
             raise ValueError(f"article {url}: entity {m.entity_id!r} appears twice in mentions")
         seen.add(m.entity_id)
 
+
+
+def dated_between(since: Any = None, until: Any = None) -> Any:
+    """Articles dated in ``[since, until)`` (either bound optional), the date being the
+    publication time, else the fetch time. Spelled per column, not on their ``coalesce``,
+    so that the indexes on ``published`` and ``fetched_at`` serve it."""
+    def within(col: Any) -> Any:
+        return and_(*([col >= as_utc(since)] if since is not None else []),
+                    *([col < as_utc(until)] if until is not None else []))
+
+    return or_(and_(A.published.is_not(None), within(A.published)),
+               and_(A.published.is_(None), within(A.fetched_at)))
 
 
 def dialect_insert(dialect: str, table: Any) -> Any:

@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, case, cast, distinct, func, literal, or_, select
+from sqlalchemy import Date, and_, case, cast, distinct, func, literal, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from ..tables import Article, Mention, UTCDateTime, as_utc
-from .base import A, M, StoreBase
+from .base import A, M, StoreBase, dated_between
 
 
 def offset_spans(tz: str, since: datetime, until: datetime) -> list[tuple[datetime, int]]:
@@ -75,14 +75,10 @@ class EntityStore(StoreBase):
     # -- entity pages -----------------------------------------------------------------
 
     def _flagged_window(self, since: datetime, until: datetime) -> tuple[Any, list[Any]]:
-        """The article's date (published, else fetched) and the conditions for articles in
-        ``[since, until)``, spelled so that the indexes on both columns serve them (a
-        condition on the ``coalesce`` alone would read every article)."""
-        s, u = as_utc(since), as_utc(until)
+        """The article's date (published, else fetched) and the conditions for flagged
+        articles dated in ``[since, until)``."""
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
-        window = or_(and_(A.published >= s, A.published < u),
-                     and_(A.published.is_(None), A.fetched_at >= s, A.fetched_at < u))
-        return when, [A.status != "failed", window]
+        return when, [A.status != "failed", dated_between(since, until)]
 
     def mentions_per_day(self, since: datetime, until: datetime, tz: str,
                          entities: list[str] | None = None) -> dict[str, dict[date, int]]:

@@ -25,6 +25,7 @@ from .base import (
     _chunks,
     _clean,
     _now,
+    dated_between,
 )
 
 
@@ -167,16 +168,13 @@ class ReviewStore(StoreBase):
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None,
                      min_prominence: int | None = None) -> list[Any]:
-        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
         if entity:
             conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
         if feed:
             conds.append(A.feed == feed)
-        if since is not None:
-            conds.append(when >= as_utc(since))
-        if until is not None:
-            conds.append(when < as_utc(until))
+        if since is not None or until is not None:
+            conds.append(dated_between(since, until))  # (the indexed columns, not `when`)
         if state:
             if state not in REVIEW_STATES:
                 raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
