@@ -10,8 +10,8 @@ usage: .venv/bin/python benchmarks/entity_pages.py [--articles 100000] [--entiti
    SQLAlchemy Core (the save path is measured by ``ingest.py``).
 2. **queries** (median of ``--rounds``, after one warm-up): the inbox sparklines (every
    entity, 30 days: one GROUP BY), one entity's chart over 30 and 365 days, its
-   co-flagged entities over 365 days, its latest 20 stories, and the first inbox page (50
-   stories) by time and by prominence.
+   co-flagged entities over 365 days, its latest 20 stories (also for a typical entity),
+   and the first inbox page (50 stories) by time and by prominence.
 3. **pages**: the same through the web app (``GET /`` with the sparklines,
    ``GET /entity/<id>?days=365``), rendered by FastAPI's TestClient in this process.
 
@@ -109,6 +109,7 @@ def main() -> None:
         entities = build(store, args.articles, args.entities, args.days)
         build_s = time.perf_counter() - t0
         busy = entities[0]
+        typical = entities[len(entities) // 2]  # (Zipf: the median entity is in ~0.3 % of the articles)
         last = (END - timedelta(seconds=1)).astimezone(__import__("zoneinfo").ZoneInfo(TZ)).date()
 
         def bounds(n: int) -> tuple[datetime, datetime]:
@@ -123,6 +124,8 @@ def main() -> None:
             "co_flagged_365d": lambda: store.co_flagged(busy, *s365),
             "entity_latest_20_stories_365d": lambda: store.review_inbox(entity=busy, since=s365[0], until=s365[1],
                                                                         limit=20),
+            "typical_entity_latest_20_365d": lambda: store.review_inbox(entity=typical, since=s365[0],
+                                                                        until=s365[1], limit=20),
             "inbox_page_by_time": lambda: store.review_inbox(limit=50),
             "inbox_page_by_prominence": lambda: store.review_inbox(limit=50, sort="prominence"),
             "inbox_page_min_prominence_55": lambda: store.review_inbox(limit=50, min_prominence=55),
@@ -142,6 +145,8 @@ def main() -> None:
         figures["page_inbox_with_sparklines"] = round(timed(lambda: get("/"), args.rounds), 1)
         figures["page_entity_365d"] = round(timed(lambda: get(f"/entity/{busy}?since={since_365}&until={end_day}"),
                                                   args.rounds), 1)
+        figures["page_typical_entity_365d"] = round(timed(
+            lambda: get(f"/entity/{typical}?since={since_365}&until={end_day}"), args.rounds), 1)
         store.close()
     result = {"db": args.db, "articles": args.articles, "entities": args.entities, "days": args.days,
               "busiest_entity_articles_365d": n_busy, "build_s": round(build_s, 1), "ms": figures,
