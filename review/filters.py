@@ -9,7 +9,7 @@ gave none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from models.tables import REVIEW_STATES
@@ -40,11 +40,24 @@ def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
     try:
         if len(v) == 10:
             d = date.fromisoformat(v)
-            return datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=z)
-        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            dt = datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=z)
+        else:
+            dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            dt = dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
     except ValueError:
         raise FilterError(f"{name} {value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time") from None
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
+    except OverflowError:  # (the day after 9999-12-31)
+        raise FilterError(f"{name} {value!r} is out of range") from None
+    return utc_safe(dt, name, value)
+
+
+def utc_safe(dt: datetime, name: str, value: object) -> datetime:
+    """``dt`` if it can be stored (turned into UTC: the store does), else FilterError."""
+    try:
+        dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise FilterError(f"{name} {value!r} is out of range") from None
+    return dt
 
 
 def parse_prominence(value: str | None) -> int | None:

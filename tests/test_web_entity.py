@@ -92,7 +92,9 @@ def test_bad_ranges_and_unknown_entities(desk) -> None:
     c = viewer(store, settings)
     for q, msg in [("days=3", "is not one of 7, 30, 90, 365"), ("days=x", "is not one of"),
                    ("since=2026-12-02&until=2026-11-01", "is before since"), ("since=yesterday", "is not a date"),
-                   ("since=2020-01-01&until=2026-01-01", "longer than 731 days")]:
+                   ("since=2020-01-01&until=2026-01-01", "longer than 731 days"),
+                   ("since=0001-01-01&until=0001-01-05", "is out of range"),  # before UTC's year 1
+                   ("since=9999-12-25&until=9999-12-31", "is out of range")]:
         r = c.get(f"/entity/samsung?{q}")
         assert r.status_code == 400 and msg in r.text, (q, r.status_code)
     for eid in ("no_such_entity", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "x" * 500):
@@ -137,7 +139,8 @@ def test_inbox_sorts_by_prominence_and_filters_on_it(desk) -> None:
     assert page.xpath("//select[@id='f-sort']/option[@selected]")[0].get("value") == "prominence"
     assert page.xpath("//input[@id='f-min-prominence']")[0].get("value") == "55"
     for q, msg in [("sort=random", "is not one of time, prominence"),
-                   ("min_prominence=101", "0 to 100")]:
+                   ("min_prominence=101", "0 to 100"), ("since=0001-01-01", "is out of range"),
+                   ("until=9999-12-31", "is out of range")]:
         r = c.get(f"/?{q}")
         assert r.status_code == 400 and msg in r.text
     # each entity chip shows the story's score for it and links to the entity page

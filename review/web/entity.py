@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from review.digest import day_bounds, today
-from review.filters import FilterError
+from review.filters import FilterError, utc_safe
 from review.states import story_state
 from review.web.charts import bar_chart, day_series, sparkline
 
@@ -113,8 +113,13 @@ def register(app: FastAPI, desk: Desk) -> None:
             len(entity_id) <= MAX_ENTITY_ID and entity_id in await asyncio.to_thread(st.flagged_entity_ids))
         if not known:
             return desk.error(request, 404, f"no entity {entity_id!r} in the watchlist or the stored flags")
-        since, _ = day_bounds(rng.first, desk.tz)
-        _, until = day_bounds(rng.last, desk.tz)
+        try:
+            since = utc_safe(day_bounds(rng.first, desk.tz)[0], "since", rng.first.isoformat())
+            until = utc_safe(day_bounds(rng.last, desk.tz)[1], "until", rng.last.isoformat())
+        except OverflowError:  # (the day after 9999-12-31)
+            return desk.error(request, 400, f"until {rng.last.isoformat()!r} is out of range")
+        except FilterError as e:
+            return desk.error(request, 400, str(e))
 
         def load() -> tuple[Any, Any, Any]:
             counts = st.mentions_per_day(since, until, desk.tz, [entity_id]).get(entity_id, {})
