@@ -291,14 +291,14 @@ def config_text(settings, site: SampleSite) -> str:
 
 
 ABOUT_SAMSUNG = ("Samsung Electronics raises memory chip prices",
-                 "Samsung Electronics said on Monday it would raise memory chip prices by 20%.\n\n"
-                 "Samsung Electronics cited demand from AI data centres. The company expects shortages.")
+                 ("Samsung Electronics said on Monday it would raise memory chip prices by 20%.\n\n"
+                  "Samsung Electronics cited demand from AI data centres. The company expects shortages."))
 PASSING_SAMSUNG = ("Seoul shares close higher on exporters",
-                   "Seoul shares rose 1.2% on Tuesday as exporters gained.\n\n"
+                   ("Seoul shares rose 1.2% on Tuesday as exporters gained.\n\n"
                    "Carmakers led the rally, and the won firmed against the dollar. Foreign investors were "
                    "net buyers for a third session. Bond yields eased. Retail investors sold. Chemical "
                    "makers lagged. Shipbuilders rose. Banks were flat. Steelmakers fell. Airlines rose.\n\n"
-                   "Among large caps, Samsung Electronics was little changed.")
+                   "Among large caps, Samsung Electronics was little changed."))
 
 
 async def test_min_prominence_rule_alerts_only_stories_about_the_entity(store, receiver, db_url, tmp_path) -> None:
