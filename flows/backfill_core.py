@@ -10,9 +10,10 @@ Two sources:
   Re-running skips what is stored, so a crashed backfill resumes where it stopped.
 * ``stored``: articles in the window whose ``extractor_version`` is not the current one are
   re-extracted from their kept page bytes (process pool) and re-matched; then those whose
-  ``watchlist_digest`` is not the current watchlist's are re-matched from their stored title
-  and text. Each finished article is current, so a re-run skips it. Review states are
-  kept; a changed entity set leaves an audit event (``Store.replace_mentions``).
+  ``watchlist_digest`` is not the current watchlist's, or that hold a flag without a
+  prominence score (stored before 0.2.0), are re-matched from their stored title and text.
+  Each finished article is current, so a re-run skips it. Review states are kept; a changed
+  entity set leaves an audit event (``Store.replace_mentions``).
 
 Progress is reported through an optional ``progress(unit, fraction)`` coroutine.
 """
@@ -248,13 +249,14 @@ def count_candidates(store: Store, start: datetime, end: datetime, feeds: list[s
     """
     from sqlalchemy import func, or_, select
 
+    from models.store.articles import stale_match
     from models.tables import Article, UTCDateTime, as_utc
 
     A = Article.__table__.c
     when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
     conds = [when >= as_utc(start), when < as_utc(end),
              or_(A.extractor_version.is_(None), A.extractor_version != extractor_version,
-                 A.watchlist_digest.is_(None), A.watchlist_digest != watchlist_digest)]
+                 stale_match(watchlist_digest))]
     if feeds is not None:
         conds.append(A.feed.in_(list(feeds)))
     with store.session() as s:

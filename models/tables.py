@@ -179,6 +179,11 @@ class Mention(SQLModel, table=True):
     snippet: str | None = Field(default=None, sa_column=Column(Text))
     reason: str | None = Field(default=None, sa_column=Column(Text))
     details: list = _json(list)
+    # watch.prominence: 0-100, is the story about the entity or a passing mention? NULL on
+    # flags stored before 0.2.0 (``backfill --source stored`` scores them).
+    prominence: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    # The score's parts (points and the measures behind them), as watch.prominence gives them.
+    prominence_parts: dict | None = Field(default=None, sa_column=Column(JSONType, nullable=True))
 
 
 class FetchOutcome(SQLModel, table=True):

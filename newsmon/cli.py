@@ -87,14 +87,17 @@ def cmd_export(args) -> int:
             emit(row)
     else:
         import csv
-        fields = ["url", "title", "published", "language", "feed", "entities", "text", "status", "reason",
-                  "authors", "review_state", "cluster_id"]
+        fields = ["url", "title", "published", "language", "feed", "entities", "prominence", "text", "status",
+                  "reason", "authors", "review_state", "cluster_id"]
         w = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
         for row in rows:
             row = dict(row)
             row["entities"] = " ".join(row.get("entities") or [])
             row["authors"] = "; ".join(row.get("authors") or [])
+            # "entity:score" per scored flag (the parts are in the jsonl export)
+            row["prominence"] = " ".join(f"{m['entity']}:{m['prominence']}" for m in row.get("mentions") or []
+                                         if m.get("prominence") is not None)
             w.writerow(row)
     return 0
 

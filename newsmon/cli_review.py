@@ -94,7 +94,8 @@ def _filter(args: argparse.Namespace, settings: Any) -> Any:
     from review.filters import FilterError, parse_filter
     try:
         return parse_filter(entity=args.entity, feed=args.feed, since=args.since, until=args.until,
-                            state=args.state, tz=settings.schedule.timezone)
+                            state=args.state, tz=settings.schedule.timezone,
+                            min_prominence=getattr(args, "min_prominence", None))
     except FilterError as e:
         raise InputError(str(e)) from None
 
@@ -105,13 +106,13 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     store = _store(settings)
     from models.store import iso_utc
     from review.states import story_state
-    clusters, total = store.review_inbox(**f.query(), limit=args.limit, offset=args.offset)
+    clusters, total = store.review_inbox(**f.query(), limit=args.limit, offset=args.offset, sort=args.sort)
     for c in clusters:
         lead = c.lead
         _emit({"cluster_id": c.cluster_id, "article_id": lead.id, "title": lead.title, "url": lead.url,
                "feed": lead.feed, "latest": iso_utc(c.latest), "state": story_state(c.members),
-               "entities": c.entities, "outlets": [_article_row(a) for a in c.members],
-               "matching": c.matching})
+               "entities": c.entities, "prominence": c.prominence, "scores": c.scores,
+               "outlets": [_article_row(a) for a in c.members], "matching": c.matching})
     print(f"{len(clusters)} of {total} matching stories", file=sys.stderr)
     return 0
 
@@ -238,6 +239,7 @@ def _filters(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--since", help="from this date (YYYY-MM-DD, in [schedule] timezone) or ISO time")
     sp.add_argument("--until", help="up to this date, inclusive (YYYY-MM-DD) or ISO time (exclusive)")
     sp.add_argument("--state", choices=["new", "relevant", "irrelevant", "escalated"])
+    sp.add_argument("--min-prominence", help="only stories with an entity flag at least this prominent (0-100)")
 
 
 def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -254,6 +256,8 @@ def register(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     _filters(p)
     p.add_argument("--limit", type=_count(1), default=50, help="stories per call (default 50)")
     p.add_argument("--offset", type=_count(0), default=0, help="skip this many stories (paging)")
+    p.add_argument("--sort", choices=["time", "prominence"], default="time",
+                   help="newest first (default) or most prominent first")
 
     p = radd("show", cmd_review_show, "one article with its mentions, outlets and decision history")
     p.add_argument("id", type=_article_id)

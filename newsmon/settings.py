@@ -250,8 +250,8 @@ class AlertRule(_Strict):
     """One ``[[alerts]]`` rule (``review.alerts``): a Slack-compatible webhook POST, once per story cluster.
 
     An article matches when one of ``entities`` (any flagged entity if empty) is mentioned at
-    least ``min_mentions`` times, in the title when ``title_only``, and its feed is one of
-    ``feeds`` (any feed if empty).
+    least ``min_mentions`` times, in the title when ``title_only``, with a prominence of at
+    least ``min_prominence`` when set, and its feed is one of ``feeds`` (any feed if empty).
     """
 
     name: str
@@ -260,6 +260,9 @@ class AlertRule(_Strict):
     feeds: tuple[str, ...] = ()
     min_mentions: int = Field(default=1, ge=1)
     title_only: bool = False
+    # 0-100 (watch.prominence; 55 is its "about the entity" threshold). A flag without a
+    # score (stored before 0.2.0) never passes. Unset: prominence does not matter.
+    min_prominence: int | None = Field(default=None, ge=0, le=100)
 
     @field_validator("webhook")
     @classmethod
@@ -312,6 +315,14 @@ class WebSettings(_Strict):
     prefect_ui_url: str | None = None
     # Story clusters per inbox page.
     page_size: int = Field(default=50, ge=1, le=1000)
+    # The desk's address as readers reach it (e.g. "https://desk.example.org"), for links
+    # in the daily digest, which is read outside the desk. Unset: http://<host>:<port>.
+    public_url: str | None = None
+    # --- entity pages (/entity/<id>) and the inbox's sparklines ---
+    chart_max_days: int = Field(default=731, ge=1, le=3660)  # longest since..until range charted
+    entity_stories: int = Field(default=20, ge=1, le=500)  # latest stories listed
+    entity_related: int = Field(default=10, ge=1, le=100)  # entities flagged together, listed
+    sparkline_days: int = Field(default=30, ge=2, le=366)  # days in each inbox sparkline
     # --- accounts and access (review/web/auth.py) ---
     # "none": no login, everyone who reaches the port acts as the local admin (the OS user
     # running `newsmon web`); allowed only while host is a loopback address, so the
@@ -339,6 +350,22 @@ class WebSettings(_Strict):
     @classmethod
     def _cidrs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return _check_cidrs(v)
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError(f"{v!r} is not an http(s) URL such as 'https://desk.example.org'")
+        return v.rstrip("/")
+
+    def base_url(self) -> str:
+        """``public_url``, else the address ``newsmon web`` listens on."""
+        if self.public_url:
+            return self.public_url
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
 
     @field_validator("proxy_user_header")
     @classmethod

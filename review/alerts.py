@@ -2,8 +2,9 @@
 
 Rule (``newsmon.settings.AlertRule``): an article matches when one of the rule's
 ``entities`` (any flagged entity if the list is empty) is mentioned at least
-``min_mentions`` times (counted per entity), in the headline when ``title_only``, and it
-came from one of ``feeds`` (any if empty). Articles marked ``irrelevant`` never alert.
+``min_mentions`` times (counted per entity), in the headline when ``title_only``, with a
+prominence score (``watch.prominence``, stored with the flag) of at least ``min_prominence``
+when the rule sets one, and it came from one of ``feeds`` (any if empty). Articles marked ``irrelevant`` never alert.
 
 Exactly once, across runs and workers: before the POST the sender *claims* the pair
 (rule, cluster) in the ``alert_sent`` table with ``INSERT ... ON CONFLICT DO NOTHING``;
@@ -76,6 +77,8 @@ def matching_mentions(rule: AlertRule, article: StoredArticle) -> list[MentionRe
         if m.count < rule.min_mentions:
             continue
         if rule.title_only and not m.in_title:
+            continue
+        if rule.min_prominence is not None and (m.prominence is None or m.prominence < rule.min_prominence):
             continue
         out.append(m)
     return out

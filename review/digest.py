@@ -5,13 +5,15 @@
 each entity they were flagged for. ``digest_markdown`` renders it (all web text escaped:
 see ``flows.report.md_text``), the ``daily-digest`` Prefect flow stores it as a markdown
 artifact and, when ``[review] digest_webhook`` is set, POSTs a Slack-compatible summary
-through the Fetcher. ``newsmon digest --config PATH [--date YYYY-MM-DD]`` runs the flow.
+through the Fetcher. Each entity links to its page on the desk (``/entity/<id>``, the 30
+days up to the digest's day) at ``[web] public_url``. ``newsmon digest --config PATH [--date YYYY-MM-DD]`` runs the flow.
 """
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from prefect import flow
@@ -23,6 +25,7 @@ from review.alerts import mrkdwn, mrkdwn_link
 from review.states import story_state
 
 MAX_BLOCKS = 48  # Slack allows 50 blocks per message
+ENTITY_PAGE_DAYS = 30  # the range of the entity pages the digest links to
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,20 @@ class Digest:
     by_entity: dict[str, list[DigestStory]] = field(default_factory=dict)  # entity id -> stories
     stories: int = 0
     irrelevant: int = 0  # stories left out because a reviewer marked them irrelevant
+    desk_url: str | None = None  # [web] public_url: entities link to their desk pages
+
+    def entity_url(self, entity_id: str) -> str | None:
+        """The entity's desk page over the ``ENTITY_PAGE_DAYS`` days up to the digest's day."""
+        if not self.desk_url:
+            return None
+        since = self.day - timedelta(days=ENTITY_PAGE_DAYS - 1)
+        return (f"{self.desk_url}/entity/{quote(entity_id, safe='')}?"
+                + urlencode({"since": since.isoformat(), "until": self.day.isoformat()}))
 
     def as_dict(self) -> dict:
         return {"date": self.day.isoformat(), "timezone": self.timezone, "stories": self.stories,
                 "left_out_irrelevant": self.irrelevant,
+                "entity_pages": {e: self.entity_url(e) for e in self.by_entity} if self.desk_url else {},
                 "entities": {e: [{"cluster_id": s.cluster_id, "article_id": s.article_id, "title": s.title,
                                   "url": s.url, "published": iso_utc(s.published), "outlets": s.feeds,
                                   "state": s.state} for s in stories]
@@ -64,10 +77,11 @@ def today(tz: str) -> date:
     return datetime.now(ZoneInfo(tz)).date()
 
 
-def build_digest(store: Store, day: date, tz: str, entity_order: list[str] | None = None) -> Digest:
+def build_digest(store: Store, day: date, tz: str, entity_order: list[str] | None = None,
+                 desk_url: str | None = None) -> Digest:
     since, until = day_bounds(day, tz)
     clusters, _ = store.review_inbox(since=since, until=until, limit=None)
-    d = Digest(day=day, timezone=tz)
+    d = Digest(day=day, timezone=tz, desk_url=desk_url.rstrip("/") if desk_url else None)
     groups: dict[str, list[DigestStory]] = {}
     for c in clusters:
         state = story_state(c.members)
@@ -99,7 +113,9 @@ def digest_markdown(d: Digest, entity_names: dict[str, str] | None = None) -> st
              f"{d.stories} stories flagged"
              + (f"; {d.irrelevant} marked irrelevant left out" if d.irrelevant else "") + ".", ""]
     for e, stories in d.by_entity.items():
-        lines += [f"## {md_text(names.get(e, e))} ({len(stories)})", "",
+        url = d.entity_url(e)
+        head = md_link(names.get(e, e), url) if url else md_text(names.get(e, e))
+        lines += [f"## {head} ({len(stories)})", "",
                   "| story | outlets | state | published |", "|---|---|---|---|"]
         for s in stories:
             lines.append(f"| {md_link(s.title, s.url)} | {md_text(', '.join(s.feeds), 200)} "
@@ -119,7 +135,9 @@ def digest_payload(d: Digest, entity_names: dict[str, str] | None = None) -> dic
         if len(blocks) >= MAX_BLOCKS:
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": "… more in the Prefect artifact"}]})
             break
-        lines = [f"*{mrkdwn(names.get(e, e), 80)}* ({len(stories)})"]
+        url = d.entity_url(e)
+        name = mrkdwn_link(url, names.get(e, e)) if url else mrkdwn(names.get(e, e), 80)
+        lines = [f"*{name}* ({len(stories)})"]
         for s in stories[:10]:
             lines.append(f"• {mrkdwn_link(s.url, s.title)} ({len(s.feeds)} outlet(s))")
         if len(stories) > 10:
@@ -150,7 +168,8 @@ async def run_digest(settings: Settings, day: date | None = None, *, post: bool 
     day = day or today(settings.schedule.timezone)
     store = Store.from_settings(settings)
     try:
-        d = await asyncio.to_thread(build_digest, store, day, settings.schedule.timezone, order)
+        d = await asyncio.to_thread(build_digest, store, day, settings.schedule.timezone, order,
+                                    settings.web.base_url())
     finally:
         store.close()
     md = digest_markdown(d, names)

@@ -9,7 +9,7 @@ gave none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from models.tables import REVIEW_STATES
@@ -40,17 +40,24 @@ def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
     try:
         if len(v) == 10:
             d = date.fromisoformat(v)
-            return datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=z)
-        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            dt = datetime.combine(d + timedelta(days=1) if end else d, time(0), tzinfo=z)
+        else:
+            dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+            dt = dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
     except ValueError:
         raise FilterError(f"{name} {value!r} is not a date (YYYY-MM-DD) or an ISO 8601 time") from None
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=z)
+    except OverflowError:  # (the day after 9999-12-31)
+        raise FilterError(f"{name} {value!r} is out of range") from None
+    return utc_safe(dt, name, value)
 
 
-def prominence_stored() -> bool:
-    """Does this newsmon store a prominence score with each flag (``mention.prominence``)?"""
-    from models.tables import Mention
-    return "prominence" in Mention.__table__.c
+def utc_safe(dt: datetime, name: str, value: object) -> datetime:
+    """``dt`` if it can be stored (turned into UTC: the store does), else FilterError."""
+    try:
+        dt.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        raise FilterError(f"{name} {value!r} is out of range") from None
+    return dt
 
 
 def parse_prominence(value: str | None) -> int | None:
@@ -59,8 +66,6 @@ def parse_prominence(value: str | None) -> int | None:
         return None
     if not v.isdigit() or int(v) > 100:
         raise FilterError(f"min_prominence {value!r} is not a whole number from 0 to 100")
-    if not prominence_stored():
-        raise FilterError("min_prominence needs prominence scores, which this newsmon does not store yet")
     return int(v)
 
 
@@ -83,3 +88,14 @@ def parse_filter(*, entity: str | None = None, feed: str | None = None, since: s
         raise FilterError(f"until ({until}) is not after since ({since})")
     return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state,
                        min_prominence=parse_prominence(min_prominence))
+
+
+SORTS = ("time", "prominence")
+
+
+def parse_sort(value: str | None) -> str:
+    """The inbox order: ``time`` (newest first, the default) or ``prominence``."""
+    v = (value or "").strip().lower() or "time"
+    if v not in SORTS:
+        raise FilterError(f"sort {value!r} is not one of {', '.join(SORTS)}")
+    return v

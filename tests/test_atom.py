@@ -160,15 +160,6 @@ def test_every_inbox_filter_applies(desk) -> None:
     assert len(entries(check_atom(desk_client(store, small).get(f"/atom/{token}").content))) == 2
 
 
-@pytest.mark.skipif("prominence" in Mention.__table__.c, reason="this newsmon stores prominence")
-def test_min_prominence_without_scores_is_refused(desk) -> None:
-    store, _, settings = desk
-    _, token = new_token(store, "ana")
-    r = reader(store, settings).get(f"/atom/{token}?min_prominence=60")
-    assert r.status_code == 400 and "needs prominence scores" in r.text
-
-
-@pytest.mark.skipif("prominence" not in Mention.__table__.c, reason="prominence scores are not stored yet")
 def test_min_prominence_filters_on_the_flag_score(desk) -> None:
     from sqlalchemy import update
     store, ids, settings = desk

@@ -54,6 +54,17 @@ def make_settings(site, db_url: str, tmp_path: Path, watchlist: Path | None = No
     }, base_dir=tmp_path)
 
 
+def wire_settings(db_url: str, tmp_path: Path):
+    """Settings for stored backfills of hand-made articles (one feed that is never polled)."""
+    return parse_settings({
+        "database": {"url": db_url},
+        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
+        "fetch": {"allow_networks": ["127.0.0.1/32"]},
+        "poll": {"extract_workers": 0},
+        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
+    }, base_dir=tmp_path)
+
+
 def rows_by_path(store: Store, site) -> dict[str, dict]:
     return {r["url"].removeprefix(site.base): r for r in store.export_rows()}
 
@@ -251,13 +262,7 @@ async def _rematch_under_new_rules(db_url, tmp_path, monkeypatch, version: str, 
     from models.records import ArticleRecord, MentionRecord
     from watch import load_watchlist
 
-    settings = parse_settings({
-        "database": {"url": db_url},
-        "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-        "fetch": {"allow_networks": ["127.0.0.1/32"]},
-        "poll": {"extract_workers": 0},
-        "feeds": [{"name": "Wire", "url": "http://127.0.0.1:9/feed.xml"}],
-    }, base_dir=tmp_path)
+    settings = wire_settings(db_url, tmp_path)
     old = _digest_under(load_watchlist(REPO / "watchlists" / "default.toml"), monkeypatch, version)
     store = Store(settings.database_url)
     when = datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
@@ -349,3 +354,35 @@ async def test_stored_backfill_reextracts_older_extractor_output_and_its_flags(s
         assert store.get_article(r["id"]).extractor_version == EXTRACTOR_VERSION
     again = await run_backfill_plain(settings, since=date(2026, 11, 1), source="stored")
     assert again["reextracted"] == 0
+
+
+async def test_stored_backfill_scores_flags_stored_without_prominence(db_url, tmp_path):
+    """Flags stored before prominence existed (NULL score, current watchlist digest) make
+    their article stale: the stored backfill re-matches it and stores score and parts."""
+    from datetime import datetime, timezone
+
+    from models.records import ArticleRecord, MentionRecord
+    from watch import load_watchlist
+
+    settings = wire_settings(db_url, tmp_path)
+    digest = load_watchlist(REPO / "watchlists" / "default.toml").digest()
+    store = Store(settings.database_url)
+    text = ("LG said on Monday it would cut TV prices in Europe.\n\nLG expects sales to recover. "
+            "Analysts were not surprised.")
+    rec = ArticleRecord(url="https://news.example/lg-prices", feed="Wire", title="LG to cut TV prices",
+                        text=text, published=datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc),
+                        extractor_version=EXTRACTOR_VERSION, watchlist_digest=digest)
+    aid, _ = store.save_article(rec, [MentionRecord("lg", 3, True, text[:40], 'alias "LG" ×3')])
+    assert store.get_article(aid).mentions[0].prominence is None
+
+    s = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
+    assert s["candidates"] == 1 and s["rematched"] == 1 and s["changes"] == []
+    [m] = store.get_article(aid).mentions
+    assert m.prominence is not None and m.prominence >= 55  # headline + lede + most sentences
+    assert m.prominence == sum(m.prominence_parts[k] for k in ("headline", "lede", "mentions", "sentences",
+                                                              "position"))
+    [row] = store.export_rows()
+    assert row["mentions"][0]["prominence"] == m.prominence and row["mentions"][0]["prominence_parts"]["in_title"]
+    again = await run_backfill_plain(settings, since=date(2026, 11, 20), source="stored")
+    assert again["candidates"] == 0 and again["rematched"] == 0
+    store.close()

@@ -129,6 +129,12 @@ def test_0_1_0_database_is_upgraded_in_place_and_keeps_everything(db_url, tmp_pa
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() == 2  # INCREMENTAL
 
+    # 0007_prominence: the flags stored by 0.1.0 have no score until a stored backfill
+    # re-matches them (tests/test_backfill.py); the inbox lists them last by prominence.
+    flags = [m for a in store.iter_articles() for m in a.mentions]
+    assert flags and all(m.prominence is None and m.prominence_parts == {} for m in flags)
+    assert store.review_inbox(min_prominence=0)[1] == 0
+
     # And the upgraded database works: a decision by a new reviewer is stored and audited.
     aid = store.article_id(next(r["url"] for r in store.export_rows() if r["review_state"] == "new"))
     store.set_review(aid, "relevant", note="after upgrade", reviewer="jun")

@@ -282,7 +282,8 @@ def test_poll_cycle_events_appear_with_resources_and_payloads(rig: Rig, first_po
         assert sorted(p["entities"]) == sorted(m.entity_id for m in art.mentions)
         assert p["published"] == art.published.isoformat().replace("+00:00", "Z")
         assert p["snippet"] and p["snippet"] in {m.snippet for m in art.mentions}
-        assert "prominence" in p  # None until the matcher scores prominence
+        # the story's prominence: its most prominent flag, as stored
+        assert p["prominence"] == max(m.prominence for m in art.mentions)
     [cycle] = wait_for("cycle.completed", lambda: rig.newsmon_events("newsmon.cycle.completed", **of_run))
     counts = cycle["payload"]["counts"]
     for key in ("feeds", "feeds_ok", "feeds_failed", "articles_new", "articles_duplicate", "flagged"):
@@ -319,11 +320,10 @@ def test_entity_filtered_webhook_is_called_once_for_the_matching_story(rig: Rig,
 
 
 def test_min_prominence_filter_matches_on_the_server(rig: Rig, first_poll) -> None:
-    """Prominence scores arrive with the prominence work (MentionRecord.prominence); until
-    then stories carry none and a min_prominence automation never fires for them. Two
-    story events with scores, sent to the server as newsmon builds them, show the filter:
-    Samsung at 75 passes ``min_prominence = 60``, Samsung at 59 (with another entity at 90)
-    does not."""
+    """Stories carry the prominence stored with their flags: the polled stories fire the
+    automation exactly when Samsung's stored score is 60 or more. Two story events with set
+    scores, sent to the server as newsmon builds them, show the filter at its edge: Samsung
+    at 75 passes ``min_prominence = 60``, Samsung at 59 (with another entity at 90) does not."""
     from types import SimpleNamespace
 
     from models.records import MentionRecord
@@ -339,12 +339,22 @@ def test_min_prominence_filter_matches_on_the_server(rig: Rig, first_poll) -> No
                                feed="Herald", published=None, fetched_at=None, language="en", cluster_id=aid,
                                mentions=mentions)
 
-    assert not rig.posts("/hook/prominent")  # the polled stories have no score
+    store = Store(rig.db_url)
+    score = {a.url: max((m.prominence for m in a.mentions if m.entity_id == "samsung" and m.prominence is not None),
+                        default=None) for a in store.iter_articles()}
+    store.close()
+    assert any(v is not None for v in score.values())  # the polled flags were scored and stored
     post_events(rig.server.api_url, [flagged_event(story(900001, {"samsung": 75})),
                                      flagged_event(story(900002, {"samsung": 59, "lg": 90}))], timeout_s=30)
-    [call] = wait_for("the min_prominence automation", lambda: rig.posts("/hook/prominent"))
+    wait_for("the min_prominence automation",
+             lambda: any("https://news.example/p900001" in c["text"] for c in rig.posts("/hook/prominent")))
     time.sleep(GRACE_S)
-    assert len(rig.posts("/hook/prominent")) == 1 and "https://news.example/p900001" in call["text"]
+    texts = [c["text"] for c in rig.posts("/hook/prominent")]
+    assert sum("news.example/p900001" in t for t in texts) == 1 and not any("news.example/p900002" in t for t in texts)
+    polled = [t for t in texts if "news.example/p9" not in t]
+    for t in polled:  # each polled story that fired has Samsung at 60 or more
+        [url] = [u for u in score if u in t]
+        assert score[url] is not None and score[url] >= 60, (url, score[url])
 
 
 # -- feed health ---------------------------------------------------------------------------------

@@ -288,3 +288,39 @@ def config_text(settings, site: SampleSite) -> str:
         ents = ", ".join(f'"{e}"' for e in a.entities)
         lines.append(f'[[alerts]]\nname = "{a.name}"\nwebhook = "{a.webhook}"\nentities = [{ents}]')
     return "\n\n".join(lines) + "\n"
+
+
+ABOUT_SAMSUNG = ("Samsung Electronics raises memory chip prices",
+                 ("Samsung Electronics said on Monday it would raise memory chip prices by 20%.\n\n"
+                  "Samsung Electronics cited demand from AI data centres. The company expects shortages."))
+PASSING_SAMSUNG = ("Seoul shares close higher on exporters",
+                   ("Seoul shares rose 1.2% on Tuesday as exporters gained.\n\n"
+                   "Carmakers led the rally, and the won firmed against the dollar. Foreign investors were "
+                   "net buyers for a third session. Bond yields eased. Retail investors sold. Chemical "
+                   "makers lagged. Shipbuilders rose. Banks were flat. Steelmakers fell. Airlines rose.\n\n"
+                   "Among large caps, Samsung Electronics was little changed."))
+
+
+async def test_min_prominence_rule_alerts_only_stories_about_the_entity(store, receiver, db_url, tmp_path) -> None:
+    about = save(store, url="https://o.example/about", title=ABOUT_SAMSUNG[0], text=ABOUT_SAMSUNG[1],
+                 feed="Herald", fetched_at=NOW())
+    passing = save(store, url="https://o.example/passing", title=PASSING_SAMSUNG[0], text=PASSING_SAMSUNG[1],
+                   feed="Herald", fetched_at=NOW())
+    score = {aid: next(m.prominence for m in store.get_article(aid).mentions if m.entity_id == "samsung")
+             for aid in (about, passing)}
+    assert score[about] >= 55 > score[passing], score
+    rule = {"name": "about-samsung", "webhook": receiver.url("/hooks/about"), "entities": ["samsung"],
+            "min_prominence": 55}
+    settings = settings_for(db_url, tmp_path, [rule, {**rule, "name": "any-samsung", "min_prominence": None,
+                                                      "webhook": receiver.url("/hooks/any")}])
+    async with Fetcher(settings.fetch) as f:
+        rep = await send_alerts(store, settings, f, entity_names=entity_names())
+    assert (rep.sent, rep.failed) == (3, 0)
+    by_hook = {}
+    for path, body in receiver.posts:
+        by_hook.setdefault(path, []).append(body["text"])
+    assert len(by_hook["/hooks/any"]) == 2
+    [only] = by_hook["/hooks/about"]
+    assert ABOUT_SAMSUNG[0] in only
+    with pytest.raises(ConfigError, match="min_prominence"):
+        settings_for(db_url, tmp_path, [{**rule, "min_prominence": 101}])

@@ -78,6 +78,16 @@ def test_list_show_mark(seeded, db_url, tmp_path, capsys) -> None:
     main(["export", "--config", cfg, "--format", "csv"])
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {"review_state", "cluster_id"} <= set(table[0]) and sum(r["review_state"] == "relevant" for r in table) == 2
+    # prominence: every flag's score and parts in jsonl, "entity:score" pairs in csv
+    for r in by_id.values():
+        for m in r["mentions"]:
+            assert 0 <= m["prominence"] <= 100 and m["prominence_parts"]["count"] >= 1
+    assert all(len(r["prominence"].split()) == len(r["entities"].split()) for r in table)
+    code, rows, _ = run(capsys, "review", "list", "--config", cfg, "--sort", "prominence")
+    assert [r["prominence"] for r in rows] == sorted((r["prominence"] for r in rows), reverse=True)
+    cut = min(r["prominence"] for r in rows) + 1
+    code, fewer, _ = run(capsys, "review", "list", "--config", cfg, "--min-prominence", str(cut))
+    assert code == 0 and 0 < len(fewer) < len(rows) and all(r["prominence"] >= cut for r in fewer)
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -111,7 +121,8 @@ def test_digest_without_prefect_posts_to_the_webhook(seeded, db_url, tmp_path, c
         code, [d], _ = run(capsys, "digest", "--config", cfg, "--date", "2026-11-27", "--no-prefect")
         assert code == 0 and d["stories"] == 1 and {"samsung", "sk_hynix"} <= set(d["entities"])
         assert all(len(v) == 1 and v[0]["outlets"] == ["Origin", "Wire"] for v in d["entities"].values())
-        assert "## Samsung Electronics (1)" in d["markdown"] and "## SK hynix (1)" in d["markdown"]
+        assert "## [Samsung Electronics](http://127.0.0.1:8765/entity/samsung?" in d["markdown"]
+        assert "## [SK hynix](http://127.0.0.1:8765/entity/sk_hynix?" in d["markdown"]
         code, [d2], _ = run(capsys, "digest", "--config", cfg, "--date", "2026-11-29", "--no-prefect")
         assert d2["stories"] == 0 and d2["left_out_irrelevant"] == 1
         assert [p for p, _ in rcv.posts] == ["/digest", "/digest"]

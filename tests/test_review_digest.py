@@ -84,4 +84,35 @@ def test_daily_digest_flow_stores_a_markdown_artifact(prefect_harness, tmp_path)
             return arts[-1].data
 
     data = asyncio.run(latest())
-    assert "# newsmon digest for 2026-11-27" in data and "## Samsung Electronics (2)" in data
+    assert "# newsmon digest for 2026-11-27" in data
+    # [web] public_url unset: the entity pages at the address `newsmon web` listens on
+    assert ("## [Samsung Electronics](http://127.0.0.1:8765/entity/samsung?since=2026-10-29&until=2026-11-27) (2)"
+            in data)
+
+
+def test_digest_links_each_entity_to_its_desk_page(tmp_path) -> None:
+    from tests.web_helpers import desk_client, desk_settings
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    with Store(url) as store:
+        ids = _seed(store)
+        desk = "https://desk.example.org/news"
+        d = build_digest(store, date(2026, 11, 27), "Asia/Seoul", list(entity_names()), desk_url=desk + "/")
+        page = f"{desk}/entity/samsung?since=2026-10-29&until=2026-11-27"
+        assert d.entity_url("samsung") == page and d.as_dict()["entity_pages"]["samsung"] == page
+        assert d.entity_url("a b/<x>") == f"{desk}/entity/a%20b%2F%3Cx%3E?since=2026-10-29&until=2026-11-27"
+        md = digest_markdown(d, entity_names())
+        assert f"## [Samsung Electronics]({page}) (2)" in md
+        payload = digest_payload(d, entity_names())
+        assert f"*<{page}|Samsung Electronics>* (2)" in repr(payload)
+        # Without a desk URL: names only, as before.
+        plain = build_digest(store, date(2026, 11, 27), "Asia/Seoul")
+        assert "## Samsung Electronics (2)" in digest_markdown(plain, entity_names())
+        assert plain.as_dict()["entity_pages"] == {}
+        # The link opens the entity page with the digest day's stories.
+        settings = desk_settings(url, tmp_path)
+        assert settings.web.base_url() == "http://127.0.0.1:8765"
+        r = desk_client(store, settings).get(page.removeprefix(desk))  # (the proxy strips /news)
+        assert r.status_code == 200 and (f'href="/story/{ids["hbm1"]}"' in r.text
+                                         or f'href="/story/{ids["hbm2"]}"' in r.text)
+        assert "2026-11-27" in r.text

@@ -185,7 +185,8 @@ def test_export_rows_and_date_filters(store: Store) -> None:
     assert {"url", "title", "published", "language", "feed", "entities", "text", "status", "reason",
             "authors", "review_state", "cluster_id", "mentions"} <= set(r1)
     assert r1["mentions"][0] == {"entity": "lg-electronics", "count": 2, "in_title": False,
-                                 "snippet": "...lg-electronics...", "reason": 'alias "lg-electronics" x2'}
+                                 "snippet": "...lg-electronics...", "reason": 'alias "lg-electronics" x2',
+                                 "prominence": None, "prominence_parts": None}  # (records without a score)
     assert (r1["review_state"], r1["cluster_id"], r1["authors"], r1["language"]) == ("new", None, ["Kim Min-ji"], "en")
 
     def urls(**kw) -> list[str]:

@@ -20,7 +20,7 @@ from tests.test_review_web import _seed
 from tests.web_helpers import PASSWORD, DeskClient, add_users, csrf_of, desk_client, desk_settings
 
 PUBLIC = {"/login", "/static/{name}", "/atom/{token}"}
-VALUES = {"article_id": "1", "name": "kim", "action": "role", "token": "nmf_" + "x" * 43, "token_id": "1"}
+VALUES = {"entity_id": "samsung", "article_id": "1", "name": "kim", "action": "role", "token": "nmf_" + "x" * 43, "token_id": "1"}
 
 
 @pytest.fixture
@@ -71,7 +71,8 @@ def test_no_route_answers_without_a_user(users, db_url, tmp_path, mode) -> None:
     c = client_for(store, desk_settings(db_url, tmp_path, **web))
     routes = every_route(c.app)
     assert {p for _, p, _ in routes} >= PUBLIC | {"/", "/story/{article_id}", "/story/{article_id}/review",
-                                                  "/review/bulk", "/admin/users", "/account", "/logout"}
+                                                  "/review/bulk", "/admin/users", "/account", "/logout",
+                                                  "/entity/{entity_id}"}
     checked = 0
     for method, template, path in routes:
         # A proxy header from an address that is not a trusted proxy changes nothing.

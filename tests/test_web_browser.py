@@ -5,7 +5,7 @@ Signs in (``[web] auth = "password"``), filters by an entity, opens a story, mar
 relevant, reloads and sees the state persist under the reviewer's name; a hostile
 headline stays text (no dialog ever opens). Sign-in, roles and keyboard triage in more
 depth: ``tests/test_web_accounts_browser.py``. Screenshots of the inbox
-go to ``test-artifacts/``; with NEWSMON_UPDATE_DOCS=1 also to ``docs/inbox.png`` (linked from the README).
+go to ``test-artifacts/``; the README's pictures are made by ``docs/shoot_desk.py``.
 
 Without /usr/bin/chromium the test is skipped locally but FAILS when ``CI`` is set.
 The page data are fixed (dates, stories), so the screenshot is the same on every run.
@@ -14,7 +14,6 @@ Storage is covered on both databases by the other review tests; this one uses SQ
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,9 +98,6 @@ def test_inbox_filter_open_mark_reload(tmp_path) -> None:
             # The hostile headline is shown as text; no script ran.
             assert XSS_TITLE in page.locator("#inbox").inner_text()
             page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
-            if os.environ.get("NEWSMON_UPDATE_DOCS") == "1":  # refresh the README's picture by hand
-                (REPO / "docs").mkdir(exist_ok=True)
-                shutil.copyfile(ARTIFACTS / "inbox.png", REPO / "docs" / "inbox.png")
 
             # Filter by an entity.
             page.select_option("#f-entity", "nec")

@@ -16,6 +16,7 @@ transactions and the error mapping):
 ``sessions``    browser sessions, failed sign-ins, generated secrets
 ``events``      once-only state of the Prefect events (story flagged, feed failing)
 ``retention``   what prune deletes (in batches), tombstones, the stats numbers
+``entities``    entity pages: flagged articles per entity and day, co-flagged entities
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
@@ -27,6 +28,7 @@ from .alerts import AlertEntry, AlertStore
 from .articles import ArticleStore, StoredArticle, export_row, iso_utc
 from .base import SYSTEM_REVIEWER, StoreBase
 from .clusters import ClusterJob, ClusterStore, SignatureRow
+from .entities import EntityStore
 from .events import EventStore, FailingFeed
 from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
@@ -36,7 +38,7 @@ from .sessions import SessionRow, SessionStore
 
 
 class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
-            EventStore, RetentionStore, StoreBase):
+            EventStore, RetentionStore, EntityStore, StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
 

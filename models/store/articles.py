@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ..compress import Compressed, compress, decompress
@@ -31,6 +31,18 @@ from .base import (
     _clean,
     _now,
 )
+
+
+def _score(value: int | None) -> int | None:
+    """A prominence score as stored: None stays None (not computed), else clamped to 0-100."""
+    return None if value is None else max(0, min(100, int(value)))
+
+
+def stale_match(watchlist_digest: str) -> Any:
+    """Articles a re-match would change: matched with another watchlist (or none recorded),
+    or holding a flag without a prominence score (stored before prominence was)."""
+    return or_(A.watchlist_digest.is_(None), A.watchlist_digest != watchlist_digest,
+               exists().where(M.article_id == A.id, M.prominence.is_(None)))
 
 
 @dataclass
@@ -112,7 +124,8 @@ def export_row(a: StoredArticle) -> dict[str, Any]:
         "cluster_id": a.cluster_id,
         "fetched_at": iso_utc(a.fetched_at),
         "mentions": [{"entity": m.entity_id, "count": m.count, "in_title": m.in_title,
-                      "snippet": m.snippet, "reason": m.reason} for m in a.mentions],
+                      "snippet": m.snippet, "reason": m.reason, "prominence": m.prominence,
+                      "prominence_parts": m.prominence_parts or None} for m in a.mentions],
     }
 
 
@@ -171,6 +184,7 @@ class ArticleStore(StoreBase):
         return [_clean({"article_id": article_id, "entity_id": m.entity_id, "count": int(m.count),
                         "in_title": bool(m.in_title), "snippet": m.snippet, "reason": m.reason,
                         "details": list(m.details)})
+                | {"prominence": _score(m.prominence), "prominence_parts": dict(m.prominence_parts) or None}
                 for m in sorted(mentions, key=lambda m: m.entity_id)]
 
     def _insert_aliases(self, conn: Connection, article_id: int, urls: Iterable[str | None]) -> None:
@@ -267,6 +281,8 @@ class ArticleStore(StoreBase):
     def replace_mentions(self, article_id: int, mentions: list[MentionRecord],
                          watchlist_digest: str | None) -> tuple[list[str], list[str]]:
         """Re-match: replace the article's mentions; returns (added ids, removed ids), sorted.
+        Flags of entities still found are updated with ON CONFLICT (their row stays), those
+        no longer found are deleted.
 
         The review state and its history are kept; when the set of entities changes, an
         audit event (same from/to state, reviewer "newsmon") says what changed.
@@ -278,9 +294,11 @@ class ArticleStore(StoreBase):
         def txn(conn: Connection) -> tuple[list[str], list[str]]:
             art = self._lock_article(conn, article_id)
             old = set(conn.execute(select(M.entity_id).where(M.article_id == article_id)).scalars())
-            conn.execute(delete(Mention.__table__).where(M.article_id == article_id))
-            if rows:
-                conn.execute(insert(Mention.__table__).values(rows))
+            gone = sorted(old - set(new_ids))
+            if gone:
+                conn.execute(delete(Mention.__table__).where(M.article_id == article_id, M.entity_id.in_(gone)))
+            if rows:  # kept flags are updated in place (new score, parts, offsets), new ones added
+                conn.execute(self._stmt_mentions_upsert, rows)
             conn.execute(update(Article.__table__).where(A.id == article_id)
                          .values(entities=new_ids, watchlist_digest=watchlist_digest))
             added = sorted(set(new_ids) - old)
@@ -321,8 +339,8 @@ class ArticleStore(StoreBase):
         Date filter: ``since <= published < until``, using ``fetched_at`` when the article
         has no publication date. ``after_id`` resumes after a given id (crash-safe
         backfills); ``stale_extractor``/``stale_watchlist`` keep only articles whose
-        ``extractor_version``/``watchlist_digest`` differs from the given one (or is unset),
-        so a re-run skips finished work. No transaction stays open between batches.
+        ``extractor_version``/``watchlist_digest`` differs from the given one (or is unset;
+        for the watchlist also: a flag has no prominence score), so a re-run skips finished work. No transaction stays open between batches.
         """
         return self._articles(since=since, until=until, feeds=feeds, with_raw=with_raw, batch=batch,
                               after_id=after_id, stale_extractor=stale_extractor,
@@ -348,7 +366,7 @@ class ArticleStore(StoreBase):
         if stale_extractor is not None:
             conds.append((A.extractor_version.is_(None)) | (A.extractor_version != stale_extractor))
         if stale_watchlist is not None:
-            conds.append((A.watchlist_digest.is_(None)) | (A.watchlist_digest != stale_watchlist))
+            conds.append(stale_match(stale_watchlist))
         if ids is not None:
             conds.append(A.id.in_(ids))
         last = after_id if after_id is not None else -1
@@ -362,7 +380,8 @@ class ArticleStore(StoreBase):
                 for m in conn.execute(q).mappings():
                     ments.setdefault(m["article_id"], []).append(MentionRecord(
                         entity_id=m["entity_id"], count=m["count"], in_title=m["in_title"],
-                        snippet=m["snippet"] or "", reason=m["reason"] or "", details=m["details"] or []))
+                        snippet=m["snippet"] or "", reason=m["reason"] or "", details=m["details"] or [],
+                        prominence=m["prominence"], prominence_parts=m["prominence_parts"] or {}))
             return rows, ments
 
         fields = set(StoredArticle.__dataclass_fields__) - {"raw_html", "mentions"}

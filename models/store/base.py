@@ -35,7 +35,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import exc, select
+from sqlalchemy import and_, exc, or_, select
 from sqlalchemy.dialects import postgresql as pg_dialect
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Connection
@@ -59,6 +59,7 @@ from ..tables import (
     FetchOutcome,
     Mention,
     ReviewEvent,
+    as_utc,
 )
 
 if TYPE_CHECKING:
@@ -136,6 +137,18 @@ def _check_mentions(mentions: list[MentionRecord], url: str) -> None:
 
 
 
+def dated_between(since: Any = None, until: Any = None) -> Any:
+    """Articles dated in ``[since, until)`` (either bound optional), the date being the
+    publication time, else the fetch time. Spelled per column, not on their ``coalesce``,
+    so that the indexes on ``published`` and ``fetched_at`` serve it."""
+    def within(col: Any) -> Any:
+        return and_(*([col >= as_utc(since)] if since is not None else []),
+                    *([col < as_utc(until)] if until is not None else []))
+
+    return or_(and_(A.published.is_not(None), within(A.published)),
+               and_(A.published.is_(None), within(A.fetched_at)))
+
+
 def dialect_insert(dialect: str, table: Any) -> Any:
     """The dialect's INSERT, which has on_conflict_do_nothing/do_update."""
     return (pg_dialect.insert if dialect == "postgresql" else sqlite_dialect.insert)(table)
@@ -168,6 +181,11 @@ class StoreBase:
                               .on_conflict_do_nothing(index_elements=["url_hash"]).returning(A.id))
         self._stmt_mentions = self._insert(Mention.__table__).on_conflict_do_nothing(
             index_elements=["article_id", "entity_id"])
+        keep = ("id", "article_id", "entity_id")
+        ins = self._insert(Mention.__table__)
+        self._stmt_mentions_upsert = ins.on_conflict_do_update(
+            index_elements=["article_id", "entity_id"],
+            set_={c.name: ins.excluded[c.name] for c in Mention.__table__.c if c.name not in keep})
         self._stmt_aliases = self._insert(ArticleUrl.__table__).on_conflict_do_nothing(index_elements=["url_hash"])
 
     @classmethod

@@ -1,16 +1,18 @@
 """Review decisions, the audit trail and the inbox (story clusters as the analyst sees them)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, desc, distinct, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
 from ..tables import (
     REVIEW_STATES,
     Article,
+    Mention,
     ReviewEvent,
     UTCDateTime,
     as_utc,
@@ -23,6 +25,7 @@ from .base import (
     _chunks,
     _clean,
     _now,
+    dated_between,
 )
 
 
@@ -77,6 +80,13 @@ class InboxCluster:
     latest: datetime | None  # newest date among the matching articles
     members: list[InboxArticle]  # every article of the story, newest first
     matching: list[int]  # ids of the members that pass the filters, newest first
+    # entity id -> its highest prominence among the matching articles (flags with a score)
+    scores: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def prominence(self) -> int | None:
+        """The story's prominence: its most prominent flag among the matching articles."""
+        return max(self.scores.values()) if self.scores else None
 
     @property
     def lead(self) -> InboxArticle:
@@ -158,33 +168,32 @@ class ReviewStore(StoreBase):
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None,
                      min_prominence: int | None = None) -> list[Any]:
-        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
         if entity:
-            conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
+            # (an uncorrelated IN: the entity's flags are read once through their index,
+            # instead of a lookup per article of the date window)
+            conds.append(A.id.in_(select(M.article_id).where(M.entity_id == entity)))
         if feed:
             conds.append(A.feed == feed)
-        if since is not None:
-            conds.append(when >= as_utc(since))
-        if until is not None:
-            conds.append(when < as_utc(until))
+        if since is not None or until is not None:
+            conds.append(dated_between(since, until))  # (the indexed columns, not `when`)
         if state:
             if state not in REVIEW_STATES:
                 raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
             conds.append(A.review_state == state)
         if min_prominence is not None:
-            prominence = M.get("prominence")  # the flag's prominence score (watch/), once stored
-            if prominence is None:
-                raise ValueError("min_prominence needs prominence scores, which this database does not store")
-            conds.append(exists().where(M.article_id == A.id, prominence >= min_prominence,
+            # A flag without a score (stored before 0.2.0, not backfilled) never passes.
+            conds.append(exists().where(M.article_id == A.id, M.prominence >= min_prominence,
                                         *([M.entity_id == entity] if entity else [])))
         return conds
 
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
-                     offset: int = 0) -> tuple[list["InboxCluster"], int]:
+                     offset: int = 0, sort: str = "time") -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
+        ``sort="prominence"``: the most prominent first (the highest score of a flag of the
+        matching articles, of ``entity`` when given; unscored stories last), then newest.
 
         A cluster is listed when at least one of its flagged articles passes every filter
         (entity, feed, ``since <= date < until`` on published-or-fetched, review state, an
@@ -197,8 +206,19 @@ class ReviewStore(StoreBase):
         key = func.coalesce(A.cluster_id, A.id)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         latest = func.max(when).label("latest")
-        page = (select(key.label("k"), latest).where(*conds).group_by(key)
-                .order_by(desc(latest), desc(key)).offset(offset))
+        if sort == "prominence":
+            # (an alias: the filters' EXISTS subqueries on mention must not correlate to it)
+            fl = aliased(Mention.__table__)
+            on = [fl.c.article_id == A.id, *([fl.c.entity_id == entity] if entity else [])]
+            top = func.coalesce(func.max(fl.c.prominence), -1).label("top")
+            page = (select(key.label("k"), latest).select_from(Article.__table__)
+                    .join(fl, and_(*on)).where(*conds).group_by(key)
+                    .order_by(desc(top), desc(latest), desc(key)).offset(offset))
+        elif sort == "time":
+            page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                    .order_by(desc(latest), desc(key)).offset(offset))
+        else:
+            raise ValueError(f"sort {sort!r} is not time or prominence")
         if limit is not None:
             page = page.limit(limit)
 
@@ -216,15 +236,30 @@ class ReviewStore(StoreBase):
                     members[a.cluster_key].append(a)
                 for r in conn.execute(select(key.label("k"), A.id).where(*conds, key.in_(chunk))):
                     matching[int(r.k)].append(int(r.id))
+            scores = self._flag_scores(conn, [i for ids in matching.values() for i in ids])
             out = []
             for k, when_ in heads:
                 ms = sorted(members[k], key=_newest_first)
                 order = {a.id: i for i, a in enumerate(ms)}
-                out.append(InboxCluster(cluster_id=k, latest=when_, members=ms,
+                best: dict[str, int] = {}
+                for i in matching[k]:
+                    for e, p in scores.get(i, {}).items():
+                        best[e] = max(p, best.get(e, p))
+                out.append(InboxCluster(cluster_id=k, latest=when_, members=ms, scores=best,
                                         matching=sorted(matching[k], key=lambda i: order.get(i, 0))))
             return out, total
 
         return self._read(q)
+
+    @staticmethod
+    def _flag_scores(conn: Connection, article_ids: list[int]) -> dict[int, dict[str, int]]:
+        """article id -> {entity id: prominence} of its scored flags."""
+        out: dict[int, dict[str, int]] = {}
+        for chunk in _chunks(sorted(set(article_ids))):
+            for r in conn.execute(select(M.article_id, M.entity_id, M.prominence)
+                                  .where(M.article_id.in_(chunk), M.prominence.is_not(None))):
+                out.setdefault(r.article_id, {})[r.entity_id] = int(r.prominence)
+        return out
 
     def _inbox_articles(self, conn: Connection, cond: Any) -> list["InboxArticle"]:
         names = [f for f in InboxArticle.__dataclass_fields__]

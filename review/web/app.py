@@ -3,18 +3,21 @@
 Pages (server-rendered, Jinja2 with autoescape on; one small script for the keyboard,
 ``static/keys.js``, and every page works without it):
 
-* ``GET /``: flagged stories (clusters), newest first; filters entity, feed, since,
-  until (dates in ``[schedule] timezone``), state; ``page``. Reviewers get a checkbox per
+* ``GET /``: flagged stories (clusters), newest first or most prominent first
+  (``sort=time|prominence``); filters entity, feed, since, until (dates in ``[schedule]
+  timezone``), state, min_prominence (0-100); ``page``. Each watched entity is listed
+  with a sparkline of its last ``[web] sparkline_days`` days, linking to its page. Reviewers get a checkbox per
   story and a bulk form (``review/web/triage.py``).
 * ``GET /story/{id}``: one article's clean text with every stored mention highlighted,
-  the reason of each flag, every outlet of its story, the audit trail, the Prefect flow
+  the reason and the prominence (score and parts) of each flag, every outlet of its story, the audit trail, the Prefect flow
   run that stored it, and the decision form.
 * ``POST /story/{id}/review``: form fields ``state``, ``note``, ``scope`` (``cluster``:
   every outlet of the story, the default; otherwise this article only), ``csrf``; the
   reviewer is the signed-in user. Answers 303 to the story page (POST/redirect/GET, so a
   reload never re-posts).
 * Sign-in, sessions and roles: ``review/web/auth.py``; the user's account page and the
-  admin's user management: ``review/web/admin.py``; Atom feeds: ``review/web/atom.py``.
+  admin's user management: ``review/web/admin.py``; Atom feeds: ``review/web/atom.py``;
+  entity pages with charts: ``review/web/entity.py``.
 
 Protection: every route needs a user (``AuthMiddleware``) except /login, static files
 and the token-checked feeds; every POST carries the user's CSRF token; a POST whose
@@ -43,11 +46,12 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from models.store import Store
 from models.tables import REVIEW_STATES
 from newsmon.settings import Settings, is_loopback
-from review.filters import FilterError, parse_filter
+from review.filters import FilterError, parse_filter, parse_sort
 from review.states import STATE_LABELS, DecisionError, decide, story_state
-from review.web import admin, atom, auth, triage
+from review.web import admin, atom, auth, entity, triage
 from review.web.auth import Auth, AuthMiddleware, field, form_values
 from review.web.context import Desk, user
+from review.web.explain import prominence_rows
 from review.web.render import flow_run_url, highlight, local_time, mention_spans, prefect_ui_base, safe_href
 
 HERE = Path(__file__).parent
@@ -163,9 +167,10 @@ def create_app(settings: Settings, *, store: Store | None = None,
     @app.get("/", response_class=HTMLResponse)
     async def inbox(request: Request) -> HTMLResponse:
         q = request.query_params
-        raw = {k: q.get(k) for k in ("entity", "feed", "since", "until", "state")}
+        raw = {k: q.get(k) for k in ("entity", "feed", "since", "until", "state", "min_prominence")}
         try:
             f = parse_filter(**raw, tz=tz)
+            sort = parse_sort(q.get("sort"))
             pno = int(q.get("page") or 1)
             if pno < 1:
                 raise ValueError
@@ -174,8 +179,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
         except ValueError:
             return error(request, 400, f"page {q.get('page')!r} is not a positive number")
         clusters, total = await asyncio.to_thread(
-            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size)
+            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size, sort=sort)
         entity_ids, feeds = await asyncio.to_thread(lambda: (st.flagged_entity_ids(), st.article_feeds()))
+        sparks = await asyncio.to_thread(entity.sparklines, desk, entity_ids)
         feeds = sorted(set(feeds) | {x.name for x in settings.feeds})
         rows = []
         for c in clusters:
@@ -184,13 +190,14 @@ def create_app(settings: Settings, *, store: Store | None = None,
             fresh = sum(1 for a in c.members if a.reviewed_at is None) if state != "new" else 0
             rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh})
         pages = max(1, math.ceil(total / page_size))
-        keep = {k: v for k, v in raw.items() if v}
+        keep = {k: v for k, v in raw.items() if v} | ({"sort": sort} if sort != "time" else {})
 
         def link(**over: Any) -> str:
             return "/?" + urlencode({**keep, **over})
 
         return page(request, "inbox.html", rows=rows, total=total, page_no=pno, pages=pages, raw=raw,
-                    entity_ids=entity_ids, feeds=feeds, link=link, tz=tz, flash=triage.flash(q),
+                    entity_ids=entity_ids, feeds=feeds, link=link, tz=tz, flash=triage.flash(q), sort=sort,
+                    sparks=sparks, spark_days=settings.web.sparkline_days, entity_href=entity.entity_href,
                     here=link(**({"page": pno} if pno > 1 else {})))
 
     @app.get("/story/{article_id}", response_class=HTMLResponse)
@@ -211,6 +218,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
         if done in REVIEW_STATES and n_done.isdigit():
             flash = f"Marked {STATE_LABELS[done].lower()}: {n_done} article(s)."
         return page(request, "story.html", title=art.title or art.url, art=art, members=members, events=events,
+                    explain={m.entity_id: prominence_rows(m.prominence_parts) for m in art.mentions},
+                    entity_href=entity.entity_href,
                     title_html=highlight(art.title or art.url, title_spans), text_html=highlight(art.text, text_spans),
                     stale=d1 + d2, run_url=flow_run_url(ui_base, art.flow_run_id), flash=flash,
                     note_max=note_max)
@@ -236,7 +245,7 @@ def create_app(settings: Settings, *, store: Store | None = None,
             return error(request, 404, f"no article with id {article_id}")
         return RedirectResponse(f"/story/{article_id}?done={d.state}&n={len(d.changed)}", status_code=303)
 
-    for module in (auth, admin, atom, triage):
+    for module in (auth, admin, atom, triage, entity):
         module.register(app, desk)
     return app
 
