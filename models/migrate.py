@@ -47,7 +47,7 @@ from sqlmodel import SQLModel
 
 from newsmon.errors import StorageError
 
-from . import tables
+from . import search_index, tables
 from .db import make_engine, mask, read_engine, storage_error
 
 log = logging.getLogger(__name__)
@@ -116,6 +116,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
             return False
         if reflected and compare_to is None:
             return False
+    if type_ == "index" and name in search_index.INDEX_NAMES:
+        return False  # expression indexes of search, made by raw DDL (models.search_index)
     return True
 
 
@@ -250,6 +252,7 @@ def _record_writer(conn: Connection) -> None:
 
 def _create_fresh(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
+    search_index.create(conn)  # not models: FTS5 table and triggers, or PostgreSQL GIN indexes
     _migration_context(conn).stamp(script_directory(), "heads")
     _record_writer(conn)
 
