@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, desc, distinct, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -24,6 +24,9 @@ from .base import (
     _clean,
     _now,
 )
+
+if TYPE_CHECKING:
+    from .search import SearchQuery
 
 
 @dataclass(frozen=True)
@@ -157,9 +160,11 @@ class ReviewStore(StoreBase):
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None,
-                     min_prominence: int | None = None) -> list[Any]:
+                     min_prominence: int | None = None, flagged: bool = True) -> list[Any]:
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
-        conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
+        conds: list[Any] = [A.status != "failed"]
+        if flagged:
+            conds.append(exists().where(M.article_id == A.id))
         if entity:
             conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
         if feed:
@@ -183,26 +188,30 @@ class ReviewStore(StoreBase):
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
-                     offset: int = 0) -> tuple[list["InboxCluster"], int]:
+                     offset: int = 0, q: "SearchQuery | None" = None) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
 
         A cluster is listed when at least one of its flagged articles passes every filter
         (entity, feed, ``since <= date < until`` on published-or-fetched, review state, an
-        entity flag of prominence >= ``min_prominence``, of ``entity`` when given);
+        entity flag of prominence >= ``min_prominence``, of ``entity`` when given, and the
+        search ``q``: ``models.store.search``);
         ``InboxCluster.matching`` names those articles, ``members`` lists every article of
         the cluster (all outlets), newest first.
         """
-        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
-                                  min_prominence=min_prominence)
+        base_conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                       min_prominence=min_prominence)
         key = func.coalesce(A.cluster_id, A.id)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         latest = func.max(when).label("latest")
-        page = (select(key.label("k"), latest).where(*conds).group_by(key)
-                .order_by(desc(latest), desc(key)).offset(offset))
-        if limit is not None:
-            page = page.limit(limit)
 
-        def q(conn: Connection) -> tuple[list[InboxCluster], int]:
+        def run(conn: Connection) -> tuple[list[InboxCluster], int]:
+            # The search condition needs the connection (SQLite looks 2-character terms up).
+            from .search import search_condition  # here: search's store part builds on this one
+            conds = base_conds if q is None else [*base_conds, search_condition(conn, q)]
+            page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                    .order_by(desc(latest), desc(key)).offset(offset))
+            if limit is not None:
+                page = page.limit(limit)
             total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
             heads = [(int(r.k), r.latest) for r in conn.execute(page)]
             if not heads:
@@ -224,7 +233,7 @@ class ReviewStore(StoreBase):
                                         matching=sorted(matching[k], key=lambda i: order.get(i, 0))))
             return out, total
 
-        return self._read(q)
+        return self._read(run)
 
     def _inbox_articles(self, conn: Connection, cond: Any) -> list["InboxArticle"]:
         names = [f for f in InboxArticle.__dataclass_fields__]

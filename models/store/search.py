@@ -1,0 +1,219 @@
+"""Full-text search over article title + body: the query language, the SQL condition for
+each backend (the index itself: ``models.search_index``), snippets, and ``Store.search``.
+
+What a query means (``parse_query``): words separated by whitespace, and ``"quoted
+phrases"``; every one must occur in the title or the body (AND), as a case-insensitive
+substring (삼성전자 finds 삼성전자는; a phrase matches its words separated by one space).
+Nothing in a query is syntax besides the double quote: ``*``, ``%``, ``_``, backslashes,
+FTS5 operators (``AND``, ``NEAR``, ``^``, ``col:``) are searched for as text.
+
+How each term is found, by its length in characters:
+
+* 3 or more: the trigram index (SQLite FTS5 phrase; PostgreSQL ``LIKE`` on the pg_trgm
+  expression index).
+* 2: SQLite: the index's trigrams that start with the term (``article_search_vocab``),
+  OR-ed: every occurrence starts a trigram, since the indexed text ends with a newline.
+  A term starting more than ``SearchQuery.max_grams`` distinct trigrams ("ai" in English)
+  is scanned instead. PostgreSQL: the CJK bigram index when both characters are Hangul,
+  kana or ideographs (``models.search_index.BIGRAM_CHARS``), else a scan.
+* 1: a scan (``LIKE``), bounded by the other conditions.
+
+Results are ranked by time, newest first (the inbox keeps its own order: newest story).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, column, desc, false, func, literal_column, select, text
+from sqlalchemy.engine import Connection
+
+from ..search_index import BIGRAM_CHARS, BIGRAM_FUNCTION, FTS_TABLE, VOCAB_TABLE
+from ..tables import UTCDateTime
+from .base import A, _chunks
+from .review import ReviewStore
+
+_TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_BIGRAM_TERM = re.compile(f"^[{BIGRAM_CHARS}]{{2}}$")
+
+
+class SearchQueryError(ValueError):
+    """A search that cannot be run (too long, too many terms); ``str()`` is one line."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A parsed search: lowercased terms (a phrase keeps single spaces between its words)."""
+
+    terms: tuple[str, ...]
+    max_grams: int = 200  # 2-character terms: most trigrams OR-ed before scanning instead (SQLite)
+
+    def pattern(self) -> re.Pattern[str]:
+        """Finds the terms in text, case-insensitively, a phrase's spaces matching any whitespace."""
+        alts = sorted(self.terms, key=len, reverse=True)  # longest first: one mark per place
+        return re.compile("|".join(r"\s+".join(map(re.escape, t.split(" "))) for t in alts), re.IGNORECASE)
+
+
+def parse_query(raw: str | None, *, max_chars: int = 200, max_terms: int = 8,
+                max_grams: int = 200) -> SearchQuery | None:
+    """The query in ``raw`` (see module docstring); None when it holds no term."""
+    value = _CONTROL.sub(" ", raw or "").strip()
+    if not value:
+        return None
+    if len(value) > max_chars:
+        raise SearchQueryError(f"search {value[:30]!r}... is longer than {max_chars} characters")
+    terms: list[str] = []
+    for m in _TOKEN.finditer(value):
+        term = " ".join((m.group(1) if m.group(1) is not None else m.group(2)).split()).lower()
+        if term and term not in terms:
+            terms.append(term)
+    # A term inside another adds nothing under AND, and costs a lookup.
+    terms = [t for t in terms if not any(t != o and t in o for o in terms)]
+    if not terms:
+        return None
+    if len(terms) > max_terms:
+        raise SearchQueryError(f"search has {len(terms)} terms; at most {max_terms} are allowed")
+    return SearchQuery(tuple(terms), max_grams=max_grams)
+
+
+# -- SQL ----------------------------------------------------------------------------------------
+
+def _fts_string(term: str) -> str:
+    """An FTS5 string literal: inside double quotes nothing is syntax but a doubled quote."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like_pattern(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# The searchable text, spelled as in models.search_index (PostgreSQL: the same expression as
+# the indexes, or the planner would not use them).
+_SQLITE_DOC = literal_column("coalesce(article.title, '') || char(10) || coalesce(article.text, '')")
+_PG_DOC = "lower(coalesce(article.title, '') || E'\\n' || coalesce(article.text, ''))"
+
+
+def search_condition(conn: Connection, query: SearchQuery) -> Any:
+    """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
+    if conn.dialect.name == "postgresql":
+        return and_(*(_pg_term(t, i) for i, t in enumerate(query.terms)))
+    phrases: list[str] = []
+    scans: list[Any] = []
+    for t in query.terms:
+        if len(t) >= 3:
+            phrases.append(_fts_string(t))
+        elif len(t) == 2:
+            grams = _grams_starting(conn, t, query.max_grams + 1)
+            if not grams:
+                return false()  # no indexed text contains the term
+            if len(grams) > query.max_grams:
+                scans.append(_SQLITE_DOC.like(_like_pattern(t), escape="\\"))
+            else:
+                phrases.append("(" + " OR ".join(map(_fts_string, grams)) + ")")
+        else:
+            scans.append(_SQLITE_DOC.like(_like_pattern(t), escape="\\"))
+    conds = list(scans)
+    if phrases:
+        hits = (text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
+                .bindparams(match=" AND ".join(phrases)).columns(column("rowid", Integer)))
+        conds.insert(0, A.id.in_(hits))
+    return and_(*conds)
+
+
+def _grams_starting(conn: Connection, term: str, limit: int) -> list[str]:
+    """Indexed trigrams that begin with the 2-character ``term`` (a range of the vocabulary)."""
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    q = text(f"SELECT term FROM {VOCAB_TABLE} WHERE term >= :lo AND term < :hi LIMIT :n")
+    return list(conn.execute(q, {"lo": term, "hi": upper, "n": limit}).scalars())
+
+
+def _pg_term(term: str, i: int) -> Any:
+    if len(term) == 2 and _BIGRAM_TERM.match(term):
+        return text(f"{BIGRAM_FUNCTION}({_PG_DOC}) @> ARRAY[CAST(:bigram{i} AS text)]").bindparams(
+            **{f"bigram{i}": term})
+    # LIKE's escape character is the backslash by default on PostgreSQL (and pg_trgm knows it).
+    return literal_column(_PG_DOC).like(_like_pattern(term))
+
+
+# -- snippets ---------------------------------------------------------------------------------------
+
+def make_snippet(body: str | None, query: SearchQuery, chars: int = 240) -> str:
+    """About ``chars`` characters of ``body`` around the first hit (the start when the hits
+    are only in the title), on one line, with "…" where it was cut."""
+    flat = " ".join((body or "").split())
+    if not flat:
+        return ""
+    m = query.pattern().search(flat)
+    start = 0 if m is None else max(0, m.start() - chars // 3)
+    if start:
+        space = flat.find(" ", start, m.start() if m else start)  # begin at a word
+        start = space + 1 if space != -1 else start
+    end = min(len(flat), start + chars)
+    if end < len(flat):
+        space = flat.rfind(" ", max(start, (m.end() if m else start)), end)
+        end = space if space > start else end
+    return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+
+
+# -- the store's part -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: int
+    url: str
+    title: str | None
+    published: datetime | None
+    fetched_at: datetime | None
+    feed: str | None
+    review_state: str
+    entities: list[str]
+    snippet: str
+
+    def as_dict(self) -> dict[str, Any]:
+        from .articles import iso_utc
+        return {"id": self.id, "url": self.url, "title": self.title, "published": iso_utc(self.published),
+                "feed": self.feed, "entities": self.entities, "review_state": self.review_state,
+                "snippet": self.snippet}
+
+
+class SearchStore(ReviewStore):
+    def search(self, query: SearchQuery, *, entity: str | None = None, feed: str | None = None,
+               since: datetime | date | None = None, until: datetime | date | None = None,
+               state: str | None = None, flagged_only: bool = False, limit: int = 50, offset: int = 0,
+               snippet_chars: int = 240) -> list[SearchHit]:
+        """Stored articles (not failed) matching ``query`` and the filters (as the inbox's),
+        newest first (published, else fetched), each with a snippet around its first hit."""
+        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                  flagged=flagged_only)
+        when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+
+        def q(conn: Connection) -> list[SearchHit]:
+            stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
+                           A.text)
+                    .where(*conds, search_condition(conn, query))
+                    .order_by(desc(when), desc(A.id)).limit(limit).offset(offset))
+            return [SearchHit(id=r.id, url=r.url, title=r.title, published=r.published, fetched_at=r.fetched_at,
+                              feed=r.feed, review_state=r.review_state, entities=list(r.entities or []),
+                              snippet=make_snippet(r.text, query, snippet_chars))
+                    for r in conn.execute(stmt)]
+
+        return self._read(q)
+
+    def search_snippets(self, article_ids: list[int], query: SearchQuery, chars: int = 240) -> dict[int, str]:
+        """A snippet of each article's body around its first hit (for the inbox's rows)."""
+        out: dict[int, str] = {}
+
+        def q(conn: Connection) -> None:
+            for chunk in _chunks(sorted(set(article_ids))):
+                for r in conn.execute(select(A.id, A.text).where(A.id.in_(chunk))):
+                    out[r.id] = make_snippet(r.text, query, chars)
+
+        self._read(q)
+        return out
+
+
+__all__ = ["SearchHit", "SearchQuery", "SearchQueryError", "SearchStore", "make_snippet", "parse_query",
+           "search_condition"]
