@@ -3,8 +3,10 @@
 Pages (server-rendered, Jinja2 with autoescape on; one small script for the keyboard,
 ``static/keys.js``, and every page works without it):
 
-* ``GET /``: flagged stories (clusters), newest first; filters entity, feed, since,
-  until (dates in ``[schedule] timezone``), state; ``page``. Reviewers get a checkbox per
+* ``GET /``: flagged stories (clusters), newest first; filters ``q`` (full-text search of
+  title and body, ``models.store.search``: the hits are marked in the title and in a
+  snippet of the body), entity, feed, since, until (dates in ``[schedule] timezone``),
+  state; ``page``. Reviewers get a checkbox per
   story and a bulk form (``review/web/triage.py``).
 * ``GET /story/{id}``: one article's clean text with every stored mention highlighted,
   the reason of each flag, every outlet of its story, the audit trail, the Prefect flow
@@ -48,7 +50,15 @@ from review.states import STATE_LABELS, DecisionError, decide, story_state
 from review.web import admin, atom, auth, triage
 from review.web.auth import Auth, AuthMiddleware, field, form_values
 from review.web.context import Desk, user
-from review.web.render import flow_run_url, highlight, local_time, mention_spans, prefect_ui_base, safe_href
+from review.web.render import (
+    flow_run_url,
+    highlight,
+    local_time,
+    mark_hits,
+    mention_spans,
+    prefect_ui_base,
+    safe_href,
+)
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -163,9 +173,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
     @app.get("/", response_class=HTMLResponse)
     async def inbox(request: Request) -> HTMLResponse:
         q = request.query_params
-        raw = {k: q.get(k) for k in ("entity", "feed", "since", "until", "state")}
+        raw = {k: q.get(k) for k in ("q", "entity", "feed", "since", "until", "state")}
         try:
-            f = parse_filter(**raw, tz=tz)
+            f = parse_filter(**raw, tz=tz, search=settings.search)
             pno = int(q.get("page") or 1)
             if pno < 1:
                 raise ValueError
@@ -177,12 +187,17 @@ def create_app(settings: Settings, *, store: Store | None = None,
             st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size)
         entity_ids, feeds = await asyncio.to_thread(lambda: (st.flagged_entity_ids(), st.article_feeds()))
         feeds = sorted(set(feeds) | {x.name for x in settings.feeds})
+        hits = f.q.pattern() if f.q else None
+        snippets = (await asyncio.to_thread(st.search_snippets, [c.lead.id for c in clusters], f.q,
+                                            settings.search.snippet_chars) if f.q else {})
         rows = []
         for c in clusters:
             state = story_state(c.members)
             # Outlets that joined the story after it was decided: they still wait for a look.
             fresh = sum(1 for a in c.members if a.reviewed_at is None) if state != "new" else 0
-            rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh})
+            rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh,
+                         "title_html": mark_hits(c.lead.title or c.lead.url, hits),
+                         "snippet_html": mark_hits(snippets.get(c.lead.id), hits)})
         pages = max(1, math.ceil(total / page_size))
         keep = {k: v for k, v in raw.items() if v}
 
