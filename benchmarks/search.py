@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -35,18 +36,18 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import PG_ADMIN_URL, fresh_database  # noqa: E402
+from benchmarks.common import PG_ADMIN_URL, fresh_database
 
 SHARED = REPO.parent / "shared" / "data"
 CACHE = Path(os.environ.get("NEWSMON_BENCH_CACHE", "/tmp/newsmon-bench-search"))
 CORPUS_VERSION = 2  # bump when the generated corpus changes: cached databases are rebuilt
-NOW = datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 FEEDS = [f"Feed {i:02d}" for i in range(20)]
 RARE = {"ko": ["한화오션", "곽상도"], "en": ["Pathward"]}
 RARE_RATE = 0.002  # per article of the language: 1 in 1,000 of all articles
@@ -218,7 +219,7 @@ FILTERS = [  # (label, filters): each query runs with each
 
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))]
+    return s[min(len(s) - 1, max(0, math.ceil(p / 100 * len(s)) - 1))]  # nearest rank
 
 
 def measure(url: str, repeat: int) -> dict:
@@ -234,8 +235,9 @@ def measure(url: str, repeat: int) -> dict:
             query = settings.parse(q)
             for flabel, f in FILTERS:
                 key = f"{label} | {flabel}"
-                calls = {"inbox": lambda: store.review_inbox(q=query, limit=50, **f),
-                         "search": lambda: store.search(query, limit=50, snippet_chars=settings.snippet_chars, **f)}
+                calls = {"inbox": lambda query=query, f=f: store.review_inbox(q=query, limit=50, **f),
+                         "search": lambda query=query, f=f: store.search(query, limit=50,
+                                                                         snippet_chars=settings.snippet_chars, **f)}
                 for path, call in calls.items():
                     result = call()  # warm-up
                     if path == "inbox":
@@ -298,9 +300,10 @@ def size_figures(url: str) -> dict:
                     " pg_total_relation_size('article')").one()
                 return {"trigram_index_mb": round(row[0] / 2**20, 1), "bigram_index_mb": round(row[1] / 2**20, 1),
                         "article_total_mb": round(row[2] / 2**20, 1)}
-            try:
+            from sqlalchemy.exc import OperationalError
+            try:  # dbstat is compiled into most SQLite builds, not all
                 fts = conn.exec_driver_sql("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'article_search%'").scalar()
-            except Exception:
+            except OperationalError:
                 fts = None
             page = conn.exec_driver_sql("PRAGMA page_size").scalar() * conn.exec_driver_sql("PRAGMA page_count").scalar()
             return {"fts_mb": round(fts / 2**20, 1) if fts else None, "database_mb": round(page / 2**20, 1)}

@@ -116,9 +116,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
             return False
         if reflected and compare_to is None:
             return False
-    if type_ == "index" and name in search_index.INDEX_NAMES:
-        return False  # expression indexes of search, made by raw DDL (models.search_index)
-    return True
+    # Not the expression indexes of search either: raw DDL, not models (models.search_index).
+    return not (type_ == "index" and name in search_index.INDEX_NAMES)
 
 
 def configure_context(context: Any, connection: Connection, metadata: Any) -> None:

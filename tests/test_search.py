@@ -6,7 +6,7 @@ database; the inbox's ``q`` with its other filters.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -18,7 +18,6 @@ from models.store.search import make_snippet
 from newsmon.settings import RetentionSettings
 from tests.migration_helpers import load_0_1_0
 
-UTC = timezone.utc
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 # (key, title, body, feed, days old, entities flagged)
@@ -28,10 +27,11 @@ ARTICLES = [
     ("ko2", "메타, 새 AI 모델 공개", "메타는 새 AI 모델을 공개했다. 저커버그 최고경영자가 발표했다.", "Yonhap", 2, ["meta"]),
     ("ko3", "윤석열 대통령 기자회견", "윤석열 대통령이 기자회견을 열었다.", "Hani", 3, []),
     ("ko4", "메타버스 시장 둔화", "메타버스 플랫폼 이용자가 줄었다. 전자 업계는 관망했다.", "Hani", 4, []),
-    ("en1", "Samsung Electronics profit jumps", "Samsung Electronics said on Friday that profit rose 100% "
-     "on memory chips. The file was named report_2026.pdf and C:\\temp\\x held the draft.", "Herald", 5, ["samsung"]),
-    ("en2", "Meta cuts costs", "Meta Platforms said it would cut costs, the company said. "
-     'Analysts called it "a NEAR term fix" AND more.', "Herald", 6, ["meta"]),
+    ("en1", "Samsung Electronics profit jumps", ("Samsung Electronics said on Friday that profit rose 100% "
+     "on memory chips. The file was named report_2026.pdf and C:\\temp\\x held the draft."), "Herald", 5,
+     ["samsung"]),
+    ("en2", "Meta cuts costs", ("Meta Platforms said it would cut costs, the company said. "
+     'Analysts called it "a NEAR term fix" AND more.'), "Herald", 6, ["meta"]),
     ("en3", "Weather", "Rain all week across the peninsula.", "Times", 7, []),
 ]
 

@@ -14,8 +14,8 @@ from tests.test_atom import check_atom, entries
 from tests.test_review_web import XSS_TITLE, _client, _seed
 from tests.web_helpers import add_users, desk_client, desk_settings
 
-STORY = re.compile(r'<a class="story-link" href="/story/(\d+)">(.*?)</a>', re.S)
-SNIPPET = re.compile(r'<div class="snippet">(.*?)</div>', re.S)
+STORY = re.compile(r'<a class="story-link" href="/story/(\d+)">(.*?)</a>', re.DOTALL)
+SNIPPET = re.compile(r'<div class="snippet">(.*?)</div>', re.DOTALL)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_q_combines_with_entity_feed_date_and_state(web):
 
 
 def test_marks_go_around_escaped_text_only(web):
-    client, store, ids = web
+    client, _, ids = web
     rows = listed(client, "q=chargers")
     assert len(rows) == 1 and rows[0][0] == ids["xss"]
     title = rows[0][1]

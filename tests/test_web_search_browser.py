@@ -15,7 +15,14 @@ from newsmon.settings import parse_settings
 from review.web import create_app
 from tests.review_helpers import BASE_TIME, REPO, entity_names, save
 from tests.test_web_accounts_browser import sign_in
-from tests.test_web_browser import ARGS, ARTIFACTS, CHROMIUM, Served, _require_chromium, _seed
+from tests.test_web_browser import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    Served,
+    _require_chromium,
+    _seed,
+)
 from tests.web_helpers import FAST_ARGON, add_users
 
 pytestmark = pytest.mark.browser

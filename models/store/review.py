@@ -188,7 +188,7 @@ class ReviewStore(StoreBase):
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
-                     offset: int = 0, q: "SearchQuery | None" = None) -> tuple[list["InboxCluster"], int]:
+                     offset: int = 0, q: SearchQuery | None = None) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
 
         A cluster is listed when at least one of its flagged articles passes every filter
@@ -206,7 +206,8 @@ class ReviewStore(StoreBase):
 
         def run(conn: Connection) -> tuple[list[InboxCluster], int]:
             # The search condition needs the connection (SQLite looks 2-character terms up).
-            from .search import search_condition  # here: search's store part builds on this one
+            # Imported here: search's store part builds on this module.
+            from .search import search_condition
             conds = base_conds if q is None else [*base_conds, search_condition(conn, q)]
             page = (select(key.label("k"), latest).where(*conds).group_by(key)
                     .order_by(desc(latest), desc(key)).offset(offset))

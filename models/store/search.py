@@ -27,7 +27,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, column, desc, false, func, literal_column, select, text
+from sqlalchemy import (
+    Integer,
+    and_,
+    column,
+    desc,
+    false,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 
 from ..search_index import BIGRAM_CHARS, BIGRAM_FUNCTION, FTS_TABLE, VOCAB_TABLE

@@ -71,7 +71,7 @@ def highlight(text: str | None, spans: list[Span]) -> Markup:
     return Markup("".join(out))
 
 
-def mark_hits(text: str | None, pattern: "re.Pattern[str] | None") -> Markup:
+def mark_hits(text: str | None, pattern: re.Pattern[str] | None) -> Markup:
     """``text`` escaped, each search hit (``SearchQuery.pattern``) wrapped in ``<mark class="hit">``."""
     if not text:
         return Markup("")
