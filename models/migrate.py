@@ -312,6 +312,7 @@ def upgrade(url: str, *, busy_timeout_s: float = 30.0) -> UpgradeResult:
         if before.state != "current":
             command.upgrade(alembic_config(conn), "heads")
             _record_writer(conn)
+        search_index.restore(conn)  # what a SQLite rebuild of article drops (triggers); idempotent
         after = status_in(conn)
     # After the commit: VACUUM cannot run inside the migration's transaction (0005_retention).
     from .space import switch_to_incremental

@@ -220,3 +220,52 @@ def test_existing_database_is_indexed_by_the_migration(db_url):
             assert aid in [h.id for h in hits], (aid, word)
     finally:
         store.close()
+
+
+def test_walking_by_date_gives_the_same_results(store: Store, monkeypatch):
+    """SQLite answers a search with many matches by walking the date index (``WALK_BY_DATE_ABOVE``);
+    the other way must list the same articles in the same order, with the filters."""
+    from models.store import search
+
+    save_all(store)
+    queries = [("said", {}), ("메타", {}), ("전자", {"feed": "Hani"}), ("발표", {"until": NOW - timedelta(days=1, hours=1)}),
+               ("ai", {}), ('"profit rose" samsung', {}), ("삼", {}), ("id", {"limit": 1, "offset": 1})]
+    by_id = [found(store, q, **f) for q, f in queries]
+    monkeypatch.setattr(search, "WALK_BY_DATE_ABOVE", 0)
+    assert [found(store, q, **f) for q, f in queries] == by_id
+    if store.dialect == "sqlite":
+        with store.engine.connect() as conn:
+            plan = " ".join(r[3] for r in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT id FROM article WHERE +article.id IN (SELECT rowid FROM article_search "
+                "WHERE article_search MATCH 'said') ORDER BY coalesce(article.published, article.fetched_at) DESC, "
+                "article.id DESC LIMIT 50"))
+        assert "ix_article_when" in plan, plan
+
+
+def test_upgrade_restores_what_a_sqlite_rebuild_of_article_drops(tmp_path):
+    """A later migration that rebuilds ``article`` (batch mode) drops its triggers; every
+    upgrade puts them back, so the index keeps following the articles."""
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from models.migrate import VERSION_TABLE, locked_connection, upgrade
+    from models.tables import Article
+
+    url = f"sqlite:///{tmp_path / 'rebuilt.db'}"
+    store = Store(url)
+    save_all(store)
+    store.close()
+    with locked_connection(url) as conn:
+        ops = Operations(MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}))
+        with ops.batch_alter_table("article", recreate="always") as batch:
+            batch.alter_column("reason", existing_type=Article.__table__.c.reason.type, nullable=True)
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar() == 0
+    upgrade(url)  # after the migrations (none pending here): the triggers and the date index again
+    store = Store(url)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'ix_article_when' "
+                                    "OR type = 'trigger'").scalar() == 4
+    store.save_article(ArticleRecord(url="https://news.example/after", feed="Hani", title="재건 이후",
+                                     text="트리거가 돌아왔다.", published=NOW), [])
+    assert found(store, "트리거") == ["after"] and found(store, "메타") == ["ko2", "ko4"]
+    store.close()

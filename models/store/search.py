@@ -48,6 +48,10 @@ from .review import ReviewStore
 _TOKEN = re.compile(r'"([^"]*)"?|([^\s"]+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _BIGRAM_TERM = re.compile(f"^[{BIGRAM_CHARS}]{{2}}$")
+# SQLite: above this many index matches, Store.search walks the articles by date (measured on
+# 63,000 articles: 40-70 ms for 27,000 matches this way, 230-470 ms by id; 0.4-2 ms by id
+# for 50 matches, 50-150 ms this way).
+WALK_BY_DATE_ABOVE = 2000
 
 
 class SearchQueryError(ValueError):
@@ -106,10 +110,14 @@ _SQLITE_DOC = literal_column("coalesce(article.title, '') || char(10) || coalesc
 _PG_DOC = "lower(coalesce(article.title, '') || E'\\n' || coalesce(article.text, ''))"
 
 
-def search_condition(conn: Connection, query: SearchQuery) -> Any:
-    """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
-    if conn.dialect.name == "postgresql":
-        return and_(*(_pg_term(t, i) for i, t in enumerate(query.terms)))
+@dataclass(frozen=True)
+class _SqlitePlan:
+    match: str | None  # FTS5 MATCH expression: the AND of the terms the index serves
+    scans: tuple[Any, ...]  # LIKE conditions for the other terms
+    empty: bool  # a 2-character term that no indexed text contains: nothing matches
+
+
+def _sqlite_plan(conn: Connection, query: SearchQuery) -> _SqlitePlan:
     phrases: list[str] = []
     scans: list[Any] = []
     for t in query.terms:
@@ -118,19 +126,39 @@ def search_condition(conn: Connection, query: SearchQuery) -> Any:
         elif len(t) == 2:
             grams = _grams_starting(conn, t, query.max_grams + 1)
             if not grams:
-                return false()  # no indexed text contains the term
+                return _SqlitePlan(None, (), True)
             if len(grams) > query.max_grams:
                 scans.append(_SQLITE_DOC.like(_like_pattern(t), escape="\\"))
             else:
                 phrases.append("(" + " OR ".join(map(_fts_string, grams)) + ")")
         else:
             scans.append(_SQLITE_DOC.like(_like_pattern(t), escape="\\"))
-    conds = list(scans)
-    if phrases:
+    return _SqlitePlan(" AND ".join(phrases) or None, tuple(scans), False)
+
+
+def _sqlite_condition(plan: _SqlitePlan, *, by_time: bool = False) -> Any:
+    """``by_time``: written ``+article.id IN (...)``, which keeps SQLite from looking the
+    matches up by id, so that it walks ``ix_article_when`` newest first instead."""
+    if plan.empty:
+        return false()
+    conds = list(plan.scans)
+    if plan.match:
         hits = (text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
-                .bindparams(match=" AND ".join(phrases)).columns(column("rowid", Integer)))
-        conds.insert(0, A.id.in_(hits))
+                .bindparams(match=plan.match).columns(column("rowid", Integer)))
+        conds.insert(0, (literal_column("+article.id") if by_time else A.id).in_(hits))
     return and_(*conds)
+
+
+def _sqlite_matches(conn: Connection, plan: _SqlitePlan) -> int:
+    q = text(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :match")
+    return int(conn.execute(q, {"match": plan.match}).scalar_one())
+
+
+def search_condition(conn: Connection, query: SearchQuery) -> Any:
+    """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
+    if conn.dialect.name == "postgresql":
+        return and_(*(_pg_term(t, i) for i, t in enumerate(query.terms)))
+    return _sqlite_condition(_sqlite_plan(conn, query))
 
 
 def _grams_starting(conn: Connection, term: str, limit: int) -> list[str]:
@@ -201,9 +229,17 @@ class SearchStore(ReviewStore):
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
 
         def q(conn: Connection) -> list[SearchHit]:
+            if self.dialect == "sqlite":
+                plan = _sqlite_plan(conn, query)
+                # Many matches: walking the date index newest first finds a page after a few
+                # hundred rows; few: looking them up by id and sorting them is quicker.
+                many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
+                cond = _sqlite_condition(plan, by_time=many)
+            else:
+                cond = search_condition(conn, query)
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
                            A.text)
-                    .where(*conds, search_condition(conn, query))
+                    .where(*conds, cond)
                     .order_by(desc(when), desc(A.id)).limit(limit).offset(offset))
             return [SearchHit(id=r.id, url=r.url, title=r.title, published=r.published, fetched_at=r.fetched_at,
                               feed=r.feed, review_state=r.review_state, entities=list(r.entities or []),
