@@ -229,7 +229,8 @@ def test_walking_by_date_gives_the_same_results(store: Store, monkeypatch):
 
     save_all(store)
     queries = [("said", {}), ("메타", {}), ("전자", {"feed": "Hani"}), ("발표", {"until": NOW - timedelta(days=1, hours=1)}),
-               ("ai", {}), ('"profit rose" samsung', {}), ("삼", {}), ("id", {"limit": 1, "offset": 1})]
+               ("ai", {}), ('"profit rose" samsung', {}), ("삼", {}), ("id", {"limit": 1, "offset": 1}),
+               ("said", {"state": "new", "feed": "Herald"}), ("메타", {"entity": "meta", "state": "new"})]
     by_id = [found(store, q, **f) for q, f in queries]
     monkeypatch.setattr(search, "WALK_BY_DATE_ABOVE", 0)
     assert [found(store, q, **f) for q, f in queries] == by_id

@@ -229,17 +229,23 @@ class SearchStore(ReviewStore):
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
 
         def q(conn: Connection) -> list[SearchHit]:
+            where = conds
             if self.dialect == "sqlite":
                 plan = _sqlite_plan(conn, query)
                 # Many matches: walking the date index newest first finds a page after a few
                 # hundred rows; few: looking them up by id and sorting them is quicker.
                 many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
                 cond = _sqlite_condition(plan, by_time=many)
+                if many:  # feed and state written so that their indexes do not tempt SQLite away
+                    where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
+                                                flagged=flagged_only),
+                             *([literal_column("+article.feed") == feed] if feed else []),
+                             *([literal_column("+article.review_state") == state] if state else [])]
             else:
                 cond = search_condition(conn, query)
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
                            A.text)
-                    .where(*conds, cond)
+                    .where(*where, cond)
                     .order_by(desc(when), desc(A.id)).limit(limit).offset(offset))
             return [SearchHit(id=r.id, url=r.url, title=r.title, published=r.published, fetched_at=r.fetched_at,
                               feed=r.feed, review_state=r.review_state, entities=list(r.entities or []),
