@@ -270,3 +270,19 @@ def test_upgrade_restores_what_a_sqlite_rebuild_of_article_drops(tmp_path):
                                      text="트리거가 돌아왔다.", published=NOW), [])
     assert found(store, "트리거") == ["after"] and found(store, "메타") == ["ko2", "ko4"]
     store.close()
+
+
+def test_inbox_search_counts_up_to_the_cap(store: Store):
+    save_all(store)
+    for n in range(6):  # six more flagged stories that say "said"
+        store.save_article(ArticleRecord(url=f"https://news.example/more{n}", feed="Times", title=f"More {n}",
+                                         text=f"Samsung said {n} things.", published=NOW - timedelta(hours=n)),
+                           [MentionRecord(entity_id="samsung", count=1, in_title=False, snippet="s", reason="r")])
+    clusters, total = store.review_inbox(q=parse_query("said"), limit=2, count_cap=3)
+    assert [c.lead.url.rsplit("/", 1)[1] for c in clusters] == ["more0", "more1"]
+    assert total == 3 and total.at_least
+    clusters, total = store.review_inbox(q=parse_query("said"), limit=2, offset=6, count_cap=3)
+    assert [c.lead.url.rsplit("/", 1)[1] for c in clusters] == ["en1", "en2"]  # the page is found anyway
+    assert total == 8 and not total.at_least  # ...and there was no 9th story to count
+    clusters, total = store.review_inbox(q=parse_query("said"), limit=50, count_cap=1000)
+    assert total == 8 and not total.at_least and len(clusters) == 8

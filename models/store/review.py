@@ -188,7 +188,8 @@ class ReviewStore(StoreBase):
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
-                     offset: int = 0, q: SearchQuery | None = None) -> tuple[list["InboxCluster"], int]:
+                     offset: int = 0, q: SearchQuery | None = None,
+                     count_cap: int = 1000) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
 
         A cluster is listed when at least one of its flagged articles passes every filter
@@ -197,6 +198,10 @@ class ReviewStore(StoreBase):
         search ``q``: ``models.store.search``);
         ``InboxCluster.matching`` names those articles, ``members`` lists every article of
         the cluster (all outlets), newest first.
+
+        With a search, the matching articles are read newest first only until the page is
+        full and ``count_cap`` stories are counted: the total is then a ``StoryCount`` with
+        ``at_least`` set (a common word would otherwise make every page recheck every match).
         """
         base_conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
                                        min_prominence=min_prominence)
@@ -205,16 +210,19 @@ class ReviewStore(StoreBase):
         latest = func.max(when).label("latest")
 
         def run(conn: Connection) -> tuple[list[InboxCluster], int]:
-            # The search condition needs the connection (SQLite looks 2-character terms up).
-            # Imported here: search's store part builds on this module.
-            from .search import search_condition
-            conds = base_conds if q is None else [*base_conds, search_condition(conn, q)]
-            page = (select(key.label("k"), latest).where(*conds).group_by(key)
-                    .order_by(desc(latest), desc(key)).offset(offset))
-            if limit is not None:
-                page = page.limit(limit)
-            total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
-            heads = [(int(r.k), r.latest) for r in conn.execute(page)]
+            if q is None:
+                conds = base_conds
+                page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                        .order_by(desc(latest), desc(key)).offset(offset))
+                if limit is not None:
+                    page = page.limit(limit)
+                total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
+                heads = [(int(r.k), r.latest) for r in conn.execute(page)]
+            else:
+                # Imported here: search's store part builds on this module.
+                from .search import walk_search
+                heads, total, found = walk_search(conn, base_conds, q, offset=offset, limit=limit, cap=count_cap)
+                conds = [*base_conds, found]
             if not heads:
                 return [], total
             keys = [k for k, _ in heads]
@@ -224,7 +232,9 @@ class ReviewStore(StoreBase):
                 for a in self._inbox_articles(conn, or_(A.cluster_id.in_(chunk),
                                                         and_(A.cluster_id.is_(None), A.id.in_(chunk)))):
                     members[a.cluster_key].append(a)
-                for r in conn.execute(select(key.label("k"), A.id).where(*conds, key.in_(chunk))):
+                in_chunk = key.in_(chunk) if q is None else or_(  # indexable: a search condition is costly
+                    A.cluster_id.in_(chunk), and_(A.cluster_id.is_(None), A.id.in_(chunk)))
+                for r in conn.execute(select(key.label("k"), A.id).where(*conds, in_chunk)):
                     matching[int(r.k)].append(int(r.id))
             out = []
             for k, when_ in heads:

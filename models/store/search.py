@@ -154,6 +154,59 @@ def _sqlite_matches(conn: Connection, plan: _SqlitePlan) -> int:
     return int(conn.execute(q, {"match": plan.match}).scalar_one())
 
 
+def _walk_condition(conn: Connection, query: SearchQuery) -> tuple[Any, Any]:
+    """(condition for listing the matches newest first, condition for checking a few known
+    articles). SQLite: with many matches the first lets SQLite walk the date index, and the
+    second always keeps it from looking every match up by id."""
+    if conn.dialect.name == "postgresql":
+        cond = search_condition(conn, query)
+        return cond, cond
+    plan = _sqlite_plan(conn, query)
+    many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
+    return _sqlite_condition(plan, by_time=many), _sqlite_condition(plan, by_time=True)
+
+
+class StoryCount(int):
+    """How many stories match; ``at_least``: counting stopped at this many."""
+
+    at_least: bool
+
+    def __new__(cls, n: int, at_least: bool = False) -> "StoryCount":
+        obj = super().__new__(cls, n)
+        obj.at_least = at_least
+        return obj
+
+
+def walk_search(conn: Connection, conds: list[Any], query: SearchQuery, *, offset: int, limit: int | None,
+                cap: int) -> tuple[list[tuple[int, datetime]], StoryCount, Any]:
+    """The inbox's page under a search: the flagged articles matching ``conds`` and ``query``,
+    read newest first until the page (``offset``, ``limit`` stories) is found and ``cap``
+    stories are counted. Returns the page's (story key, latest date), the count, and the
+    condition to find the page's matching articles with."""
+    key = func.coalesce(A.cluster_id, A.id)
+    when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
+    walk, check = _walk_condition(conn, query)
+    need = None if limit is None else offset + limit
+    stop = None if need is None else max(cap, need)
+    stmt = select(key.label("k"), when.label("w")).where(*conds, walk).order_by(desc(when), desc(key))
+    # PostgreSQL: a server-side cursor, planned to return its first rows fast (the date index).
+    opts = {"stream_results": True, "max_row_buffer": 1000} if conn.dialect.name == "postgresql" else {}
+    seen: dict[int, datetime] = {}  # story key -> its newest matching date, in page order
+    capped = False
+    result = conn.execution_options(**opts).execute(stmt)
+    try:
+        for r in result:
+            if r.k not in seen:
+                if stop is not None and len(seen) >= stop:
+                    capped = True
+                    break
+                seen[int(r.k)] = r.w
+    finally:
+        result.close()
+    heads = list(seen.items())[offset:need]
+    return heads, StoryCount(len(seen), capped), check
+
+
 def search_condition(conn: Connection, query: SearchQuery) -> Any:
     """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
     if conn.dialect.name == "postgresql":

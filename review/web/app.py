@@ -184,7 +184,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
         except ValueError:
             return error(request, 400, f"page {q.get('page')!r} is not a positive number")
         clusters, total = await asyncio.to_thread(
-            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size)
+            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size,
+            count_cap=settings.search.count_stories)
         entity_ids, feeds = await asyncio.to_thread(lambda: (st.flagged_entity_ids(), st.article_feeds()))
         feeds = sorted(set(feeds) | {x.name for x in settings.feeds})
         hits = f.q.pattern() if f.q else None
