@@ -237,7 +237,8 @@ def measure(url: str, repeat: int) -> dict:
             query = settings.parse(q)
             for flabel, f in FILTERS:
                 key = f"{label} | {flabel}"
-                calls = {"inbox": lambda query=query, f=f: store.review_inbox(q=query, limit=50, **f),
+                calls = {"inbox": lambda query=query, f=f: store.review_inbox(
+                             q=query, limit=50, count_cap=settings.count_stories, **f),
                          "search": lambda query=query, f=f: store.search(query, limit=50,
                                                                          snippet_chars=settings.snippet_chars, **f)}
                 for path, call in calls.items():

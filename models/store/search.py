@@ -22,6 +22,7 @@ Results are ranked by time, newest first (the inbox keeps its own order: newest 
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -159,8 +160,11 @@ def _walk_condition(conn: Connection, query: SearchQuery) -> tuple[Any, Any]:
     articles). SQLite: with many matches the first lets SQLite walk the date index, and the
     second always keeps it from looking every match up by id."""
     if conn.dialect.name == "postgresql":
-        cond = search_condition(conn, query)
-        return cond, cond
+        # A 2-character term found in thousands of articles is checked row by row with LIKE
+        # as the date index is walked: computing newsmon_bigrams per row costs ~2 ms.
+        walk = [_pg_term(t, i, like=_bigram_term(t) and _pg_common_bigram(conn, t))
+                for i, t in enumerate(query.terms)]
+        return and_(*walk), and_(*(_pg_term(t, i, like=True) for i, t in enumerate(query.terms)))
     plan = _sqlite_plan(conn, query)
     many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
     return _sqlite_condition(plan, by_time=many), _sqlite_condition(plan, by_time=True)
@@ -189,8 +193,12 @@ def walk_search(conn: Connection, conds: list[Any], query: SearchQuery, *, offse
     need = None if limit is None else offset + limit
     stop = None if need is None else max(cap, need)
     stmt = select(key.label("k"), when.label("w")).where(*conds, walk).order_by(desc(when), desc(key))
-    # PostgreSQL: a server-side cursor, planned to return its first rows fast (the date index).
-    opts = {"stream_results": True, "max_row_buffer": 1000} if conn.dialect.name == "postgresql" else {}
+    # PostgreSQL: a server-side cursor, planned to return its first rows fast (the date index);
+    # without JIT, whose compiling (~0.1 s) the cost estimate of reading every match triggers.
+    opts: dict[str, Any] = {}
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL jit = off")
+        opts = {"stream_results": True, "max_row_buffer": 1000}
     seen: dict[int, datetime] = {}  # story key -> its newest matching date, in page order
     capped = False
     result = conn.execution_options(**opts).execute(stmt)
@@ -221,8 +229,24 @@ def _grams_starting(conn: Connection, term: str, limit: int) -> list[str]:
     return list(conn.execute(q, {"lo": term, "hi": upper, "n": limit}).scalars())
 
 
-def _pg_term(term: str, i: int) -> Any:
-    if len(term) == 2 and _BIGRAM_TERM.match(term):
+def _bigram_term(term: str) -> bool:
+    return len(term) == 2 and _BIGRAM_TERM.match(term) is not None
+
+
+def _pg_common_bigram(conn: Connection, term: str) -> bool:
+    """Do more than WALK_BY_DATE_ABOVE articles contain ``term``? The planner's estimate
+    (from the statistics of the bigram index), which costs a millisecond: counting could
+    cost seconds, and a wrong guess only costs time."""
+    q = text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM article WHERE {BIGRAM_FUNCTION}({_PG_DOC}) "
+             "@> ARRAY[CAST(:t AS text)]")
+    plan = conn.execute(q, {"t": term}).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"]) > WALK_BY_DATE_ABOVE
+
+
+def _pg_term(term: str, i: int, *, like: bool = False) -> Any:
+    """``like``: LIKE even for a CJK 2-character term (exact too; the bigram index is not used)."""
+    if _bigram_term(term) and not like:
         return text(f"{BIGRAM_FUNCTION}({_PG_DOC}) @> ARRAY[CAST(:bigram{i} AS text)]").bindparams(
             **{f"bigram{i}": term})
     # LIKE's escape character is the backslash by default on PostgreSQL (and pg_trgm knows it).
