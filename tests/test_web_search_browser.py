@@ -6,24 +6,13 @@ filter, and searches a two-syllable name (메타)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from models.store import Store, parse_query
-from newsmon.settings import parse_settings
-from review.web import create_app
-from tests.review_helpers import BASE_TIME, REPO, entity_names, save
-from tests.test_web_accounts_browser import sign_in
-from tests.test_web_browser import (
-    ARGS,
-    ARTIFACTS,
-    CHROMIUM,
-    Served,
-    _require_chromium,
-    _seed,
-)
-from tests.web_helpers import FAST_ARGON, add_users
+from tests.review_helpers import BASE_TIME, save
+from tests.test_web_accounts_browser import desk, sign_in  # noqa: F401  (desk: the fixture)
+from tests.test_web_browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -32,31 +21,6 @@ PARTICLES = [
     ("https://yonhap.example/particle-neun", "삼성전자는 새 폴더블폰 공개", "삼성전자는 10일 서울에서 신제품을 공개했다."),
     ("https://yonhap.example/particle-ui", "반도체 업황 회복세", "업계는 삼성전자의 메모리 출하가 늘었다고 전했다."),
 ]
-
-
-@pytest.fixture
-def desk(tmp_path: Path):
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    settings = parse_settings({"database": {"url": url}, "watchlist": {"path": str(REPO / "watchlists" / "default.toml")},
-                               "schedule": {"timezone": "Asia/Seoul"}, "accounts": FAST_ARGON,
-                               "web": {"auth": "password"}}, base_dir=tmp_path)
-    store = Store(url)
-    _seed(store)
-    for i, (link, title, text) in enumerate(PARTICLES):
-        save(store, url=link, title=title, text=text, feed="Yonhap", language="ko",
-             published=BASE_TIME + timedelta(days=1, hours=i))
-    add_users(store, settings, ana="reviewer")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with Served(create_app(settings, store=store, entity_names=entity_names())) as srv, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield store, srv, browser
-        finally:
-            browser.close()
-    store.close()
 
 
 def shown(page) -> list[int]:
@@ -68,8 +32,11 @@ def expected(store: Store, q: str, **f) -> list[int]:
     return [c.lead.id for c in store.review_inbox(q=parse_query(q), limit=None, **f)[0]]
 
 
-def test_korean_substring_search_in_the_inbox(desk) -> None:
-    store, srv, browser = desk
+def test_korean_substring_search_in_the_inbox(desk) -> None:  # noqa: F811  (the imported fixture)
+    store, _, srv, browser = desk  # signed-in desk with the browser tests' stories (Korean and English)
+    for i, (link, title, text) in enumerate(PARTICLES):
+        save(store, url=link, title=title, text=text, feed="Yonhap", language="ko",
+             published=BASE_TIME + timedelta(days=1, hours=i))
     page, errors = sign_in(browser, srv, "ana")
     page.wait_for_url(srv.base + "/")
     everything = shown(page)

@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import (
     Integer,
@@ -175,7 +175,7 @@ class StoryCount(int):
 
     at_least: bool
 
-    def __new__(cls, n: int, at_least: bool = False) -> "StoryCount":
+    def __new__(cls, n: int, at_least: bool = False) -> Self:
         obj = super().__new__(cls, n)
         obj.at_least = at_least
         return obj
