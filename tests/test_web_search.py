@@ -11,8 +11,8 @@ import pytest
 from models.store import Store, parse_query
 from review.accounts import new_token
 from tests.test_atom import check_atom, entries
-from tests.test_review_web import XSS_TITLE, _client, _seed
-from tests.web_helpers import add_users, desk_client, desk_settings
+from tests.test_review_web import XSS_TITLE, _client, _seed, make_settings
+from tests.web_helpers import DeskClient, add_users, desk_client, desk_settings
 
 STORY = re.compile(r'<a class="story-link" href="/story/(\d+)">(.*?)</a>', re.DOTALL)
 SNIPPET = re.compile(r'<div class="snippet">(.*?)</div>', re.DOTALL)
@@ -116,3 +116,20 @@ def test_atom_feed_takes_q(store: Store, db_url, tmp_path):
     assert got
     r = reader.get(f"/atom/{token}?q=" + "x" * 300)
     assert r.status_code == 400 and "longer than" in r.text
+
+
+def test_a_search_counts_stories_up_to_the_setting(store: Store, db_url, tmp_path):
+    from review.web import create_app
+    from tests.review_helpers import entity_names
+
+    _seed(store)
+    settings = make_settings(db_url, tmp_path, page_size=1)
+    settings = settings.model_copy(update={"search": settings.search.model_copy(update={"count_stories": 2})})
+    with DeskClient(create_app(settings, store=store, entity_names=entity_names()),
+                    base_url="http://127.0.0.1:8765") as c:
+        r = c.get("/?q=hbm")  # three stories match; two are counted
+        assert 'id="count">2+ flagged stories' in r.text and "page 1 of 3" in r.text
+        assert len(STORY.findall(r.text)) == 1 and "older →" in r.text
+        last = c.get("/?q=hbm&page=3")
+        assert len(STORY.findall(last.text)) == 1 and 'id="count">3 flagged stories' in last.text
+        assert "older →" not in last.text

@@ -200,6 +200,8 @@ def create_app(settings: Settings, *, store: Store | None = None,
                          "title_html": mark_hits(c.lead.title or c.lead.url, hits),
                          "snippet_html": mark_hits(snippets.get(c.lead.id), hits)})
         pages = max(1, math.ceil(total / page_size))
+        if getattr(total, "at_least", False):
+            pages += 1  # a search counted only so far: there is more after the counted stories
         keep = {k: v for k, v in raw.items() if v}
 
         def link(**over: Any) -> str:
