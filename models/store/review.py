@@ -220,8 +220,12 @@ class ReviewStore(StoreBase):
                 heads = [(int(r.k), r.latest) for r in conn.execute(page)]
             else:
                 # Imported here: search's store part builds on this module.
-                from .search import walk_search
-                heads, total, found = walk_search(conn, base_conds, q, offset=offset, limit=limit, cap=count_cap)
+                from .search import unindexed_filters, walk_search
+                walk_conds = base_conds
+                if self.dialect == "sqlite":
+                    walk_conds = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
+                                                     min_prominence=min_prominence), *unindexed_filters(feed, state)]
+                heads, total, found = walk_search(conn, walk_conds, q, offset=offset, limit=limit, cap=count_cap)
                 conds = [*base_conds, found]
             if not heads:
                 return [], total

@@ -125,10 +125,13 @@ def _sqlite_plan(conn: Connection, query: SearchQuery) -> _SqlitePlan:
         if len(t) >= 3:
             phrases.append(_fts_string(t))
         elif len(t) == 2:
-            grams = _grams_starting(conn, t, query.max_grams + 1)
+            grams, most = _grams_starting(conn, t, query.max_grams + 1)
             if not grams:
                 return _SqlitePlan(None, (), True)
-            if len(grams) > query.max_grams:
+            # Too many trigrams, or in thousands of articles ("ai"): checked row by row with
+            # LIKE, as the date index is walked (a page is found within a few hundred rows),
+            # instead of OR-ing doclists of tens of thousands of articles.
+            if len(grams) > query.max_grams or most > WALK_BY_DATE_ABOVE:
                 scans.append(_SQLITE_DOC.like(_like_pattern(t), escape="\\"))
             else:
                 phrases.append("(" + " OR ".join(map(_fts_string, grams)) + ")")
@@ -215,6 +218,13 @@ def walk_search(conn: Connection, conds: list[Any], query: SearchQuery, *, offse
     return heads, StoryCount(len(seen), capped), check
 
 
+def unindexed_filters(feed: str | None, state: str | None) -> list[Any]:
+    """SQLite: the feed and state filters written so that their indexes do not tempt SQLite
+    away from the search's plan (the matches by id, or the date index walked)."""
+    return [*([literal_column("+article.feed") == feed] if feed else []),
+            *([literal_column("+article.review_state") == state] if state else [])]
+
+
 def search_condition(conn: Connection, query: SearchQuery) -> Any:
     """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
     if conn.dialect.name == "postgresql":
@@ -222,11 +232,13 @@ def search_condition(conn: Connection, query: SearchQuery) -> Any:
     return _sqlite_condition(_sqlite_plan(conn, query))
 
 
-def _grams_starting(conn: Connection, term: str, limit: int) -> list[str]:
-    """Indexed trigrams that begin with the 2-character ``term`` (a range of the vocabulary)."""
+def _grams_starting(conn: Connection, term: str, limit: int) -> tuple[list[str], int]:
+    """Indexed trigrams that begin with the 2-character ``term`` (a range of the vocabulary),
+    and the most articles one of them is in (so at least that many contain the term)."""
     upper = term[:-1] + chr(ord(term[-1]) + 1)
-    q = text(f"SELECT term FROM {VOCAB_TABLE} WHERE term >= :lo AND term < :hi LIMIT :n")
-    return list(conn.execute(q, {"lo": term, "hi": upper, "n": limit}).scalars())
+    q = text(f"SELECT term, doc FROM {VOCAB_TABLE} WHERE term >= :lo AND term < :hi LIMIT :n")
+    rows = conn.execute(q, {"lo": term, "hi": upper, "n": limit}).all()
+    return [r.term for r in rows], max((int(r.doc) for r in rows), default=0)
 
 
 def _bigram_term(term: str) -> bool:
@@ -313,11 +325,8 @@ class SearchStore(ReviewStore):
                 # hundred rows; few: looking them up by id and sorting them is quicker.
                 many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
                 cond = _sqlite_condition(plan, by_time=many)
-                if many:  # feed and state written so that their indexes do not tempt SQLite away
-                    where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
-                                                flagged=flagged_only),
-                             *([literal_column("+article.feed") == feed] if feed else []),
-                             *([literal_column("+article.review_state") == state] if state else [])]
+                where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
+                                            flagged=flagged_only), *unindexed_filters(feed, state)]
             else:
                 cond = search_condition(conn, query)
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
