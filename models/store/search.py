@@ -328,7 +328,7 @@ class SearchStore(ReviewStore):
                 where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
                                             flagged=flagged_only), *unindexed_filters(feed, state)]
             else:
-                cond = search_condition(conn, query)
+                cond, _ = _walk_condition(conn, query)  # common CJK 2-character terms: LIKE
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
                            A.text)
                     .where(*where, cond)
