@@ -195,7 +195,9 @@ def walk_search(conn: Connection, conds: list[Any], query: SearchQuery, *, offse
     walk, check = _walk_condition(conn, query)
     need = None if limit is None else offset + limit
     stop = None if need is None else max(cap, need)
-    stmt = select(key.label("k"), when.label("w")).where(*conds, walk).order_by(desc(when), desc(key))
+    # The search first: SQLite tests the terms in this order, and review_state lies behind the
+    # kept page in the row (reading it reads the page's overflow chain).
+    stmt = select(key.label("k"), when.label("w")).where(walk, *conds).order_by(desc(when), desc(key))
     # PostgreSQL: a server-side cursor, planned to return its first rows fast (the date index);
     # without JIT, whose compiling (~0.1 s) the cost estimate of reading every match triggers.
     opts: dict[str, Any] = {}
@@ -331,7 +333,7 @@ class SearchStore(ReviewStore):
                 cond, _ = _walk_condition(conn, query)  # common CJK 2-character terms: LIKE
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
                            A.text)
-                    .where(*where, cond)
+                    .where(cond, *where)
                     .order_by(desc(when), desc(A.id)).limit(limit).offset(offset))
             return [SearchHit(id=r.id, url=r.url, title=r.title, published=r.published, fetched_at=r.fetched_at,
                               feed=r.feed, review_state=r.review_state, entities=list(r.entities or []),
