@@ -42,7 +42,7 @@ def test_korean_substring_search_in_the_inbox(desk) -> None:  # noqa: F811  (the
     everything = shown(page)
     page.fill("#f-q", "삼성전자")
     page.keyboard.press("Enter")  # typed into the box: a search, not a keyboard shortcut
-    page.wait_for_url("**/?q=*")
+    page.wait_for_url("**&q=*")
     got = shown(page)
     assert got == expected(store, "삼성전자") and 4 <= len(got) < len(everything)
     text = page.inner_text("#inbox")
@@ -67,7 +67,7 @@ def test_korean_substring_search_in_the_inbox(desk) -> None:  # noqa: F811  (the
     page.fill("#f-q", "메타")
     page.select_option("#f-entity", "")
     page.click("#apply")
-    page.wait_for_url("**/?q=*")
+    page.wait_for_url("**&q=*")
     got = shown(page)
     assert got == expected(store, "메타") != []
     assert set(page.eval_on_selector_all("#inbox mark.hit", "els => els.map(e => e.textContent)")) == {"메타"}
