@@ -313,9 +313,9 @@ class SearchSettings(_Strict):
     max_short_term_grams: int = Field(default=200, ge=1, le=5000)
     # Characters of body shown around the first hit (inbox rows, CLI output).
     snippet_chars: int = Field(default=240, ge=40, le=2000)
-    # The inbox under a search counts matching stories up to this many ("500+ flagged
+    # The inbox under a search counts matching stories up to this many ("200+ flagged
     # stories"): counting every match of a common word would cost seconds on a large archive.
-    count_stories: int = Field(default=500, ge=1)
+    count_stories: int = Field(default=200, ge=1)
 
     def parse(self, raw: str | None) -> Any:
         """The parsed query (``models.store.SearchQuery``) or None; SearchQueryError if unusable."""

@@ -189,7 +189,7 @@ class ReviewStore(StoreBase):
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
                      offset: int = 0, q: SearchQuery | None = None,
-                     count_cap: int = 500) -> tuple[list["InboxCluster"], int]:
+                     count_cap: int = 200) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
 
         A cluster is listed when at least one of its flagged articles passes every filter
