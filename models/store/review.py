@@ -226,7 +226,7 @@ class ReviewStore(StoreBase):
                     walk_conds = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
                                                      min_prominence=min_prominence), *unindexed_filters(feed, state)]
                 heads, total, found = walk_search(conn, walk_conds, q, offset=offset, limit=limit, cap=count_cap)
-                conds = [*base_conds, found]
+                conds = [found, *walk_conds]  # the page's matching articles: looked up by story below
             if not heads:
                 return [], total
             keys = [k for k, _ in heads]
