@@ -13,12 +13,16 @@ How each term is found, by its length in characters:
   expression index).
 * 2: SQLite: the index's trigrams that start with the term (``article_search_vocab``),
   OR-ed: every occurrence starts a trigram, since the indexed text ends with a newline.
-  A term starting more than ``SearchQuery.max_grams`` distinct trigrams ("ai" in English)
-  is scanned instead. PostgreSQL: the CJK bigram index when both characters are Hangul,
-  kana or ideographs (``models.search_index.BIGRAM_CHARS``), else a scan.
-* 1: a scan (``LIKE``), bounded by the other conditions.
+  PostgreSQL: the CJK bigram index when both characters are Hangul, kana or ideographs
+  (``models.search_index.BIGRAM_CHARS``), else ``LIKE`` without an index. A term in
+  thousands of articles (or, SQLite, starting more than ``SearchQuery.max_grams``
+  trigrams) is checked with ``LIKE`` row by row while the date index is walked.
+* 1: ``LIKE``, bounded by the other conditions.
 
-Results are ranked by time, newest first (the inbox keeps its own order: newest story).
+Results are newest first. Many matches (``WALK_BY_DATE_ABOVE``): the date index
+(``ix_article_when``) is walked newest first and the walk stops after a page (the inbox:
+after the page and ``[search] count_stories`` stories, ``walk_search``); few: the matches
+are looked up and sorted.
 """
 from __future__ import annotations
 
