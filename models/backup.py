@@ -159,8 +159,10 @@ def pg_dump_command(url: str, dest: str | Path) -> dict[str, Any]:
         conn += ["--username", u.username]
     db = u.database or u.username or "postgres"
     schema = _search_path(u.query.get("options"))
-    dump = ["pg_dump", "--format=custom", "--file", str(dest), *conn, *(["--schema", schema] if schema else []),
-            "--dbname", db]
+    # With --schema, pg_dump leaves out what lives elsewhere: pg_trgm (in public), which the
+    # search index needs (models/search_index.py), is named so that a restore creates it.
+    only = ["--schema", schema, "--extension", "pg_trgm"] if schema else []
+    dump = ["pg_dump", "--format=custom", "--file", str(dest), *conn, *only, "--dbname", db]
     restore = ["pg_restore", "--no-owner", *conn, "--dbname", db, str(dest)]
     out = {"event": "backup", "backend": "postgresql", "done": False, "database": mask(url),
            "command": shlex.join(dump), "restore": shlex.join(restore),

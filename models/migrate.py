@@ -47,7 +47,7 @@ from sqlmodel import SQLModel
 
 from newsmon.errors import StorageError
 
-from . import tables
+from . import search_index, tables
 from .db import make_engine, mask, read_engine, storage_error
 
 log = logging.getLogger(__name__)
@@ -116,7 +116,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
             return False
         if reflected and compare_to is None:
             return False
-    return True
+    # Not the expression indexes of search either: raw DDL, not models (models.search_index).
+    return not (type_ == "index" and name in search_index.INDEX_NAMES)
 
 
 def configure_context(context: Any, connection: Connection, metadata: Any) -> None:
@@ -250,6 +251,7 @@ def _record_writer(conn: Connection) -> None:
 
 def _create_fresh(conn: Connection) -> None:
     SQLModel.metadata.create_all(conn)
+    search_index.create(conn)  # not models: FTS5 table and triggers, or PostgreSQL GIN indexes
     _migration_context(conn).stamp(script_directory(), "heads")
     _record_writer(conn)
 
@@ -310,6 +312,7 @@ def upgrade(url: str, *, busy_timeout_s: float = 30.0) -> UpgradeResult:
         if before.state != "current":
             command.upgrade(alembic_config(conn), "heads")
             _record_writer(conn)
+        search_index.restore(conn)  # what a SQLite rebuild of article drops (triggers); idempotent
         after = status_in(conn)
     # After the commit: VACUUM cannot run inside the migration's transaction (0005_retention).
     from .space import switch_to_incremental

@@ -188,7 +188,7 @@ def _extra_commands() -> list[Callable]:
     """Commands of later stages register here (serve, backfill, web, review, feeds)."""
     out = []
     for mod in ("newsmon.cli_ops", "newsmon.cli_review", "newsmon.cli_feeds", "newsmon.cli_users",
-                "newsmon.cli_automations", "newsmon.cli_retention"):
+                "newsmon.cli_automations", "newsmon.cli_retention", "newsmon.cli_search"):
         try:
             m = __import__(mod, fromlist=["register"])
         except ModuleNotFoundError as e:

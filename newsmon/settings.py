@@ -304,6 +304,29 @@ class ReviewSettings(_Strict):
         return v
 
 
+class SearchSettings(_Strict):
+    """Full-text search (inbox ``q=``, Atom ``q=``, ``newsmon search``; ``models.store.search``)."""
+
+    # Longest query accepted, and most terms (words or quoted phrases) in one: every term is
+    # one more index lookup, all of them must match.
+    max_query_chars: int = Field(default=200, ge=1, le=2000)
+    max_terms: int = Field(default=8, ge=1, le=32)
+    # SQLite: a 2-character term looks up the indexed trigrams starting with it; past this
+    # many ("ai" in English text) the term is matched by a scan bounded by the other filters.
+    max_short_term_grams: int = Field(default=200, ge=1, le=5000)
+    # Characters of body shown around the first hit (inbox rows, CLI output).
+    snippet_chars: int = Field(default=240, ge=40, le=2000)
+    # The inbox under a search counts matching stories up to this many ("200+ flagged
+    # stories"): counting every match of a common word would cost seconds on a large archive.
+    count_stories: int = Field(default=200, ge=1)
+
+    def parse(self, raw: str | None) -> Any:
+        """The parsed query (``models.store.SearchQuery``) or None; SearchQueryError if unusable."""
+        from models.store.search import parse_query
+        return parse_query(raw, max_chars=self.max_query_chars, max_terms=self.max_terms,
+                           max_grams=self.max_short_term_grams)
+
+
 class WebSettings(_Strict):
     """The review inbox (``newsmon web``)."""
 
@@ -654,6 +677,7 @@ class Settings(_Strict):
     web: WebSettings = WebSettings()
     accounts: AccountSettings = AccountSettings()
     review: ReviewSettings = ReviewSettings()
+    search: SearchSettings = SearchSettings()
     feed_tools: FeedToolsSettings = FeedToolsSettings()
     events: EventsSettings = EventsSettings()
     retention: RetentionSettings = RetentionSettings()

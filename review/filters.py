@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from models.store.search import SearchQuery, SearchQueryError
 from models.tables import REVIEW_STATES
+from newsmon.settings import SearchSettings
 
 
 class FilterError(ValueError):
@@ -27,11 +29,12 @@ class InboxFilter:
     until: datetime | None = None  # aware, exclusive
     state: str | None = None
     min_prominence: int | None = None  # 0-100: an entity flag at least this prominent
+    q: SearchQuery | None = None  # full-text search over title and body (models.store.search)
 
     def query(self) -> dict:
         """Keyword arguments for ``Store.review_inbox``."""
         return {"entity": self.entity, "feed": self.feed, "since": self.since, "until": self.until,
-                "state": self.state, "min_prominence": self.min_prominence}
+                "state": self.state, "min_prominence": self.min_prominence, "q": self.q}
 
 
 def parse_when(value: str, tz: str, *, end: bool, name: str) -> datetime:
@@ -71,8 +74,10 @@ def parse_prominence(value: str | None) -> int | None:
 
 def parse_filter(*, entity: str | None = None, feed: str | None = None, since: str | None = None,
                  until: str | None = None, state: str | None = None, tz: str = "UTC",
-                 min_prominence: str | None = None) -> InboxFilter:
-    """Validate raw filter values (web query string or CLI options); FilterError if unusable."""
+                 min_prominence: str | None = None, q: str | None = None,
+                 search: SearchSettings | None = None) -> InboxFilter:
+    """Validate raw filter values (web query string or CLI options); FilterError if unusable.
+    ``q`` is a search (``models.store.search``), limited by ``search`` (``[search]``)."""
     def blank(v: str | None) -> str | None:
         v = (v or "").strip()
         return v or None
@@ -86,8 +91,12 @@ def parse_filter(*, entity: str | None = None, feed: str | None = None, since: s
     u = parse_when(until, tz, end=True, name="until") if until else None
     if s is not None and u is not None and u <= s:
         raise FilterError(f"until ({until}) is not after since ({since})")
+    try:
+        query = (search or SearchSettings()).parse(q)
+    except SearchQueryError as e:
+        raise FilterError(str(e)) from None
     return InboxFilter(entity=entity, feed=feed, since=s, until=u, state=state,
-                       min_prominence=parse_prominence(min_prominence))
+                       min_prominence=parse_prominence(min_prominence), q=query)
 
 
 SORTS = ("time", "prominence")

@@ -17,6 +17,7 @@ transactions and the error mapping):
 ``events``      once-only state of the Prefect events (story flagged, feed failing)
 ``retention``   what prune deletes (in batches), tombstones, the stats numbers
 ``entities``    entity pages: flagged articles per entity and day, co-flagged entities
+``search``      full-text search over title + body (the index: ``models.search_index``)
 ==============  ==============================================================
 
 The idempotence and concurrency rules are in ``base``'s docstring.
@@ -34,10 +35,11 @@ from .feeds import FeedPoll, FeedState, FeedStore
 from .ops import FetchOutcomeEntry, OpsStore
 from .retention import BatchTotals, Cutoffs, RetentionStore
 from .review import InboxArticle, InboxCluster, ReviewEntry, ReviewStore
+from .search import SearchHit, SearchQuery, SearchQueryError, SearchStore, parse_query
 from .sessions import SessionRow, SessionStore
 
 
-class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
+class Store(FeedStore, ArticleStore, OpsStore, SearchStore, ReviewStore, ClusterStore, AlertStore, AccountStore, SessionStore,
             EventStore, RetentionStore, EntityStore, StoreBase):
     """Thread-safe access to the newsmon database: sync calls, each in its own transaction
     from the engine's pool (the async pipeline calls them through ``asyncio.to_thread``)."""
@@ -46,6 +48,6 @@ class Store(FeedStore, ArticleStore, OpsStore, ReviewStore, ClusterStore, AlertS
 __all__ = [
     "AccountRow", "AlertEntry", "BatchTotals", "ClusterJob", "Cutoffs", "EventStore", "FailingFeed",
     "FeedPoll", "FeedState", "FetchOutcomeEntry", "InboxArticle", "LastAdminError", "SYSTEM_REVIEWER",
-    "SessionRow", "TokenRow",
+    "SearchHit", "SearchQuery", "SearchQueryError", "SearchStore", "SessionRow", "TokenRow", "parse_query",
     "InboxCluster", "ReviewEntry", "SignatureRow", "Store", "StoreBase", "StoredArticle", "export_row", "iso_utc",
 ]

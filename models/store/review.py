@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, desc, distinct, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -27,6 +27,9 @@ from .base import (
     _now,
     dated_between,
 )
+
+if TYPE_CHECKING:
+    from .search import SearchQuery
 
 
 @dataclass(frozen=True)
@@ -167,8 +170,10 @@ class ReviewStore(StoreBase):
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None,
-                     min_prominence: int | None = None) -> list[Any]:
-        conds: list[Any] = [A.status != "failed", exists().where(M.article_id == A.id)]
+                     min_prominence: int | None = None, flagged: bool = True) -> list[Any]:
+        conds: list[Any] = [A.status != "failed"]
+        if flagged:
+            conds.append(exists().where(M.article_id == A.id))
         if entity:
             # (an uncorrelated IN: the entity's flags are read once through their index,
             # instead of a lookup per article of the date window)
@@ -190,41 +195,63 @@ class ReviewStore(StoreBase):
     def review_inbox(self, *, entity: str | None = None, feed: str | None = None,
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
-                     offset: int = 0, sort: str = "time") -> tuple[list["InboxCluster"], int]:
+                     offset: int = 0, sort: str = "time", q: SearchQuery | None = None,
+                     count_cap: int = 200) -> tuple[list["InboxCluster"], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
         ``sort="prominence"``: the most prominent first (the highest score of a flag of the
         matching articles, of ``entity`` when given; unscored stories last), then newest.
 
         A cluster is listed when at least one of its flagged articles passes every filter
         (entity, feed, ``since <= date < until`` on published-or-fetched, review state, an
-        entity flag of prominence >= ``min_prominence``, of ``entity`` when given);
+        entity flag of prominence >= ``min_prominence``, of ``entity`` when given, and the
+        search ``q``: ``models.store.search``);
         ``InboxCluster.matching`` names those articles, ``members`` lists every article of
         the cluster (all outlets), newest first.
+
+        With a search, the matching articles are read newest first only until the page is
+        full and ``count_cap`` stories are counted: the total is then a ``StoryCount`` with
+        ``at_least`` set (a common word would otherwise make every page recheck every match).
         """
-        conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
-                                  min_prominence=min_prominence)
+        base_conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                       min_prominence=min_prominence)
         key = func.coalesce(A.cluster_id, A.id)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         latest = func.max(when).label("latest")
-        if sort == "prominence":
-            # (an alias: the filters' EXISTS subqueries on mention must not correlate to it)
-            fl = aliased(Mention.__table__)
-            on = [fl.c.article_id == A.id, *([fl.c.entity_id == entity] if entity else [])]
-            top = func.coalesce(func.max(fl.c.prominence), -1).label("top")
-            page = (select(key.label("k"), latest).select_from(Article.__table__)
-                    .join(fl, and_(*on)).where(*conds).group_by(key)
-                    .order_by(desc(top), desc(latest), desc(key)).offset(offset))
-        elif sort == "time":
-            page = (select(key.label("k"), latest).where(*conds).group_by(key)
-                    .order_by(desc(latest), desc(key)).offset(offset))
-        else:
+        if sort not in ("time", "prominence"):
             raise ValueError(f"sort {sort!r} is not time or prominence")
-        if limit is not None:
-            page = page.limit(limit)
 
-        def q(conn: Connection) -> tuple[list[InboxCluster], int]:
-            total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
-            heads = [(int(r.k), r.latest) for r in conn.execute(page)]
+        def page_of(conds: list[Any]) -> Any:
+            if sort == "prominence":
+                # (an alias: the filters' EXISTS subqueries on mention must not correlate to it)
+                fl = aliased(Mention.__table__)
+                on = [fl.c.article_id == A.id, *([fl.c.entity_id == entity] if entity else [])]
+                top = func.coalesce(func.max(fl.c.prominence), -1).label("top")
+                page = (select(key.label("k"), latest).select_from(Article.__table__)
+                        .join(fl, and_(*on)).where(*conds).group_by(key)
+                        .order_by(desc(top), desc(latest), desc(key)).offset(offset))
+            else:
+                page = (select(key.label("k"), latest).where(*conds).group_by(key)
+                        .order_by(desc(latest), desc(key)).offset(offset))
+            return page.limit(limit) if limit is not None else page
+
+        def run(conn: Connection) -> tuple[list[InboxCluster], int]:
+            if q is None or sort == "prominence":
+                # (a search ordered by prominence cannot stop early: every match is ranked)
+                conds = base_conds
+                if q is not None:
+                    from .search import search_condition
+                    conds = [*base_conds, search_condition(conn, q)]
+                total = int(conn.execute(select(func.count(distinct(key))).where(*conds)).scalar_one())
+                heads = [(int(r.k), r.latest) for r in conn.execute(page_of(conds))]
+            else:
+                # Imported here: search's store part builds on this module.
+                from .search import unindexed_filters, walk_search
+                walk_conds = base_conds
+                if self.dialect == "sqlite":
+                    walk_conds = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
+                                                     min_prominence=min_prominence), *unindexed_filters(feed, state)]
+                heads, total, found = walk_search(conn, walk_conds, q, offset=offset, limit=limit, cap=count_cap)
+                conds = [found, *walk_conds]  # the page's matching articles: looked up by story below
             if not heads:
                 return [], total
             keys = [k for k, _ in heads]
@@ -234,7 +261,9 @@ class ReviewStore(StoreBase):
                 for a in self._inbox_articles(conn, or_(A.cluster_id.in_(chunk),
                                                         and_(A.cluster_id.is_(None), A.id.in_(chunk)))):
                     members[a.cluster_key].append(a)
-                for r in conn.execute(select(key.label("k"), A.id).where(*conds, key.in_(chunk))):
+                in_chunk = key.in_(chunk) if q is None else or_(  # indexable: a search condition is costly
+                    A.cluster_id.in_(chunk), and_(A.cluster_id.is_(None), A.id.in_(chunk)))
+                for r in conn.execute(select(key.label("k"), A.id).where(*conds, in_chunk)):
                     matching[int(r.k)].append(int(r.id))
             scores = self._flag_scores(conn, [i for ids in matching.values() for i in ids])
             out = []
@@ -249,7 +278,7 @@ class ReviewStore(StoreBase):
                                         matching=sorted(matching[k], key=lambda i: order.get(i, 0))))
             return out, total
 
-        return self._read(q)
+        return self._read(run)
 
     @staticmethod
     def _flag_scores(conn: Connection, article_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -4,9 +4,11 @@ Pages (server-rendered, Jinja2 with autoescape on; one small script for the keyb
 ``static/keys.js``, and every page works without it):
 
 * ``GET /``: flagged stories (clusters), newest first or most prominent first
-  (``sort=time|prominence``); filters entity, feed, since, until (dates in ``[schedule]
-  timezone``), state, min_prominence (0-100); ``page``. Each watched entity is listed
-  with a sparkline of its last ``[web] sparkline_days`` days, linking to its page. Reviewers get a checkbox per
+  (``sort=time|prominence``); filters ``q`` (full-text search of title and body,
+  ``models.store.search``: the hits are marked in the title and in a snippet of the body),
+  entity, feed, since, until (dates in ``[schedule] timezone``), state, min_prominence
+  (0-100); ``page``. Each watched entity is listed with a sparkline of its last ``[web]
+  sparkline_days`` days, linking to its page. Reviewers get a checkbox per
   story and a bulk form (``review/web/triage.py``).
 * ``GET /story/{id}``: one article's clean text with every stored mention highlighted,
   the reason and the prominence (score and parts) of each flag, every outlet of its story, the audit trail, the Prefect flow
@@ -52,7 +54,15 @@ from review.web import admin, atom, auth, entity, triage
 from review.web.auth import Auth, AuthMiddleware, field, form_values
 from review.web.context import Desk, user
 from review.web.explain import prominence_rows
-from review.web.render import flow_run_url, highlight, local_time, mention_spans, prefect_ui_base, safe_href
+from review.web.render import (
+    flow_run_url,
+    highlight,
+    local_time,
+    mark_hits,
+    mention_spans,
+    prefect_ui_base,
+    safe_href,
+)
 
 HERE = Path(__file__).parent
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -167,9 +177,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
     @app.get("/", response_class=HTMLResponse)
     async def inbox(request: Request) -> HTMLResponse:
         q = request.query_params
-        raw = {k: q.get(k) for k in ("entity", "feed", "since", "until", "state", "min_prominence")}
+        raw = {k: q.get(k) for k in ("q", "entity", "feed", "since", "until", "state", "min_prominence")}
         try:
-            f = parse_filter(**raw, tz=tz)
+            f = parse_filter(**raw, tz=tz, search=settings.search)
             sort = parse_sort(q.get("sort"))
             pno = int(q.get("page") or 1)
             if pno < 1:
@@ -179,17 +189,25 @@ def create_app(settings: Settings, *, store: Store | None = None,
         except ValueError:
             return error(request, 400, f"page {q.get('page')!r} is not a positive number")
         clusters, total = await asyncio.to_thread(
-            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size, sort=sort)
+            st.review_inbox, **f.query(), limit=page_size, offset=(pno - 1) * page_size, sort=sort,
+            count_cap=settings.search.count_stories)
         entity_ids, feeds = await asyncio.to_thread(lambda: (st.flagged_entity_ids(), st.article_feeds()))
         sparks = await asyncio.to_thread(entity.sparklines, desk, entity_ids)
         feeds = sorted(set(feeds) | {x.name for x in settings.feeds})
+        hits = f.q.pattern() if f.q else None
+        snippets = (await asyncio.to_thread(st.search_snippets, [c.lead.id for c in clusters], f.q,
+                                            settings.search.snippet_chars) if f.q else {})
         rows = []
         for c in clusters:
             state = story_state(c.members)
             # Outlets that joined the story after it was decided: they still wait for a look.
             fresh = sum(1 for a in c.members if a.reviewed_at is None) if state != "new" else 0
-            rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh})
+            rows.append({"c": c, "lead": c.lead, "state": state, "fresh": fresh,
+                         "title_html": mark_hits(c.lead.title or c.lead.url, hits),
+                         "snippet_html": mark_hits(snippets.get(c.lead.id), hits)})
         pages = max(1, math.ceil(total / page_size))
+        if getattr(total, "at_least", False):
+            pages += 1  # a search counted only so far: there is more after the counted stories
         keep = {k: v for k, v in raw.items() if v} | ({"sort": sort} if sort != "time" else {})
 
         def link(**over: Any) -> str:

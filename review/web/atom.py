@@ -5,7 +5,7 @@ random, stored hashed, listed and revoked on /account or with ``newsmon tokens``
 unknown or revoked token, or one of a disabled account, answers 404: the feed does not
 exist for whoever holds it.
 
-The query string takes the inbox filters (``FEED_FILTERS``: entity, feed, since, until,
+The query string takes the inbox filters (``FEED_FILTERS``: q, entity, feed, since, until,
 state, min_prominence); the feed lists the same stories the inbox would, newest first,
 ``[accounts] feed_entries`` at most. One entry per story:
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from review.web.context import Desk
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_FILTERS = ("entity", "feed", "since", "until", "state", "min_prominence")
+FEED_FILTERS = ("q", "entity", "feed", "since", "until", "state", "min_prominence")
 # Not allowed in XML 1.0 documents at all (even escaped): C0 controls but tab/LF/CR, lone
 # surrogates, U+FFFE/U+FFFF.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -157,7 +157,7 @@ def register(app: FastAPI, desk: "Desk") -> None:
         q = request.query_params
         raw = {k: q.get(k, "") for k in FEED_FILTERS if q.get(k)}
         try:
-            f = parse_filter(**raw, tz=desk.tz)
+            f = parse_filter(**raw, tz=desk.tz, search=desk.settings.search)
         except FilterError as e:
             return PlainTextResponse(f"bad feed filter: {e}", status_code=400)
         clusters, _ = await asyncio.to_thread(st.review_inbox, **f.query(), limit=limit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,6 +67,24 @@ def highlight(text: str | None, spans: list[Span]) -> Markup:
                    f'title="{html.escape(s.label, quote=True)}">'
                    f"{html.escape(text[s.start:s.end], quote=True)}</mark>")
         pos = s.end
+    out.append(html.escape(text[pos:], quote=True))
+    return Markup("".join(out))
+
+
+def mark_hits(text: str | None, pattern: re.Pattern[str] | None) -> Markup:
+    """``text`` escaped, each search hit (``SearchQuery.pattern``) wrapped in ``<mark class="hit">``."""
+    if not text:
+        return Markup("")
+    if pattern is None:
+        return Markup(html.escape(text, quote=True))
+    out: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.end() == m.start():
+            continue
+        out.append(html.escape(text[pos:m.start()], quote=True))
+        out.append(f'<mark class="hit">{html.escape(m.group(0), quote=True)}</mark>')
+        pos = m.end()
     out.append(html.escape(text[pos:], quote=True))
     return Markup("".join(out))
 

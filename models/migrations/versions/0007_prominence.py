@@ -11,7 +11,7 @@ which re-matches the stored title and text and fills them in. An index on
 (entity_id, prominence) serves the inbox's ``min_prominence`` filter for one entity.
 
 Revision ID: 0007_prominence
-Revises: 0005_retention
+Revises: 0006_search
 Create Date: 2026-12-03
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0007_prominence"
-down_revision = "0005_retention"
+down_revision = "0006_search"
 branch_labels = None
 depends_on = None
 
