@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
@@ -53,22 +53,29 @@ def mention_spans(mentions: list[MentionRecord], field: str, text: str,
     return spans, dropped
 
 
+def _wrap_marks(text: str, marks: Iterable[tuple[int, int, str]]) -> Markup:
+    """``text`` escaped, each (start, end, opening ``<mark ...>`` tag) wrapped in that mark;
+    ``marks`` come sorted by start, and one overlapping an earlier mark is skipped."""
+    out: list[str] = []
+    pos = 0
+    for start, end, tag in marks:
+        if start < pos:
+            continue  # overlaps the previous mark
+        out.append(html.escape(text[pos:start], quote=True))
+        out.append(f"{tag}{html.escape(text[start:end], quote=True)}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:], quote=True))
+    return Markup("".join(out))
+
+
 def highlight(text: str | None, spans: list[Span]) -> Markup:
     """``text`` escaped, with each span wrapped in ``<mark>``; overlapping spans: first wins."""
     if not text:
         return Markup("")
-    out: list[str] = []
-    pos = 0
-    for s in sorted(spans, key=lambda s: (s.start, -s.end, s.entity_id)):
-        if s.start < pos:
-            continue  # overlaps the previous mark
-        out.append(html.escape(text[pos:s.start], quote=True))
-        out.append(f'<mark class="mention" data-entity="{html.escape(s.entity_id, quote=True)}" '
-                   f'title="{html.escape(s.label, quote=True)}">'
-                   f"{html.escape(text[s.start:s.end], quote=True)}</mark>")
-        pos = s.end
-    out.append(html.escape(text[pos:], quote=True))
-    return Markup("".join(out))
+    return _wrap_marks(text, (
+        (s.start, s.end, f'<mark class="mention" data-entity="{html.escape(s.entity_id, quote=True)}" '
+                         f'title="{html.escape(s.label, quote=True)}">')
+        for s in sorted(spans, key=lambda s: (s.start, -s.end, s.entity_id))))
 
 
 def mark_hits(text: str | None, pattern: re.Pattern[str] | None) -> Markup:
@@ -77,16 +84,8 @@ def mark_hits(text: str | None, pattern: re.Pattern[str] | None) -> Markup:
         return Markup("")
     if pattern is None:
         return Markup(html.escape(text, quote=True))
-    out: list[str] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        if m.end() == m.start():
-            continue
-        out.append(html.escape(text[pos:m.start()], quote=True))
-        out.append(f'<mark class="hit">{html.escape(m.group(0), quote=True)}</mark>')
-        pos = m.end()
-    out.append(html.escape(text[pos:], quote=True))
-    return Markup("".join(out))
+    return _wrap_marks(text, ((m.start(), m.end(), '<mark class="hit">')
+                              for m in pattern.finditer(text) if m.end() > m.start()))
 
 
 def safe_href(url: str | None) -> str | None:
