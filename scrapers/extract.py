@@ -30,6 +30,7 @@ compare a stored ``extractor_version`` with ``EXTRACTOR_VERSION`` to find stale 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -412,6 +413,15 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
                           visible_text=page_text)
     notes.extend(md.notes)
 
+    # The body choice scores every candidate by its line-filtered text; the chosen one is
+    # filtered again below: one filter run per distinct text of this page.
+    filtered: dict[str, tuple[str, list[str]]] = {}
+
+    def clean(t: str) -> tuple[str, list[str]]:
+        if t not in filtered:
+            filtered[t] = clean_lines(t, md.title)
+        return filtered[t]
+
     text, method = "", "none"
     if rule is not None:
         found = sites.site_body(tree, rule)
@@ -425,7 +435,7 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
         # cascade runs and wins only when clearly longer.
         site_text, site_method = text, method
         state["tree"] = None  # from here on `tree` is pruned
-        text, method = _generic_body(tree, html, url, md, notes)
+        text, method = _generic_body(tree, html, url, md, notes, clean)
         if site_text and len(text) <= PREFER_LONGER * len(site_text):
             text, method = site_text, site_method
         elif site_text:
@@ -433,7 +443,7 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
 
     # the reporter line ("홍길동 기자 hong@...") is read before the line filter drops it
     authors = md.authors or korean_reporters(paragraphs(text))
-    text, line_notes = clean_lines(text, md.title)
+    text, line_notes = clean(text)
     notes.extend(line_notes)
     language = _language(md.language, text or page_text(), rule, notes)
 
@@ -452,8 +462,8 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
                      md.canonical_url, status, reason, notes, method)
 
 
-def _generic_body(tree: etree._Element, html: str, url: str | None, md,
-                  notes: list[str]) -> tuple[str, str]:
+def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: list[str],
+                  clean: Callable[[str], tuple[str, list[str]]]) -> tuple[str, str]:
     """Candidates on any host, chosen by features (``scrapers.bodychoice``); then, for a
     short or unbroken choice, a marked-up container or script data (``_better_source``)."""
     _prepare_for_trafilatura(tree, html)
@@ -465,7 +475,7 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md,
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
-    cleaned = [bodychoice.Candidate(name, clean_lines(text, md.title)[0]) for name, text in raw]
+    cleaned = [bodychoice.Candidate(name, clean(text)[0]) for name, text in raw]
     choice = bodychoice.choose(cleaned, min_chars=MIN_BODY_CHARS)
     text, method = dict(raw).get(choice.name, ""), choice.name
     notes.append(choice.note())
