@@ -10,7 +10,9 @@
                          (flagged by the default watchlist)
 
 ``hold_from``: pages with i >= hold_from wait until ``release`` is set (a cycle can be
-held half-way, e.g. while a backup runs); ``bump()`` changes the feed's bytes (new ETag),
+held half-way, e.g. while a backup runs); ``pause_from``: pages with pause_from <= i <
+hold_from wait until ``resume`` is set (a test lets the cycle write again at a moment it
+chooses); ``bump()`` changes the feed's bytes (new ETag),
 so the next cycle parses it again instead of getting a 304.
 """
 from __future__ import annotations
@@ -47,11 +49,14 @@ def article_html(i: int) -> bytes:
 
 
 class GeneratedSite(SampleSite):
-    def __init__(self, n: int, *, hold_from: int | None = None, root: Path = SAMPLE_SITE) -> None:
+    def __init__(self, n: int, *, hold_from: int | None = None, pause_from: int | None = None,
+                 root: Path = SAMPLE_SITE) -> None:
         super().__init__(root)
         self.n = n
         self.hold_from = hold_from
+        self.pause_from = pause_from
         self.release = threading.Event()
+        self.resume = threading.Event()
         self.version = 0
 
     def bump(self) -> None:
@@ -83,5 +88,7 @@ class GeneratedSite(SampleSite):
                 return 404, {"Content-Type": "text/plain"}, b"not found"
             if self.hold_from is not None and i >= self.hold_from:
                 self.release.wait(120)
+            elif self.pause_from is not None and i >= self.pause_from:
+                self.resume.wait(120)
             return 200, {"Content-Type": "text/html; charset=utf-8"}, article_html(i)
         return super().response(path, req_headers)

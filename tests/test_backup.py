@@ -46,9 +46,11 @@ def count_articles(url: str) -> int:
 async def test_backup_during_a_cycle_restores_to_the_backup_point(tmp_path, capsys) -> None:
     db = tmp_path / "live" / "newsmon.db"
     url = f"sqlite:///{db}"
-    with GeneratedSite(40, hold_from=30) as site:  # pages 30..39 wait until the backup is done
-        # Enough connections that the ten held pages (listed first) leave others free.
-        cfg = site_settings(site, url, tmp_path, fetch={"per_host_concurrency": 16, "deadline_s": 120.0})
+    # Pages 30..39 wait until the backup is done; 20..29 until its first step (so the cycle
+    # surely writes during the copy, however fast it stored the first twenty).
+    with GeneratedSite(40, hold_from=30, pause_from=20) as site:
+        # Enough connections that the twenty waiting pages (listed first) leave others free.
+        cfg = site_settings(site, url, tmp_path, fetch={"per_host_concurrency": 24, "deadline_s": 120.0})
         cycle = asyncio.create_task(run_cycle_plain(cfg))
         while await asyncio.to_thread(count_articles, url) < 10:  # the cycle is writing
             assert not cycle.done(), cycle.exception() if cycle.done() else None
@@ -63,6 +65,7 @@ async def test_backup_during_a_cycle_restores_to_the_backup_point(tmp_path, caps
             steps.append(done)
             if len(steps) == 1:
                 seen.append(count_articles(url))
+                site.resume.set()
                 deadline = time.monotonic() + 120
                 while count_articles(url) < seen[0] + 2 and time.monotonic() < deadline:
                     time.sleep(0.02)
