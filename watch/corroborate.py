@@ -86,7 +86,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from watch.ambiguity import EVERYDAY_WORD, SHORT_ACRONYM, english_words, given_names
-from watch.korean import is_hangul, particle_follows
+from watch.korean import is_hangul, particle_follows, product_follows
 
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
@@ -445,11 +445,32 @@ _DESCR_WORDS = frozenset("company firm giant maker retailer carrier airline auto
                          "heavyweight".split())
 
 
+_PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
+
+
+def _line_window(text: str, s: int, e: int, width: int) -> tuple[str, str]:
+    """Up to ``width`` characters before ``s`` and after ``e``, within the mention's
+    paragraph: a blank line ends every pattern (a name that ends one paragraph and the word
+    that starts the next are not one name: "Hudson Square" / "Thai"). A single line break
+    may be inside a paragraph (link text: "View\\non Amazon")."""
+    after = text[e:e + width]
+    m = _PARA_BREAK.search(after)
+    if m:
+        after = after[:m.start()]
+    before = text[max(0, s - width):s]
+    if "\n" in before:
+        last = None
+        for last in _PARA_BREAK.finditer(before):
+            pass
+        if last is not None:
+            before = before[last.end():]
+    return before, after
+
+
 def _syntax(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     word = text[s:e]
-    after = text[e:e + WINDOW]
-    before = text[max(0, s - WINDOW):s]
+    before, after = _line_window(text, s, e, WINDOW)
     single = len(c.phrase) == 1
     if not after.isascii() or not before.isascii():  # match the patterns on NFKC forms
         after = unicodedata.normalize("NFKC", after)
@@ -551,7 +572,7 @@ def name_syntax(text: str, c: Cand) -> str:
     everyday word ("Apple CarPlay", "Amazon S3"). Quoted; "" if none."""
     if len(c.phrase) == 1:
         return ""
-    after = text[c.end:c.end + 40]
+    after = _line_window(text, c.start, c.end, 40)[1]
     word = text[c.start:c.end]
     for rx in (_R_CORP, _R_PRODUCT):
         m = rx.match(after)
@@ -579,6 +600,9 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
     if run.startswith("측"):
         return f'"{word}측"'
+    product = product_follows(after, 0) if run else ""
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"): the company's name
+        return f'"{word}{product}" (a product name)'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -646,7 +670,7 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
         while i != -1:
             j = i + len(word)
             if (j < len(t) and is_hangul(t[j]) and not (i and is_hangul(t[i - 1]))
-                    and not particle_follows(t, j)):
+                    and not particle_follows(t, j) and not product_follows(t, j)):
                 k = j
                 while k < len(t) and is_hangul(t[k]):
                     k += 1

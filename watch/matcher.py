@@ -71,7 +71,7 @@ import ahocorasick_rs
 
 from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
 from watch.corroborate import Cand, decide, venue
-from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows
+from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
 from watch.prominence import Shape, headline_context, score
 from watch.romanize import split_given
@@ -421,7 +421,8 @@ class Matcher:
                 if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
                     right_ok = not c.isalnum()
                 elif is_hangul(c):
-                    right_ok = particle_follows(t, end)
+                    # a particle ("메타는"), or a product glued to the brand ("애플워치")
+                    right_ok = particle_follows(t, end) or bool(product_follows(t, end))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
