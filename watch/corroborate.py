@@ -85,7 +85,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from watch.ambiguity import EVERYDAY_WORD, KOREAN_SHORT_FORM, SHORT_ACRONYM, english_words, given_names
+from watch.ambiguity import (
+    EVERYDAY_WORD,
+    KOREAN_SHORT_FORM,
+    SHORT_ACRONYM,
+    english_words,
+    given_names,
+)
 from watch.korean import is_hangul, particle_follows, product_follows
 
 NEAR = 250  # characters: "another watchlist name near it"
