@@ -110,12 +110,15 @@ PRODUCTS: tuple[str, ...] = (
     "워크스페이스", "비전프로",
 )
 _PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS, key=len, reverse=True))
+_PRODUCT_FIRST = frozenset(p[0] for p in PRODUCTS)  # (most Hangul runs fail on this, cheaply)
 
 
 def product_follows(text: str, end: int) -> str:
     """text[end] is Hangul: the product noun (``PRODUCTS``) that the Hangul run from ``end``
     starts with, when the rest of the run is empty or a particle (애플워치, 애플워치처럼);
     "" otherwise (애플리케이션, 현대카드)."""
+    if text[end:end + 1] not in _PRODUCT_FIRST:
+        return ""
     for p in _PRODUCTS_BY_LEN:
         if text.startswith(p, end):
             j = end + len(p)
