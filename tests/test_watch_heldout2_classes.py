@@ -4,11 +4,13 @@ watch.matcher, watch.variants or watch.korean, tested on sentences written for t
 with the contrast that must stay as it was."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
 from watch import Matcher, parse_watchlist
+from watch.jsonl import match_jsonl
 
 
 def entity(eid: str, aliases: list[str], context: tuple[str, ...] = ()) -> str:
@@ -68,6 +70,23 @@ def test_a_lower_case_name_starting_a_hyphenated_word_is_not_the_name(m):
         'lower case, the first part of the hyphenated word "uber-popular", not the name']
     assert flagged(m, "We ordered an uber to the airport.") == ["uber"]
     assert flagged(m, "The Uber-owned unit was sold.") == ["uber"]
+
+
+def test_explain_lists_the_new_rejection_reasons(tmp_path):
+    # newsmon match --explain: the hyphen prefix, and the Korean common word near a name
+    wl = tmp_path / "wl.toml"
+    wl.write_text("\n".join([entity("uber", ["Uber"]), entity("apple", ["Apple", "애플"], ("아이패드",)),
+                             entity("woori", ["우리은행", "우리"])]), encoding="utf-8")
+    line = json.dumps({"id": 1, "title": "", "text": "Our uber-popular plan. 애플 아이패드를 주지만, 우리가 놓친 것도 있다."},
+                      ensure_ascii=False)
+    out = io.StringIO()
+    assert match_jsonl(str(wl), io.StringIO(line + "\n"), out, explain=True) == 0
+    row = json.loads(out.getvalue())
+    assert row["entities"] == ["apple"]
+    assert {(r["entity"], r["text"]) for r in row["rejected"]} == {("uber", "uber"), ("woori", "우리")}
+    reasons = " | ".join(r["reason"] for r in row["rejected"])
+    assert 'the first part of the hyphenated word "uber-popular"' in reasons
+    assert "no corroboration" in reasons
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -35,7 +35,9 @@ An entity is ESTABLISHED in the article by the first of:
    "Big Apple"), and not in a sentence about food or drink;
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
-   establish each other ("삼성, LG 꺾고": two baseball teams).
+   establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
+   common word or group name (우리, 하나) only as an item of the same list ("신한은행·우리",
+   "신한은행과 우리"; ``_KO_LIST_BETWEEN``): "우리가 놓치고" near "아이패드" is "we".
 
 Once established, all its mentions count (except the "never" ones above), each noting its
 own syntax when it has some, else what established the entity. Not established: every
@@ -59,8 +61,18 @@ Company syntax (``syntax``), in the original text around the mention:
   an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
-  Maps", "Apple Intelligence"); a corporate event ("the Target breach", "Meta layoffs").
-  A possessive after a single letter is no possessive after a number ("two X's").
+  Maps", "Apple Intelligence"); a product line and a model code of letters and digits
+  ("Intel Core i3"; not "Delta Force 2"); a corporate event ("the Target breach", "Meta
+  layoffs"). A possessive after a single letter is no possessive after a number ("two X's").
+* English, after an everyday word in mid-sentence only (at a sentence's or list item's
+  start its capital says nothing): a manner compound ("Notion-based", "Apple-style"; not
+  "- Box-style lunches"); a thing the company publishes or a service hosts ("An Adobe
+  survey", "Host Zoom sessions"); what a product does ("what Unity does").
+* English, an everyday word capitalized in mid-sentence as an item of a comma list whose
+  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose, not
+  after an article and not after "like"/"such as" unless the noun before is one of
+  companies or tools (``_names_list``).
+* every pattern stops at a paragraph break (a blank line; ``_line_window``).
 * no English syntax counts for an everyday word in a sentence about food or drink (a
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
 * English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
@@ -70,8 +82,11 @@ Company syntax (``syntax``), in the original text around the mention:
   "on"/"from"/"via" after buying or posting verbs and gift cards ("available on Amazon",
   "posts on X", "gift card from Starbucks, Target, or Amazon"); "on"/"at"/"from" followed by
   a price ("on Amazon for $39");
-  an item of a list of companies ("companies such as Google, Meta and Amazon").
-* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적);
+  an item of a list of companies or tools ("companies such as Google, Meta and Amazon").
+  None of these when, in a sentence in lower case, a longer capitalized name goes on after
+  the mention ("according to Box Office Mojo").
+* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
+  product noun glued to it (삼성페이, 애플워치: ``watch.korean.product_follows``);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
   quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
   When the article names another company that starts with the same short form

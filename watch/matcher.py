@@ -115,7 +115,8 @@ class Mention:
 @dataclass(frozen=True)
 class Rejected:
     """A mention that did not count, and why (``--explain``): an ambiguous alias without
-    corroboration, or any alias that starts a venue's name."""
+    corroboration, any alias that starts a venue's name, or a lower-case spelling of a name
+    that starts a hyphenated word ("uber-popular")."""
 
     entity_id: str
     alias: str
