@@ -755,6 +755,9 @@ class Matcher:
         keep = []
         for r in rows:
             original, s, e = r[7].original, r[1], r[2]
+            if not original[s].islower():  # (the usual case: a name as written)
+                keep.append(r)
+                continue
             if _in_address(original, s, e, r[4]):
                 continue
             if (original[e:e + 1] == "-" and original[e + 1:e + 2].islower() and original[s:e].islower()
