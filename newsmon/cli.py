@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--watchlist", required=True)
     sp.add_argument("--jsonl", action="store_true", help="JSON Lines in and out (the default and only format)")
     sp.add_argument("--explain", action="store_true",
-                    help='add "rejected": the mentions of ambiguous aliases that did not count, with the reason')
+                    help='add "rejected": the mentions that did not count (ambiguous aliases without '
+                         'corroboration, venues, lower-case hyphen prefixes), with the reason')
 
     sp = add("demo", cmd_demo, "serve the bundled sample news site on 127.0.0.1 and run a poll cycle on it",
              config=False)

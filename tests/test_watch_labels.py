@@ -29,8 +29,9 @@ def test_the_set_is_well_formed():
     assert len(rows) >= 250
     assert len({(r["article"], r["entity"]) for r in rows}) == len(rows)  # one label per pair
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
-    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
+    assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -54,22 +55,29 @@ def test_targets_on_the_labelled_set():
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
     assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held
-    # the second held-out part: never tuned on, below the targets (README there); guard
-    # against regressions only
+    # the second held-out part: its errors were turned into rules 4; it now meets them
     held2 = res["heldout2"]
-    assert held2["precision"] >= 0.95 and held2["recall"] >= 0.89, held2
+    assert held2["precision"] >= 0.985 and held2["recall"] >= 0.97, held2
+    # the third held-out part: labelled before rules 4 ran on it, never tuned on; below the
+    # precision target as measured (0.927 and 0.962, README there): guard against
+    # regressions only
+    held3 = res["heldout3"]
+    assert held3["precision"] >= 0.92 and held3["recall"] >= 0.96, held3
+    assert held3["about_precision"] >= 0.9 and held3["about_recall"] >= 0.9, held3
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
-def test_heldout2_is_exactly_the_candidates_it_was_built_from():
-    """heldout2's pairs are the output of ``candidates.py --heldout2`` (seeded), in order, and
-    none of its articles holds a pair of the first two parts."""
+@pytest.mark.parametrize("part, earlier", [("heldout2", ("dev", "heldout")),
+                                           ("heldout3", ("dev", "heldout", "heldout2"))])
+def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
+    """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
+    order, and none of its articles holds a pair of an earlier part."""
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, str(LABELS / "candidates.py"), "--heldout2", "--shared",
+    out = subprocess.run([sys.executable, str(LABELS / "candidates.py"), f"--{part}", "--shared",
                           str(SHARED.parent)], capture_output=True, text=True, check=True).stdout.split()
     rows = [json.loads(x) for x in (LABELS / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [f'{r["article"]}|{r["entity"]}' for r in rows if r["split"] == "heldout2"] == out
-    first = {r["article"] for r in rows if r["split"] != "heldout2"}
-    assert not first & {r["article"] for r in rows if r["split"] == "heldout2"}
+    assert [f'{r["article"]}|{r["entity"]}' for r in rows if r["split"] == part] == out
+    first = {r["article"] for r in rows if r["split"] in earlier}
+    assert not first & {r["article"] for r in rows if r["split"] == part}

@@ -35,7 +35,9 @@ An entity is ESTABLISHED in the article by the first of:
    "Big Apple"), and not in a sentence about food or drink;
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
-   establish each other ("삼성, LG 꺾고": two baseball teams).
+   establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
+   common word or group name (우리, 하나) only as an item of the same list ("신한은행·우리",
+   "신한은행과 우리"; ``_KO_LIST_BETWEEN``): "우리가 놓치고" near "아이패드" is "we".
 
 Once established, all its mentions count (except the "never" ones above), each noting its
 own syntax when it has some, else what established the entity. Not established: every
@@ -59,8 +61,18 @@ Company syntax (``syntax``), in the original text around the mention:
   an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
-  Maps", "Apple Intelligence"); a corporate event ("the Target breach", "Meta layoffs").
-  A possessive after a single letter is no possessive after a number ("two X's").
+  Maps", "Apple Intelligence"); a product line and a model code of letters and digits
+  ("Intel Core i3"; not "Delta Force 2"); a corporate event ("the Target breach", "Meta
+  layoffs"). A possessive after a single letter is no possessive after a number ("two X's").
+* English, after an everyday word in mid-sentence only (at a sentence's or list item's
+  start its capital says nothing): a manner compound ("Notion-based", "Apple-style"; not
+  "- Box-style lunches"); a thing the company publishes or a service hosts ("An Adobe
+  survey", "Host Zoom sessions"); what a product does ("what Unity does").
+* English, an everyday word capitalized in mid-sentence as an item of a comma list whose
+  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose, not
+  after an article and not after "like"/"such as" unless the noun before is one of
+  companies or tools (``_names_list``).
+* every pattern stops at a paragraph break (a blank line; ``_line_window``).
 * no English syntax counts for an everyday word in a sentence about food or drink (a
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
 * English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
@@ -70,8 +82,11 @@ Company syntax (``syntax``), in the original text around the mention:
   "on"/"from"/"via" after buying or posting verbs and gift cards ("available on Amazon",
   "posts on X", "gift card from Starbucks, Target, or Amazon"); "on"/"at"/"from" followed by
   a price ("on Amazon for $39");
-  an item of a list of companies ("companies such as Google, Meta and Amazon").
-* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적);
+  an item of a list of companies or tools ("companies such as Google, Meta and Amazon").
+  None of these when, in a sentence in lower case, a longer capitalized name goes on after
+  the mention ("according to Box Office Mojo").
+* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
+  product noun glued to it (삼성페이, 애플워치: ``watch.korean.product_follows``);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
   quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
   When the article names another company that starts with the same short form
@@ -85,8 +100,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from watch.ambiguity import EVERYDAY_WORD, SHORT_ACRONYM, english_words, given_names
-from watch.korean import is_hangul, particle_follows
+from watch.ambiguity import (
+    EVERYDAY_WORD,
+    KOREAN_SHORT_FORM,
+    SHORT_ACRONYM,
+    english_words,
+    given_names,
+)
+from watch.korean import is_hangul, particle_follows, product_follows
 
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
@@ -304,10 +325,19 @@ _PLURAL_BEFORE = re.compile(r"(?i:\b(?:two|three|four|five|six|several|many|mult
                             r"all|no|\d+)\s+)$")
 _R_HYPH = re.compile(r"^-(?:owned|backed|funded|made|branded|led|run|built|designed|developed|operated|"
                      r"supported|sponsored|affiliated|certified|compatible|exclusive|powered|hosted|"
-                     r"acquired|parent|esque|like|style)\b")
+                     r"acquired|parent)\b")
+# a manner compound ("Notion-based", "Apple-style", "Instagram-worthy"): the name only when the
+# capital is the name's, not the sentence's or list item's ("- Box-style lunches")
+_R_HYPH_MANNER = re.compile(r"^-(?:style|styled|like|esque|based|inspired|themed|worthy|friendly)\b")
 _R_ROLE = re.compile(rf"^\s+(?i:{_ROLE_NOUNS})\b")
 _R_CORP = re.compile(rf"^\s+(?:{_CORPORATE})\b\.?")
 _R_VERB = re.compile(rf"^,?\s+(?:(?:{_ADVERBS})\s+){{0,2}}(?:{_VERBS})\b")
+# what a product or service does, as a verb after its name ("what Unity does", "Slack lets
+# you"): too common after an everyday word to count at a sentence's start, where the
+# capital says nothing
+_R_VERB_MID = re.compile(r"^,?\s+(?:(?:also|now|just|still|already|even)\s+)?(?:does|did|offers|offered|"
+                         r"provides|provided|uses|used|supports|supported|lets|let|allows|allowed|enables|"
+                         r"enabled|recommends|integrates|charges|requires|handles|syncs|stores|hosts)\b")
 _R_APPOS = re.compile(r"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|maker|parent|"
                       r"owner|retailer|carrier|airline|automaker|carmaker|chipmaker|conglomerate|group|"
                       r"platform|network|operator|manufacturer|provider|startup|bank|insurer|brand|"
@@ -324,7 +354,12 @@ _THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fan
                "plants,factory,factories,facility,facilities,manufacturing,dealership,dealerships,dealer,"
                "dealers,stations,outlets,branches,flights,flight,planes,jets,cards,credit card,debit card,"
                "marketplace,sellers,seller,listings,storefront,reviews,gift card,gift cards,marketing,"
-               "advertising")
+               "advertising,"
+               # what a company publishes or a service hosts ("an Adobe survey", "Zoom sessions")
+               "survey,surveys,study,studies,report,reports,poll,whitepaper,white paper,documentation,"
+               "docs,session,sessions,meeting,meetings,call,calls,webinar,webinars,message,messages,"
+               "channel,channels,workspace,workspaces,integration,integrations,subscription,"
+               "subscriptions,plan,plans,pricing,login,API,SDK")
 _R_THING = re.compile(rf"^\s+(?i:{_THINGS})\b")
 # a product or service named with the company's name and a capitalized product noun ("Apple
 # TV", "Amazon Prime", "Google Maps", "Meta Business Suite"): counts even at a sentence's
@@ -337,7 +372,7 @@ _R_PRODUCT = re.compile(rf"^\s+(?:{_PRODUCTS})\+?(?![\w-])")  # (+: "Apple TV+")
 # a price after a store: "on Amazon for $39", "at Target for under $20"
 _R_PRICE = re.compile(r"^\s+for\s+(?:just\s+|only\s+|about\s+|around\s+|under\s+|less than\s+)?"
                       r"(?:US|C|A)?[$€£¥₩]\s?\d")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*(?:[-*•]\s*|\d{1,3}[.)]\s*)?)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n)\s*(?:[-*•–]\s*|\d{1,3}[.)]\s*)?$")
 _L_TITLE = re.compile(r"\b(?:President|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Senator|Rep\.|Representative|Gov\.|"
                       r"Governor|Vice President|Prime Minister|Minister|Chancellor|Secretary|Judge|"
                       r"Justice|Chairman|Chairwoman|Speaker)\s+$")
@@ -346,6 +381,9 @@ _L_TITLE = re.compile(r"\b(?:President|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Senator|Rep\.|
 _LIST_BEFORE = re.compile(r"(?:(?:both|either)\s+)?(?:[A-Z0-9][\w.&'’+-]*(?:\s+(?:&\s+)?[A-Z0-9][\w.&'’+-]*)*"
                           r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s+))+$")
 _R_TOKEN = re.compile(r"^\s+([A-Za-z][\w+]*)")
+# one or two capitalized words, then a model code of letters AND digits ("Core i3", "Watch
+# S9"; not "Force 2", a sequel's number)
+_R_MODEL = re.compile(r"^ (?:[A-Z][a-z]+ ){1,2}(?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{2,6}(?![\w-])")
 
 _L_OF = re.compile(r"(?i:\b(?:shares|stock|shareholders|stake|investors?|CEO|chief executive|founder|"
                    r"co-founder|chairman|president|employees?|owner|parent|unit|subsidiary|division|"
@@ -384,7 +422,8 @@ _LIST_NOUN = re.compile(r"(?i:\b(?:companies|firms|brands|clients|customers|orga
                         r"retailers|stores|sponsors|giants|players|vendors|employers|carriers|airlines|"
                         r"automakers|carmakers|platforms|providers|names|hyperscalers|competitors|rivals|"
                         r"manufacturers|makers|businesses|corporations|enterprises|tech|labs|hyperscaler|"
-                        r"leaders|heavyweights|incumbents|household names|big tech)\b)")
+                        r"leaders|heavyweights|incumbents|household names|big tech|tools|apps|services|"
+                        r"software|integrations)\b)")
 _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*(?:\s*\([^)]*\))?\s*,?"
                          r"\s*(?:and|or|&)?\s*)*$")
 
@@ -445,11 +484,32 @@ _DESCR_WORDS = frozenset("company firm giant maker retailer carrier airline auto
                          "heavyweight".split())
 
 
+_PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
+
+
+def _line_window(text: str, s: int, e: int, width: int) -> tuple[str, str]:
+    """Up to ``width`` characters before ``s`` and after ``e``, within the mention's
+    paragraph: a blank line ends every pattern (a name that ends one paragraph and the word
+    that starts the next are not one name: "Hudson Square" / "Thai"). A single line break
+    may be inside a paragraph (link text: "View\\non Amazon")."""
+    after = text[e:e + width]
+    m = _PARA_BREAK.search(after)
+    if m:
+        after = after[:m.start()]
+    before = text[max(0, s - width):s]
+    if "\n" in before:
+        last = None
+        for last in _PARA_BREAK.finditer(before):
+            pass
+        if last is not None:
+            before = before[last.end():]
+    return before, after
+
+
 def _syntax(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     word = text[s:e]
-    after = text[e:e + WINDOW]
-    before = text[max(0, s - WINDOW):s]
+    before, after = _line_window(text, s, e, WINDOW)
     single = len(c.phrase) == 1
     if not after.isascii() or not before.isascii():  # match the patterns on NFKC forms
         after = unicodedata.normalize("NFKC", after)
@@ -467,6 +527,11 @@ def _syntax(text: str, c: Cand) -> str:
             if rx is _R_POSS and single and _PLURAL_BEFORE.search(before, max(0, len(before) - 20)):
                 continue  # "two X's": the plural of a letter, not a possessive
             return f'"{word}{m.group(0)}"'
+    # an everyday word's capital says something only in mid-sentence
+    mid = not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10)))
+    m = _R_HYPH_MANNER.match(after)
+    if m and mid:
+        return f'"{word}{m.group(0)}"'
     if c.person:
         m = _L_TITLE.search(before, max(0, len(before) - 30))
         if m:
@@ -484,13 +549,23 @@ def _syntax(text: str, c: Cand) -> str:
         found = name_syntax(text, c)
         if found:
             return found
-        m = _R_THING.match(after)
-        if m and not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10))):
+        m = _R_THING.match(after) if mid else None
+        if m:
+            return f'"{word}{m.group(0)}"'
+        m = _R_VERB_MID.match(after) if mid and c.amb == EVERYDAY_WORD else None
+        if m:
             return f'"{word}{m.group(0)}"'
     else:
         m = _R_VERB.match(after)
         if m:
             return f'"{word}{m.group(0)}"'
+    if c.amb == EVERYDAY_WORD:
+        found = _names_list(text, c, before, after) if c.pos == "" else ""
+        if found:
+            return found
+        if _LONGER_NAME.match(after) and _LOWER_BEFORE.search(before):
+            # "according to Box Office Mojo": the words before it govern the longer name
+            return ""
     # before the mention: dispatched on the word right before it (or before the list the
     # mention ends: "at both Barnes & Noble and" Amazon)
     stripped = before.rstrip()
@@ -534,9 +609,51 @@ def _syntax(text: str, c: Cand) -> str:
     return ""
 
 
+# a longer capitalized name goes on after the mention ("Box Office Mojo"), in a sentence whose
+# words before it are in lower case ("according to"; not a Title Case headline)
+_LONGER_NAME = re.compile(r"^ [A-Z][\w'’&-]*")
+_LOWER_BEFORE = re.compile(r"(?:^|\s)[a-z][\w'’-]*[,:]?\s+$")
+# the neighbours of a mention in a list of names ("email, Slack, Teams, or SMS", "Connect
+# with Zoom, Slack, and other tools"): commas (two names joined by "and" may be any two
+# things: "tied with Scala and Shell")
+_SEP = r"(?:\s*,\s*(?:and\s+|or\s+)?)"
+_NEXT_ITEM = re.compile(rf"^{_SEP}([A-Z][\w.&'’+-]*)(?![\w])(?!\s+[A-Z])")
+_PREV_ITEMS = re.compile(rf"(?:(?<=\s)|^)(?:[A-Z][\w.&'’+-]*{_SEP})+$")
+_LIST_LEAD = re.compile(r"(?:^|\s)([a-z][\w'’-]*),?\s+$")
+_LIST_KEYS = frozenset(("like", "as", "including", "include", "includes", "included", "e.g."))
+
+
+def _names_list(text: str, c: Cand, before: str, after: str) -> str:
+    """An everyday word capitalized in mid-sentence as an item of a comma-separated list whose
+    neighbouring item is also a capitalized name: a list of names ("email, Slack, Teams, or
+    SMS"). The
+    list must follow a lower-case word other than an article ("the Alpha, Beta, Delta and
+    Omicron variants" are not names of companies), and a list introduced by "like", "such
+    as" or "including" must be one of companies or tools ("tools like …"; not "formats like
+    Parquet, Iceberg, or Delta"); quoted, "" if none."""
+    if not _bare_name(text, c):
+        return ""
+    prev = _PREV_ITEMS.search(before, max(0, len(before) - 80))
+    nxt = _NEXT_ITEM.match(after)
+    if not (prev or nxt):
+        return ""
+    lead_at = prev.start() if prev else len(before)
+    lead = _LIST_LEAD.search(before, max(0, lead_at - 30), lead_at)
+    if not lead or lead.group(1).lower() in ("the", "a", "an", "these", "those", "its", "their"):
+        return ""
+    if lead.group(1).lower() in _LIST_KEYS and not _LIST_NOUN.search(before, max(0, lead.start() - 40),
+                                                                      lead.start() + 1):
+        return ""
+    item = prev.group(0).rstrip() if prev else ""
+    return f'an item of a list of names ("{item}{" " if item else ""}{text[c.start:c.end]}{nxt.group(0) if nxt else ""}")'
+
+
 # only names and list separators between two mentions: items of one list
 _LIST_BETWEEN = re.compile(r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*|\s*[A-Z0-9][\w.&'’+-]*)*\s*$")
 _COLON = re.compile(r"[:：]")
+# only Korean list separators (with names between them) between two mentions
+_KO_SEP = r"\s*(?:[,·、/]|와|과|및)\s*"
+_KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
 
 
 def _in_value(text: str, c: Cand) -> bool:
@@ -551,12 +668,15 @@ def name_syntax(text: str, c: Cand) -> str:
     everyday word ("Apple CarPlay", "Amazon S3"). Quoted; "" if none."""
     if len(c.phrase) == 1:
         return ""
-    after = text[c.end:c.end + 40]
+    after = _line_window(text, c.start, c.end, 40)[1]
     word = text[c.start:c.end]
     for rx in (_R_CORP, _R_PRODUCT):
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}"'
+    m = _R_MODEL.match(after)
+    if m:  # a product line and a model code ("Intel Core i3", "Apple Watch S9")
+        return f'"{word}{m.group(0)}" (a model name)'
     m = _R_TOKEN.match(after)
     if m:
         tok = m.group(1)
@@ -579,6 +699,9 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
     if run.startswith("측"):
         return f'"{word}측"'
+    product = product_follows(after, 0) if run else ""
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"): the company's name
+        return f'"{word}{product}" (a product name)'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -646,7 +769,7 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
         while i != -1:
             j = i + len(word)
             if (j < len(t) and is_hangul(t[j]) and not (i and is_hangul(t[i - 1]))
-                    and not particle_follows(t, j)):
+                    and not particle_follows(t, j) and not product_follows(t, j)):
                 k = j
                 while k < len(t) and is_hangul(t[k]):
                     k += 1
@@ -737,9 +860,13 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 if a.entity == c.entity or a.field != c.field:
                     continue
                 lo, hi = (a.end, c.start) if a.end <= c.start else (c.end, a.start)
-                # on a heading-like line only as items of one list ("Cards (Visa, Mastercard)")
+                # on a heading-like line only as items of one list ("Cards (Visa, Mastercard)");
+                # a Korean short form that is a common word (우리 "we") only as an item of a
+                # list, in any line ("신한·우리·하나", "LG와 우리"): a particle after it
+                # ("우리가 놓치고") is the word's, and says nothing of a company
                 if (hi - lo <= NEAR and "\n" not in text[lo:hi]
-                        and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))):
+                        and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))
+                        and (c.amb != KOREAN_SHORT_FORM or _KO_LIST_BETWEEN.match(text, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

@@ -12,7 +12,8 @@ Input: one JSON object per line, ``{"id": ..., "title": str|null, "text": str|nu
 ``note`` (only on mentions of ambiguous aliases) says what corroborated the mention;
 ``prominence`` (0-100) and its parts are ``watch.prominence``'s. With ``--explain`` each
 line also has ``"rejected": [{"entity", "alias", "text", "field", "start", "end",
-"reason"}, ...]``: the mentions of ambiguous aliases that did not count, and why.
+"reason"}, ...]``: the mentions that did not count, and why (ambiguous aliases without
+corroboration, names starting a venue's name, lower-case names starting a hyphenated word).
 
 A bad input line (not JSON, not an object, no id, title/text not strings) gets one line
 on stderr, ``line N: <reason>``, and matching goes on. Exit code: 0 all lines matched,

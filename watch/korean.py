@@ -25,6 +25,13 @@ starts a word.
   form (삼성측은, 이재용씨가, 반도체들의).
 * ``SECOND`` – particles that stack after a first particle (에서+는, 으로+는, 와+의,
   에게+는, 까지+도, 부터+는, 만+을, ...): any base particle + one of these.
+
+A brand glued to one of its products is written as one word in Korean (애플워치, 삼성페이,
+애플TV): ``product_follows`` accepts a Hangul run that is a PRODUCT noun of ``PRODUCTS``
+(the Korean spellings of the product nouns of ``watch.corroborate``: 워치, 페이, 뮤직,
+스토어...), optionally followed by a particle (애플워치처럼). Nouns that name another
+company of the same group are NOT product nouns: 카드 (현대카드, 우리카드), 은행, 증권,
+생명, 백화점 stay compounds of another company.
 """
 from __future__ import annotations
 
@@ -95,6 +102,29 @@ def is_kana(c: str) -> bool:
     a Latin name glued to kana ("このKindle", "Amazonが") is a word of its own."""
     cp = ord(c)
     return 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F
+
+
+PRODUCTS: tuple[str, ...] = (
+    "워치", "페이", "뮤직", "스토어", "앱스토어", "플레이스토어", "티비", "클라우드", "맵", "북스",
+    "포토", "월렛", "아케이드", "펜슬", "프라임", "비디오", "드라이브", "인텔리전스", "어시스턴트",
+    "워크스페이스", "비전프로",
+)
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS, key=len, reverse=True))
+_PRODUCT_FIRST = frozenset(p[0] for p in PRODUCTS)  # (most Hangul runs fail on this, cheaply)
+
+
+def product_follows(text: str, end: int) -> str:
+    """text[end] is Hangul: the product noun (``PRODUCTS``) that the Hangul run from ``end``
+    starts with, when the rest of the run is empty or a particle (애플워치, 애플워치처럼);
+    "" otherwise (애플리케이션, 현대카드)."""
+    if text[end:end + 1] not in _PRODUCT_FIRST:
+        return ""
+    for p in _PRODUCTS_BY_LEN:
+        if text.startswith(p, end):
+            j = end + len(p)
+            if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
+                return p
+    return ""
 
 
 def particle_follows(text: str, end: int) -> bool:

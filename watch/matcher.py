@@ -71,7 +71,7 @@ import ahocorasick_rs
 
 from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
 from watch.corroborate import Cand, decide, venue
-from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows
+from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
 from watch.prominence import Shape, headline_context, score
 from watch.romanize import split_given
@@ -115,7 +115,8 @@ class Mention:
 @dataclass(frozen=True)
 class Rejected:
     """A mention that did not count, and why (``--explain``): an ambiguous alias without
-    corroboration, or any alias that starts a venue's name."""
+    corroboration, any alias that starts a venue's name, or a lower-case spelling of a name
+    that starts a hyphenated word ("uber-popular")."""
 
     entity_id: str
     alias: str
@@ -421,7 +422,8 @@ class Matcher:
                 if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
                     right_ok = not c.isalnum()
                 elif is_hangul(c):
-                    right_ok = particle_follows(t, end)
+                    # a particle ("메타는"), or a product glued to the brand ("애플워치")
+                    right_ok = particle_follows(t, end) or bool(product_follows(t, end))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
@@ -653,7 +655,8 @@ class Matcher:
             with_alias = {r[5][0] for r in rows if r[5][1] == ALIAS}
             rows = [r for r in rows if r[5][1] != SHORT or r[5][0] in with_alias]
         # a lower-case spelling ("facebook") never counts inside a web address ("pic.twitter.com")
-        rows = [r for r in rows if not _in_address(r[7].original, r[1], r[2], r[4])]
+        # nor as the first part of a hyphenated word ("uber-popular")
+        rows = self._lower_case_words(rows, rejected)
         rows = self._not_venues(rows, rejected)
         notes: dict[tuple, str] = {}
         amb = self._amb
@@ -745,6 +748,28 @@ class Matcher:
             keep.append(c)
         return keep
 
+    def _lower_case_words(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
+        """Drops a lower-case spelling of a capitalized name inside a web address
+        ("pic.twitter.com": silently, it names the site, not a mention) or as the first part
+        of a hyphenated word ("uber-popular": explained; the name as a prefix is a word)."""
+        keep = []
+        for r in rows:
+            original, s, e = r[7].original, r[1], r[2]
+            if not original[s].islower():  # (the usual case: a name as written)
+                keep.append(r)
+                continue
+            if _in_address(original, s, e, r[4]):
+                continue
+            if (original[e:e + 1] == "-" and original[e + 1:e + 2].islower() and original[s:e].islower()
+                    and not r[4].islower()):
+                rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
+                                         f'lower case, the first part of the hyphenated word '
+                                         f'"{original[s:e]}{_WORD_AFTER.match(original, e).group(0)}", '
+                                         f"not the name"))
+                continue
+            keep.append(r)
+        return keep
+
     def _not_venues(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
         """Drops (and explains) mentions that start a venue's name, for every alias of
         every entity ("Toyota Music Factory", "Shell Energy Stadium": watch.corroborate.venue)."""
@@ -796,6 +821,7 @@ class Matcher:
 
 
 _ADDRESS_AFTER = re.compile(r"[./][A-Za-z0-9]")
+_WORD_AFTER = re.compile(r"[\w-]*")
 
 
 def _in_address(original: str, s: int, e: int, phrase: str) -> bool:

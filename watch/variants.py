@@ -12,8 +12,10 @@
   word starts; topics in any common case; and the one-word name of a company, product or
   organization that is no everyday word ("Facebook", "Samsung", "Google") also in lower
   case, as informal text writes it ("facebook marketplace", "a quick google search"), but
-  never inside a web address (the matcher drops "pic.twitter.com"); an everyday word
-  ("Meta", "Apple") never matches in lower case;
+  never inside a web address (the matcher drops "pic.twitter.com") nor as the lower-case
+  first part of a hyphenated word ("uber-popular"); such a name in camel case also
+  with only its first letter capitalized ("GitHub" as "Github", "TikTok" as "Tiktok");
+  an everyday word ("Meta", "Apple") never matches in lower case;
 * a name that is a web domain ("Amazon.com") in any case.
 
 Roles: ``ALIAS``, ``SHORT`` (short names), ``EXCLUDE``, ``CONTEXT`` (context terms: spelled
@@ -46,6 +48,8 @@ def spellings(phrase: str, kind: str, role: int) -> tuple[str, ...]:
         out += name_variants(base, kind)[1:]  # generated in their allowed capitalizations
         if lower_case_ok(base, kind):
             out.append(base.lower())
+            if _CAMEL_RE.fullmatch(base):  # "GitHub" also as "Github", as informal text writes it
+                out.append(base[0] + base[1:].lower())
         elif _DOMAIN_RE.fullmatch(base):
             out += [base.lower(), base.upper()]
     if " " in base and _CJK_RE.search(base):
@@ -54,6 +58,7 @@ def spellings(phrase: str, kind: str, role: int) -> tuple[str, ...]:
 
 
 _NAME_WORD_RE = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Za-z]*")  # Facebook, YouTube, Nvidia
+_CAMEL_RE = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*")  # a capital inside the word: GitHub, TikTok
 _DOMAIN_RE = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|co|io|ai|kr|jp|cn|de|uk)")
 
 

@@ -48,7 +48,12 @@ from watch.normalize import fold, normalize_phrase
 # 3: rules from real text's errors: venues for every alias, kana boundaries, product nouns,
 #    stores (gift cards, prices), corporate events, list items, spec values; a context term
 #    in the headline for prominence.
-RULES_VERSION = "watch-rules-3"
+# 4: rules from the second held-out part's errors: syntax stops at a paragraph break, lists
+#    of names, manner compounds and product verbs in mid-sentence, published/hosted things,
+#    model codes, a longer name after "according to", Korean brand+product compounds, Korean
+#    common words established nearby only as list items, camel-case names in Title case, a
+#    lower-case name starting a hyphenated word.
+RULES_VERSION = "watch-rules-4"
 
 KINDS = ("person", "company", "organization", "topic", "place", "product", "event", "other")
 ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude", "context", "ambiguous")
