@@ -12,6 +12,7 @@ position in the sorted ids, for 2-fold checks of thresholds). The title is compu
 Prints figures; asserts nothing.
 
 usage: .venv/bin/python benchmarks/titles.py [--corpora sh,wcxb,golden] [--show N] [--half even|odd]
+       [--save FILE] [--compare FILE]   (--compare: the pages whose token match changed since --save)
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def title_of(html: str, url: str | None) -> str | None:
     return extract_metadata(tree, url, tz=UTC, now=NOW).title
 
 
-def run(name: str, show: int, only: str | None) -> None:
+def run(name: str, show: int, only: str | None) -> dict[str, str | None]:
     pages = load(name)
     if only:
         pages = pages[0 if only == "even" else 1::2]
@@ -100,6 +101,17 @@ def run(name: str, show: int, only: str | None) -> None:
     misses = [(p, u, r) for p, _, u, r in pages if tokens(r) != tokens(preds[p])]
     for p, u, r in sorted(misses, key=lambda m: token_f1(m[2], preds[m[0]]))[:show]:
         print(f"  {p[:16]:16s} f1={token_f1(r, preds[p]):.2f} {(u or '')[:60]}\n      ref:  {r!r}\n      got:  {preds[p]!r}")
+    return preds
+
+
+def compare(name: str, before: dict[str, str | None], after: dict[str, str | None]) -> None:
+    refs = {p: r for p, _, _, r in load(name)}
+    for p in sorted(set(before) & set(after)):
+        was = (token_f1(refs[p], before[p]), exact(refs[p], before[p]))
+        now = (token_f1(refs[p], after[p]), exact(refs[p], after[p]))
+        if was != now:
+            mark = "+" if now > was else "-"
+            print(f"  {mark} {name} {p[:16]:16s} ref {refs[p]!r}\n      was {before[p]!r}\n      now {after[p]!r}")
 
 
 def main() -> None:
@@ -107,10 +119,17 @@ def main() -> None:
     ap.add_argument("--corpora", default="sh,wcxb,golden")
     ap.add_argument("--show", type=int, default=0, help="print the N worst pages that miss (token match)")
     ap.add_argument("--half", choices=("even", "odd"), help="only one half of the sorted ids")
+    ap.add_argument("--save", type=Path, help="write the titles found, per corpus, as JSON")
+    ap.add_argument("--compare", type=Path, help="a --save file: list the pages whose title score changed")
     a = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    for name in a.corpora.split(","):
-        run(name, a.show, a.half)
+    found = {name: run(name, a.show, a.half) for name in a.corpora.split(",")}
+    if a.save:
+        a.save.write_text(json.dumps(found, ensure_ascii=False, indent=0), encoding="utf-8")
+    if a.compare:
+        before = json.loads(a.compare.read_text(encoding="utf-8"))
+        for name, preds in found.items():
+            compare(name, before.get(name, {}), preds)
 
 
 if __name__ == "__main__":

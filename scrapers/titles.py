@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from scrapers.headingtext import element_text, repair, undecorated, words
+
 # Separators between headline, section and site name. Spaced ASCII separators only (a
 # hyphen or colon inside a headline has no space before it); the Hangul letter ㅣ and
 # full-width bars are separators anywhere.
@@ -39,8 +41,7 @@ MIN_H1_IN_TITLE = 0.5
 MIN_TITLE_IN_H1 = 0.3
 
 
-def _words(s: str) -> list[str]:
-    return re.findall(r"\w+", s.lower())
+_words = words
 
 
 def _squash(s: str) -> str:
@@ -129,13 +130,30 @@ def _rejoin(title: str, segs: list[str]) -> str:
     return title[start:end] if start >= 0 and end > start else " ".join(segs)
 
 
-def _h1s(tree: etree._Element) -> list[str]:
+def _h1s(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for h in tree.iter("h1"):
-        text = " ".join(h.text_content().split())
+        text = element_text(h)
         if 0 < len(text) <= MAX_H1_CHARS:
-            out.append(text)
+            out.append((h, text))
     return out
+
+
+def _lost_letters(h1: str) -> re.Pattern:
+    """``h1`` as a pattern in which each "?" / U+FFFD stands for the one to three characters
+    that a conversion to a narrower charset replaced."""
+    return re.compile("".join(".{1,3}" if c in "?\ufffd" else re.escape(c) for c in h1))
+
+
+def _as_written(h1: str, strings: list[str]) -> str:
+    """``h1``, or the title string that writes the same words better: in mixed case where the
+    heading is all capitals (a styled heading), or with the letters the heading lost to "?"."""
+    for t in strings:
+        if not any(c.islower() for c in h1) and any(c.islower() for c in t) and _words(t) == _words(h1):
+            return t
+        if ("?" in h1 or "\ufffd" in h1) and _lost_letters(h1).fullmatch(t):
+            return t
+    return h1
 
 
 def article_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
@@ -160,7 +178,7 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
              url: str | None, publisher_names: Iterable[str] = ()) -> str | None:
     """The headline: the article's ``<h1>``, else the first title string without the site name.
     ``title_strings``: og:title, JSON-LD headline, twitter:title, ``<title>`` (None/"" skipped)."""
-    strings = [" ".join(t.split()) for t in title_strings if t and t.strip()]
+    strings = [" ".join(repair(t).split()) for t in title_strings if t and t.strip()]
     names = site_names(site_name, url, publisher_names)
     if any(len(segs) >= 2 and not _is_site(segs[-1], names) and not _is_site(segs[0], names)
            for segs in map(_segments, strings)):
@@ -168,9 +186,12 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     # a heading that repeats a trailing segment of the title is the site's logo/name
     tails = {_squash(segs[-1]) for segs in map(_segments, strings)
              if len(segs) >= 2 and not _is_site(segs[0], names)}
-    h1s = _h1s(tree)
-    names.update(sq for sq in map(_squash, h1s) if sq in tails)
+    found = _h1s(tree)
+    names.update(sq for sq in (_squash(t) for _, t in found) if sq in tails)
+    heads = [strip_site_name(t, names) for t in strings]
+    h1s = [undecorated(el, text, heads + strings) for el, text in found]
     h1 = article_h1(h1s, strings, names)
     if h1:
-        return strip_site_name(h1, names)  # some templates put "Headline – Site" in the h1 too
+        # some templates put "Headline – Site" in the h1 too
+        return _as_written(strip_site_name(h1, names), [h for h in heads if h])
     return strip_site_name(strings[0], names) if strings else None

@@ -56,3 +56,53 @@ def test_photo_credit_is_not_a_site_name():
     tree = page("", "<span class='credit'>© Lee Miller</span>")
     assert headline(tree, ["Surrealist portraits - Lee Miller"], None, "https://example.com/a") == \
         "Surrealist portraits - Lee Miller"
+
+
+# --- the heading's text as the reader sees it (scrapers/headingtext.py)
+
+def test_heading_decorations_are_dropped_when_the_rest_is_the_title():
+    og = "Preparing a transition in Debusine"
+    for body in (
+        "<h1><a href='/p'><time datetime='2025-12-18'>Dec <span>18</span> 2025</time> Preparing a transition in Debusine</a></h1>",
+        "<h1><span class='descriptor'>Blog:</span> Preparing a transition in Debusine</h1>",
+        ("<h1><span class='t'><a href='/s'>Preparing a transition in Debusine</a> <span><a href='//x.com'>(x.com)</a></span>"
+        "</span> <span class='comments'>87</span></h1>"),
+        ("<h1>Preparing a transition in Debusine<div class='divider'></div><h3>Posted on <a><time>July 1, 2024</time></a>"
+        " by infuy</h3></h1>"),
+    ):
+        assert headline(page("", body), [og], None, "https://example.org/blog/p") == og, body
+
+
+def test_heading_words_that_are_not_in_the_title_are_kept():
+    # the title strings say less than the heading: the heading is the headline as shown
+    tree = page("", "<h1><span>Live:</span> Markets fall as rates rise <small>updated</small></h1>")
+    assert headline(tree, ["Markets fall as rates rise - again"], None, "https://example.org/a") == \
+        "Live: Markets fall as rates rise updated"
+
+
+def test_line_breaks_in_a_heading_separate_words():
+    tree = page("", "<h1> WEEKEND<br>CODING<br> <span>AGENT</span></h1>")
+    assert headline(tree, [None, None, None, "Weekend Coding Agent | TheFocus.AI Labs"], None,
+                    "https://thefocus.ai/reports/coding-agent") == "Weekend Coding Agent"
+
+
+def test_capitals_and_lost_letters_of_the_heading_take_the_title_strings_writing():
+    tree = page("", "<h1>BEST DRIP COFFEE MAKER: BUYING TIPS</h1>")
+    assert headline(tree, ["Best Drip Coffee Maker: Buying Tips"], None, "https://example.org/a") == \
+        "Best Drip Coffee Maker: Buying Tips"
+    tree = page("", "<h1>The Basics Of Event Planning? Beginner? Guide</h1>")
+    assert headline(tree, ["The Basics Of Event Planning: Beginner's Guide"], None, "https://example.org/a") == \
+        "The Basics Of Event Planning: Beginner's Guide"
+    # a heading in capitals whose words differ from every title string stays as written
+    tree = page("", "<h1>BREAKING NEWS: CHELSEA SIGN KEPA</h1>")
+    assert headline(tree, ["Breaking news: Chelsea sign Kepa for a record fee"], None, "https://example.org/a") == \
+        "BREAKING NEWS: CHELSEA SIGN KEPA"
+
+
+def test_entities_escaped_twice_and_utf8_mojibake_are_repaired():
+    tree = page("", "<h1>Data Tools for 2026 | Python, SQL &amp;#x26; AI</h1>")
+    assert headline(tree, ["Data Tools for 2026 | Python, SQL & AI"], None, "https://example.org/a") == \
+        "Data Tools for 2026 | Python, SQL & AI"
+    title = "A DIY Investor\u00e2\u0080\u0099s Guide | JOHNSON\u00e2\u0080\u0099S\u00c2\u00ae"
+    assert headline(page(), [title], None, "https://www.johnsons.com/tips/x") == "A DIY Investor\u2019s Guide"
+    assert headline(page(), ["Caf\u00e9 \u00bfabierto? - Ma\u00f1ana"], None, None) == "Caf\u00e9 \u00bfabierto? - Ma\u00f1ana"
