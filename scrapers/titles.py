@@ -36,6 +36,8 @@ _COPYRIGHT_ELEMENTS = etree.XPath(
 _LOGO_LINKS = etree.XPath("//a[@href='/' or @href='./' or @href='index.html' or "
                           "@href=$h1 or @href=$h2 or @href=$h3 or @href=$h4]")
 MAX_H1_CHARS = 300
+# a site name has at most this many words, or fewer than the headline beside it
+MAX_NAME_WORDS = 3
 # h1 words that occur in a title string / title headline words that occur in the h1
 MIN_H1_IN_TITLE = 0.5
 MIN_TITLE_IN_H1 = 0.3
@@ -123,6 +125,12 @@ def strip_site_name(title: str, names: set[str]) -> str:
     return head.strip()
 
 
+def _is_leading_run(text: str, title: str) -> bool:
+    """``text`` is the first separator-delimited segments of ``title`` (not all), word for word."""
+    segs, ws = _segments(title), _words(text)
+    return bool(ws) and any(_words(" ".join(segs[:k])) == ws for k in range(1, len(segs)))
+
+
 def _rejoin(title: str, segs: list[str]) -> str:
     """The part of ``title`` from its first kept segment to its last, separators as written."""
     start = title.find(segs[0])
@@ -169,6 +177,8 @@ def article_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str
             continue  # the logo
         score = max((_share(h, t) + _share(head, h) for t, head in zip(title_strings, heads)
                      if _share(h, t) >= MIN_H1_IN_TITLE and _share(head, h) >= MIN_TITLE_IN_H1), default=0.0)
+        if not score and any(_is_leading_run(h, t) for t in title_strings):
+            score = 2.0  # the title is "Headline | a long tagline": the h1 is its first part
         if score > best_score:
             best, best_score = h, score
     return best
@@ -183,9 +193,15 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     if any(len(segs) >= 2 and not _is_site(segs[-1], names) and not _is_site(segs[0], names)
            for segs in map(_segments, strings)):
         names |= brand_names(tree, url)  # only when a title segment is still unexplained
-    # a heading that repeats a trailing segment of the title is the site's logo/name
+    # A heading that repeats a trailing segment of the title is the site's logo/name - when
+    # the segment is name-sized, or another title string is the rest ("Faculty hiring news").
+    # "Opinion | Republicans Are Following Trump to Nowhere" with the h1 "Republicans Are ..."
+    # is a section before the headline, not a headline before a name.
+    alone = {_squash(t) for t in strings}
     tails = {_squash(segs[-1]) for segs in map(_segments, strings)
-             if len(segs) >= 2 and not _is_site(segs[0], names)}
+             if len(segs) >= 2 and not _is_site(segs[0], names)
+             and (len(_words(segs[-1])) <= max(MAX_NAME_WORDS, len(_words(" ".join(segs[:-1]))))
+                  or _squash(" ".join(segs[:-1])) in alone)}
     found = _h1s(tree)
     names.update(sq for sq in (_squash(t) for _, t in found) if sq in tails)
     heads = [strip_site_name(t, names) for t in strings]

@@ -106,3 +106,29 @@ def test_entities_escaped_twice_and_utf8_mojibake_are_repaired():
     title = "A DIY Investor\u00e2\u0080\u0099s Guide | JOHNSON\u00e2\u0080\u0099S\u00c2\u00ae"
     assert headline(page(), [title], None, "https://www.johnsons.com/tips/x") == "A DIY Investor\u2019s Guide"
     assert headline(page(), ["Caf\u00e9 \u00bfabierto? - Ma\u00f1ana"], None, None) == "Caf\u00e9 \u00bfabierto? - Ma\u00f1ana"
+
+
+def test_h1_that_repeats_the_title_after_a_section_or_short_brand_is_the_headline():
+    # "Section | Headline": the h1 repeats the trailing segment, which is the headline, not a logo
+    tree = page("", "<h1>Republicans Are Following Trump to Nowhere</h1>")
+    strings = ["Opinion | Republicans Are Following Trump to Nowhere", None, None,
+               "Opinion | Republicans Are Following Trump to Nowhere - The New York Times"]
+    assert headline(tree, strings, None, "https://www.nytimes.com/2019/11/19/opinion/x.html") == \
+        "Republicans Are Following Trump to Nowhere"
+    tree = page("", "<h1>Impact of Climate Change on Global Agricultural Yields</h1>")
+    strings = ["Visualization Studio | Impact of Climate Change on Global Agricultural Yields", None, None,
+               "SVS | Impact of Climate Change on Global Agricultural Yields"]
+    assert headline(tree, strings, "Visualization Studio", "https://svs.example.gov/4974") == \
+        "Impact of Climate Change on Global Agricultural Yields"
+    # a name-sized trailing segment repeated by an h1 is still the logo
+    tree = page("", "<h1>Daily Monitor</h1><h1>Rates rise again</h1>")
+    assert headline(tree, ["Rates rise again | Daily Monitor"], None, "https://example.org/a") == "Rates rise again"
+
+
+def test_h1_that_is_the_first_part_of_a_title_with_a_tagline():
+    tagline = ("I'm attempting to adventure peacefully, to travel and live in a way that supports a peaceful "
+               "climate. Slow, minimalist, vegan and mindful.")
+    tree = page("", "<h1>Affordable, Ethical, Sustainable Clothing Brands</h1>")
+    title = f"Affordable, Ethical, Sustainable Clothing Brands | {tagline}"
+    assert headline(tree, [title, None, None, title], "Omventure", "https://www.omventure.com/blog/x") == \
+        "Affordable, Ethical, Sustainable Clothing Brands"
