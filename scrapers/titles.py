@@ -3,7 +3,15 @@
 1. The article's ``<h1>`` when there is one that reads as the headline: it shares most of its
    words with the page's title strings (og:title, JSON-LD headline, twitter:title, ``<title>``)
    and covers part of their headline segment - a logo ``<h1>`` ("Tarkett") or a section name
-   shares nothing with the headline part, only with the site-name suffix.
+   shares nothing with the headline part, only with the site-name suffix - or it is the
+   leading segment of a title string followed by a long tagline. When no h1 agrees: the h1
+   the page declares its headline (itemprop=headline, on the one element so marked), else
+   the first h1 that is not the site's name when it names what the URL slug names (the title
+   strings carry an SEO variant: "Top 11 SEO Strategies for 2025" / h1 "11 SEO Strategies for
+   2025 to Boost Rankings", slug "seo-optimization-strategies-for-2025"). The h1's text is
+   read as shown (``scrapers.headingtext``): words split at ``<br>``, decorations inside it
+   (date, label, byline, counts) dropped when the rest is the title, capitals and "?"-damaged
+   letters written as a title string writes the same words.
 2. Otherwise og:title / JSON-LD headline / twitter:title / ``<title>`` (first present) with the
    site name cut: a separator-delimited segment (`` | ``, `` - ``, `` : ``, ``ㅣ``, `` • `` ...)
    at either end that is the site - og:site_name, application-name, the JSON-LD publisher, the
@@ -14,8 +22,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from urllib.parse import urlsplit
+from collections.abc import Iterable, Sequence
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
@@ -36,11 +44,16 @@ _COPYRIGHT_ELEMENTS = etree.XPath(
 _LOGO_LINKS = etree.XPath("//a[@href='/' or @href='./' or @href='index.html' or "
                           "@href=$h1 or @href=$h2 or @href=$h3 or @href=$h4]")
 MAX_H1_CHARS = 300
+_HEADLINE_MARKS = etree.XPath("count(//*[@itemprop='headline'])")
 # a site name has at most this many words, or fewer than the headline beside it
 MAX_NAME_WORDS = 3
 # h1 words that occur in a title string / title headline words that occur in the h1
 MIN_H1_IN_TITLE = 0.5
 MIN_TITLE_IN_H1 = 0.3
+# an h1 the title strings do not confirm: slug words it must contain (count and share)
+MIN_SLUG_WORDS = 2
+MIN_SLUG_IN_H1 = 0.5
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp)$", re.IGNORECASE)
 
 
 _words = words
@@ -91,6 +104,13 @@ def brand_names(tree: etree._Element, url: str | None) -> set[str]:
                 names.add(_squash(" ".join(words[:n])))
     names.discard("")
     return names
+
+
+def slug_words(url: str | None) -> list[str]:
+    """Words of the last segment of ``url``'s path ("best-drip-coffee-maker"), numbers left out."""
+    path = unquote(urlsplit(url).path) if url else ""
+    last = _PAGE_SUFFIX.sub("", next((p for p in reversed(path.split("/")) if p), ""))
+    return [w for w in re.findall(r"[^\W_]+", last.lower()) if not w.isdigit()]
 
 
 def _is_site(segment: str, names: set[str]) -> bool:
@@ -147,6 +167,13 @@ def _h1s(tree: etree._Element) -> list[tuple[etree._Element, str]]:
     return out
 
 
+def _declared(h1: etree._Element) -> bool:
+    """The page marks this heading as the article's headline (schema.org microdata)."""
+    return h1.get("itemprop") == "headline" or any(
+        e.get("itemprop") == "headline" and len(e.text_content()) * 2 > len(h1.text_content())
+        for e in h1.iterdescendants() if isinstance(e.tag, str))
+
+
 def _lost_letters(h1: str) -> re.Pattern:
     """``h1`` as a pattern in which each "?" / U+FFFD stands for the one to three characters
     that a conversion to a narrower charset replaced."""
@@ -164,12 +191,34 @@ def _as_written(h1: str, strings: list[str]) -> str:
     return h1
 
 
-def article_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
-    """The ``<h1>`` (of ``h1s``, the page's) that reads as the headline of its title strings."""
+def article_h1(h1s: list[str], title_strings: list[str], names: set[str],
+               declared: Sequence[bool] = (), url: str | None = None) -> str | None:
+    """The ``<h1>`` (of ``h1s``, the page's) that reads as the headline: it agrees with the
+    title strings; else the first one the page declares its headline (``declared``:
+    itemprop=headline); else the first one that is not the site's name, when it names what
+    the URL's slug names (the title strings then carry an SEO variant of the headline)."""
     if not h1s:
         return None
     if not title_strings:
         return h1s[0] if len(h1s) == 1 else None
+    best = _agreeing_h1(h1s, title_strings, names)
+    if best:
+        return best
+    own = [(h, d) for h, d in zip(h1s, list(declared) + [False] * len(h1s)) if not _is_site(h, names)]
+    for h, d in own:
+        if d:
+            return h
+    slug = slug_words(url)
+    longest = max(len(_words(t)) for t in title_strings)
+    if own and len(slug) >= MIN_SLUG_WORDS and len(_words(own[0][0])) <= 2 * longest:
+        # (an h1 twice as long as any title string is a blurb, not a headline)
+        common = sum(1 for w in slug if w in set(_words(own[0][0])))
+        if common >= MIN_SLUG_WORDS and common / len(slug) >= MIN_SLUG_IN_H1:
+            return own[0][0]
+    return None
+
+
+def _agreeing_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
     heads = [strip_site_name(t, names) for t in title_strings]
     best, best_score = None, 0.0
     for h in h1s:
@@ -206,7 +255,9 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     names.update(sq for sq in (_squash(t) for _, t in found) if sq in tails)
     heads = [strip_site_name(t, names) for t in strings]
     h1s = [undecorated(el, text, heads + strings) for el, text in found]
-    h1 = article_h1(h1s, strings, names)
+    # one element marked as the headline is a declaration; a listing marks every teaser
+    one_declared = _HEADLINE_MARKS(tree) == 1
+    h1 = article_h1(h1s, strings, names, [one_declared and _declared(el) for el, _ in found], url)
     if h1:
         # some templates put "Headline – Site" in the h1 too
         return _as_written(strip_site_name(h1, names), [h for h in heads if h])

@@ -132,3 +132,30 @@ def test_h1_that_is_the_first_part_of_a_title_with_a_tagline():
     title = f"Affordable, Ethical, Sustainable Clothing Brands | {tagline}"
     assert headline(tree, [title, None, None, title], "Omventure", "https://www.omventure.com/blog/x") == \
         "Affordable, Ethical, Sustainable Clothing Brands"
+
+
+def test_h1_the_title_strings_do_not_confirm_is_the_headline_when_the_url_slug_names_it():
+    body = "<a href='/'><h1>Coffee Kev</h1></a><article><h1>Top Picks: The Drip Coffee Makers Worth Buying</h1></article>"
+    strings = ["Best Drip Coffee Maker - Kev's In-Depth Review 2026 | Coffee Kev"]
+    assert headline(page("", body), strings, "Coffee Kev", "https://coffeekev.com/best-drip-coffee-maker/") == \
+        "Top Picks: The Drip Coffee Makers Worth Buying"
+    # a slug that names something else (or nothing: a number) leaves the h1 unconfirmed
+    for url in ("https://example.com/is-stadia-worth-it", "https://example.com/news/20240229123"):
+        tree = page("", "<h1>Why Don't You Go Fight For The Reindeer?</h1>")
+        assert headline(tree, ["Early reviews of Stadia are not great - Digg"], "Digg", url) == \
+            "Early reviews of Stadia are not great"
+    # an h1 more than twice as long as the title strings is a blurb
+    blurb = ("Learn which home renovations have the best return on investment and get expert tips on how to "
+             "calculate the return of your home renovation before you start")
+    assert headline(page("", f"<h1>{blurb}</h1>"), ["Best Home Renovation Projects"], None,
+                    "https://example.com/home-renovation-return-on-investment/") == "Best Home Renovation Projects"
+
+
+def test_h1_declared_as_the_headline_is_the_headline_unless_the_page_declares_many():
+    body = "<h1 itemprop='headline'>The Disappearance of John M. Ford</h1><h1>More on Book Review</h1>"
+    assert headline(page("", body), ["The Resurrection of the Greatest Sci-Fi Writer"], "Slate",
+                    "https://slate.com/culture/2019/11/x.html") == "The Disappearance of John M. Ford"
+    teasers = "".join(f"<h2 itemprop='headline'>Story {i}</h2>" for i in range(3))
+    body = f"<h1 itemprop='headline'>'Why Don't You Go Fight For The Reindeer?'</h1>{teasers}"
+    assert headline(page("", body), ["The Early Reviews For Stadia Are Not Great - Digg"], None,
+                    "https://digg.com/2019/x") == "The Early Reviews For Stadia Are Not Great"
