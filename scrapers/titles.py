@@ -34,7 +34,9 @@ from scrapers.headingtext import element_text, repair, undecorated, words
 # full-width bars are separators anywhere.
 _SEP = re.compile(r"\s+(?:[|\-–—:·•»«<>~/]|::|\|\|)\s+|\s*[ㅣ｜¦]\s*|\s+\|(?=\S)")
 # A one-word section glued to the headline before the site segment: "제목-정치", "Title - National".
-_SECTION_TAIL = re.compile(r"\s*[-–—:|]\s*([^\s\-–—:|]{1,12})$")
+# Breadcrumbs of a Korean CMS stand there too: "제목 < 국회·정당 < 정치 < 기사본문 - 시사뉴스".
+_SECTION_TAIL = re.compile(r"\s*[-–—:|<>»ㅣ]\s*([^\s\-–—:|<>»ㅣ]{1,12})$")
+MAX_SECTIONS = 3
 _BY = re.compile(r"^(?:by|par|von|글|기자)\s+\S", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.IGNORECASE)
 _SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.IGNORECASE)
@@ -138,10 +140,11 @@ def strip_site_name(title: str, names: set[str]) -> str:
     if len(segs) >= 2 and _is_site(segs[0], names) and len(_words(" ".join(segs[1:]))) >= 2:
         segs = segs[1:]
     head = title if len(segs) == len(_segments(title)) else _rejoin(title, segs)
-    if cut:
+    for _ in range(MAX_SECTIONS if cut else 0):
         m = _SECTION_TAIL.search(head)
-        if m and len(_words(head[:m.start()])) >= 2 and " " not in m.group(1):
-            head = head[:m.start()]
+        if not m or len(_words(head[:m.start()])) < 2:
+            break
+        head = head[:m.start()]
     return head.strip()
 
 
