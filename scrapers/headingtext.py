@@ -4,7 +4,8 @@
   ``SQL &#x26; AI``) are read once more, and UTF-8 that the site stored after reading it as
   Latin-1/cp1252 ("Investorâ\\x80\\x99s", "JOHNSONâ€™S") is read back as UTF-8.
 * ``element_text``: ``<br>`` and block children separate words ("WEEKEND<br>CODING" is two
-  words, ``text_content()`` glues them); scripts and styles are not text.
+  words, ``text_content()`` glues them), so does an inline element's edge between a lowercase
+  letter and a capital; scripts and styles are not text.
 * ``undecorated``: a heading often carries more than the headline inside it - a ``<time>``,
   "Posted on … by …", a "Blog:" / "Title:" label, a source link and a comment count. When
   the page's title strings name the headline, the descendant elements whose words are not a
@@ -25,6 +26,13 @@ _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
                        "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
                        "\u2039\u203a\u20ac\u2122]")
+
+
+# The edge of an inline element; where a lowercase letter meets a capital there, the two are
+# separate words that CSS displays apart ("Alternatives<span class=block>Top Tools</span>");
+# a drop cap ("<span>T</span>he") is a capital followed by lowercase and stays joined.
+_EDGE = "\x00"
+_GLUED = re.compile(f"(?<=[a-z]){_EDGE}+(?=[A-Z])")
 
 
 def words(s: str) -> list[str]:
@@ -51,7 +59,7 @@ def element_text(el: etree._Element, drop: frozenset | set = frozenset()) -> str
     def walk(e: etree._Element) -> None:
         tag = e.tag.lower() if isinstance(e.tag, str) else None
         if tag is not None and tag not in SKIP_TAGS and e not in drop:
-            sep = " " if tag == "br" or tag in BLOCK_TAGS else ""
+            sep = " " if tag == "br" or tag in BLOCK_TAGS else _EDGE
             out.append(sep + (e.text or ""))
             for child in e:
                 walk(child)
@@ -60,7 +68,7 @@ def element_text(el: etree._Element, drop: frozenset | set = frozenset()) -> str
             out.append(e.tail or "")
 
     walk(el)
-    return " ".join(repair("".join(out)).split())
+    return " ".join(repair(_GLUED.sub(" ", "".join(out)).replace(_EDGE, "")).split())
 
 
 def _is_run(ws: list[str], of: list[str]) -> bool:

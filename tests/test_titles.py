@@ -167,3 +167,10 @@ def test_h1_declared_as_the_headline_is_the_headline_unless_the_page_declares_ma
     body = f"<h1 itemprop='headline'>'Why Don't You Go Fight For The Reindeer?'</h1>{teasers}"
     assert headline(page("", body), ["The Early Reviews For Stadia Are Not Great - Digg"], None,
                     "https://digg.com/2019/x") == "The Early Reviews For Stadia Are Not Great"
+
+
+def test_inline_edge_between_lowercase_and_capital_separates_words_but_a_drop_cap_stays():
+    tree = page("", "<h1>The Best Notion Alternatives<span class='block'>Top Note-taking Tools</span></h1>")
+    assert headline(tree, [], None, None) == "The Best Notion Alternatives Top Note-taking Tools"
+    tree = page("", "<h1><span class='dropcap'>T</span>he quiet return of vinyl</h1>")
+    assert headline(tree, [], None, None) == "The quiet return of vinyl"
