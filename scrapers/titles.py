@@ -203,7 +203,8 @@ def article_h1(h1s: list[str], title_strings: list[str], names: set[str],
     if not h1s:
         return None
     if not title_strings:
-        return h1s[0] if len(h1s) == 1 else None
+        own = [h for h in h1s if not _is_site(h, names)]
+        return own[0] if len(own) == 1 else None
     best = _agreeing_h1(h1s, title_strings, names)
     if best:
         return best
@@ -260,8 +261,10 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     h1s = [undecorated(el, text, heads + strings) for el, text in found]
     # one element marked as the headline is a declaration; a listing marks every teaser
     one_declared = _HEADLINE_MARKS(tree) == 1
-    h1 = article_h1(h1s, strings, names, [one_declared and _declared(el) for el, _ in found], url)
+    # a title string that is only the site's name ("매일경제") says nothing of the article
+    telling = [t for t in strings if _squash(t) not in names]
+    h1 = article_h1(h1s, telling, names, [one_declared and _declared(el) for el, _ in found], url)
     if h1:
         # some templates put "Headline – Site" in the h1 too
         return _as_written(strip_site_name(h1, names), [h for h in heads if h])
-    return strip_site_name(strings[0], names) if strings else None
+    return strip_site_name((telling or strings)[0], names) if strings else None

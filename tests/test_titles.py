@@ -174,3 +174,11 @@ def test_inline_edge_between_lowercase_and_capital_separates_words_but_a_drop_ca
     assert headline(tree, [], None, None) == "The Best Notion Alternatives Top Note-taking Tools"
     tree = page("", "<h1><span class='dropcap'>T</span>he quiet return of vinyl</h1>")
     assert headline(tree, [], None, None) == "The quiet return of vinyl"
+
+
+def test_title_strings_that_only_name_the_site_leave_the_choice_to_the_h1():
+    body = "<a href='/'><h1>매일경제</h1></a><h1>LG전자, 1분기 영업이익 1조원 돌파 전망</h1>"
+    url = "https://www.mk.co.kr/news/business/10950001"
+    assert headline(page("", body), [None, None, None, "매일경제"], "매일경제", url) == "LG전자, 1분기 영업이익 1조원 돌파 전망"
+    # with no h1 but the logo, the site's name is all there is
+    assert headline(page("", "<h1>매일경제</h1>"), [None, None, None, "매일경제"], "매일경제", url) == "매일경제"
