@@ -267,4 +267,18 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     if h1:
         # some templates put "Headline – Site" in the h1 too
         return _as_written(strip_site_name(h1, names), [h for h in heads if h])
-    return strip_site_name((telling or strings)[0], names) if strings else None
+    if not strings:
+        return None
+    return _without_section(strip_site_name((telling or strings)[0], names),
+                            [strip_site_name(t, names) for t in telling])
+
+
+def _without_section(head: str, others: list[str]) -> str:
+    """``head`` without a leading section segment ("Opinion | Is Football Violence a Crime?")
+    when another title string of the page gives the headline without it."""
+    segs = _segments(head)
+    if len(segs) >= 2 and len(_words(segs[0])) <= MAX_NAME_WORDS:
+        rest = _rejoin(head, segs[1:])
+        if any(_words(o) == _words(rest) for o in others):
+            return rest
+    return head

@@ -182,3 +182,12 @@ def test_title_strings_that_only_name_the_site_leave_the_choice_to_the_h1():
     assert headline(page("", body), [None, None, None, "매일경제"], "매일경제", url) == "LG전자, 1분기 영업이익 1조원 돌파 전망"
     # with no h1 but the logo, the site's name is all there is
     assert headline(page("", "<h1>매일경제</h1>"), [None, None, None, "매일경제"], "매일경제", url) == "매일경제"
+
+
+def test_leading_section_goes_when_another_title_string_has_the_headline_without_it():
+    strings = ["Opinion | Is Football Violence a Crime?", None, None, "Is Football Violence a Crime? - WSJ"]
+    assert headline(page(), strings, "WSJ", "https://www.wsj.com/articles/x-11574121884") == \
+        "Is Football Violence a Crime?"
+    # without that confirmation a leading segment may be part of the headline
+    assert headline(page(), ["Samsung | Apple patent fight ends"], None, "https://example.com/a") == \
+        "Samsung | Apple patent fight ends"
