@@ -55,6 +55,7 @@ MIN_TITLE_IN_H1 = 0.3
 # an h1 the title strings do not confirm: slug words it must contain (count and share)
 MIN_SLUG_WORDS = 2
 MIN_SLUG_IN_H1 = 0.5
+_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
 _PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp)$", re.IGNORECASE)
 
 
@@ -266,11 +267,23 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     h1 = article_h1(h1s, telling, names, [one_declared and _declared(el) for el, _ in found], url)
     if h1:
         # some templates put "Headline – Site" in the h1 too
-        return _as_written(strip_site_name(h1, names), [h for h in heads if h])
+        return _as_written(_untruncated(strip_site_name(h1, names), heads), [h for h in heads if h])
     if not strings:
         return None
-    return _without_section(strip_site_name((telling or strings)[0], names),
-                            [strip_site_name(t, names) for t in telling])
+    others = [strip_site_name(t, names) for t in telling]
+    return _without_section(_untruncated(strip_site_name((telling or strings)[0], names), others), others)
+
+
+def _untruncated(head: str, others: list[str]) -> str:
+    """``head``, or the title string it is a cut-off start of ("Samsung to build new…")."""
+    m = _ELLIPSIS.search(head)
+    if m:
+        start = _words(head[:m.start()])
+        for o in others:
+            ws = _words(o)
+            if len(ws) > len(start) and ws[:len(start)] == start and not _ELLIPSIS.search(o):
+                return o
+    return head
 
 
 def _without_section(head: str, others: list[str]) -> str:

@@ -191,3 +191,16 @@ def test_leading_section_goes_when_another_title_string_has_the_headline_without
     # without that confirmation a leading segment may be part of the headline
     assert headline(page(), ["Samsung | Apple patent fight ends"], None, "https://example.com/a") == \
         "Samsung | Apple patent fight ends"
+
+
+def test_a_cut_off_title_string_or_heading_gives_way_to_the_whole_one():
+    strings = [None, None, "AlignMerge - Large Language Model Merging via...",
+               "AlignMerge - Large Language Model Merging via Fisher-Guided Constraints"]
+    assert headline(page(), strings, None, "https://example.org/abs/1") == \
+        "AlignMerge - Large Language Model Merging via Fisher-Guided Constraints"
+    tree = page("", "<h1>Samsung to build new chip packaging plant in…</h1>")
+    strings = ["Samsung to build new chip packaging plant in Cheonan | Yonhap"]
+    assert headline(tree, strings, "Yonhap", "https://en.yna.co.kr/view/AEN1") == \
+        "Samsung to build new chip packaging plant in Cheonan"
+    # a headline that ends in an ellipsis on purpose, with nothing longer beside it, stays
+    assert headline(page(), ["Wait for it..."], None, None) == "Wait for it..."
