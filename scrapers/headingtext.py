@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from lxml import etree
 
@@ -35,8 +36,10 @@ _EDGE = "\x00"
 _GLUED = re.compile(f"(?<=[a-z]){_EDGE}+(?=[A-Z])")
 
 
-def words(s: str) -> list[str]:
-    return re.findall(r"\w+", s.lower())
+@lru_cache(maxsize=4096)
+def words(s: str) -> tuple[str, ...]:
+    """Lowercased ``\\w+`` words (cached: the same title strings are compared many times)."""
+    return tuple(re.findall(r"\w+", s.lower()))
 
 
 def repair(s: str) -> str:
@@ -71,13 +74,13 @@ def element_text(el: etree._Element, drop: frozenset | set = frozenset()) -> str
     return " ".join(repair(_GLUED.sub(" ", "".join(out)).replace(_EDGE, "")).split())
 
 
-def _is_run(ws: list[str], of: list[str]) -> bool:
+def _is_run(ws: Sequence[str], of: Sequence[str]) -> bool:
     """``ws`` occurs in ``of`` as consecutive words."""
     n = len(ws)
     return any(of[i:i + n] == ws for i in range(len(of) - n + 1))
 
 
-def _mark(el: etree._Element, heads: Sequence[list[str]], drop: set) -> None:
+def _mark(el: etree._Element, heads: Sequence[Sequence[str]], drop: set) -> None:
     for child in el:
         if not isinstance(child.tag, str) or child.tag.lower() in SKIP_TAGS:
             continue

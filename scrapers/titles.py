@@ -196,7 +196,8 @@ def _as_written(h1: str, strings: list[str]) -> str:
 
 
 def article_h1(h1s: list[str], title_strings: list[str], names: set[str],
-               declared: Sequence[bool] = (), url: str | None = None) -> str | None:
+               declared: Sequence[bool] = (), url: str | None = None,
+               heads: list[str] | None = None) -> str | None:
     """The ``<h1>`` (of ``h1s``, the page's) that reads as the headline: it agrees with the
     title strings; else the first one the page declares its headline (``declared``:
     itemprop=headline); else the first one that is not the site's name, when it names what
@@ -206,7 +207,8 @@ def article_h1(h1s: list[str], title_strings: list[str], names: set[str],
     if not title_strings:
         own = [h for h in h1s if not _is_site(h, names)]
         return own[0] if len(own) == 1 else None
-    best = _agreeing_h1(h1s, title_strings, names)
+    best = _agreeing_h1(h1s, title_strings, names,
+                        heads if heads is not None else [strip_site_name(t, names) for t in title_strings])
     if best:
         return best
     own = [(h, d) for h, d in zip(h1s, list(declared) + [False] * len(h1s)) if not _is_site(h, names)]
@@ -223,8 +225,7 @@ def article_h1(h1s: list[str], title_strings: list[str], names: set[str],
     return None
 
 
-def _agreeing_h1(h1s: list[str], title_strings: list[str], names: set[str]) -> str | None:
-    heads = [strip_site_name(t, names) for t in title_strings]
+def _agreeing_h1(h1s: list[str], title_strings: list[str], names: set[str], heads: list[str]) -> str | None:
     best, best_score = None, 0.0
     for h in h1s:
         if _is_site(h, names) and not any(_squash(h) == _squash(x) for x in heads):
@@ -261,16 +262,18 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     heads = [strip_site_name(t, names) for t in strings]
     h1s = [undecorated(el, text, heads + strings) for el, text in found]
     # one element marked as the headline is a declaration; a listing marks every teaser
-    one_declared = _HEADLINE_MARKS(tree) == 1
+    declared = [_declared(el) for el, _ in found]
+    if any(declared) and _HEADLINE_MARKS(tree) != 1:  # (the count walks the whole page: only then)
+        declared = []
     # a title string that is only the site's name ("매일경제") says nothing of the article
     telling = [t for t in strings if _squash(t) not in names]
-    h1 = article_h1(h1s, telling, names, [one_declared and _declared(el) for el, _ in found], url)
+    others = [h for t, h in zip(strings, heads) if _squash(t) not in names]
+    h1 = article_h1(h1s, telling, names, declared, url, others)
     if h1:
         # some templates put "Headline – Site" in the h1 too
         return _as_written(_untruncated(strip_site_name(h1, names), heads), [h for h in heads if h])
     if not strings:
         return None
-    others = [strip_site_name(t, names) for t in telling]
     return _without_section(_untruncated(strip_site_name((telling or strings)[0], names), others), others)
 
 
