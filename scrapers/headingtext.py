@@ -22,6 +22,7 @@ from lxml import etree
 
 from scrapers.htmltext import BLOCK_TAGS, SKIP_TAGS
 
+MAX_HEADING_ELEMENTS = 64
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,9});")
 # A UTF-8 lead byte read as Latin-1/cp1252 (Â-ô) followed by a continuation byte read the same way.
 _MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
@@ -98,8 +99,8 @@ def undecorated(el: etree._Element, text: str, headlines: Sequence[str]) -> str:
     ``headlines`` word for word; else ``text``."""
     ws = words(text)
     heads = [h for h in map(words, headlines) if h and h != ws and _is_run(h, ws)]
-    if not heads:
-        return text
+    if not heads or sum(1 for _ in el.iterdescendants()) > MAX_HEADING_ELEMENTS:
+        return text  # (a heading of a thousand empty tags is not worth taking apart)
     drop: set = set()
     _mark(el, heads, drop)
     if drop:

@@ -49,6 +49,7 @@ MAX_H1_CHARS = 300
 _HEADLINE_MARKS = etree.XPath("count(//*[@itemprop='headline'])")
 # a site name has at most this many words, or fewer than the headline beside it
 MAX_NAME_WORDS = 3
+MAX_LOST_LETTERS = 4
 # h1 words that occur in a title string / title headline words that occur in the h1
 MIN_H1_IN_TITLE = 0.5
 MIN_TITLE_IN_H1 = 0.3
@@ -190,7 +191,10 @@ def _as_written(h1: str, strings: list[str]) -> str:
     for t in strings:
         if not any(c.islower() for c in h1) and any(c.islower() for c in t) and _words(t) == _words(h1):
             return t
-        if ("?" in h1 or "\ufffd" in h1) and _lost_letters(h1).fullmatch(t):
+        lost = h1.count("?") + h1.count("\ufffd")
+        # (a few marks only: each one multiplies the ways a pattern can match)
+        if 0 < lost <= MAX_LOST_LETTERS and len(h1) <= len(t) <= len(h1) + 2 * lost \
+                and _lost_letters(h1).fullmatch(t):
             return t
     return h1
 

@@ -204,3 +204,19 @@ def test_a_cut_off_title_string_or_heading_gives_way_to_the_whole_one():
         "Samsung to build new chip packaging plant in Cheonan"
     # a headline that ends in an ellipsis on purpose, with nothing longer beside it, stays
     assert headline(page(), ["Wait for it..."], None, None) == "Wait for it..."
+
+
+def test_a_heading_of_many_empty_tags_is_read_but_not_taken_apart():
+    body = "<h1><time>Dec 18</time> Rates rise again" + "<i></i>" * 5000 + "</h1>"
+    assert headline(page("", body), ["Rates rise again"], None, "https://example.org/a") == "Dec 18 Rates rise again"
+    body = "<h1><time>Dec 18</time> Rates rise again" + "<i></i>" * 10 + "</h1>"
+    assert headline(page("", body), ["Rates rise again"], None, "https://example.org/a") == "Rates rise again"
+
+
+def test_many_question_marks_are_not_matched_as_lost_letters():
+    import time
+    t0 = time.process_time()
+    h1 = "Why? " * 40
+    tree = page("", f"<h1>{h1}</h1>")
+    assert headline(tree, ["Why! " * 40 + "x"], None, None) == h1.strip()
+    assert time.process_time() - t0 < 1.0
