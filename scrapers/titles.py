@@ -56,6 +56,7 @@ MIN_TITLE_IN_H1 = 0.3
 # an h1 the title strings do not confirm: slug words it must contain (count and share)
 MIN_SLUG_WORDS = 2
 MIN_SLUG_IN_H1 = 0.5
+_LEADING_DOMAIN = re.compile(r"((?:[\w-]+\.)+[a-z]{2,6})\s+(?=\S)", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
 _PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp)$", re.IGNORECASE)
 
@@ -131,7 +132,7 @@ def strip_site_name(title: str, names: set[str]) -> str:
     """``title`` without the site-name segment at its end or start (and what follows it)."""
     segs = _segments(title)
     if len(segs) < 2:
-        return title.strip()
+        return _without_domain(title.strip(), names)
     cut = False
     # from the end: the site name, and author / section segments behind it
     for i in range(1, len(segs)):
@@ -139,7 +140,8 @@ def strip_site_name(title: str, names: set[str]) -> str:
                                             for s in segs[i + 1:]):
             segs, cut = segs[:i], True
             break
-    if len(segs) >= 2 and _is_site(segs[0], names) and len(_words(" ".join(segs[1:]))) >= 2:
+    # from the start: "SoundStage! Xperience | SoundStageXperience.com - Headline"
+    while len(segs) >= 2 and _is_site(segs[0], names) and len(_words(" ".join(segs[1:]))) >= 2:
         segs = segs[1:]
     head = title if len(segs) == len(_segments(title)) else _rejoin(title, segs)
     for _ in range(MAX_SECTIONS if cut else 0):
@@ -148,6 +150,43 @@ def strip_site_name(title: str, names: set[str]) -> str:
             break
         head = head[:m.start()]
     return head.strip()
+
+
+def _varying_names(strings: list[str]) -> set[str]:
+    """Name-sized end segments that the page's title strings show to be names, not headline:
+    one end shared by strings whose rest differs ("... | Opinion" on og:title and twitter:title
+    alike), or different ends around the same rest ("NASA SVS | Impact ..." beside "NASA
+    Scientific Visualization Studio | Impact ...")."""
+    found: set[str] = set()
+    for first in (False, True):
+        by_end: dict[str, set[str]] = {}
+        by_rest: dict[str, set[str]] = {}
+        for segs in map(_segments, strings):
+            if len(segs) < 2:
+                continue
+            end, rest = (segs[0], segs[1:]) if first else (segs[-1], segs[:-1])
+            if 0 < len(_words(end)) <= min(MAX_NAME_WORDS, len(_words(" ".join(rest))) - 1):
+                by_end.setdefault(_squash(end), set()).add(_squash(" ".join(rest)))
+                by_rest.setdefault(_squash(" ".join(rest)), set()).add(_squash(end))
+        found.update(end for end, rests in by_end.items() if _unlike(rests))
+        found.update(end for ends in by_rest.values() if _unlike(ends) for end in ends)
+    return found
+
+
+def _unlike(values: set[str]) -> bool:
+    """Two of ``values`` differ beyond one holding the other ("A Beginner's Guide" and "A
+    Beginner's Guide – Eartheasy" are one headline, cut or not)."""
+    return any(a not in b and b not in a for a in values for b in values)
+
+
+def _without_domain(title: str, names: set[str]) -> str:
+    """``title`` without a leading host name of the site written with no separator after it
+    ("davidbau.com Vibe Coding"); a leading word that is only the name ("Samsung unveils")
+    stays."""
+    m = _LEADING_DOMAIN.match(title)
+    if m and _squash(m.group(1)) in names and len(_words(title[m.end():])) >= 1:
+        return title[m.end():]
+    return title
 
 
 def _is_leading_run(text: str, title: str) -> bool:
@@ -256,6 +295,7 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     # the segment is name-sized, or another title string is the rest ("Faculty hiring news").
     # "Opinion | Republicans Are Following Trump to Nowhere" with the h1 "Republicans Are ..."
     # is a section before the headline, not a headline before a name.
+    names |= _varying_names(strings)
     alone = {_squash(t) for t in strings}
     tails = {_squash(segs[-1]) for segs in map(_segments, strings)
              if len(segs) >= 2 and not _is_site(segs[0], names)

@@ -220,3 +220,26 @@ def test_many_question_marks_are_not_matched_as_lost_letters():
     tree = page("", f"<h1>{h1}</h1>")
     assert headline(tree, ["Why! " * 40 + "x"], None, None) == h1.strip()
     assert time.process_time() - t0 < 1.0
+
+
+def test_site_names_at_the_start_one_after_another_and_a_glued_domain():
+    title = "SoundStage! Xperience | SoundStageXperience.com - The Five Best Noise-Canceling Headphones"
+    assert headline(page(), [title], None, "https://www.soundstagexperience.com/index.php/x") == \
+        "The Five Best Noise-Canceling Headphones"
+    assert headline(page(), ["davidbau.com Vibe Coding"], None, "https://davidbau.com/archives/x.html") == "Vibe Coding"
+    # the site's name as the first word of a headline is the headline's subject
+    assert headline(page(), ["Samsung unveils new foldables"], None, "https://news.samsung.com/global/x") == \
+        "Samsung unveils new foldables"
+
+
+def test_a_short_trailing_segment_two_different_title_strings_share_is_the_sites():
+    tree = page("", "<h1>How meditation rewires brains | Opinion</h1>")
+    strings = ["How meditation rewires brains | Opinion", None, "The full impact of meditation on mind | Opinion"]
+    assert headline(tree, strings, None, "https://www.commercialappeal.com/story/opinion/x/") == \
+        "How meditation rewires brains"
+    # the same headline after two different prefixes is the headline, not a suffix
+    strings = ["NASA SVS | Impact of Climate Change on Yields", None, "SVS Studio | Impact of Climate Change on Yields"]
+    assert headline(page(), strings, None, "https://svs.example.gov/4974") == "Impact of Climate Change on Yields"
+    # one headline with and without the site's suffix shows no name at its start
+    strings = ["Zero Waste - A Beginner's Guide", None, "Zero Waste - A Beginner's Guide – Eartheasy"]
+    assert headline(page(), strings, None, "https://eartheasy.com/zero-waste") == "Zero Waste - A Beginner's Guide"
