@@ -118,6 +118,18 @@ def slug_words(url: str | None) -> list[str]:
     return [w for w in re.findall(r"[^\W_]+", last.lower()) if not w.isdigit()]
 
 
+class SiteNames(set):
+    """Squashed names of the site. The ones it was made with (declared, host) also match a
+    segment that holds them or that they hold ("Globalnews.ca" ~ globalnews); names added
+    later, read off the page (home-link text, logo alt, copyright line, title segments), only
+    a whole segment: a home link's text may be a section ("Pet Insurance"), not the brand of
+    "How Much is Pet Insurance"."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__(names)
+        self.loose = frozenset(self)
+
+
 def _is_site(segment: str, names: set[str]) -> bool:
     sq = _squash(segment)
     if not sq:
@@ -125,7 +137,8 @@ def _is_site(segment: str, names: set[str]) -> bool:
     if sq in names:
         return True
     # "The Gateway Pundit" ~ thegatewaypundit.com, "Globalnews.ca" ~ globalnews
-    return any(len(n) >= 5 and (n in sq or sq in n) and len(sq) <= 2 * len(n) + 4 for n in names)
+    return any(len(n) >= 5 and (n in sq or sq in n) and len(sq) <= 2 * len(n) + 4
+               for n in getattr(names, "loose", names))
 
 
 def strip_site_name(title: str, names: set[str]) -> str:
@@ -287,7 +300,7 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     """The headline: the article's ``<h1>``, else the first title string without the site name.
     ``title_strings``: og:title, JSON-LD headline, twitter:title, ``<title>`` (None/"" skipped)."""
     strings = [" ".join(repair(t).split()) for t in title_strings if t and t.strip()]
-    names = site_names(site_name, url, publisher_names)
+    names = SiteNames(site_names(site_name, url, publisher_names))
     if any(len(segs) >= 2 and not _is_site(segs[-1], names) and not _is_site(segs[0], names)
            for segs in map(_segments, strings)):
         names |= brand_names(tree, url)  # only when a title segment is still unexplained

@@ -243,3 +243,14 @@ def test_a_short_trailing_segment_two_different_title_strings_share_is_the_sites
     # one headline with and without the site's suffix shows no name at its start
     strings = ["Zero Waste - A Beginner's Guide", None, "Zero Waste - A Beginner's Guide – Eartheasy"]
     assert headline(page(), strings, None, "https://eartheasy.com/zero-waste") == "Zero Waste - A Beginner's Guide"
+
+
+def test_a_home_link_naming_a_section_is_no_site_name_inside_a_longer_segment():
+    body = ("<nav><a href='https://www.embracepetinsurance.com/'>Pet Insurance</a></nav>"
+            "<h1>How Much is Pet Insurance?</h1>")
+    title = "How Much is Pet Insurance | 2025 Pet Insurance Cost Guide for Dogs & Cats"
+    assert headline(page("", body), [title, None, None, title], None,
+                    "https://www.embracepetinsurance.com/research/pet-insurance-cost") == "How Much is Pet Insurance?"
+    # while a host name still matches a segment that holds it
+    assert headline(page(), ["Small models | Engora Data Blog"], None, "https://blog.engora.com/2025/x.html") == \
+        "Small models"
