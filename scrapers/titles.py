@@ -160,22 +160,8 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     """The headline: the article's ``<h1>``, else the first title string without the site name.
     ``title_strings``: og:title, JSON-LD headline, twitter:title, ``<title>`` (None/"" skipped)."""
     strings = [" ".join(repair(t).split()) for t in title_strings if t and t.strip()]
-    names = SiteNames(site_names(site_name, url, publisher_names))
-    if any(len(segs) >= 2 and not is_site(segs[-1], names) and not is_site(segs[0], names)
-           for segs in map(segments, strings)):
-        names |= brand_names(tree, url)  # only when a title segment is still unexplained
-    # A heading that repeats a trailing segment of the title is the site's logo/name - when
-    # the segment is name-sized, or another title string is the rest ("Faculty hiring news").
-    # "Opinion | Republicans Are Following Trump to Nowhere" with the h1 "Republicans Are ..."
-    # is a section before the headline, not a headline before a name.
-    names |= varying_names(strings)
-    alone = {squash(t) for t in strings}
-    tails = {squash(segs[-1]) for segs in map(segments, strings)
-             if len(segs) >= 2 and not is_site(segs[0], names)
-             and (len(_words(segs[-1])) <= max(MAX_NAME_WORDS, len(_words(" ".join(segs[:-1]))))
-                  or squash(" ".join(segs[:-1])) in alone)}
     found = _h1s(tree)
-    names.update(sq for sq in (squash(t) for _, t in found) if sq in tails)
+    names = _site_names(tree, strings, site_name, url, publisher_names, [t for _, t in found])
     heads = [strip_site_name(t, names) for t in strings]
     h1s = [undecorated(el, text, heads + strings) for el, text in found]
     # one element marked as the headline is a declaration; a listing marks every teaser
@@ -192,6 +178,28 @@ def headline(tree: etree._Element, title_strings: list[str], site_name: str | No
     if not strings:
         return None
     return _without_section(_untruncated(strip_site_name((telling or strings)[0], names), others), others)
+
+
+def _site_names(tree: etree._Element, strings: list[str], site_name: str | None, url: str | None,
+                publisher_names: Iterable[str], h1s: list[str]) -> SiteNames:
+    """The site's names for this page: declared and host names, the brand the page shows, the
+    end segments its title strings show to be names, and a logo h1."""
+    names = SiteNames(site_names(site_name, url, publisher_names))
+    if any(len(segs) >= 2 and not is_site(segs[-1], names) and not is_site(segs[0], names)
+           for segs in map(segments, strings)):
+        names |= brand_names(tree, url)  # only when a title segment is still unexplained
+    names |= varying_names(strings)
+    # A heading that repeats a trailing segment of the title is the site's logo/name - when
+    # the segment is name-sized, or another title string is the rest ("Faculty hiring news").
+    # "Opinion | Republicans Are Following Trump to Nowhere" with the h1 "Republicans Are ..."
+    # is a section before the headline, not a headline before a name.
+    alone = {squash(t) for t in strings}
+    tails = {squash(segs[-1]) for segs in map(segments, strings)
+             if len(segs) >= 2 and not is_site(segs[0], names)
+             and (len(_words(segs[-1])) <= max(MAX_NAME_WORDS, len(_words(" ".join(segs[:-1]))))
+                  or squash(" ".join(segs[:-1])) in alone)}
+    names.update(sq for sq in map(squash, h1s) if sq in tails)
+    return names
 
 
 def _untruncated(head: str, others: list[str]) -> str:
