@@ -3,7 +3,8 @@
 Sources, in the order they are tried (the first *valid* value wins):
 
 title (``scrapers.titles``)
-    The article's ``<h1>`` when it reads as the headline of the page's title strings; else
+    The article's ``<h1>`` when it reads as the headline of the page's title strings (or is
+    declared itemprop=headline, or names what the URL slug names); else
     1. ``og:title``  2. JSON-LD ``headline`` of the article object  3. ``twitter:title``
     4. ``<title>``, with the segment naming the site (og:site_name, application-name, JSON-LD
     publisher, host, the brand in the logo link / copyright line) cut at either end.
@@ -45,9 +46,10 @@ from __future__ import annotations
 import email.utils
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -178,8 +180,8 @@ def _first(meta: dict[str, list[str]], *keys: str) -> tuple[str, str] | None:
 # --------------------------------------------------------------------------- dates
 
 _TZ_ABBR = {
-    "KST": ZoneInfo("Asia/Seoul"), "JST": ZoneInfo("Asia/Tokyo"), "UTC": timezone.utc,
-    "GMT": timezone.utc, "Z": timezone.utc, "ET": ZoneInfo("America/New_York"),
+    "KST": ZoneInfo("Asia/Seoul"), "JST": ZoneInfo("Asia/Tokyo"), "UTC": UTC,
+    "GMT": UTC, "Z": UTC, "ET": ZoneInfo("America/New_York"),
     "EST": ZoneInfo("America/New_York"), "EDT": ZoneInfo("America/New_York"),
     "CT": ZoneInfo("America/Chicago"), "CST": ZoneInfo("America/Chicago"),
     "CDT": ZoneInfo("America/Chicago"), "PT": ZoneInfo("America/Los_Angeles"),
@@ -238,7 +240,7 @@ def _hour(h: str | None, ampm: str | None) -> int:
     return hour
 
 
-def parse_date(raw: str | None, tz: ZoneInfo | timezone = timezone.utc) -> datetime | None:
+def parse_date(raw: str | None, tz: ZoneInfo | timezone = UTC) -> datetime | None:
     """A date string in any of the formats news pages use -> aware UTC datetime, or None.
 
     Strings without an offset are read in ``tz``.
@@ -269,9 +271,9 @@ def parse_date(raw: str | None, tz: ZoneInfo | timezone = timezone.utc) -> datet
             dt = email.utils.parsedate_to_datetime(s)  # RFC 2822 (feeds, some meta tags)
             if dt.tzinfo is None:
                 dt = dt.replace(tzinfo=tz)
-            return dt.astimezone(timezone.utc)
+            return dt.astimezone(UTC)
         if s.isdigit() and len(s) in (10, 13):  # epoch seconds / milliseconds
-            return datetime.fromtimestamp(int(s[:10]), tz=timezone.utc)
+            return datetime.fromtimestamp(int(s[:10]), tz=UTC)
     except (ValueError, TypeError, OverflowError):
         return None
     return None
@@ -280,13 +282,13 @@ def parse_date(raw: str | None, tz: ZoneInfo | timezone = timezone.utc) -> datet
 def _build(y: str, mo: str, d: str, H: str | None, M: str | None, S: str | None,
            ampm: str | None, tzs: str | None, tz: ZoneInfo | timezone) -> datetime:
     dt = datetime(int(y), int(mo), int(d), _hour(H, ampm), int(M or 0), int(S or 0))
-    return dt.replace(tzinfo=_tzinfo(tzs, tz)).astimezone(timezone.utc)
+    return dt.replace(tzinfo=_tzinfo(tzs, tz)).astimezone(UTC)
 
 
 def _as_utc(value: datetime, tz: ZoneInfo | timezone) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 # --------------------------------------------------------------------------- bylines
@@ -557,7 +559,7 @@ def _parsely_page(meta: dict[str, list[str]]) -> str | None:
 
 def extract_metadata(tree: etree._Element, url: str | None, *, tz: ZoneInfo | timezone,
                      now: datetime, feed_published: datetime | None = None,
-                     visible_text: "callable[[], str] | None" = None) -> Metadata:
+                     visible_text: callable[[], str] | None = None) -> Metadata:
     """Everything but the body. ``visible_text`` is called lazily (only if no structured
     date was found) to scan bylines; it returns the page's visible text."""
     md = Metadata()
