@@ -40,14 +40,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import bodychoice, boilerplate, brbody, candidates, embedded, sites
+from scrapers import bodychoice, boilerplate, brbody, candidates, captions, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "3.0.0"
+EXTRACTOR_VERSION = "3.1.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
@@ -467,12 +467,15 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
     """Candidates on any host, chosen by features (``scrapers.bodychoice``); then, for a
     short or unbroken choice, a marked-up container or script data (``_better_source``)."""
     _prepare_for_trafilatura(tree, html)
+    # read before trafilatura prunes the tree; the candidates drop these lines
+    caption_keys = captions.caption_keys(tree, html)
     # one trafilatura run yields all three candidates (scrapers.candidates)
     raw = candidates.trafilatura_candidates(tree, url, _readability)
     if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
+    raw = [(name, captions.drop_caption_lines(text, caption_keys)) for name, text in raw]
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean(text)[0]) for name, text in raw]
