@@ -17,7 +17,8 @@ The body cascade (``Extracted.method`` says which step produced the text):
                        data ``contentHtml``, JSON-LD ``articleBody``, state blobs).
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
-newsletter/follow/share prompts, reporter e-mail lines, photo credits), "Read more:" link
+newsletter/follow/share prompts, reporter e-mail lines, photo credits, a trailing "related
+stories" heading with its teaser titles), "Read more:" link
 lines, and duplicate paragraphs are removed, never more than a third of the text.
 
 A page whose HTML holds no body anywhere comes back ``status="no_body"`` with a ``reason``
@@ -61,6 +62,10 @@ PREFER_LONGER = 1.6
 # the DOM text (the same article, minus extra lines or plus paragraph breaks).
 SAME_TEXT = 0.9
 SAME_TEXT_COVER = 0.75
+# A trailing "related stories" heading is cut with the lines after it when each is at most this
+# long (teaser titles) and all together at most this share of the text.
+RELATED_TEASER_CHARS = 150
+RELATED_TAIL_SHARE = 1 / 3
 # With a paywall / consent / video marker, a body this short is the wall's teaser.
 WALL_TEASER_CHARS = 600
 
@@ -241,6 +246,25 @@ def _is_tag_list(line: str) -> bool:
             and all(0 < len(x.split()) <= 5 for x in items))
 
 
+def _related_list_start(lines: list[str]) -> int:
+    """Index where a trailing "related stories" block starts (``len(lines)`` when there is none).
+
+    The block is the last line that reads as a list heading ("You may also like...", "Popular
+    on ...", "관련 기사": ``boilerplate.LIST_HEADING``) and only short lines (teaser titles) after it,
+    together at most ``RELATED_TAIL_SHARE`` of the text. The tree-level removal
+    (``boilerplate.remove_link_lists``) misses such blocks when the links are not one block next to
+    the heading; here only the order of lines is needed."""
+    total = sum(len(x) for x in lines)
+    for i in range(len(lines) - 1, 0, -1):
+        if len(lines[i]) <= boilerplate.MAX_HEADING_CHARS and boilerplate.LIST_HEADING.match(lines[i]):
+            tail = lines[i:]
+            if all(len(x) <= RELATED_TEASER_CHARS for x in tail[1:]) \
+                    and sum(len(x) for x in tail) <= RELATED_TAIL_SHARE * total:
+                return i
+            break
+    return len(lines)
+
+
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
     lines = paragraphs(text)
@@ -281,6 +305,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
             removed.append(lines.pop())
             continue
         break
+    cut = _related_list_start(lines)
+    removed += lines[cut:]
+    lines = lines[:cut]
 
     kept: list[str] = []
     seen: set[str] = set()

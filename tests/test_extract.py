@@ -253,6 +253,25 @@ def test_clean_lines_never_removes_most_of_the_text():
     assert "skipped" in notes[0]
 
 
+def test_trailing_related_heading_and_teaser_titles_are_cut():
+    body = [PARA, PARA + " Two.", PARA + " Three.", PARA + " Four."]
+    teasers = ["You may also like...", "Who will make the Hall of Fame next year?",
+               "Band announces a reunion tour", "관련 기사"]
+    out, _ = clean_lines("\n\n".join(body + teasers[:3]), None)
+    assert out.split("\n\n") == body
+    # a heading left dangling at the very end goes too (its links were removed from the tree)
+    assert clean_lines("\n\n".join(body + teasers[3:]), None)[0].split("\n\n") == body
+
+
+def test_related_heading_followed_by_article_text_stays():
+    # a long paragraph after the heading is not a teaser title: the article goes on
+    text = "\n\n".join([PARA, PARA + " Two.", "Related", PARA + " Three, after the heading."])
+    assert "Three, after the heading." in clean_lines(text, None)[0]
+    # a list longer than a third of the text is not a tail block
+    lines = [PARA, "More stories"] + [f"Teaser title number {i} about the topic" for i in range(12)]
+    assert "Teaser title number 11" in clean_lines("\n\n".join(lines), None)[0]
+
+
 # ----------------------------------------------------------------- fallbacks
 
 def test_body_split_around_ads_is_joined():
