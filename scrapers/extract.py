@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import bodychoice, boilerplate, brbody, candidates, captions, embedded, sites
+from scrapers import bodychoice, boilerplate, brbody, candidates, captions, edgetrim, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
@@ -509,6 +509,9 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
     choice = bodychoice.choose(cleaned, min_chars=MIN_BODY_CHARS)
     text, method = dict(raw).get(choice.name, ""), choice.name
     notes.append(choice.note())
+    text, trimmed = edgetrim.trim_edges(text, method, raw)
+    if trimmed:
+        notes.append(f"{trimmed} edge line(s) no other extractor family found: trimmed")
 
     br_body = brbody.better_body(html, text, _parse)
     if br_body:
