@@ -137,7 +137,8 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     * hidden elements (``hidden``, ``display:none``) are not part of what a reader sees
       (hover cards, off-screen menus, duplicated mobile copies);
     * embedded posts (tweets, Instagram) quoted in an article are part of its text, but
-      trafilatura's class filters drop them: their class is removed.
+      trafilatura's class filters drop them: their class is removed, and so is the class
+      of a wrapper that holds only the post (``<div class="social-media-embed">``).
     """
     # Each XPath walks the whole tree: run it only if the raw HTML can match at all.
     # (substring tests: a regex alternation over 300 kB of HTML costs milliseconds)
@@ -154,7 +155,23 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
         if _EMBED_QUOTE.search(el.get("class") or ""):
             del el.attrib["class"]
+            _unmark_embed_wrappers(el)
     boilerplate.remove_link_lists(tree, html)
+
+
+def _unmark_embed_wrappers(quote: etree._Element) -> None:
+    """The wrappers around an embedded post (``<div class="social-media-embed">``) carry class
+    words that trafilatura discards ("social", "embed"): the classes go from each ancestor
+    whose text is only the post's, so the post stays wherever the article keeps it."""
+    own = _text_chars(quote)
+    parent = quote.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and _text_chars(parent) <= own:
+        parent.attrib.pop("class", None)
+        parent = parent.getparent()
+
+
+def _text_chars(el: etree._Element) -> int:
+    return len("".join("".join(el.itertext()).split()))
 
 
 _HIDDEN_CANDIDATES = etree.XPath("//body//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
