@@ -16,6 +16,10 @@ A caption is
 
 and is at most ``MAX_CAPTION_CHARS`` long (a long "figure" is a layout wrapper around text).
 
+Also known from the markup: a paragraph that is one link in capital letters
+(``shouted_link_keys``), news CMSs' related-story and app-promotion links set between the
+paragraphs.
+
 The captions are not cut from the tree: removing elements changes what trafilatura's own
 heuristics pick (on some pages it then lost whole sections). Instead a candidate body drops
 the lines that are exactly a caption's text (``drop_caption_lines``). The rule is structural:
@@ -40,6 +44,10 @@ _CANDIDATES = etree.XPath("//body//figcaption | //body//figure | "
                           "//body//*[contains(@class, 'aption') or contains(@class, 'redit') or "
                           "contains(@id, 'aption') or contains(@id, 'redit')]")
 _MARKERS = ("figcaption", "figure", "aption", "redit")
+# A link paragraph "in capitals": at least this many letters, this share of them upper case.
+MIN_SHOUT_LETTERS = 10
+SHOUT_SHARE = 0.8
+_PARAGRAPHS = etree.XPath("//body//p[.//a]")
 _WORD = re.compile(r"\w+")
 
 
@@ -77,6 +85,23 @@ def caption_keys(tree: etree._Element, html: str | None = None) -> frozenset[str
         text = node_text(el)
         if 0 < len(text) <= MAX_CAPTION_CHARS:
             keys.update(k for k in map(line_key, paragraphs(text)) if k)
+    return frozenset(keys)
+
+
+def shouted_link_keys(tree: etree._Element) -> frozenset[str]:
+    """``line_key`` of paragraphs that are one link in capital letters ("READ MORE ON ... BY
+    CLICKING HERE", "SEAN SPICER ELIMINATED FROM ..."): news CMSs put their related-story and
+    app-promotion links between the article's paragraphs that way. A link paragraph in mixed
+    case is often content (a source, a list of resources) and stays."""
+    keys: set[str] = set()
+    for p in _PARAGRAPHS(tree):
+        text = " ".join("".join(p.itertext()).split())
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) < MIN_SHOUT_LETTERS or sum(c.isupper() for c in letters) < SHOUT_SHARE * len(letters):
+            continue
+        linked = "".join("".join(a.itertext()) for a in p.iter("a"))
+        if line_key(linked) == line_key(text):
+            keys.add(line_key(text))
     return frozenset(keys)
 
 

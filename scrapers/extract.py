@@ -512,7 +512,7 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
     short or unbroken choice, a marked-up container or script data (``_better_source``)."""
     _prepare_for_trafilatura(tree, html)
     # read before trafilatura prunes the tree; the candidates drop these lines
-    caption_keys = captions.caption_keys(tree, html)
+    caption_keys = captions.caption_keys(tree, html) | captions.shouted_link_keys(tree)
     # one trafilatura run yields all three candidates (scrapers.candidates)
     raw = candidates.trafilatura_candidates(tree, url, _readability)
     if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:

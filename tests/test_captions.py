@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import lxml.html
 
-from scrapers.captions import caption_keys, drop_caption_lines, is_caption, line_key
+from scrapers.captions import (
+    caption_keys,
+    drop_caption_lines,
+    is_caption,
+    line_key,
+    shouted_link_keys,
+)
 from scrapers.extract import extract
 
 PROSE = ("The council voted on Tuesday to extend the programme for another three years, "
@@ -59,3 +65,25 @@ def test_extract_leaves_credit_lines_out_of_the_body():
     assert "Paragraph 0 adds" in r.text and "Paragraph 5 adds more detail" in r.text
     assert "Jane Roe" not in r.text
     assert "John Doe" not in r.text
+
+
+def test_link_paragraphs_in_capitals_are_known_not_mixed_case_or_partly_linked_ones():
+    tree = _tree(
+        "<p><strong><a href=/a>READ MORE ON EXAMPLE BUSINESS BY CLICKING HERE</a></strong></p>"
+        "<p><a href=/b>'SHOW' HOST OPENS UP ABOUT HEALTH</a></p>"
+        "<p><a href=/c>Source: Bureau of Labor Statistics</a></p>"
+        "<p>NASA SAID ON <a href=/d>TUESDAY</a> THAT THE LAUNCH IS DELAYED</p>"
+        "<p><a href=/e>NASA</a></p>")
+    assert shouted_link_keys(tree) == {"read more on example business by clicking here",
+                                       "show host opens up about health"}
+
+
+def test_extract_leaves_shouted_link_paragraphs_out():
+    paras = [f"<p>{PROSE}Paragraph {i} adds more detail on the vote.</p>" for i in range(6)]
+    html = ("<html><head><title>Council extends programme</title></head><body><article>"
+            "<h1>Council extends programme</h1>" + "".join(paras[:3])
+            + "<p><strong><a href='/other'>MAYOR OPENS UP ABOUT HER NEXT CAMPAIGN</a></strong></p>"
+            + "".join(paras[3:]) + "</article></body></html>")
+    r = extract(html)
+    assert "Paragraph 5 adds more detail" in r.text
+    assert "MAYOR OPENS UP" not in r.text
