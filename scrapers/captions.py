@@ -40,14 +40,15 @@ _BLOCK_CONTENT = frozenset({"p", "table", "ul", "ol", "blockquote", "li", "h1", 
 _FIGURE_CONTENT = frozenset({"table", "ul", "ol", "blockquote"})
 _MEDIA = frozenset({"img", "picture", "video", "iframe", "svg"})
 # Elements worth a look: a C-level filter before the Python checks.
-_CANDIDATES = etree.XPath("//body//figcaption | //body//figure | "
-                          "//body//*[contains(@class, 'aption') or contains(@class, 'redit') or "
-                          "contains(@id, 'aption') or contains(@id, 'redit')]")
+_CANDIDATES = etree.XPath("//body//*[self::figcaption or self::figure or "
+                          "@class[contains(., 'aption') or contains(., 'redit')] or "
+                          "@id[contains(., 'aption') or contains(., 'redit')]]")
 _MARKERS = ("figcaption", "figure", "aption", "redit")
 # A link paragraph "in capitals": at least this many letters, this share of them upper case.
 MIN_SHOUT_LETTERS = 10
 SHOUT_SHARE = 0.8
-_PARAGRAPHS = etree.XPath("//body//p[.//a]")
+# (C-level prefilter: paragraphs with a link and no lower-case ASCII letter; Python checks the rest)
+_PARAGRAPHS = etree.XPath("//body//p[.//a][translate(., 'abcdefghijklmnopqrstuvwxyz', '') = .]")
 _WORD = re.compile(r"\w+")
 
 
