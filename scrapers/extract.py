@@ -10,7 +10,9 @@ The body cascade (``Extracted.method`` says which step produced the text):
    ``trafilatura``       trafilatura's default mode with its own fallbacks,
    ``trafilatura-fast``  trafilatura's own extraction without the fallbacks,
    ``readability``       the readability body trafilatura compared against
-   (all three from one trafilatura run: ``scrapers.candidates``);
+   (all three from one trafilatura run: ``scrapers.candidates``), each without the page's
+   caption and credit lines (``scrapers.captions``); the chosen one loses the short non-prose
+   lines at its ends that the other extractor family lacks (``scrapers.edgetrim``);
 3. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
                        ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
 4. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
