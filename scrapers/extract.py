@@ -10,14 +10,17 @@ The body cascade (``Extracted.method`` says which step produced the text):
    ``trafilatura``       trafilatura's default mode with its own fallbacks,
    ``trafilatura-fast``  trafilatura's own extraction without the fallbacks,
    ``readability``       the readability body trafilatura compared against
-   (all three from one trafilatura run: ``scrapers.candidates``);
+   (all three from one trafilatura run: ``scrapers.candidates``), each without the page's
+   caption and credit lines (``scrapers.captions``); the chosen one loses the short non-prose
+   lines at its ends that the other extractor family lacks (``scrapers.edgetrim``);
 3. ``container:<sel>`` a body container shared by Korean CMSs (``#article-view-content-div``,
                        ``itemprop=articleBody``...) read with ``<br>`` as line breaks;
 4. ``embedded:*``      the body carried as data in scripts (``__NEXT_DATA__``, Next.js flight
                        data ``contentHtml``, JSON-LD ``articleBody``, state blobs).
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
-newsletter/follow/share prompts, reporter e-mail lines, photo credits), "Read more:" link
+newsletter/follow/share prompts, reporter e-mail lines, photo credits, a trailing "related
+stories" heading with its teaser titles), "Read more:" link
 lines, and duplicate paragraphs are removed, never more than a third of the text.
 
 A page whose HTML holds no body anywhere comes back ``status="no_body"`` with a ``reason``
@@ -40,14 +43,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import lxml.html
 from lxml import etree
 
-from scrapers import bodychoice, boilerplate, brbody, candidates, embedded, sites
+from scrapers import bodychoice, boilerplate, brbody, candidates, captions, edgetrim, embedded, sites
 from scrapers.decode import decode_html
 from scrapers.htmltext import node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "3.0.0"
+EXTRACTOR_VERSION = "3.1.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
@@ -61,6 +64,10 @@ PREFER_LONGER = 1.6
 # the DOM text (the same article, minus extra lines or plus paragraph breaks).
 SAME_TEXT = 0.9
 SAME_TEXT_COVER = 0.75
+# A trailing "related stories" heading is cut with the lines after it when each is at most this
+# long (teaser titles) and all together at most this share of the text.
+RELATED_TEASER_CHARS = 150
+RELATED_TAIL_SHARE = 1 / 3
 # With a paywall / consent / video marker, a body this short is the wall's teaser.
 WALL_TEASER_CHARS = 600
 
@@ -132,7 +139,8 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     * hidden elements (``hidden``, ``display:none``) are not part of what a reader sees
       (hover cards, off-screen menus, duplicated mobile copies);
     * embedded posts (tweets, Instagram) quoted in an article are part of its text, but
-      trafilatura's class filters drop them: their class is removed.
+      trafilatura's class filters drop them: their class is removed, and so is the class
+      of a wrapper that holds only the post (``<div class="social-media-embed">``).
     """
     # Each XPath walks the whole tree: run it only if the raw HTML can match at all.
     # (substring tests: a regex alternation over 300 kB of HTML costs milliseconds)
@@ -149,7 +157,23 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
         if _EMBED_QUOTE.search(el.get("class") or ""):
             del el.attrib["class"]
+            _unmark_embed_wrappers(el)
     boilerplate.remove_link_lists(tree, html)
+
+
+def _unmark_embed_wrappers(quote: etree._Element) -> None:
+    """The wrappers around an embedded post (``<div class="social-media-embed">``) carry class
+    words that trafilatura discards ("social", "embed"): the classes go from each ancestor
+    whose text is only the post's, so the post stays wherever the article keeps it."""
+    own = _text_chars(quote)
+    parent = quote.getparent()
+    while parent is not None and parent.tag not in ("body", "html") and _text_chars(parent) <= own:
+        parent.attrib.pop("class", None)
+        parent = parent.getparent()
+
+
+def _text_chars(el: etree._Element) -> int:
+    return len("".join("".join(el.itertext()).split()))
 
 
 _HIDDEN_CANDIDATES = etree.XPath("//body//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
@@ -241,6 +265,25 @@ def _is_tag_list(line: str) -> bool:
             and all(0 < len(x.split()) <= 5 for x in items))
 
 
+def _related_list_start(lines: list[str]) -> int:
+    """Index where a trailing "related stories" block starts (``len(lines)`` when there is none).
+
+    The block is the last line that reads as a list heading ("You may also like...", "Popular
+    on ...", "관련 기사": ``boilerplate.LIST_HEADING``) and only short lines (teaser titles) after it,
+    together at most ``RELATED_TAIL_SHARE`` of the text. The tree-level removal
+    (``boilerplate.remove_link_lists``) misses such blocks when the links are not one block next to
+    the heading; here only the order of lines is needed."""
+    total = sum(len(x) for x in lines)
+    for i in range(len(lines) - 1, 0, -1):
+        if len(lines[i]) <= boilerplate.MAX_HEADING_CHARS and boilerplate.LIST_HEADING.match(lines[i]):
+            tail = lines[i:]
+            if all(len(x) <= RELATED_TEASER_CHARS for x in tail[1:]) \
+                    and sum(len(x) for x in tail) <= RELATED_TAIL_SHARE * total:
+                return i
+            break
+    return len(lines)
+
+
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
     lines = paragraphs(text)
@@ -281,6 +324,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
             removed.append(lines.pop())
             continue
         break
+    cut = _related_list_start(lines)
+    removed += lines[cut:]
+    lines = lines[:cut]
 
     kept: list[str] = []
     seen: set[str] = set()
@@ -467,18 +513,24 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
     """Candidates on any host, chosen by features (``scrapers.bodychoice``); then, for a
     short or unbroken choice, a marked-up container or script data (``_better_source``)."""
     _prepare_for_trafilatura(tree, html)
+    # read before trafilatura prunes the tree; the candidates drop these lines
+    caption_keys = captions.caption_keys(tree, html) | captions.shouted_link_keys(tree)
     # one trafilatura run yields all three candidates (scrapers.candidates)
     raw = candidates.trafilatura_candidates(tree, url, _readability)
     if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
+    raw = [(name, captions.drop_caption_lines(text, caption_keys)) for name, text in raw]
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean(text)[0]) for name, text in raw]
     choice = bodychoice.choose(cleaned, min_chars=MIN_BODY_CHARS)
     text, method = dict(raw).get(choice.name, ""), choice.name
     notes.append(choice.note())
+    text, trimmed = edgetrim.trim_edges(text, method, raw)
+    if trimmed:
+        notes.append(f"{trimmed} edge line(s) no other extractor family found: trimmed")
 
     br_body = brbody.better_body(html, text, _parse)
     if br_body:

@@ -9,9 +9,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import lxml.html
 import pytest
 
-from scrapers.extract import EXTRACTOR_VERSION, Extracted, clean_lines, extract, extract_file, reextract
+from scrapers.extract import (
+    EXTRACTOR_VERSION,
+    Extracted,
+    _prepare_for_trafilatura,
+    clean_lines,
+    extract,
+    extract_file,
+    reextract,
+)
 from scrapers.metadata import clean_author, detect_language, parse_date
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
@@ -251,6 +260,39 @@ def test_clean_lines_never_removes_most_of_the_text():
     out, notes = clean_lines(text, None)
     assert "Short body." in out and "Copyright" in out and "Jane" in out
     assert "skipped" in notes[0]
+
+
+def test_trailing_related_heading_and_teaser_titles_are_cut():
+    body = [PARA, PARA + " Two.", PARA + " Three.", PARA + " Four."]
+    teasers = ["You may also like...", "Who will make the Hall of Fame next year?",
+               "Band announces a reunion tour", "관련 기사"]
+    out, _ = clean_lines("\n\n".join(body + teasers[:3]), None)
+    assert out.split("\n\n") == body
+    # a heading left dangling at the very end goes too (its links were removed from the tree)
+    assert clean_lines("\n\n".join(body + teasers[3:]), None)[0].split("\n\n") == body
+
+
+def test_related_heading_followed_by_article_text_stays():
+    # a long paragraph after the heading is not a teaser title: the article goes on
+    text = "\n\n".join([PARA, PARA + " Two.", "Related", PARA + " Three, after the heading."])
+    assert "Three, after the heading." in clean_lines(text, None)[0]
+    # a list longer than a third of the text is not a tail block
+    lines = [PARA, "More stories"] + [f"Teaser title number {i} about the topic" for i in range(12)]
+    assert "Teaser title number 11" in clean_lines("\n\n".join(lines), None)[0]
+
+
+def test_tweet_in_a_social_embed_wrapper_is_kept():
+    tweet = ('<blockquote class="twitter-tweet"><p>The state spent nearly half a million dollars '
+             'on this campaign and people noticed it at once.</p>— Someone (@someone) '
+             'November 18, 2019</blockquote>')
+    body = paras(3) + f'<div class="social-media-embed"><div class="embed-inner">{tweet}</div></div>' + paras(2)
+    r = extract(article(body), now=NOW)
+    assert "nearly half a million dollars" in r.text
+    # a wrapper with more than the post in it keeps its class (and its other text its fate)
+    html = article(paras(3) + f'<div class="social-share">Share on Facebook {tweet}</div>' + paras(2))
+    tree = lxml.html.document_fromstring(html)
+    _prepare_for_trafilatura(tree, html)
+    assert tree.xpath("//div[@class='social-share']")
 
 
 # ----------------------------------------------------------------- fallbacks
