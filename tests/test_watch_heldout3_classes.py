@@ -4,11 +4,13 @@ watch.propernames or watch.corroborate, tested on sentences written for the test
 contrast that must stay as it was."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
 from watch import Matcher, parse_watchlist
+from watch.jsonl import match_jsonl
 from watch.propernames import (
     full_names,
     longer_name_before,
@@ -108,3 +110,17 @@ def test_helpers():
     assert longer_name_before(t, t.index("Box"), t.index("Box") + 3) == "Kailh Box"
     t = "When Box said so"
     assert longer_name_before(t, 5, 8) == ""
+
+
+def test_explain_lists_the_new_rejection_reasons(tmp_path):
+    # newsmon match --explain: a title before a person, the end of another name
+    wl = tmp_path / "wl.toml"
+    wl.write_text("\n".join([entity("coach", ["Coach"]), entity("box", ["Box"])]), encoding="utf-8")
+    line = json.dumps({"id": 1, "title": "", "text": "Coach P.J. Fleck said the Kailh Box Ice switches are fine."})
+    out = io.StringIO()
+    assert match_jsonl(str(wl), io.StringIO(line + "\n"), out, explain=True) == 0
+    row = json.loads(out.getvalue())
+    assert row["entities"] == []
+    reasons = {r["entity"]: r["reason"] for r in row["rejected"]}
+    assert 'a title before a person\'s name ("Coach P.J. Fleck")' in reasons["coach"]
+    assert 'the end of a longer name ("Kailh Box")' in reasons["box"]

@@ -69,7 +69,7 @@ def longer_name_before(text: str, start: int, end: int) -> str:
 
 
 # an initial or initials ("P.J. Fleck", "J. Smith")
-_INITIALS = re.compile(r" (?:[A-Z]\.\s?){1,3}[A-Z][a-z]")
+_INITIALS = re.compile(r" (?:[A-Z]\.\s?){1,3}[A-Z][a-z]+")
 _NAME_AFTER = re.compile(r" ([A-Z][a-z]+)((?:['’]s)?(?![\w'’-]))( [A-Z][a-z]+)?")
 # a person's full name written out after a lower-case word ("elite coach Dieter Hogen has")
 _FULL_NAME = re.compile(r"(?:^|(?<=[\s(]))([a-z]+) ([A-Z][a-z]+) ([A-Z][a-z]+)(?![\w-])")
@@ -98,7 +98,7 @@ def title_before_person(text: str, start: int, end: int) -> str:
         return ""
     m = _INITIALS.match(text, end)
     if m:
-        return f"{text[start:end]}{m.group(0)}…"
+        return f"{text[start:end]}{m.group(0)}"
     m = _NAME_AFTER.match(text, end)
     if not m:
         return ""
