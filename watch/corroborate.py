@@ -22,6 +22,11 @@ Never (the mention is not the entity, whatever else the article says):
   "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
+* an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
+  Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
+  name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
+  lets you"; not before the company's product or a company word: "Eat Amazon Prime"):
+  ``watch.propernames``.
 
 An entity is ESTABLISHED in the article by the first of:
 
@@ -58,7 +63,10 @@ Company syntax (``syntax``), in the original text around the mention:
   "Amazon-backed"); a role or business noun ("Meta CEO", "Apple shares", "Target stores");
   a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
-  an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
+  an apposition (", the company", ", which owns"); a predicate noun, even at a sentence's
+  start ("Puma is a well-established name", "Stripe is a payments company"); an acronym
+  leading a longer name of two or more capitalized words in a sentence in lower case ("the
+  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
   Maps", "Apple Intelligence"); a product line and a model code of letters and digits
@@ -69,7 +77,8 @@ Company syntax (``syntax``), in the original text around the mention:
   "- Box-style lunches"); a thing the company publishes or a service hosts ("An Adobe
   survey", "Host Zoom sessions"); what a product does ("what Unity does").
 * English, an everyday word capitalized in mid-sentence as an item of a comma list whose
-  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose, not
+  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose (or on a
+  short line in sentence case: "Integrations with Stripe, Gusto, and other tools"), not
   after an article and not after "like"/"such as" unless the noun before is one of
   companies or tools (``_names_list``).
 * every pattern stops at a paragraph break (a blank line; ``_line_window``).
