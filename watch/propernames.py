@@ -50,8 +50,10 @@ def longer_name_before(text: str, start: int, end: int) -> str:
     name that is not the company's, quoted; "" if none. In mid-sentence any capitalized word
     other than an acronym ("hot-swappable Kailh Box", "standard Style Box"); at a sentence's
     start only a word that is no everyday word ("Urbane Box lets you"), since there the
-    capital of "Shop", "When" or "Every" is the sentence's. Not before a company suffix, and
-    not on a Title Case line."""
+    capital of "Shop", "When" or "Every" is the sentence's. Not a word that describes a
+    company in a Title Case headline ("Retail Giant Target", "The New Apple Watch"); the
+    caller also keeps the mention when the company's product or a company word follows
+    ("Eat Amazon Prime")."""
     if start < 2 or text[start - 1] != " " or not text[start - 2].isalpha():
         return ""  # (the usual case, decided without a regex)
     m = _PREV_WORD.search(text, max(0, start - 40), start)
