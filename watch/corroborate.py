@@ -283,9 +283,12 @@ def veto(text: str, c: Cand) -> str:
         if found:
             return f'a title before a person\'s name ("{found}")'
         found = longer_name_before(text, s, e)
-        # (unless the longer name goes on with the company's product or a company word: "Eat
-        # Amazon Prime", "Royal Dutch Shell plc")
-        if found and not (_R_PRODUCT.match(after) or _R_CORP.match(after)):
+        # unless the longer name goes on with a company word ("Royal Dutch Shell plc"), or,
+        # after an everyday word, with the company's product or a product line and model code
+        # ("Eat Amazon Prime", "10th Gen Intel Core i5"; after a word that is no everyday word
+        # the longer name is that brand's: "Kailh Box Ice Mint V2")
+        if found and not (_R_CORP.match(after) or found.split()[0].lower() in english_words()
+                          and (_R_PRODUCT.match(after) or _R_MODEL.match(after))):
             return f'the end of a longer name ("{found}")'
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
