@@ -25,7 +25,8 @@ Never (the mention is not the entity, whatever else the article says):
 * an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
   Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
   name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
-  lets you"; not before the company's product or a company word: "Eat Amazon Prime"):
+  lets you"; not before a company word, nor, after an everyday word, before the company's
+  product or a product line and model code: "Eat Amazon Prime", "10th Gen Intel Core i5"):
   ``watch.propernames``.
 
 An entity is ESTABLISHED in the article by the first of:
