@@ -31,7 +31,7 @@ def m() -> Matcher:
         entity("box", ["Box"]), entity("coach", ["Coach"]), entity("puma", ["Puma"]),
         entity("stripe", ["Stripe"]), entity("ibm", ["IBM"]), entity("amazon", ["Amazon"]),
         entity("lg", ["LG"]), entity("target", ["Target"]), entity("zoom", ["Zoom"]),
-        entity("intel", ["Intel"]),
+        entity("intel", ["Intel"]), entity("mini", ["Mini"]),
     ])))
 
 
@@ -52,6 +52,7 @@ def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
     ("Retail Giant Target Reports Record Sales", ["target"]),
     ("Grow, Cook, Eat Amazon Prime", ["amazon"]),
     ("A 10th Gen Intel Core i5 processor has a 2GHz base speed.", ["intel"]),  # a product line and model
+    ("At 73 grams, the Razer Viper Mini Wireless 73g is light.", []),  # a run of names: another brand's
 ])
 def test_an_everyday_word_at_the_end_of_a_longer_name(m, text, expected):
     assert flagged(m, text) == expected

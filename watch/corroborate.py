@@ -25,7 +25,7 @@ Never (the mention is not the entity, whatever else the article says):
 * an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
   Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
   name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
-  lets you"; not before a company word, nor, after an everyday word, before the company's
+  lets you"; not before a company word, nor, after a single everyday word, before the company's
   product or a product line and model code: "Eat Amazon Prime", "10th Gen Intel Core i5"):
   ``watch.propernames``.
 
@@ -285,10 +285,12 @@ def veto(text: str, c: Cand) -> str:
             return f'a title before a person\'s name ("{found}")'
         found = longer_name_before(text, s, e)
         # unless the longer name goes on with a company word ("Royal Dutch Shell plc"), or,
-        # after an everyday word, with the company's product or a product line and model code
-        # ("Eat Amazon Prime", "10th Gen Intel Core i5"; after a word that is no everyday word
-        # the longer name is that brand's: "Kailh Box Ice Mint V2")
-        if found and not (_R_CORP.match(after) or found.split()[0].lower() in english_words()
+        # after a single everyday word, with the company's product or a product line and model
+        # code ("Eat Amazon Prime", "10th Gen Intel Core i5"; after a word that is no everyday
+        # word, or a run of capitalized words, the longer name is another brand's: "Kailh Box
+        # Ice Mint V2", "Razer Viper Mini Wireless 73g")
+        words = found.split() if found else ()
+        if found and not (_R_CORP.match(after) or len(words) == 2 and words[0].lower() in english_words()
                           and (_R_PRODUCT.match(after) or _R_MODEL.match(after))):
             return f'the end of a longer name ("{found}")'
     if len(c.phrase) == 1:

@@ -30,6 +30,7 @@ _PREV_WORD = re.compile(r"(?:^|(?<=[\s\"“(\[/]))([A-Za-z][\w'’-]*) $")
 # what may stand before the word that starts a sentence (a bullet, a number, a quote, a dash
 # after a label: "Live Lessons – Host Zoom sessions")
 _START_BEFORE = re.compile(r"(?:^|\n|[.!?:;]\s+|\s[-–—]\s+|[\"“(\[]\s*)(?:[-*•–]\s*|\d{1,3}[.)]\s*)?$")
+_RUN_BEFORE = re.compile(r"(?:(?<=[\s(\"“])|^)(?:[A-Z][\w'’&-]* )+$")
 # words that describe a company before its name in a Title Case headline ("Tech Giant Apple",
 # "The New Apple Watch")
 _DESCRIBING = frozenset(("rival", "giant", "retailer", "maker", "carrier", "airline", "automaker",
@@ -67,7 +68,9 @@ def longer_name_before(text: str, start: int, end: int) -> str:
         return ""
     if prev.lower() in _DESCRIBING:
         return ""
-    return f"{prev} {text[start:end]}"
+    # the whole run of capitalized words that ends with the mention ("Razer Viper Mini")
+    run = _RUN_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    return f"{run.group(0) if run else ''}{prev} {text[start:end]}"
 
 
 # an initial or initials ("P.J. Fleck", "J. Smith")
