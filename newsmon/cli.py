@@ -8,13 +8,14 @@ feeds or pages failed is still a success: failures are recorded on the feed/arti
 from __future__ import annotations
 
 import argparse
-import json
 import asyncio
+import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from newsmon.errors import NewsmonError
 
@@ -55,7 +56,8 @@ def _settings(args):
 
 def cmd_run(args) -> int:
     settings = _settings(args)
-    from flows.preflight import preflight  # light: the error path skips HTTP/extraction imports
+    # light: the error path skips HTTP/extraction imports
+    from flows.preflight import preflight
     store, watchlist = preflight(settings)  # one-line errors before Prefect starts
     feeds = args.feed or None
     if args.no_prefect:
@@ -158,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--jsonl", action="store_true", help="JSON Lines in and out (the default and only format)")
     sp.add_argument("--explain", action="store_true",
                     help='add "rejected": the mentions that did not count (ambiguous aliases without '
-                         'corroboration, venues, lower-case hyphen prefixes), with the reason')
+                         'corroboration, venues, lower-case hyphen prefixes, titles before a person, '
+                         'words of a longer name), with the reason')
 
     sp = add("demo", cmd_demo, "serve the bundled sample news site on 127.0.0.1 and run a poll cycle on it",
              config=False)

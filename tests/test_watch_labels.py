@@ -29,9 +29,10 @@ def test_the_set_is_well_formed():
     assert len(rows) >= 250
     assert len({(r["article"], r["entity"]) for r in rows}) == len(rows)  # one label per pair
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
-    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
+    assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -58,17 +59,22 @@ def test_targets_on_the_labelled_set():
     # the second held-out part: its errors were turned into rules 4; it now meets them
     held2 = res["heldout2"]
     assert held2["precision"] >= 0.985 and held2["recall"] >= 0.97, held2
-    # the third held-out part: labelled before rules 4 ran on it, never tuned on; below the
-    # precision target as measured (0.927 and 0.962, README there): guard against
-    # regressions only
+    # the third held-out part: its errors were turned into rules 5; it now meets them
     held3 = res["heldout3"]
-    assert held3["precision"] >= 0.92 and held3["recall"] >= 0.96, held3
+    assert held3["precision"] >= 0.985 and held3["recall"] >= 0.97, held3
     assert held3["about_precision"] >= 0.9 and held3["about_recall"] >= 0.9, held3
+    # the fourth held-out part: labelled before rules 5 ran on it, never tuned on; below both
+    # targets as measured (0.833 and 0.870, about 0.920 / 0.885; README there): guard against
+    # regressions only
+    held4 = res["heldout4"]
+    assert held4["precision"] >= 0.83 and held4["recall"] >= 0.86, held4
+    assert held4["about_precision"] >= 0.9 and held4["about_recall"] >= 0.88, held4
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
 @pytest.mark.parametrize("part, earlier", [("heldout2", ("dev", "heldout")),
-                                           ("heldout3", ("dev", "heldout", "heldout2"))])
+                                           ("heldout3", ("dev", "heldout", "heldout2")),
+                                           ("heldout4", ("dev", "heldout", "heldout2", "heldout3"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""

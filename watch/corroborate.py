@@ -22,6 +22,12 @@ Never (the mention is not the entity, whatever else the article says):
   "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
+* an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
+  Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
+  name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
+  lets you"; not before a company word, nor, after a single everyday word, before the company's
+  product or a product line and model code: "Eat Amazon Prime", "10th Gen Intel Core i5"):
+  ``watch.propernames``.
 
 An entity is ESTABLISHED in the article by the first of:
 
@@ -58,7 +64,10 @@ Company syntax (``syntax``), in the original text around the mention:
   "Amazon-backed"); a role or business noun ("Meta CEO", "Apple shares", "Target stores");
   a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
-  an apposition (", the company", ", which owns"); a ticker ("(NASDAQ: META)"); a coined
+  an apposition (", the company", ", which owns"); a predicate noun, even at a sentence's
+  start ("Puma is a well-established name", "Stripe is a payments company"); an acronym
+  leading a longer name of two or more capitalized words in a sentence in lower case ("the
+  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
   Maps", "Apple Intelligence"); a product line and a model code of letters and digits
@@ -69,7 +78,8 @@ Company syntax (``syntax``), in the original text around the mention:
   "- Box-style lunches"); a thing the company publishes or a service hosts ("An Adobe
   survey", "Host Zoom sessions"); what a product does ("what Unity does").
 * English, an everyday word capitalized in mid-sentence as an item of a comma list whose
-  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose, not
+  neighbouring item is a capitalized name ("email, Slack, Teams, or SMS"), in prose (or on a
+  short line in sentence case: "Integrations with Stripe, Gusto, and other tools"), not
   after an article and not after "like"/"such as" unless the noun before is one of
   companies or tools (``_names_list``).
 * every pattern stops at a paragraph break (a blank line; ``_line_window``).
@@ -108,6 +118,7 @@ from watch.ambiguity import (
     given_names,
 )
 from watch.korean import is_hangul, particle_follows, product_follows
+from watch.propernames import longer_name_before, sentence_case, title_before_person
 
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
@@ -223,8 +234,9 @@ def _clause(before: str, after: str, ahead: bool) -> str:
 
 
 _MODEL_AFTER = re.compile(r"^-?[A-Z0-9][\w]*\d|^-[A-Z]")
-_LIST_WORDS = frozenset("and or as such like including include includes with vs versus than on in "
-                        "of for to by from at the a an".split())
+_LIST_WORDS = frozenset(("and", "or", "as", "such", "like", "including", "include", "includes", "with",
+                         "vs", "versus", "than", "on", "in", "of", "for", "to", "by", "from", "at",
+                         "the", "a", "an"))
 
 
 # two or three capitalized words right before the mention ("Key Transparency. KT") or in
@@ -266,6 +278,21 @@ def veto(text: str, c: Cand) -> str:
             m = _NAME_BEFORE.search(before)
             if m and m.group(1) in given_names():
                 return f'part of a person\'s name ("{m.group(1)} {text[s:e]}")'
+    if c.amb == EVERYDAY_WORD and not c.person:
+        # one word of another proper name (watch.propernames)
+        found = title_before_person(text, s, e)
+        if found:
+            return f'a title before a person\'s name ("{found}")'
+        found = longer_name_before(text, s, e)
+        # unless the longer name goes on with a company word ("Royal Dutch Shell plc"), or,
+        # after a single everyday word, with the company's product or a product line and model
+        # code ("Eat Amazon Prime", "10th Gen Intel Core i5"; after a word that is no everyday
+        # word, or a run of capitalized words, the longer name is another brand's: "Kailh Box
+        # Ice Mint V2", "Razer Viper Mini Wireless 73g")
+        words = found.split() if found else ()
+        if found and not (_R_CORP.match(after) or len(words) == 2 and words[0].lower() in english_words()
+                          and (_R_PRODUCT.match(after) or _R_MODEL.match(after))):
+            return f'the end of a longer name ("{found}")'
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
                   for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
@@ -338,11 +365,16 @@ _R_VERB = re.compile(rf"^,?\s+(?:(?:{_ADVERBS})\s+){{0,2}}(?:{_VERBS})\b")
 _R_VERB_MID = re.compile(r"^,?\s+(?:(?:also|now|just|still|already|even)\s+)?(?:does|did|offers|offered|"
                          r"provides|provided|uses|used|supports|supported|lets|let|allows|allowed|enables|"
                          r"enabled|recommends|integrates|charges|requires|handles|syncs|stores|hosts)\b")
-_R_APPOS = re.compile(r"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){0,3}?(?:company|firm|giant|maker|parent|"
-                      r"owner|retailer|carrier|airline|automaker|carmaker|chipmaker|conglomerate|group|"
-                      r"platform|network|operator|manufacturer|provider|startup|bank|insurer|brand|"
-                      r"supplier|vendor|developer|publisher|studio)\b|which\s+(?:owns|makes|operates|"
-                      r"runs|sells|acquired|bought)\b)")
+_COMPANY_NOUNS = ("company|firm|giant|maker|parent|owner|retailer|carrier|airline|automaker|carmaker|"
+                  "chipmaker|conglomerate|group|platform|network|operator|manufacturer|provider|startup|"
+                  "bank|insurer|brand|supplier|vendor|developer|publisher|studio")
+_R_APPOS = re.compile(rf"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){{0,3}}?(?:{_COMPANY_NOUNS})\b|which\s+"
+                      r"(?:owns|makes|operates|runs|sells|acquired|bought)\b)")
+# a company described by a predicate noun: "Puma is a well-established name in the top 10 shoe
+# companies", "Stripe is a payments company"; even at a sentence's start (the predicate says
+# what the name is)
+_R_COPULA = re.compile(rf"^\s+(?:is|was|has been|remains)\s+(?:a|an|one of the)\s+(?:[\w-]+\s+){{0,3}}?"
+                       rf"(?:{_COMPANY_NOUNS}|companies|brands|name)\b")
 _R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|LSE|TSE|HKEX|KRX|KOSPI|KOSDAQ|OTC)\s*:\s*)?"
                        r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}\)")
 # things a company makes, runs or sells ("Apple devices", "Ford sedan", "Shell stations"): not
@@ -369,6 +401,11 @@ _PRODUCTS = _alt("Prime,Prime Video,Music,Pay,TV,Video,Store,App Store,Play Stor
                  "Fitness,Card,Pencil,Vision Pro,Web Services,Business Suite,Seller Central,"
                  "Studios,Intelligence,Translate,Assistant,Analytics,Workspace")
 _R_PRODUCT = re.compile(rf"^\s+(?:{_PRODUCTS})\+?(?![\w-])")  # (+: "Apple TV+")
+# an acronym leading a longer name of two or more capitalized words, in a sentence in lower
+# case ("the IBM Cost of a Data Breach Report", "IBM Talent & Transformation provides"): a
+# report, unit or product of the company (one word may be a team: "LG Twins"; a Title Case
+# heading says nothing)
+_R_ACRONYM_NAME = re.compile(r"^ [A-Z][a-z][\w'’-]*(?: (?:(?:&|of|and|for|the|a|an) )*[A-Z][a-z][\w'’-]*)+")
 # a price after a store: "on Amazon for $39", "at Target for under $20"
 _R_PRICE = re.compile(r"^\s+for\s+(?:just\s+|only\s+|about\s+|around\s+|under\s+|less than\s+)?"
                       r"(?:US|C|A)?[$€£¥₩]\s?\d")
@@ -478,10 +515,11 @@ def syntax(text: str, c: Cand) -> str:
 
 _LIST_END = (",", " and", " or", "&", ":", " as", " like", "including", " include", " includes",
              "e.g.", "notably")
-_DESCR_WORDS = frozenset("company firm giant maker retailer carrier airline automaker carmaker chipmaker "
-                         "conglomerate brand startup manufacturer provider supplier vendor rival rivals "
-                         "competitor competitors partner parent owner major behemoth titan "
-                         "heavyweight".split())
+_DESCR_WORDS = frozenset(("company", "firm", "giant", "maker", "retailer", "carrier", "airline",
+                          "automaker", "carmaker", "chipmaker", "conglomerate", "brand", "startup",
+                          "manufacturer", "provider", "supplier", "vendor", "rival", "rivals",
+                          "competitor", "competitors", "partner", "parent", "owner", "major",
+                          "behemoth", "titan", "heavyweight"))
 
 
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -542,13 +580,16 @@ def _syntax(text: str, c: Cand) -> str:
                 and not re.match(r"\s+[A-Z]", after) and re.search(r"[a-z,]\s+$", before[-4:])):
             return f'"…{before[-12:].lstrip()}{word}" (a name in mid-sentence)'
     if not single:
-        for rx in (_R_ROLE, _R_VERB, _R_APPOS):
+        for rx in (_R_ROLE, _R_VERB, _R_APPOS, _R_COPULA):
             m = rx.match(after)
             if m:
                 return f'"{word}{m.group(0)}"'
         found = name_syntax(text, c)
         if found:
             return found
+        m = _R_ACRONYM_NAME.match(after) if c.amb == SHORT_ACRONYM else None
+        if m and sentence_case(text, s, e):
+            return f'"{word}{m.group(0)}" (a longer name led by it)'
         m = _R_THING.match(after) if mid else None
         if m:
             return f'"{word}{m.group(0)}"'
@@ -560,7 +601,10 @@ def _syntax(text: str, c: Cand) -> str:
         if m:
             return f'"{word}{m.group(0)}"'
     if c.amb == EVERYDAY_WORD:
-        found = _names_list(text, c, before, after) if c.pos == "" else ""
+        # a short line in sentence case is prose without its full stop ("Integrations with
+        # Stripe, Gusto, and other third-party tools"), not a heading
+        found = (_names_list(text, c, before, after)
+                 if c.pos == "" or c.pos == HEADING and sentence_case(text, s, e) else "")
         if found:
             return found
         if _LONGER_NAME.match(after) and _LOWER_BEFORE.search(before):

@@ -13,7 +13,8 @@ Input: one JSON object per line, ``{"id": ..., "title": str|null, "text": str|nu
 ``prominence`` (0-100) and its parts are ``watch.prominence``'s. With ``--explain`` each
 line also has ``"rejected": [{"entity", "alias", "text", "field", "start", "end",
 "reason"}, ...]``: the mentions that did not count, and why (ambiguous aliases without
-corroboration, names starting a venue's name, lower-case names starting a hyphenated word).
+corroboration, names starting a venue's name, lower-case names starting a hyphenated word,
+everyday words used as a title before a person or ending a longer name).
 
 A bad input line (not JSON, not an object, no id, title/text not strings) gets one line
 on stderr, ``line N: <reason>``, and matching goes on. Exit code: 0 all lines matched,
@@ -36,11 +37,11 @@ def _article(line: str) -> tuple[object, str | None, str | None]:
     except json.JSONDecodeError as e:
         raise ValueError(f"not JSON ({e.msg} at column {e.colno})") from None
     if not isinstance(obj, dict):
-        raise ValueError("expected a JSON object {\"id\", \"title\", \"text\"}")
+        raise TypeError("expected a JSON object {\"id\", \"title\", \"text\"}")
     if "id" not in obj or obj["id"] is None:
         raise ValueError('missing "id"')
     if not isinstance(obj["id"], (str, int)) or isinstance(obj["id"], bool):
-        raise ValueError('"id" must be a string or an integer')
+        raise TypeError('"id" must be a string or an integer')
     for key in ("title", "text"):
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise ValueError(f'"{key}" must be a string or null')
@@ -61,7 +62,7 @@ def match_jsonl(watchlist_path: str, stdin: TextIO, stdout: TextIO, stderr: Text
             continue
         try:
             aid, title, text = _article(line)
-        except ValueError as e:
+        except (ValueError, TypeError) as e:  # (TypeError: a value of the wrong type)
             err.write(f"line {lineno}: {e}\n")
             bad += 1
             continue
