@@ -9,8 +9,8 @@ FTS5 operators (``AND``, ``NEAR``, ``^``, ``col:``) are searched for as text.
 
 How each term is found, by its length in characters:
 
-* 3 or more: the trigram index (SQLite FTS5 phrase; PostgreSQL ``LIKE`` on the pg_trgm
-  expression index).
+* 3 or more: the trigram index (SQLite FTS5 phrase; PostgreSQL ``LIKE`` on the stored
+  lowercased text ``article.search_doc``, served by its pg_trgm index).
 * 2: SQLite: the index's trigrams that start with the term (``article_search_vocab``),
   OR-ed: every occurrence starts a trigram, since the indexed text ends with a newline.
   PostgreSQL: the CJK bigram index when both characters are Hangul, kana or ideographs
@@ -45,7 +45,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from ..search_index import BIGRAM_CHARS, BIGRAM_FUNCTION, FTS_TABLE, VOCAB_TABLE
+from ..search_index import (
+    BIGRAM_CHARS,
+    BIGRAM_FUNCTION,
+    DOC_COLUMN,
+    FTS_TABLE,
+    VOCAB_TABLE,
+)
 from ..tables import UTCDateTime
 from .base import A, _chunks
 from .review import ReviewStore
@@ -109,10 +115,10 @@ def _like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-# The searchable text, spelled as in models.search_index (PostgreSQL: the same expression as
-# the indexes, or the planner would not use them).
+# The searchable text, spelled as in models.search_index (PostgreSQL: the generated column the
+# indexes are over, already lowercased).
 _SQLITE_DOC = literal_column("coalesce(article.title, '') || char(10) || coalesce(article.text, '')")
-_PG_DOC = "lower(coalesce(article.title, '') || E'\\n' || coalesce(article.text, ''))"
+_PG_DOC = f"article.{DOC_COLUMN}"
 
 
 @dataclass(frozen=True)
