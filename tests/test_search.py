@@ -342,3 +342,53 @@ def test_inbox_search_counts_up_to_the_cap(store: Store):
     assert total == 8 and not total.at_least  # ...and there was no 9th story to count
     clusters, total = store.review_inbox(q=parse_query("said"), limit=50, count_cap=1000)
     assert total == 8 and not total.at_least and len(clusters) == 8
+
+
+def test_walk_on_by_the_density_of_the_newest_articles():
+    from models.store.search import PROBE_ROWS, _walk_on
+
+    # none of the newest matched: reading the matches from the indexes, whatever is wanted
+    assert not _walk_on(0, 1, 100_000)
+    # a common term (30 % of the newest): 200 more rows are found within ~700 articles
+    assert _walk_on(int(PROBE_ROWS * 0.3), 200, 100_000)
+    # a common term in one feed of twenty (1.5 %): ~11,000 articles to walk for 170 rows,
+    # against ~1,500 matches in all
+    assert not _walk_on(int(PROBE_ROWS * 0.015), 170, 100_000)
+    # the same density with a page of 5 rows still wanted: walking ~330 articles is cheaper
+    assert _walk_on(int(PROBE_ROWS * 0.015), 5, 100_000)
+
+
+def test_inbox_search_pages_do_not_depend_on_how_postgresql_reads_the_older_articles(store: Store, monkeypatch):
+    """PostgreSQL walks the newest ``PROBE_ROWS`` articles by date, then walks on or reads
+    every older match and sorts them (``_walk_on``): either way the same pages and counts."""
+    from models.store import search
+
+    save_all(store)
+    for n in range(12):  # flagged stories over several days, some in the same feed
+        store.save_article(ArticleRecord(url=f"https://news.example/d{n}", feed="Times" if n % 3 else "Hani",
+                                         title=f"Day {n} 메타 said", text=f"Samsung said {n} things about 메타.",
+                                         published=NOW - timedelta(days=n, hours=n)),
+                           [MentionRecord(entity_id="samsung", count=1, in_title=False, snippet="s", reason="r")])
+    cases = [("said", {}), ("said", {"feed": "Times"}), ("메타", {"entity": "samsung"}), ("said", {"state": "new"}),
+             ("메타", {"since": NOW - timedelta(days=4)}), ("said things", {})]
+    pages = [(3, 0, 5), (3, 3, 5), (50, 0, 200), (2, 4, 3)]  # (limit, offset, count cap)
+
+    def inbox() -> list:
+        out = []
+        for q, f in cases:
+            for limit, offset, cap in pages:
+                clusters, total = store.review_inbox(q=parse_query(q), limit=limit, offset=offset, count_cap=cap, **f)
+                out.append(([c.lead.url.rsplit("/", 1)[1] for c in clusters], int(total), total.at_least))
+        return out
+
+    plain = inbox()  # fewer articles than the probe: one walk
+    assert plain[0] == (["d0", "d1", "d2"], 5, True)
+    decided: list[bool] = []
+    for walk in (True, False):
+        def decide(got: int, need: int, older: float, walk: bool = walk) -> bool:
+            decided.append(walk)
+            return walk
+        monkeypatch.setattr(search, "PROBE_ROWS", 4)
+        monkeypatch.setattr(search, "_walk_on", decide)
+        assert inbox() == plain
+    assert (store.dialect == "postgresql") == bool(decided)
