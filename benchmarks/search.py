@@ -351,6 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         m = measure(url, a.repeat)
         r = {"corpus": meta, "size": size_figures(url), "inbox": summary(m["inbox"]),
              "search": summary(m["search"]), "inbox_without_q": summary({"": m["inbox_without_q"]})}
+        # Per query class (a query with each of the filters): p50/p95/max over its runs.
+        r["per_class"] = {label: {path: summary({k: v for k, v in m[path].items() if k.startswith(f"{label} | ")})
+                                  for path in ("inbox", "search")} for label, _ in QUERIES}
         r["per_query"] = {k: {"inbox_p50_ms": round(statistics.median(m["inbox"][k]), 1),
                               "inbox_max_ms": round(max(m["inbox"][k]), 1),
                               "search_p50_ms": round(statistics.median(m["search"][k]), 1),
@@ -361,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
         report[kind] = r
         print(f"[{kind}] inbox with q: {r['inbox']}  search: {r['search']}  inbox without q: "
               f"{r['inbox_without_q']}  size: {r['size']}  write cost: {r.get('write_cost')}", flush=True)
+        for label, v in r["per_class"].items():
+            print(f"[{kind}]   {label:16s} inbox p50/p95/max {v['inbox']['p50_ms']}/{v['inbox']['p95_ms']}/"
+                  f"{v['inbox']['max_ms']} ms   search {v['search']['p50_ms']}/{v['search']['p95_ms']}/"
+                  f"{v['search']['max_ms']} ms", flush=True)
         worst = sorted(r["per_query"].items(), key=lambda kv: -kv[1]["inbox_max_ms"])[:8]
         for k, v in worst:
             print(f"[{kind}]   slowest: {k:32s} {v}", flush=True)

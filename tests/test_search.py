@@ -7,6 +7,7 @@ database; the inbox's ``q`` with its other filters.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -392,3 +393,34 @@ def test_inbox_search_pages_do_not_depend_on_how_postgresql_reads_the_older_arti
         monkeypatch.setattr(search, "_walk_on", decide)
         assert inbox() == plain
     assert (store.dialect == "postgresql") == bool(decided)
+
+
+def test_sqlite_search_plans_are_not_driven_by_the_entity_feed_or_state_filters(tmp_path, monkeypatch):
+    """Under a search, SQLite must read the search's matches (by id, or walking the date
+    index) and test the filters on them: driven by a common entity's flags (or a feed's, a
+    state's articles) it would read and sort all of them."""
+    from sqlalchemy import event
+
+    from models.store import search
+
+    store = Store(f"sqlite:///{tmp_path / 'plans.db'}")
+    save_all(store)
+    seen: list[tuple[str, Any]] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cur, st, params, ctx, many: seen.append((st, params)))
+    filters = {"entity": "samsung", "feed": "Herald", "state": "new"}
+    for walk in (2000, 0):  # the matches looked up by id; the date index walked
+        monkeypatch.setattr(search, "WALK_BY_DATE_ABOVE", walk)
+        seen.clear()
+        assert [c.lead.url for c in store.review_inbox(q=parse_query("said"), **filters)[0]] == [
+            "https://news.example/en1"]
+        assert [h.url for h in store.search(parse_query("said"), **filters)] == ["https://news.example/en1"]
+        listings = [(st, p) for st, p in seen if "ORDER BY" in st and "article_search MATCH" in st]
+        assert len(listings) == 2, seen
+        with store.engine.connect() as conn:
+            for st, p in listings:
+                plan = " | ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + st, p))
+                assert "ix_mention_entity_id" not in plan and "ix_article_feed" not in plan, plan
+                assert "ix_article_review_state" not in plan, plan
+                assert ("ix_article_when" in plan) == (walk == 0), plan
+    store.close()

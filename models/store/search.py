@@ -22,7 +22,9 @@ How each term is found, by its length in characters:
 Results are newest first. Many matches (``WALK_BY_DATE_ABOVE``): the date index
 (``ix_article_when``) is walked newest first and the walk stops after a page (the inbox:
 after the page and ``[search] count_stories`` stories, ``walk_search``); few: the matches
-are looked up and sorted.
+are looked up and sorted. PostgreSQL's inbox decides by measuring rather than by the
+planner's estimates: it walks the newest ``PROBE_ROWS`` articles, and the share of them
+that matched says whether to walk on or to read every older match and sort (``_pg_walk``).
 """
 from __future__ import annotations
 
@@ -297,13 +299,6 @@ def _walk_on(got: int, need: int, older: float) -> bool:
     return density > 0 and need / density < 2 * density * older
 
 
-def unindexed_filters(feed: str | None, state: str | None) -> list[Any]:
-    """SQLite: the feed and state filters written so that their indexes do not tempt SQLite
-    away from the search's plan (the matches by id, or the date index walked)."""
-    return [*([literal_column("+article.feed") == feed] if feed else []),
-            *([literal_column("+article.review_state") == state] if state else [])]
-
-
 def search_condition(conn: Connection, query: SearchQuery) -> Any:
     """The WHERE condition on ``article`` that holds for the articles matching ``query``."""
     if conn.dialect.name == "postgresql":
@@ -404,8 +399,8 @@ class SearchStore(ReviewStore):
                 # hundred rows; few: looking them up by id and sorting them is quicker.
                 many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
                 cond = _sqlite_condition(plan, by_time=many)
-                where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
-                                            flagged=flagged_only), *unindexed_filters(feed, state)]
+                where = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                          flagged=flagged_only, under_search=True)
             else:
                 cond, _ = _walk_condition(conn, query)  # common CJK 2-character terms: LIKE
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
