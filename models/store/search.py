@@ -285,6 +285,8 @@ def _pg_walk(conn: Connection, stmt: Any, by_date: Any, when: Any, stop: int | N
         newest.close()
         conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
     older = float(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'article'::regclass").scalar_one())
+    if older < 0:  # never analyzed yet (a young database): counted instead
+        older = float(conn.execute(select(func.count(A.id))).scalar_one())
     if not _walk_on(got, max(stop - got, 1), max(older - PROBE_ROWS, 1.0)):
         conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
     yield from _stream(conn, stmt.where(when < bound))
