@@ -393,6 +393,12 @@ def test_inbox_search_pages_do_not_depend_on_how_postgresql_reads_the_older_arti
         monkeypatch.setattr(search, "_walk_on", decide)
         assert inbox() == plain
     assert (store.dialect == "postgresql") == bool(decided)
+    if store.dialect == "postgresql":
+        # A reader that stops among the newest leaves the planner its bitmaps for what follows.
+        with store.engine.connect() as conn:
+            heads, total, _ = search.walk_search(conn, [], parse_query("said"), offset=0, limit=1, cap=1)
+            assert len(heads) == 1 and total.at_least
+            assert conn.exec_driver_sql("SHOW enable_bitmapscan").scalar() == "on"
 
 
 def test_sqlite_search_plans_are_not_driven_by_the_entity_feed_or_state_filters(tmp_path, monkeypatch):

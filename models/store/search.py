@@ -277,13 +277,19 @@ def _pg_walk(conn: Connection, stmt: Any, by_date: Any, when: Any, stop: int | N
     # for every term (newsmon_bigrams on each article costs ~2 ms).
     conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
     newest = _stream(conn, by_date.where(when >= bound))
+    healthy = False  # (after a database error the transaction takes no more statements)
     try:
         for r in newest:
             got += 1
             yield r
-    finally:  # also when the reader stops here: the statements after it want their bitmaps
+        healthy = True
+    except GeneratorExit:  # the reader stopped here
+        healthy = True
+        raise
+    finally:
         newest.close()
-        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
+        if healthy:  # the statements after it want their bitmaps
+            conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
     older = float(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'article'::regclass").scalar_one())
     if older < 0:  # never analyzed yet (a young database): counted instead
         older = float(conn.execute(select(func.count(A.id))).scalar_one())
