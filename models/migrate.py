@@ -33,7 +33,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ def newsmon_version() -> str:
     try:
         from importlib.metadata import version
         return version("newsmon")
-    except Exception:  # not installed (running from a checkout)
+    except Exception:  # noqa: BLE001 - not installed (running from a checkout): any failure means unknown
         return "unknown"
 
 
@@ -116,7 +116,10 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
             return False
         if reflected and compare_to is None:
             return False
-    # Not the expression indexes of search either: raw DDL, not models (models.search_index).
+    # Not the indexes and the generated column of search either: raw DDL, not models
+    # (models.search_index).
+    if type_ == "column" and name == search_index.DOC_COLUMN and reflected and compare_to is None:
+        return False
     return not (type_ == "index" and name in search_index.INDEX_NAMES)
 
 
@@ -153,7 +156,7 @@ def status_in(conn: Connection) -> SchemaStatus:
                             pending=_chain(script, None, head), written_by=written_by)
     try:
         script.get_revision(current)
-    except Exception:  # an id our scripts don't have: a newer newsmon wrote it
+    except Exception:  # noqa: BLE001 - an id our scripts don't have (alembic's error types vary): a newer newsmon
         return SchemaStatus("ahead", current, head, written_by=written_by)
     if current == head:
         return SchemaStatus("current", current, head, written_by=written_by)
@@ -167,7 +170,7 @@ def _chain(script: ScriptDirectory, current: str | None, head: str) -> list[str]
     """Revisions from just after ``current`` up to ``head``, oldest first ([] if not an ancestor)."""
     try:
         revs = list(script.iterate_revisions(head, current or "base"))
-    except Exception:
+    except Exception:  # noqa: BLE001 - not an ancestor, or unknown (alembic's error types vary)
         return []
     out = [r.revision for r in reversed(revs)]
     if current is not None and current in out:  # iterate_revisions includes the lower bound on some versions
@@ -246,7 +249,7 @@ def _record_writer(conn: Connection) -> None:
     from .store.base import upsert
     m = tables.NewsmonMeta.__table__
     conn.execute(upsert(conn, m, ["key"], {"key": "written_by", "value": newsmon_version(),
-                                           "updated_at": datetime.now(timezone.utc)}))
+                                           "updated_at": datetime.now(UTC)}))
 
 
 def _create_fresh(conn: Connection) -> None:

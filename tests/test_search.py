@@ -7,6 +7,7 @@ database; the inbox's ``q`` with its other filters.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -222,6 +223,62 @@ def test_existing_database_is_indexed_by_the_migration(db_url):
         store.close()
 
 
+def _pg_index_defs(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return sorted(conn.execute(text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                        "AND indexname LIKE 'ix_article_search_%'")).scalars())
+
+
+def test_migration_0008_moves_the_postgresql_indexes_onto_a_stored_lowercased_column(db_url):
+    """0008 replaces 0006's indexes over ``lower(title || text)`` by a generated column and
+    indexes over it (PostgreSQL; SQLite is left as it was); undone, the expression indexes
+    come back. Searches find the same articles either way, and the column follows the
+    writes of every kind with no help from the store."""
+    from alembic import command
+
+    from models import search_index
+    from models.migrate import alembic_config, locked_connection, upgrade
+
+    store = Store(db_url)
+    save_all(store)
+    before = {q: found(store, q) for q in ("삼성전자", "메타", "SAID", '"profit rose"', "ai")}
+    store.close()
+    with locked_connection(db_url) as conn:
+        command.downgrade(alembic_config(conn), "0007_prominence")
+    store = Store(db_url)
+    if store.dialect == "postgresql":
+        defs = _pg_index_defs(store)
+        assert len(defs) == 2 and all("lower(" in d and "search_doc" not in d for d in defs), defs
+    store.close()
+    upgrade(db_url)
+    store = Store(db_url)
+    try:
+        assert {q: found(store, q) for q in before} == before
+        assert before["SAID"] == ["en1", "en2"] and before["메타"] == ["ko2", "ko4"]
+        if store.dialect == "sqlite":
+            return
+        defs = _pg_index_defs(store)
+        assert len(defs) == 2 and all("(search_doc" in d and "lower(" not in d for d in defs), defs
+        ids = store.article_id("https://news.example/en1")
+        store.replace_extraction(ids, ArticleRecord(url="https://news.example/en1", feed="Herald",
+                                                    title="ÉTÉ Title", text="Body TEXT"))
+        with store.engine.connect() as conn:
+            doc, storage = conn.execute(text(
+                f"SELECT a.{search_index.DOC_COLUMN}, (SELECT attstorage FROM pg_attribute WHERE attrelid = "
+                f"'article'::regclass AND attname = '{search_index.DOC_COLUMN}') FROM article a WHERE id = :i"),
+                {"i": ids}).one()
+        assert doc == "été title\nbody text" and storage == "m"
+        assert found(store, "été") == ["en1"] and found(store, "said") == ["en2"]
+        # (the planner may prefer a scan of a table this small: disallow it)
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = " ".join(conn.exec_driver_sql(
+                "EXPLAIN SELECT id FROM article WHERE search_doc LIKE '%%body text%%'").scalars())
+        assert search_index.TRGM_INDEX in plan, plan
+    finally:
+        store.close()
+
+
 def test_walking_by_date_gives_the_same_results(store: Store, monkeypatch):
     """SQLite answers a search with many matches by walking the date index (``WALK_BY_DATE_ABOVE``);
     the other way must list the same articles in the same order, with the filters."""
@@ -286,3 +343,90 @@ def test_inbox_search_counts_up_to_the_cap(store: Store):
     assert total == 8 and not total.at_least  # ...and there was no 9th story to count
     clusters, total = store.review_inbox(q=parse_query("said"), limit=50, count_cap=1000)
     assert total == 8 and not total.at_least and len(clusters) == 8
+
+
+def test_walk_on_by_the_density_of_the_newest_articles():
+    from models.store.search import PROBE_ROWS, _walk_on
+
+    # none of the newest matched: reading the matches from the indexes, whatever is wanted
+    assert not _walk_on(0, 1, 100_000)
+    # a common term (30 % of the newest): 200 more rows are found within ~700 articles
+    assert _walk_on(int(PROBE_ROWS * 0.3), 200, 100_000)
+    # a common term in one feed of twenty (1.5 %): ~11,000 articles to walk for 170 rows,
+    # against ~1,500 matches in all
+    assert not _walk_on(int(PROBE_ROWS * 0.015), 170, 100_000)
+    # the same density with a page of 5 rows still wanted: walking ~330 articles is cheaper
+    assert _walk_on(int(PROBE_ROWS * 0.015), 5, 100_000)
+
+
+def test_inbox_search_pages_do_not_depend_on_how_postgresql_reads_the_older_articles(store: Store, monkeypatch):
+    """PostgreSQL walks the newest ``PROBE_ROWS`` articles by date, then walks on or reads
+    every older match and sorts them (``_walk_on``): either way the same pages and counts."""
+    from models.store import search
+
+    save_all(store)
+    for n in range(12):  # flagged stories over several days, some in the same feed
+        store.save_article(ArticleRecord(url=f"https://news.example/d{n}", feed="Times" if n % 3 else "Hani",
+                                         title=f"Day {n} 메타 said", text=f"Samsung said {n} things about 메타.",
+                                         published=NOW - timedelta(days=n, hours=n)),
+                           [MentionRecord(entity_id="samsung", count=1, in_title=False, snippet="s", reason="r")])
+    cases = [("said", {}), ("said", {"feed": "Times"}), ("메타", {"entity": "samsung"}), ("said", {"state": "new"}),
+             ("메타", {"since": NOW - timedelta(days=4)}), ("said things", {})]
+    pages = [(3, 0, 5), (3, 3, 5), (50, 0, 200), (2, 4, 3)]  # (limit, offset, count cap)
+
+    def inbox() -> list:
+        out = []
+        for q, f in cases:
+            for limit, offset, cap in pages:
+                clusters, total = store.review_inbox(q=parse_query(q), limit=limit, offset=offset, count_cap=cap, **f)
+                out.append(([c.lead.url.rsplit("/", 1)[1] for c in clusters], int(total), total.at_least))
+        return out
+
+    plain = inbox()  # fewer articles than the probe: one walk
+    assert plain[0] == (["d0", "d1", "d2"], 5, True)
+    decided: list[bool] = []
+    for walk in (True, False):
+        def decide(got: int, need: int, older: float, walk: bool = walk) -> bool:
+            decided.append(walk)
+            return walk
+        monkeypatch.setattr(search, "PROBE_ROWS", 4)
+        monkeypatch.setattr(search, "_walk_on", decide)
+        assert inbox() == plain
+    assert (store.dialect == "postgresql") == bool(decided)
+    if store.dialect == "postgresql":
+        # A reader that stops among the newest leaves the planner its bitmaps for what follows.
+        with store.engine.connect() as conn:
+            heads, total, _ = search.walk_search(conn, [], parse_query("said"), offset=0, limit=1, cap=1)
+            assert len(heads) == 1 and total.at_least
+            assert conn.exec_driver_sql("SHOW enable_bitmapscan").scalar() == "on"
+
+
+def test_sqlite_search_plans_are_not_driven_by_the_entity_feed_or_state_filters(tmp_path, monkeypatch):
+    """Under a search, SQLite must read the search's matches (by id, or walking the date
+    index) and test the filters on them: driven by a common entity's flags (or a feed's, a
+    state's articles) it would read and sort all of them."""
+    from sqlalchemy import event
+
+    from models.store import search
+
+    store = Store(f"sqlite:///{tmp_path / 'plans.db'}")
+    save_all(store)
+    seen: list[tuple[str, Any]] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cur, st, params, ctx, many: seen.append((st, params)))
+    filters = {"entity": "samsung", "feed": "Herald", "state": "new"}
+    for walk in (2000, 0):  # the matches looked up by id; the date index walked
+        monkeypatch.setattr(search, "WALK_BY_DATE_ABOVE", walk)
+        seen.clear()
+        assert [c.lead.url for c in store.review_inbox(q=parse_query("said"), **filters)[0]] == [
+            "https://news.example/en1"]
+        assert [h.url for h in store.search(parse_query("said"), **filters)] == ["https://news.example/en1"]
+        listings = [(st, p) for st, p in seen if "ORDER BY" in st and "article_search MATCH" in st]
+        assert len(listings) == 2, seen
+        with store.engine.connect() as conn:
+            for st, p in listings:
+                plan = " | ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + st, p))
+                assert "ix_mention_entity_id" not in plan and "ix_article_feed" not in plan, plan
+                assert "ix_article_review_state" not in plan, plan
+                assert ("ix_article_when" in plan) == (walk == 0), plan
+    store.close()

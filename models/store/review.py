@@ -5,7 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, desc, distinct, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    and_,
+    desc,
+    distinct,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
@@ -170,22 +181,34 @@ class ReviewStore(StoreBase):
 
     def _inbox_conds(self, *, entity: str | None, feed: str | None, since: datetime | date | None,
                      until: datetime | date | None, state: str | None,
-                     min_prominence: int | None = None, flagged: bool = True) -> list[Any]:
+                     min_prominence: int | None = None, flagged: bool = True,
+                     under_search: bool = False) -> list[Any]:
+        """``under_search`` (SQLite): the entity, feed and state filters written so that their
+        indexes do not tempt SQLite away from the search's plan (the matches by id, or the date
+        index walked): they are tested on the rows the search reads. (Driven by a common
+        entity's flags, SQLite read and sorted all its 26,000 articles of 100,000: 0.4 s.)"""
+        def col(name: str) -> Any:
+            return literal_column(f"+article.{name}") if under_search and self.dialect == "sqlite" else A[name]
+
         conds: list[Any] = [A.status != "failed"]
         if flagged:
             conds.append(exists().where(M.article_id == A.id))
-        if entity:
+        if entity and under_search and self.dialect == "sqlite":
+            # (a lookup per article the search reads: reading a common entity's flags, 26,000
+            # of 100,000 articles, into a list would cost 30 ms per search)
+            conds.append(exists().where(M.article_id == A.id, M.entity_id == entity))
+        elif entity:
             # (an uncorrelated IN: the entity's flags are read once through their index,
             # instead of a lookup per article of the date window)
             conds.append(A.id.in_(select(M.article_id).where(M.entity_id == entity)))
         if feed:
-            conds.append(A.feed == feed)
+            conds.append(col("feed") == feed)
         if since is not None or until is not None:
             conds.append(dated_between(since, until))  # (the indexed columns, not `when`)
         if state:
             if state not in REVIEW_STATES:
                 raise ValueError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
-            conds.append(A.review_state == state)
+            conds.append(col("review_state") == state)
         if min_prominence is not None:
             # A flag without a score (stored before 0.2.0, not backfilled) never passes.
             conds.append(exists().where(M.article_id == A.id, M.prominence >= min_prominence,
@@ -196,7 +219,7 @@ class ReviewStore(StoreBase):
                      since: datetime | date | None = None, until: datetime | date | None = None,
                      state: str | None = None, min_prominence: int | None = None, limit: int | None = 50,
                      offset: int = 0, sort: str = "time", q: SearchQuery | None = None,
-                     count_cap: int = 200) -> tuple[list["InboxCluster"], int]:
+                     count_cap: int = 200) -> tuple[list[InboxCluster], int]:
         """Flagged story clusters, newest first, and how many clusters match in all.
         ``sort="prominence"``: the most prominent first (the highest score of a flag of the
         matching articles, of ``entity`` when given; unscored stories last), then newest.
@@ -245,11 +268,9 @@ class ReviewStore(StoreBase):
                 heads = [(int(r.k), r.latest) for r in conn.execute(page_of(conds))]
             else:
                 # Imported here: search's store part builds on this module.
-                from .search import unindexed_filters, walk_search
-                walk_conds = base_conds
-                if self.dialect == "sqlite":
-                    walk_conds = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
-                                                     min_prominence=min_prominence), *unindexed_filters(feed, state)]
+                from .search import walk_search
+                walk_conds = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                               min_prominence=min_prominence, under_search=True)
                 heads, total, found = walk_search(conn, walk_conds, q, offset=offset, limit=limit, cap=count_cap)
                 conds = [found, *walk_conds]  # the page's matching articles: looked up by story below
             if not heads:
@@ -290,12 +311,12 @@ class ReviewStore(StoreBase):
                 out.setdefault(r.article_id, {})[r.entity_id] = int(r.prominence)
         return out
 
-    def _inbox_articles(self, conn: Connection, cond: Any) -> list["InboxArticle"]:
+    def _inbox_articles(self, conn: Connection, cond: Any) -> list[InboxArticle]:
         names = [f for f in InboxArticle.__dataclass_fields__]
         rows = conn.execute(select(*(A[n] for n in names)).where(cond).order_by(A.id)).mappings()
         return [InboxArticle(**{n: r[n] for n in names}) for r in rows]
 
-    def cluster_members(self, cluster_id: int) -> list["InboxArticle"]:
+    def cluster_members(self, cluster_id: int) -> list[InboxArticle]:
         """Every article of a story cluster (key as in ``InboxCluster.cluster_id``), newest first."""
         cond = or_(A.cluster_id == cluster_id, and_(A.cluster_id.is_(None), A.id == cluster_id))
         return sorted(self._read(lambda conn: self._inbox_articles(conn, cond)), key=_newest_first)

@@ -9,8 +9,8 @@ FTS5 operators (``AND``, ``NEAR``, ``^``, ``col:``) are searched for as text.
 
 How each term is found, by its length in characters:
 
-* 3 or more: the trigram index (SQLite FTS5 phrase; PostgreSQL ``LIKE`` on the pg_trgm
-  expression index).
+* 3 or more: the trigram index (SQLite FTS5 phrase; PostgreSQL ``LIKE`` on the stored
+  lowercased text ``article.search_doc``, served by its pg_trgm index).
 * 2: SQLite: the index's trigrams that start with the term (``article_search_vocab``),
   OR-ed: every occurrence starts a trigram, since the indexed text ends with a newline.
   PostgreSQL: the CJK bigram index when both characters are Hangul, kana or ideographs
@@ -22,12 +22,15 @@ How each term is found, by its length in characters:
 Results are newest first. Many matches (``WALK_BY_DATE_ABOVE``): the date index
 (``ix_article_when``) is walked newest first and the walk stops after a page (the inbox:
 after the page and ``[search] count_stories`` stories, ``walk_search``); few: the matches
-are looked up and sorted.
+are looked up and sorted. PostgreSQL's inbox decides by measuring rather than by the
+planner's estimates: it walks the newest ``PROBE_ROWS`` articles, and the share of them
+that matched says whether to walk on or to read every older match and sort (``_pg_walk``).
 """
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Self
@@ -45,7 +48,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from ..search_index import BIGRAM_CHARS, BIGRAM_FUNCTION, FTS_TABLE, VOCAB_TABLE
+from ..search_index import (
+    BIGRAM_CHARS,
+    BIGRAM_FUNCTION,
+    DOC_COLUMN,
+    FTS_TABLE,
+    VOCAB_TABLE,
+)
 from ..tables import UTCDateTime
 from .base import A, _chunks
 from .review import ReviewStore
@@ -109,10 +118,10 @@ def _like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-# The searchable text, spelled as in models.search_index (PostgreSQL: the same expression as
-# the indexes, or the planner would not use them).
+# The searchable text, spelled as in models.search_index (PostgreSQL: the generated column the
+# indexes are over, already lowercased).
 _SQLITE_DOC = literal_column("coalesce(article.title, '') || char(10) || coalesce(article.text, '')")
-_PG_DOC = "lower(coalesce(article.title, '') || E'\\n' || coalesce(article.text, ''))"
+_PG_DOC = f"article.{DOC_COLUMN}"
 
 
 @dataclass(frozen=True)
@@ -201,34 +210,101 @@ def walk_search(conn: Connection, conds: list[Any], query: SearchQuery, *, offse
     stop = None if need is None else max(cap, need)
     # The search first: SQLite tests the terms in this order, and review_state lies behind the
     # kept page in the row (reading it reads the page's overflow chain).
-    stmt = select(key.label("k"), when.label("w")).where(walk, *conds).order_by(desc(when), desc(key))
-    # PostgreSQL: a server-side cursor, planned to return its first rows fast (the date index);
-    # without JIT, whose compiling (~0.1 s) the cost estimate of reading every match triggers.
-    opts: dict[str, Any] = {}
+    listing = select(key.label("k"), when.label("w")).order_by(desc(when), desc(key))
+    stmt = listing.where(walk, *conds)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL jit = off")
-        opts = {"stream_results": True, "max_row_buffer": 1000}
+        rows = _pg_walk(conn, stmt, listing.where(check, *conds), when, stop)
+    else:
+        rows = _stream(conn, stmt)
     seen: dict[int, datetime] = {}  # story key -> its newest matching date, in page order
     capped = False
-    result = conn.execution_options(**opts).execute(stmt)
     try:
-        for r in result:
+        for r in rows:
             if r.k not in seen:
                 if stop is not None and len(seen) >= stop:
                     capped = True
                     break
                 seen[int(r.k)] = r.w
     finally:
-        result.close()
+        rows.close()
     heads = list(seen.items())[offset:need]
     return heads, StoryCount(len(seen), capped), check
 
 
-def unindexed_filters(feed: str | None, state: str | None) -> list[Any]:
-    """SQLite: the feed and state filters written so that their indexes do not tempt SQLite
-    away from the search's plan (the matches by id, or the date index walked)."""
-    return [*([literal_column("+article.feed") == feed] if feed else []),
-            *([literal_column("+article.review_state") == state] if state else [])]
+def _stream(conn: Connection, stmt: Any) -> Generator[Any, None, None]:
+    """The rows of ``stmt`` as they come (PostgreSQL: from a server-side cursor)."""
+    opts = {"stream_results": True, "max_row_buffer": 1000} if conn.dialect.name == "postgresql" else {}
+    result = conn.execute(stmt, execution_options=opts)  # (conn.execution_options() would stay set)
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+# PostgreSQL: the newest articles walked before deciding how to read the older ones (~20 ms
+# when none matches, on 2 shared cores).
+PROBE_ROWS = 2000
+
+
+def _pg_walk(conn: Connection, stmt: Any, by_date: Any, when: Any, stop: int | None) -> Generator[Any, None, None]:
+    """PostgreSQL: the rows of ``stmt`` (newest first) for a reader that stops after about
+    ``stop`` of them (None: reads them all). ``by_date``: the same rows, its conditions
+    written for testing articles one by one (``LIKE`` for every term).
+
+    Whether to walk the date index and test each article (cheap when the matches are dense:
+    a common term, and no other filter) or to read every match from the indexes and sort
+    them (cheap when they are few: a rare term, or a common one with a feed, entity or state
+    filter) depends on how many match, which the planner cannot tell: its estimates for
+    ``LIKE`` on long texts and for terms that go together are off by 10x either way, and it
+    counts testing a text of a few thousand characters as one cheap operation. So the newest
+    ``PROBE_ROWS`` articles are walked first (their rows come first anyway), and the share of
+    them that matched decides for the older ones: walk on if the reader will stop within
+    fewer rows than reading every match costs, else read all of them (``cursor_tuple_fraction``
+    1: the planner then picks the indexes and a sort)."""
+    # Without JIT, whose compiling (~0.1 s) the cost estimate of reading every match triggers.
+    conn.exec_driver_sql("SET LOCAL jit = off")
+    bound = None
+    if stop is not None:
+        bound = conn.execute(select(when).order_by(desc(when)).offset(PROBE_ROWS - 1).limit(1)).scalar()
+    if bound is None:  # fewer articles than the probe, or every match is wanted
+        if stop is None:
+            conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
+        yield from _stream(conn, stmt)
+        return
+    got = 0
+    # Walked by date, whatever the planner's guess: it would read every trigram candidate of
+    # a rare term to find the few among the newest (0.1 s for "interest rates"); and LIKE
+    # for every term (newsmon_bigrams on each article costs ~2 ms).
+    conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    newest = _stream(conn, by_date.where(when >= bound))
+    healthy = False  # (after a database error the transaction takes no more statements)
+    try:
+        for r in newest:
+            got += 1
+            yield r
+        healthy = True
+    except GeneratorExit:  # the reader stopped here
+        healthy = True
+        raise
+    finally:
+        newest.close()
+        if healthy:  # the statements after it want their bitmaps
+            conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
+    older = float(conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE oid = 'article'::regclass").scalar_one())
+    if older < 0:  # never analyzed yet (a young database): counted instead
+        older = float(conn.execute(select(func.count(A.id))).scalar_one())
+    if not _walk_on(got, max(stop - got, 1), max(older - PROBE_ROWS, 1.0)):
+        conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1")
+    yield from _stream(conn, stmt.where(when < bound))
+
+
+def _walk_on(got: int, need: int, older: float) -> bool:
+    """Walk the older articles by date? ``got`` of the newest ``PROBE_ROWS`` matched, ``need``
+    more rows are wanted, ``older`` articles are left. The walk tests ``need / density``
+    articles; reading every match costs about twice their number (the index's candidates
+    that fail the check, the sort)."""
+    density = got / PROBE_ROWS
+    return density > 0 and need / density < 2 * density * older
 
 
 def search_condition(conn: Connection, query: SearchQuery) -> Any:
@@ -331,8 +407,8 @@ class SearchStore(ReviewStore):
                 # hundred rows; few: looking them up by id and sorting them is quicker.
                 many = plan.match is not None and _sqlite_matches(conn, plan) > WALK_BY_DATE_ABOVE
                 cond = _sqlite_condition(plan, by_time=many)
-                where = [*self._inbox_conds(entity=entity, feed=None, since=since, until=until, state=None,
-                                            flagged=flagged_only), *unindexed_filters(feed, state)]
+                where = self._inbox_conds(entity=entity, feed=feed, since=since, until=until, state=state,
+                                          flagged=flagged_only, under_search=True)
             else:
                 cond, _ = _walk_condition(conn, query)  # common CJK 2-character terms: LIKE
             stmt = (select(A.id, A.url, A.title, A.published, A.fetched_at, A.feed, A.review_state, A.entities,
