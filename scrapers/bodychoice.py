@@ -20,6 +20,7 @@ and checked on the other half and the scrapinghub pages (``benchmarks/extraction
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # A paragraph of at least this many characters that ends like a sentence is prose.
@@ -38,6 +39,7 @@ TEXT_SAMPLE_CHARS = 2000
 
 _SENTENCE_END = re.compile(r"[.!?。…\"”’)다요]$")
 _WORD = re.compile(r"\w+")
+_Grams = set[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def trigrams(text: str) -> set[tuple[str, ...]]:
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         return {tuple(words)} if words else set()
-    return {tuple(words[i:i + 3]) for i in range(len(words) - 2)}
+    return set(zip(words, words[1:], words[2:]))
 
 
 def is_prose(line: str) -> bool:
@@ -78,7 +80,7 @@ def is_text(text: str) -> bool:
     Judged on the first ``TEXT_SAMPLE_CHARS``: garbage shows at once, and long texts are costly."""
     text = text[:TEXT_SAMPLE_CHARS]
     visible = len(text) - sum(text.count(c) for c in " \n\t")
-    return visible > 0 and sum(len(w) for w in _WORD.findall(text)) >= MIN_WORD_SHARE * visible
+    return visible > 0 and len("".join(_WORD.findall(text))) >= MIN_WORD_SHARE * visible
 
 
 def _line_grams(text: str) -> list[tuple[str, set[tuple[str, ...]]]]:
@@ -95,12 +97,18 @@ def candidate_score(text: str, others: list[set[tuple[str, ...]]],
         counts[line] = counts.get(line, 0) + 1
     total = 0.0
     for line, grams in lines:
-        support = (sum(len(grams & o) for o in others) / (len(grams) * len(others))
+        support = (sum(map(len, map(grams.intersection, others))) / (len(grams) * len(others))
                    if grams and others else 0.0)
         repeated = counts[line] > 1 and len(line) < REPEAT_MAX_CHARS
         total += len(line) * (PROSE_WEIGHT * is_prose(line) + SUPPORT_WEIGHT * support
                               - CHAR_COST - REPEAT_COST * repeated)
     return total
+
+
+def _cached(cache: dict[str, _Grams], key: str, compute: Callable[[str], _Grams]) -> _Grams:
+    if key not in cache:
+        cache[key] = compute(key)
+    return cache[key]
 
 
 def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
@@ -113,17 +121,32 @@ def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
     """
     if not candidates:
         return Choice("none", "", {})
+    # Candidates share most of their lines, and two of them are often the same text: the
+    # 3-grams of a line, the lines of a text and the score of a text are computed once.
+    line_grams: dict[str, _Grams] = {}
+    text_lines: dict[str, list[tuple[str, set[tuple[str, ...]]]]] = {}
+    for c in candidates:
+        if c.text not in text_lines:
+            text_lines[c.text] = [(line, _cached(line_grams, line, trigrams)) for line in _lines(c.text)]
     # 3-grams per line (a line's 3-grams are the support unit; the union stands for the
     # candidate: 3-grams spanning two lines are left out on every side alike)
-    lines = [_line_grams(c.text) for c in candidates]
-    grams = [set().union(*(g for _, g in ls)) if ls else set() for ls in lines]
+    text_grams = {t: set().union(*(g for _, g in ls)) if ls else set() for t, ls in text_lines.items()}
+    texty = {t: is_text(t) for t in text_lines}
+    grams = [text_grams[c.text] for c in candidates]
     scores: dict[str, float] = {}
+    # identical texts get identical scores: their "other candidates" are the same multiset
+    text_score: dict[str, float] = {}
     best, best_score = candidates[0], float("-inf")
-    long_enough = any(len(c.text) >= min_chars and is_text(c.text) for c in candidates)
+    long_enough = any(len(c.text) >= min_chars and texty[c.text] for c in candidates)
     for i, cand in enumerate(candidates):
-        others = [g for j, g in enumerate(grams) if j != i]
-        competes = grams[i] and is_text(cand.text) and (len(cand.text) >= min_chars or not long_enough)
-        s = candidate_score(cand.text, others, lines[i]) if competes else float("-inf")
+        competes = grams[i] and texty[cand.text] and (len(cand.text) >= min_chars or not long_enough)
+        if not competes:
+            s = float("-inf")
+        elif cand.text in text_score:
+            s = text_score[cand.text]
+        else:
+            others = [g for j, g in enumerate(grams) if j != i]
+            s = text_score[cand.text] = candidate_score(cand.text, others, text_lines[cand.text])
         scores[cand.name] = s
         if s > best_score:
             best, best_score = cand, s

@@ -66,3 +66,17 @@ def test_a_fragment_never_beats_a_body():
     assert c.name == "body"
     # when nothing reaches the minimum, fragments still compete
     assert choose([Candidate("teaser", "Read the full story")], min_chars=100).name == "teaser"
+
+
+def test_shared_lines_and_identical_candidates_score_as_computed_alone():
+    # choose() computes a line's 3-grams and an identical text's score once; every score
+    # must still be the candidate's own score against all the other candidates.
+    body = "\n".join(ARTICLE)
+    cands = [Candidate("a", body), Candidate("b", "\n".join(ARTICLE + TAIL)), Candidate("c", body),
+             Candidate("d", "\n".join(ARTICLE[:3] + ["Share", "Share"]))]
+    c = choose(cands)
+    for i, cand in enumerate(cands):
+        others = [set().union(*(trigrams(line) for line in o.text.split("\n")))
+                  for j, o in enumerate(cands) if j != i]
+        assert c.scores[cand.name] == candidate_score(cand.text, others)
+    assert c.scores["a"] == c.scores["c"] and c.name == "b"
