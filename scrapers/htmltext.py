@@ -25,7 +25,15 @@ BLOCK_TAGS = frozenset({
 })
 _BR = "\x01"      # one line break
 _PARA = "\x02"    # paragraph break
-_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u200b\u3000]+")
+# Whitespace other than the plain space; with runs of spaces, what collapses to one space.
+# (Matching every single space, as one class would, costs a match per word.)
+_OTHER_SPACES = re.compile("[\t\r\n\f\v\u00a0\u200b\u3000]")
+_SPACE_RUN = re.compile(" {2,}")
+# Break runs start with their marker (a literal: the regex engine jumps to it); the space
+# before a marker is removed beforehand, the one after it by the paragraph rule.
+_BR_RUN = re.compile(f"{_BR}(?: ?{_BR})+")
+_PARA_RUN = re.compile(f"{_PARA}[ {_PARA}{_BR}]*")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _walk(el: etree._Element, out: list[str]) -> None:
@@ -71,14 +79,17 @@ def node_text(el: etree._Element) -> str:
 
 def normalize_breaks(raw: str) -> str:
     """Collapse whitespace; turn the break markers into "\\n" / "\\n\\n"."""
-    raw = _SPACES.sub(" ", raw)
+    raw = _SPACE_RUN.sub(" ", _OTHER_SPACES.sub(" ", raw))
     # Two or more <br> in a row (with only spaces between) make a paragraph break.
-    raw = re.sub(f"(?: ?{_BR} ?){{2,}}", _PARA, raw)
-    raw = re.sub(f" ?{_PARA}[ {_PARA}{_BR}]*", "\n\n", raw)
-    raw = re.sub(f" ?{_BR} ?", "\n", raw)
-    lines = [line.strip() for line in raw.split("\n")]
-    text = "\n".join(lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if _BR in raw:
+        raw = _BR_RUN.sub(_PARA, raw)
+    if _PARA in raw:
+        raw = _PARA_RUN.sub("\n\n", raw.replace(" " + _PARA, _PARA))
+    if _BR in raw:  # single <br>s are left, each with at most one space on each side
+        raw = raw.replace(" " + _BR, _BR).replace(_BR + " ", _BR).replace(_BR, "\n")
+    text = "\n".join([line.strip() for line in raw.split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 
