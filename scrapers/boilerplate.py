@@ -17,6 +17,8 @@ import re
 
 from lxml import etree
 
+from scrapers.htmltext import in_body
+
 # Heading text (whole, case-insensitive, spaces ignored for Korean) naming a list of other
 # articles. Korean words are matched without spaces ("많이본뉴스" == "많이 본 뉴스").
 _KO = (r"(?:가장|오늘의?|이\s*시각|지금|최근|함께\s*보면\s*좋은)?\s*"
@@ -41,7 +43,7 @@ MIN_LINKS = 2
 # A wrapper is climbed only when the heading is (nearly) all of its text.
 _WRAPPER_LEVELS = 3
 # Short text nodes (C-level XPath; a heading is looked for only behind one that matches).
-_SHORT_TEXTS = etree.XPath(f"//body//text()[string-length(normalize-space()) > 1 and "
+_SHORT_TEXTS = etree.XPath(f"descendant::text()[string-length(normalize-space()) > 1 and "
                            f"string-length(normalize-space()) <= {MAX_HEADING_CHARS}]")
 
 
@@ -113,7 +115,7 @@ def remove_link_lists(tree: etree._Element, html: str | None = None) -> int:
     root = tree.getroottree().getroot()
     # a text node that reads as the heading (or its first words, "많이 본" of
     # <h3><span>많이 본</span> 뉴스</h3>: the climb below reaches the <h3>)
-    headings = [t.getparent() for t in _SHORT_TEXTS(tree)
+    headings = [t.getparent() for t in in_body(_SHORT_TEXTS, tree)
                 if t.is_text and LIST_HEADING.match(" ".join(t.split()))]
     for el in headings:
         if el is None or el.getparent() is None or not _is_heading(el):

@@ -45,7 +45,7 @@ from lxml import etree
 
 from scrapers import bodychoice, boilerplate, brbody, candidates, captions, edgetrim, embedded, sites
 from scrapers.decode import decode_html
-from scrapers.htmltext import node_text, paragraphs
+from scrapers.htmltext import in_body, node_text, paragraphs
 from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
 
 # Bump when the output for the same HTML can change: stored articles with an older version
@@ -165,14 +165,14 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
     """
     # Each XPath walks the whole tree: run it only if the raw HTML can match at all.
     # (substring tests: a regex alternation over 300 kB of HTML costs milliseconds)
-    hidden = _HIDDEN_CANDIDATES(tree) if ("hidden" in html or "none" in html) else []
+    hidden = in_body(_HIDDEN_CANDIDATES, tree) if ("hidden" in html or "none" in html) else []
     for el in hidden:
         style = el.get("style")
         if el.get("hidden") is not None or (style and _DISPLAY_NONE.search(style)):
             if el.getparent() is not None and el.tag not in ("html", "body"):
                 el.drop_tree()
     present = tuple(w for w in _HIDDEN_CLASS_WORDS if w in html)
-    for el in (_class_xpath(present)(tree) if present else []):
+    for el in (in_body(_class_xpath(present), tree) if present else []):
         if el.getparent() is not None and el.tag not in ("html", "body"):
             el.drop_tree()
     for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
@@ -197,14 +197,14 @@ def _text_chars(el: etree._Element) -> int:
     return len("".join("".join(el.itertext()).split()))
 
 
-_HIDDEN_CANDIDATES = etree.XPath("//body//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
+_HIDDEN_CANDIDATES = etree.XPath("descendant::*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]")
 
 
 @lru_cache(maxsize=256)
 def _class_xpath(words: tuple[str, ...]) -> etree.XPath:
     """One XPath for the class words actually present in the page (cheaper than all)."""
     cond = " or ".join(f"contains(@class, '{w}')" for w in words)
-    return etree.XPath(f"//body//*[{cond}]")
+    return etree.XPath(f"descendant::*[{cond}]")
 
 
 # Classes that frameworks use for text a reader never sees in place.

@@ -93,6 +93,16 @@ def normalize_breaks(raw: str) -> str:
     return text.strip()
 
 
+def in_body(xpath: etree.XPath, tree: etree._Element) -> list:
+    """A relative ``descendant::...`` XPath evaluated on the <body> of ``tree``'s document:
+    what ``//body//...`` selects, without the walk over the whole document (scripts and
+    styles of the head included) that finding ``//body`` costs. The HTML parser puts the
+    one <body> right under the root."""
+    root = tree.getroottree().getroot()
+    body = root if root.tag == "body" else root.find("body")
+    return xpath(body) if body is not None else []
+
+
 def paragraphs(text: str) -> list[str]:
     """Non-empty lines of an extracted text (both "\\n" and "\\n\\n" separate them)."""
     return [line.strip() for line in text.split("\n") if line.strip()]

@@ -56,6 +56,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from scrapers import titles
+from scrapers.htmltext import in_body
 
 MIN_YEAR = 1995
 FUTURE_SLACK = timedelta(days=1)
@@ -407,7 +408,7 @@ _BYLINE_SEL = re.compile(r"(?:^|[\s_-])(?:byline|author|writer|reporter|journali
 
 def _element_bylines(tree: etree._Element) -> list[str]:
     hits = []
-    for el in _BYLINE_CANDIDATES(tree):
+    for el in in_body(_BYLINE_CANDIDATES, tree):
         if el.tag in ("meta", "link", "script", "style", "body", "html"):
             continue
         ok = el.get("rel") == "author" or (el.get("itemprop") or "") == "author"
@@ -431,7 +432,7 @@ def _element_bylines(tree: etree._Element) -> list[str]:
 
 
 _BYLINE_CANDIDATES = etree.XPath(
-    "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or "
+    "descendant::*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or "
     "contains(@class, 'author') or contains(@class, 'writer') or contains(@class, 'reporter') or "
     "contains(@class, 'journalist') or contains(@id, 'byline') or contains(@id, 'author') or "
     "contains(@id, 'writer') or contains(@id, 'reporter')]")

@@ -31,3 +31,19 @@ def test_node_text_paragraphs_and_line_breaks():
         "<div>Lead\u00a0 line<br> second <br><br>  third<p>Para\tone</p><p> </p><ul><li>item</li></ul>"
         "<script>x()</script>tail <br/> </div>")
     assert node_text(el) == "Lead line\nsecond\n\nthird\n\nPara one\n\nitem\n\ntail"
+
+
+def test_in_body_selects_what_the_absolute_body_path_selects():
+    from lxml import etree
+
+    from scrapers.extract import _parse
+    from scrapers.htmltext import in_body
+
+    page = ("<html><head><title>t</title><style>p{}</style></head><body><div hidden>a<p>b</p></div>"
+            "<p class='x'>c</p><body class='late'><p>d</p></body></body></html>")
+    tree = _parse(page)
+    rel, absolute = etree.XPath("descendant::p"), etree.XPath("//body//p")
+    assert in_body(rel, tree) == absolute(tree) and [p.text for p in in_body(rel, tree)] == ["b", "c", "d"]
+    # from any element of the document; a page without a body selects nothing
+    assert in_body(rel, tree.find(".//div")) == absolute(tree)
+    assert in_body(rel, etree.fromstring("<html><head/></html>")) == []
