@@ -406,9 +406,35 @@ _BYLINE_SEL = re.compile(r"(?:^|[\s_-])(?:byline|author|writer|reporter|journali
                          r"author-name|writer_info|reporter_name)(?:$|[\s_-])", re.IGNORECASE)
 
 
+def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
+    """Elements of the body marked as a byline: ``rel``/``itemprop`` "author", or a class or id
+    containing one of the byline words, in document order.
+
+    The attribute values are read in one XPath and the words looked for in Python: an XPath
+    predicate with one ``contains()`` per word and attribute costs ~1.5 ms a page."""
+    found: dict[etree._Element, None] = {}
+    for value in in_body(_MARKING_ATTRS, tree):
+        name = value.attrname
+        if name == "class":
+            hit = any(w in value for w in _BYLINE_CLASS_WORDS)
+        elif name == "id":
+            hit = any(w in value for w in _BYLINE_ID_WORDS)
+        else:  # rel, itemprop
+            hit = value == "author"
+        if hit:
+            found.setdefault(value.getparent())
+    return list(found)
+
+
+_MARKING_ATTRS = etree.XPath(
+    "descendant::*/@*[name() = 'class' or name() = 'id' or name() = 'rel' or name() = 'itemprop']")
+_BYLINE_CLASS_WORDS = ("byline", "author", "writer", "reporter", "journalist")
+_BYLINE_ID_WORDS = ("byline", "author", "writer", "reporter")
+
+
 def _element_bylines(tree: etree._Element) -> list[str]:
     hits = []
-    for el in in_body(_BYLINE_CANDIDATES, tree):
+    for el in _byline_candidates(tree):
         if el.tag in ("meta", "link", "script", "style", "body", "html"):
             continue
         ok = el.get("rel") == "author" or (el.get("itemprop") or "") == "author"
@@ -429,13 +455,6 @@ def _element_bylines(tree: etree._Element) -> list[str]:
         if len(out) >= 4:
             break
     return out
-
-
-_BYLINE_CANDIDATES = etree.XPath(
-    "descendant::*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or "
-    "contains(@class, 'author') or contains(@class, 'writer') or contains(@class, 'reporter') or "
-    "contains(@class, 'journalist') or contains(@id, 'byline') or contains(@id, 'author') or "
-    "contains(@id, 'writer') or contains(@id, 'reporter')]")
 
 
 # --------------------------------------------------------------------------- language

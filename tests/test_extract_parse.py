@@ -1,4 +1,5 @@
-"""The page parser of scrapers.extract: lxml.html's trees, element classes looked up in C."""
+"""The page parser of scrapers.extract (lxml.html's trees, element classes looked up in C) and
+the element searches that read its attributes."""
 from copy import deepcopy
 
 import lxml.html
@@ -26,3 +27,28 @@ def test_parse_gives_the_element_classes_of_lxml_html():
     assert form.fields["q"] == "1" and form.inputs["t"].value == "x"
     ours.find(".//a").drop_tree()
     assert ours.find(".//div").text_content().strip() == "One & twothree"
+
+
+def test_byline_candidates_are_the_marked_elements_in_document_order():
+    from lxml import etree
+
+    from scrapers.metadata import _byline_candidates, _element_bylines
+
+    page = _parse("""<html><head><meta name="author" content="x"></head><body>
+      <div class="post-byline" id="by"><a rel="author" href="/a">Jane Roe</a></div>
+      <p class="Author">capitalised: not a byline word</p>
+      <span itemprop="author"><span itemprop="name">John Doe</span></span>
+      <div id="journalist-box">an id word the class list has, the id list not</div>
+      <p class="journalist">Kim</p><p id="reporter_name">Lee</p><p class="writers">W</p>
+      <p rel="authors">not exactly author</p></body></html>""")
+    # the rule as one XPath predicate (what the attribute scan replaces)
+    reference = etree.XPath(
+        "//body//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or "
+        "contains(@class, 'author') or contains(@class, 'writer') or contains(@class, 'reporter') or "
+        "contains(@class, 'journalist') or contains(@id, 'byline') or contains(@id, 'author') or "
+        "contains(@id, 'writer') or contains(@id, 'reporter')]")
+    found = _byline_candidates(page)
+    assert found == reference(page)
+    assert [el.text_content().strip()[:8] for el in found] == ["Jane Roe", "Jane Roe", "John Doe", "Kim",
+                                                              "Lee", "W"]
+    assert _element_bylines(page)[:2] == ["Jane Roe", "John Doe"]
