@@ -52,3 +52,16 @@ def test_byline_candidates_are_the_marked_elements_in_document_order():
     assert [el.text_content().strip()[:8] for el in found] == ["Jane Roe", "Jane Roe", "John Doe", "Kim",
                                                               "Lee", "W"]
     assert _element_bylines(page)[:2] == ["Jane Roe", "John Doe"]
+
+
+def test_prepare_drops_hidden_elements_and_keeps_styled_visible_ones():
+    from scrapers.extract import _prepare_for_trafilatura
+
+    page = ("<html><body><div style='color: red'><p>kept red</p></div><p hidden>gone attr</p>"
+            "<div style='display: none'><p>gone display</p></div><span style='visibility:hidden'>gone vis</span>"
+            "<p style='font-style: normal; border: none'>kept none border</p><p style='overflow:hidden'>kept"
+            " overflow</p><p class='sr-only'>gone class</p><p>kept plain</p></body></html>")
+    tree = _parse(page)
+    _prepare_for_trafilatura(tree, page)
+    assert [p.text_content() for p in tree.iter("p", "span")] == [
+        "kept red", "kept none border", "kept overflow", "kept plain"]
