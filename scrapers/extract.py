@@ -277,8 +277,14 @@ _DATE_LINE = re.compile(
     r"(?:송고|입력|수정|작성|등록|KST|UTC|GMT)?\s*$", re.I)
 
 
+_WORDS = re.compile(r"\w+")
+
+
+# The candidates of a page share most of their lines, and pages of one site their boilerplate:
+# the line filter normalises each line once.
+@lru_cache(maxsize=2048)
 def _norm(s: str) -> str:
-    return " ".join(re.findall(r"\w+", s.lower()))
+    return " ".join(_WORDS.findall(s.lower()))
 
 
 def _is_tag_list(line: str) -> bool:
