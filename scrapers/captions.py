@@ -31,7 +31,7 @@ import re
 
 from lxml import etree
 
-from scrapers.htmltext import node_text, paragraphs
+from scrapers.htmltext import in_body, node_text, paragraphs
 
 MAX_CAPTION_CHARS = 300
 # "caption", "wp-caption-text", "image_credit", "photo-credits": the word, not "recaptionable"
@@ -40,7 +40,7 @@ _BLOCK_CONTENT = frozenset({"p", "table", "ul", "ol", "blockquote", "li", "h1", 
 _FIGURE_CONTENT = frozenset({"table", "ul", "ol", "blockquote"})
 _MEDIA = frozenset({"img", "picture", "video", "iframe", "svg"})
 # Elements worth a look: a C-level filter before the Python checks.
-_CANDIDATES = etree.XPath("//body//*[self::figcaption or self::figure or "
+_CANDIDATES = etree.XPath("descendant::*[self::figcaption or self::figure or "
                           "@class[contains(., 'aption') or contains(., 'redit')] or "
                           "@id[contains(., 'aption') or contains(., 'redit')]]")
 _MARKERS = ("figcaption", "figure", "aption", "redit")
@@ -48,7 +48,7 @@ _MARKERS = ("figcaption", "figure", "aption", "redit")
 MIN_SHOUT_LETTERS = 10
 SHOUT_SHARE = 0.8
 # (C-level prefilter: paragraphs with a link and no lower-case ASCII letter; Python checks the rest)
-_PARAGRAPHS = etree.XPath("//body//p[.//a][translate(., 'abcdefghijklmnopqrstuvwxyz', '') = .]")
+_PARAGRAPHS = etree.XPath("descendant::p[.//a][translate(., 'abcdefghijklmnopqrstuvwxyz', '') = .]")
 _WORD = re.compile(r"\w+")
 
 
@@ -80,7 +80,7 @@ def caption_keys(tree: etree._Element, html: str | None = None) -> frozenset[str
     if html is not None and not any(m in html for m in _MARKERS):
         return frozenset()
     keys: set[str] = set()
-    for el in _CANDIDATES(tree):
+    for el in in_body(_CANDIDATES, tree):
         if not is_caption(el):
             continue
         text = node_text(el)
@@ -95,7 +95,7 @@ def shouted_link_keys(tree: etree._Element) -> frozenset[str]:
     app-promotion links between the article's paragraphs that way. A link paragraph in mixed
     case is often content (a source, a list of resources) and stays."""
     keys: set[str] = set()
-    for p in _PARAGRAPHS(tree):
+    for p in in_body(_PARAGRAPHS, tree):
         text = " ".join("".join(p.itertext()).split())
         letters = [c for c in text if c.isalpha()]
         if len(letters) < MIN_SHOUT_LETTERS or sum(c.isupper() for c in letters) < SHOUT_SHARE * len(letters):
