@@ -28,6 +28,7 @@ tag names and class words, no hosts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -52,6 +53,9 @@ _PARAGRAPHS = etree.XPath("descendant::p[.//a][translate(., 'abcdefghijklmnopqrs
 _WORD = re.compile(r"\w+")
 
 
+# The candidates of a page share most of their lines, and pages of one site their boilerplate;
+# the caption filter, then the line filter (``scrapers.extract``) key the same lines: one cache.
+@lru_cache(maxsize=2048)
 def line_key(line: str) -> str:
     """A line compared by its words only (spacing and punctuation differ between extractors)."""
     return " ".join(_WORD.findall(line.lower()))

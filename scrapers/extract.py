@@ -277,14 +277,8 @@ _DATE_LINE = re.compile(
     r"(?:송고|입력|수정|작성|등록|KST|UTC|GMT)?\s*$", re.I)
 
 
-_WORDS = re.compile(r"\w+")
-
-
-# The candidates of a page share most of their lines, and pages of one site their boilerplate:
-# the line filter normalises each line once.
-@lru_cache(maxsize=2048)
-def _norm(s: str) -> str:
-    return " ".join(_WORDS.findall(s.lower()))
+# a line's words, lower case (cached: the candidates share most of their lines)
+_norm = captions.line_key
 
 
 def _is_tag_list(line: str) -> bool:
