@@ -17,6 +17,7 @@ separate calls (slower, same candidates): nothing breaks.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Callable
 from copy import deepcopy
 from typing import Any
 
@@ -39,6 +40,7 @@ def _install() -> bool:
 
         orig_compare = tcore.compare_extraction
         orig_readability = text_mod.try_readability
+        orig_copy = tcore.copy
     except (ImportError, AttributeError):
         _INSTALLED["ok"] = False
         return False
@@ -56,8 +58,18 @@ def _install() -> bool:
             cap["readability"] = node_text(result) if result is not None else ""
         return result
 
+    def copy_hook(obj):
+        # trafilatura copies a tree it is given (bare_extraction: the caller's tree stays
+        # intact), a whole-page copy; a caller that hands its tree over skips that one copy.
+        cap = _CAPTURE.get()
+        if cap is not None and cap.get("hand_over") is obj:
+            cap["hand_over"] = None  # trafilatura's own copies (cleaning, backup) stay
+            return obj
+        return orig_copy(obj)
+
     tcore.compare_extraction = compare_hook
     text_mod.try_readability = readability_hook
+    tcore.copy = copy_hook
     _INSTALLED.update(ok=True, xmltotxt=xmltotxt)
     return True
 
@@ -82,21 +94,29 @@ def _extract(tree: etree._Element | str, url: str | None, fast: bool) -> str:
     return text or ""
 
 
-def trafilatura_candidates(tree: etree._Element, url: str | None,
-                           readability_fallback) -> list[tuple[str, str]]:
+def trafilatura_candidates(tree: etree._Element, url: str | None, readability_fallback,
+                           rebuild: Callable[[], etree._Element] | None = None) -> list[tuple[str, str]]:
     """[(name, text)] for the three candidates; ``tree`` may be pruned in place.
 
     ``readability_fallback(tree) -> str`` runs when the hooks are unavailable or trafilatura
     skipped its comparison (it does for long texts in some modes).
+
+    ``rebuild() -> tree``: the same tree again (the caller parses and prepares the page
+    anew). Given it, ``tree`` is handed over to trafilatura, which then prunes it instead of
+    a copy of it (a whole-page copy less); the fallbacks, never needed on the benchmark
+    pages, read a rebuilt tree.
     """
     hooked = _install()
-    cap: dict[str, Any] = {}
+    cap: dict[str, Any] = {"hand_over": tree} if hooked and rebuild is not None else {}
     backup = None if hooked else deepcopy(tree)
     token = _CAPTURE.set(cap)
     try:
         final = _extract(tree if hooked else deepcopy(tree), url, fast=False)
     finally:
         _CAPTURE.reset(token)
+    if ("own" not in cap or "readability" not in cap) and backup is None and "hand_over" in cap \
+            and cap["hand_over"] is None:
+        backup = rebuild()  # the handed-over tree is pruned
     if "own" not in cap:
         source = backup if backup is not None else tree
         cap["own"] = _extract(deepcopy(source), url, fast=True)

@@ -218,6 +218,14 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
 
 
+def _prepared(html: str) -> etree._Element | None:
+    """The page's tree as ``_generic_body`` gives it to trafilatura: parsed and prepared."""
+    tree = _parse(html)
+    if tree is not None:
+        _prepare_for_trafilatura(tree, html)
+    return tree
+
+
 def _readability(tree: etree._Element) -> str:
     from readability import Document
 
@@ -539,7 +547,8 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
     # read before trafilatura prunes the tree; the candidates drop these lines
     caption_keys = captions.caption_keys(tree, html) | captions.shouted_link_keys(tree)
     # one trafilatura run yields all three candidates (scrapers.candidates)
-    raw = candidates.trafilatura_candidates(tree, url, _readability)
+    # the tree is handed over to trafilatura (no copy of it); the rare fallbacks rebuild it
+    raw = candidates.trafilatura_candidates(tree, url, _readability, rebuild=lambda: _prepared(html))
     if max(len(t) for _, t in raw) < SHORT_BODY_CHARS:
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
