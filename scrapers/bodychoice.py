@@ -124,7 +124,7 @@ def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
     # Candidates share most of their lines, and two of them are often the same text: the
     # 3-grams of a line, the lines of a text and the score of a text are computed once.
     line_grams: dict[str, _Grams] = {}
-    text_lines: dict[str, list[tuple[str, set[tuple[str, ...]]]]] = {}
+    text_lines: dict[str, list[tuple[str, _Grams]]] = {}
     for c in candidates:
         if c.text not in text_lines:
             text_lines[c.text] = [(line, _cached(line_grams, line, trigrams)) for line in _lines(c.text)]

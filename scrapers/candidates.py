@@ -10,9 +10,11 @@ fast mode and readability-lxml again (which tripled the CPU per page):
 * ``trafilatura-fast``  its own extraction before the comparison (what ``fast=True`` gives);
 * ``readability``       the readability body it compared against.
 
-The hooks wrap two module-level functions of trafilatura (2.x). If a trafilatura release
-renames them, ``hooks_available()`` is False and the two intermediates are computed by
-separate calls (slower, same candidates): nothing breaks.
+The hooks wrap two module-level functions of trafilatura (2.x), and the ``copy`` its core
+module calls: a caller that can rebuild its tree hands it over, and trafilatura's copy of
+the tree it was given (a whole page) is skipped. If a trafilatura release renames them,
+``hooks_available()`` is False and the two intermediates are computed by separate calls
+(slower, same candidates): nothing breaks.
 """
 from __future__ import annotations
 
