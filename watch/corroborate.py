@@ -117,7 +117,7 @@ from watch.ambiguity import (
     english_words,
     given_names,
 )
-from watch.korean import is_hangul, particle_follows, product_follows
+from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
 from watch.propernames import longer_name_before, sentence_case, title_before_person
 
 NEAR = 250  # characters: "another watchlist name near it"
@@ -564,6 +564,8 @@ def _syntax(text: str, c: Cand) -> str:
         if m:
             if rx is _R_POSS and single and _PLURAL_BEFORE.search(before, max(0, len(before) - 20)):
                 continue  # "two X's": the plural of a letter, not a possessive
+            if rx is _R_POSS and m.group(0) in "'’" and word[-1:] not in "sS":
+                continue  # a bare apostrophe closes a quotation ("‘Polish Spirit’"), except after -s ("Mars’")
             return f'"{word}{m.group(0)}"'
     # an everyday word's capital says something only in mid-sentence
     mid = not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10)))
@@ -744,8 +746,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if run.startswith("측"):
         return f'"{word}측"'
     product = product_follows(after, 0) if run else ""
-    if product:  # a product glued to the brand ("삼성페이", "애플워치"): the company's name
-        return f'"{word}{product}" (a product name)'
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"), or the group ("두산그룹")
+        return f'"{word}{product}" ({"the group" if product in GROUP_NOUNS else "a product name"})'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -781,6 +783,10 @@ def _company_list(before: str) -> str:
 
 BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
 _BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
+# words after which a bare capitalized name reads as a place or a destination: repeating
+# such a name ("a mission to Mars", "sleep through the cruise to Mars") proves no company
+_PLACE_BEFORE = frozenset("to on onto into toward towards around orbit orbiting explore exploring explored "
+                          "reach reached reaching visit visited visiting land landed landing colonize".split())
 
 
 def _bare_name(text: str, c: Cand) -> bool:
@@ -794,6 +800,8 @@ def _bare_name(text: str, c: Cand) -> bool:
     prev = m.group(1)
     if prev.lower() in ("the", "a", "an") or not (prev[-1] == "," or prev.isalpha() and prev.islower()):
         return False
+    if prev in _PLACE_BEFORE:
+        return False  # "a mission to Mars", "explore Mars", "boots on Mars": a place, not a company
     nxt = text[e:e + 3]
     if nxt[:1] == " " and nxt[1:2].isupper():
         return False
