@@ -112,6 +112,7 @@ from dataclasses import dataclass, field
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
+    KOREAN_LOANWORD,
     KOREAN_SHORT_FORM,
     SHORT_ACRONYM,
     english_words,
@@ -120,6 +121,8 @@ from watch.ambiguity import (
 from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
 from watch.propernames import longer_name_before, sentence_case, title_before_person
 
+# Korean aliases that are also common words: a name nearby counts only as an item of a list
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -466,6 +469,18 @@ _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-
 
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+_K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
+# a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
+# ("생산 라인을", "정교한 토스를"), not a name ("삼성전자가 애플을 제치고")
+_K_WORD_USE = r"[가-힣]*[^은는이가의을를에도와과로서고며면\s\W]\s"
+
+
+def _loanword_as_word(text: str, word: str) -> bool:
+    """Is ``word`` used in ``text`` as the common word it spells, after a modifier and
+    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를")?"""
+    return re.search(_K_WORD_USE + re.escape(word) + "(?:을|를)(?![가-힣])", text) is not None
+
+
 _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 # subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
@@ -748,6 +763,14 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     product = product_follows(after, 0) if run else ""
     if product:  # a product glued to the brand ("삼성페이", "애플워치"), or the group ("두산그룹")
         return f'"{word}{product}" ({"the group" if product in GROUP_NOUNS else "a product name"})'
+    if c.amb == KOREAN_LOANWORD:
+        # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
+        # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
+        # (애플은, 애플의, 애플과의) or an item of a list of names (레노버·HP·델)
+        if _K_NAME_PARTICLE.fullmatch(run) and not _loanword_as_word(text, word):
+            return f'"{word}{run}" (a name\'s particle)'
+        if before.endswith("·") or after.startswith("·"):
+            return f'"{word}" in a list of names'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -918,7 +941,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 # ("우리가 놓치고") is the word's, and says nothing of a company
                 if (hi - lo <= NEAR and "\n" not in text[lo:hi]
                         and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))
-                        and (c.amb != KOREAN_SHORT_FORM or _KO_LIST_BETWEEN.match(text, lo, hi))):
+                        and (c.amb not in _KOREAN_WORDS or _KO_LIST_BETWEEN.match(text, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

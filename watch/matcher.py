@@ -279,7 +279,7 @@ class Matcher:
             overrides = dict(ent.ambiguous)
             for alias in ent.aliases:
                 why = (OVERRIDE if overrides[alias] else None) if alias in overrides \
-                    else why_ambiguous(alias, ent.kind)
+                    else why_ambiguous(alias, ent.kind, ent.aliases)
                 if why:
                     self._amb[(i, alias)] = why
         # an entity's own spellings: a Hangul compound that starts with one of them is not
