@@ -214,6 +214,20 @@ _VENUE_AFTER = re.compile(r"(?:(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ball
                           r"Theat(?:er|re)|Field|Bowl)|\s+(?:Center|Centre))\b")
 
 
+# a subject that searches, before a name used as a verb ("when people Google types of")
+_VERB_SUBJECT = re.compile(r"(?:^|[^\w'’])(?:I|you|You|we|We|they|They|people|users|just|simply)\s+$")
+_LOWER_WORD_AFTER = re.compile(r" (?!(?:is|was|has|had|and|or|of|in|on|for|to|with|as|at|by|said|says)\b)[a-z]")
+
+
+def verb_use(text: str, start: int, end: int) -> bool:
+    """A one-word name used as a verb: after a subject ("people", "you", "we"...) and before
+    a lower-case object ("When people Google types of insurance", "you Google it"). Applied
+    to every alias by the matcher: to google something is not the company."""
+    return (_LOWER_WORD_AFTER.match(text, end) is not None
+            and _VERB_SUBJECT.search(text, max(0, start - 12), start) is not None
+            and text[start:end].isalpha())
+
+
 def venue(text: str, end: int) -> str:
     """The venue name that the mention ending at ``end`` starts, quoted; "" if none. Applied
     to every alias of every entity by the matcher: a venue is not its sponsor."""
@@ -253,6 +267,18 @@ def _initials_of(words: str, letters: str) -> bool:
     return len(parts) >= len(letters) and "".join(p[0] for p in parts[-len(letters):]) == letters
 
 
+_SURNAME_AFTER = re.compile(r" ((?:Mc|Mac|De|Di|Le|La|O')?[A-Z][a-z]+)(?![\w-])")
+_GIVEN_SURNAME = re.compile(r"\b([A-Z][a-z]+) [A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
+
+
+def _people_nearby(text: str, s: int, e: int) -> bool:
+    """Is there a common given name followed by a surname in the mention's paragraph?"""
+    lo = text.rfind("\n\n", 0, s)
+    hi = text.find("\n\n", e)
+    para = text[lo + 1 if lo >= 0 else 0:hi if hi >= 0 else len(text)]
+    return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
+
+
 def veto(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
@@ -270,6 +296,12 @@ def veto(text: str, c: Cand) -> str:
                 words = " ".join(re.split(r"[\s-]+", m.group(1))[-len(c.phrase):]) if m.re is _WORDS_BEFORE \
                     else m.group(1)
                 return f'the initials of "{words}" here'
+        # initials as a first name among people's names ("Daniel Viegas 2 assists. CJ DeBose
+        # 2 assists"): a surname after it, and a given name + surname in the same paragraph
+        if len(c.phrase) == 2 and not c.person:
+            m = _SURNAME_AFTER.match(after)
+            if m and m.group(1).lower() not in english_words() and _people_nearby(text, s, e):
+                return f'part of a person\'s name ("{text[s:e]} {m.group(1)}")'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
     if not c.person:
