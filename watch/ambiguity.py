@@ -89,8 +89,7 @@ def why_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> str 
     if kind == "topic":
         return None
     a = normalize_phrase(alias)
-    if _ACRONYM_RE.fullmatch(a) and any(c.isalpha() for c in a) and not (
-            len(a) == 3 and a.isalpha() and a.lower() not in english_words()):
+    if _ACRONYM_RE.fullmatch(a) and any(c.isalpha() for c in a):
         return SHORT_ACRONYM
     if _WORD_RE.fullmatch(a) and a.lower() in english_words():
         return EVERYDAY_WORD

@@ -834,6 +834,11 @@ def _company_list(before: str) -> str:
     return ""
 
 
+def _word_acronym(phrase: str) -> bool:
+    """Three capital letters that spell no English word ("BBC", "CNN"; not "UPS")."""
+    return len(phrase) == 3 and phrase.isalpha() and phrase.lower() not in english_words()
+
+
 # ---------------------------------------------------------------------- bare names
 
 BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
@@ -941,6 +946,14 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.syntax = syntax(fields[c.field], c)
         if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
+    # a three-letter acronym that is no word, in a sentence of prose, not defined there as
+    # the initials of something else ("a lush BBC adaptation", "the CNN"): it is rarely
+    # anything but the name, while two letters are initials, sizes or codes ("LG", "HP")
+    for c in open_:
+        if (c.amb == SHORT_ACRONYM and c.entity not in established and c.entity not in blocked
+                and not c.veto and not c.pos and c.phrase not in surname and _word_acronym(c.phrase)
+                and not is_hangul(fields[c.field][c.end:c.end + 1])):
+            established[c.entity] = f'"{c.phrase}", a three-letter acronym that is no word, in prose'
     # an everyday word used again and again as a bare name in prose: capitalized inside a
     # sentence, with no article before it ("the Amazon" is the river) and not part of a
     # longer name ("Delta Lake", "Big Apple")
