@@ -845,8 +845,9 @@ BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish th
 _BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
 # words after which a bare capitalized name reads as a place or a destination: repeating
 # such a name ("a mission to Mars", "sleep through the cruise to Mars") proves no company
-_PLACE_BEFORE = frozenset("to on onto into toward towards around orbit orbiting explore exploring explored "
-                          "reach reached reaching visit visited visiting land landed landing colonize".split())
+_PLACE_BEFORE = frozenset(("to", "on", "onto", "into", "toward", "towards", "around", "orbit", "orbiting",
+                           "explore", "exploring", "explored", "reach", "reached", "reaching", "visit",
+                           "visited", "visiting", "land", "landed", "landing", "colonize"))
 
 
 def _bare_name(text: str, c: Cand) -> bool:
