@@ -40,6 +40,7 @@ def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
 @pytest.mark.parametrize("hangul, english, same", [
     ("라인", "line", True), ("토스", "toss", True), ("제네시스", "genesis", True),
     ("애플", "apple", True), ("마스", "mars", True), ("타깃", "target", True), ("비자", "visa", True),
+    ("허니", "honey", True), ("허니", "money", False),
     ("토스", "toast", False), ("쿠팡", "coupon", False), ("삼성", "line", False),
 ])
 def test_a_loanword_spelling_is_read_from_its_consonants(hangul, english, same):

@@ -47,7 +47,8 @@ def _english_consonants(word: str) -> list[frozenset[str]]:
     w = word.lower()
     w = re.sub(r"([a-z])\1", r"\1", w)  # double letters: one sound
     w = re.sub(r"(?<=[aeiouy])r(?![aeiouy])", "", w)  # post-vowel r is silent in loanwords
-    out: list[frozenset[str]] = []
+    # an initial h is heard (honey: 허니); elsewhere it is part of a digraph or silent
+    out: list[frozenset[str]] = [frozenset({"h"})] if w[:1] == "h" else []
     for m in _ENGLISH.finditer(w):
         t = m.group()
         soft = w[m.end():m.end() + 1] in _SOFT
