@@ -22,6 +22,10 @@ Never (the mention is not the entity, whatever else the article says):
   "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
+* two-letter initials before a surname, in a paragraph that names people by a common given
+  name and a surname ("Daniel Viegas 2 assists. CJ DeBose 2 assists");
+* a one-word name used as a verb, after a subject and before a lower-case object ("When
+  people Google types of insurance": ``verb_use``, applied to EVERY alias by the matcher).
 * an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
   Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
   name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
@@ -37,8 +41,10 @@ An entity is ESTABLISHED in the article by the first of:
 3. ``syntax``: company syntax around one of its ambiguous mentions (below);
 4. ``named``: an everyday-word alias used at least ``BARE_NAMES`` times as a bare name in
    prose: capitalized inside a sentence, after a lower-case word or a comma (not after
-   "the": "the Amazon" is the river), not part of a longer capitalized name ("Delta Lake",
-   "Big Apple"), and not in a sentence about food or drink;
+   "the": "the Amazon" is the river; not after a word of place or travel: "a mission to
+   Mars"), not part of a longer capitalized name ("Delta Lake", "Big Apple"), and not in a
+   sentence about food or drink; or a three-letter acronym that is no English word once in
+   prose ("a lush BBC adaptation"; not "UPS", not in a heading, table or parentheses);
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
@@ -60,7 +66,8 @@ a name nearby (5) only as an item of the same list ("Cards (Visa, Mastercard, Am
 
 Company syntax (``syntax``), in the original text around the mention:
 
-* English, after it: possessive ("LG's"); a hyphen participle ("Meta-owned",
+* English, after it: possessive ("LG's"; a bare apostrophe only after -s: "‘Polish Spirit’"
+  closes a quotation); a hyphen participle ("Meta-owned",
   "Amazon-backed"); a role or business noun ("Meta CEO", "Apple shares", "Target stores");
   a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
@@ -96,7 +103,11 @@ Company syntax (``syntax``), in the original text around the mention:
   None of these when, in a sentence in lower case, a longer capitalized name goes on after
   the mention ("according to Box Office Mojo").
 * Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
-  product noun glued to it (삼성페이, 애플워치: ``watch.korean.product_follows``);
+  product noun or the group noun 그룹 glued to it (삼성페이, 애플워치, 카카오톡, 두산그룹:
+  ``watch.korean.product_follows``); for a loanword alias (라인, 토스, 애플:
+  ``watch.loanword``) a subject, possessive or partner particle (애플은, 애플의, 애플과의) or
+  an item of a "·" list, unless the article uses it as the word, after a modifier and before
+  an object particle (생산 라인을);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
   quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
   When the article names another company that starts with the same short form
@@ -216,6 +227,8 @@ _VENUE_AFTER = re.compile(r"(?:(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ball
 
 # a subject that searches, before a name used as a verb ("when people Google types of")
 _VERB_SUBJECT = re.compile(r"(?:^|[^\w'’])(?:I|you|You|we|We|they|They|people|users|just|simply)\s+$")
+# a lower-case word after the name that is not a verb or function word of the name as subject
+# ("people Google types", not "people Google is hiring" nor "users Google and Apple")
 _LOWER_WORD_AFTER = re.compile(r" (?!(?:is|was|has|had|and|or|of|in|on|for|to|with|as|at|by|said|says)\b)[a-z]")
 
 
