@@ -14,6 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
+READABILITY = ROOT.parent / "heldout5-readability" / "pages"  # heldout5's web pages (README there)
 
 
 def _eval_module():
@@ -29,10 +30,11 @@ def test_the_set_is_well_formed():
     assert len(rows) >= 250
     assert len({(r["article"], r["entity"]) for r in rows}) == len(rows)  # one label per pair
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
-    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
+    assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
+    assert sum(r["split"] == "heldout5" for r in rows) >= 150  # and a fifth, on new real text
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -63,24 +65,32 @@ def test_targets_on_the_labelled_set():
     held3 = res["heldout3"]
     assert held3["precision"] >= 0.985 and held3["recall"] >= 0.97, held3
     assert held3["about_precision"] >= 0.9 and held3["about_recall"] >= 0.9, held3
-    # the fourth held-out part: labelled before rules 5 ran on it, never tuned on; below both
-    # targets as measured (0.833 and 0.870, about 0.920 / 0.885; README there): guard against
-    # regressions only
+    # the fourth held-out part: its errors were turned into rules 6; it now meets them
     held4 = res["heldout4"]
-    assert held4["precision"] >= 0.83 and held4["recall"] >= 0.86, held4
-    assert held4["about_precision"] >= 0.9 and held4["about_recall"] >= 0.88, held4
+    assert held4["precision"] >= 0.985 and held4["recall"] >= 0.97, held4
+    assert held4["about_precision"] >= 0.9 and held4["about_recall"] >= 0.9, held4
+    # the fifth held-out part (real web pages and written Korean), labelled before rules 6
+    # ran on it, never tuned on: below both targets as measured (0.968 and 0.958, about 0.872
+    # / 0.810; README there): guard against regressions only, with its web pages present
+    if READABILITY.is_dir():
+        held5 = res["heldout5"]
+        assert held5["precision"] >= 0.96 and held5["recall"] >= 0.95, held5
+        assert held5["about_precision"] >= 0.87 and held5["about_recall"] >= 0.8, held5
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
 @pytest.mark.parametrize("part, earlier", [("heldout2", ("dev", "heldout")),
                                            ("heldout3", ("dev", "heldout", "heldout2")),
-                                           ("heldout4", ("dev", "heldout", "heldout2", "heldout3"))])
+                                           ("heldout4", ("dev", "heldout", "heldout2", "heldout3")),
+                                           ("heldout5", ("dev", "heldout", "heldout2", "heldout3", "heldout4"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""
     import subprocess
     import sys
 
+    if part == "heldout5" and not READABILITY.is_dir():
+        pytest.skip("needs heldout5's web pages beside the checkout")
     out = subprocess.run([sys.executable, str(LABELS / "candidates.py"), f"--{part}", "--shared",
                           str(SHARED.parent)], capture_output=True, text=True, check=True).stdout.split()
     rows = [json.loads(x) for x in (LABELS / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]

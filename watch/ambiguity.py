@@ -7,7 +7,11 @@ An alias is AMBIGUOUS when the same string often names something else:
 * an ordinary word of English (``data/english_words.txt``: "Meta", "Apple", "Amazon",
   "Shell", "Target", "Delta", "Visa", "Ford"...), checked on the whole alias in lower case;
 * a short Korean form (one to three Hangul syllables) that also names a business group or
-  is a common noun (``data/korean_ambiguous.txt``: 삼성, 현대, 우리, 메타, 아마존...).
+  is a common noun (``data/korean_ambiguous.txt``: 삼성, 현대, 우리, 메타, 아마존...);
+* a Hangul alias that is the loanword spelling of one of the same entity's English aliases
+  that is an everyday word (``watch.loanword``): 라인 for "Line", 토스 for "Toss", 제네시스
+  for "Genesis", 애플 for "Apple" — Korean borrows the word as well as the name (생산 라인,
+  세터의 토스, 제네시스 블록).
 
 The watchlist overrides the decision per alias (``ambiguous = { "Trump" = false }``).
 Topics are never ambiguous (they are subjects, matched in any case). What an ambiguous
@@ -24,6 +28,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from watch.loanword import spells
 from watch.normalize import normalize_phrase
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -32,11 +37,13 @@ LISTS = ("english_words.txt", "korean_ambiguous.txt", "fixed_terms.txt", "given_
 SHORT_ACRONYM = "short acronym"
 EVERYDAY_WORD = "everyday word"
 KOREAN_SHORT_FORM = "Korean group name or common noun"
+KOREAN_LOANWORD = "Korean spelling of an everyday English word"
 OVERRIDE = "marked ambiguous in the watchlist"
 
 _ACRONYM_RE = re.compile(r"[A-Z0-9]{1,3}")
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]{1,3}")
+_HANGUL_WORD_RE = re.compile("[\uac00-\ud7a3]+")
 
 
 def _entries(name: str) -> tuple[str, ...]:
@@ -76,8 +83,9 @@ def rules_fingerprint(version: str) -> str:
     return f"{version}:{h.hexdigest()[:12]}"
 
 
-def why_ambiguous(alias: str, kind: str) -> str | None:
-    """The class of an ambiguous alias (one of the constants above), or None."""
+def why_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> str | None:
+    """The class of an ambiguous alias (one of the constants above), or None. ``siblings``:
+    the entity's other aliases (a Hangul alias spelling one that is an everyday word)."""
     if kind == "topic":
         return None
     a = normalize_phrase(alias)
@@ -87,6 +95,10 @@ def why_ambiguous(alias: str, kind: str) -> str | None:
         return EVERYDAY_WORD
     if _HANGUL_RE.fullmatch(a) and a in korean_forms():
         return KOREAN_SHORT_FORM
+    if _HANGUL_WORD_RE.fullmatch(a) and any(
+            _WORD_RE.fullmatch(w) and w.lower() in english_words() and spells(a, w)
+            for w in map(normalize_phrase, siblings)):
+        return KOREAN_LOANWORD
     return None
 
 

@@ -22,6 +22,10 @@ Never (the mention is not the entity, whatever else the article says):
   "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
+* two-letter initials before a surname, in a paragraph that names people by a common given
+  name and a surname ("Daniel Viegas 2 assists. CJ DeBose 2 assists");
+* a one-word name used as a verb, after a subject and before a lower-case object ("When
+  people Google types of insurance": ``verb_use``, applied to EVERY alias by the matcher).
 * an everyday-word alias used as a title before a person's name ("Coach P.J. Fleck", "Coach
   Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
   name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
@@ -37,8 +41,10 @@ An entity is ESTABLISHED in the article by the first of:
 3. ``syntax``: company syntax around one of its ambiguous mentions (below);
 4. ``named``: an everyday-word alias used at least ``BARE_NAMES`` times as a bare name in
    prose: capitalized inside a sentence, after a lower-case word or a comma (not after
-   "the": "the Amazon" is the river), not part of a longer capitalized name ("Delta Lake",
-   "Big Apple"), and not in a sentence about food or drink;
+   "the": "the Amazon" is the river; not after a word of place or travel: "a mission to
+   Mars"), not part of a longer capitalized name ("Delta Lake", "Big Apple"), and not in a
+   sentence about food or drink; or a three-letter acronym that is no English word once in
+   prose ("a lush BBC adaptation"; not "UPS", not in a heading, table or parentheses);
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
@@ -60,7 +66,8 @@ a name nearby (5) only as an item of the same list ("Cards (Visa, Mastercard, Am
 
 Company syntax (``syntax``), in the original text around the mention:
 
-* English, after it: possessive ("LG's"); a hyphen participle ("Meta-owned",
+* English, after it: possessive ("LG's"; a bare apostrophe only after -s: "‘Polish Spirit’"
+  closes a quotation); a hyphen participle ("Meta-owned",
   "Amazon-backed"); a role or business noun ("Meta CEO", "Apple shares", "Target stores");
   a company-name word ("LG Display", "Shell Energy", "SK Innovation"); a reporting or
   business verb, after at most two adverbs/auxiliaries ("LG said", "Apple has unveiled");
@@ -96,7 +103,11 @@ Company syntax (``syntax``), in the original text around the mention:
   None of these when, in a sentence in lower case, a longer capitalized name goes on after
   the mention ("according to Box Office Mojo").
 * Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
-  product noun glued to it (삼성페이, 애플워치: ``watch.korean.product_follows``);
+  product noun or the group noun 그룹 glued to it (삼성페이, 애플워치, 카카오톡, 두산그룹:
+  ``watch.korean.product_follows``); for a loanword alias (라인, 토스, 애플:
+  ``watch.loanword``) a subject, possessive or partner particle (애플은, 애플의, 애플과의) or
+  an item of a "·" list, unless the article uses it as the word, after a modifier and before
+  an object particle (생산 라인을);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
   quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
   When the article names another company that starts with the same short form
@@ -112,14 +123,17 @@ from dataclasses import dataclass, field
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
+    KOREAN_LOANWORD,
     KOREAN_SHORT_FORM,
     SHORT_ACRONYM,
     english_words,
     given_names,
 )
-from watch.korean import is_hangul, particle_follows, product_follows
+from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
 from watch.propernames import longer_name_before, sentence_case, title_before_person
 
+# Korean aliases that are also common words: a name nearby counts only as an item of a list
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -211,6 +225,22 @@ _VENUE_AFTER = re.compile(r"(?:(?:\s+[A-Z][\w'&-]*){0,2}\s+(?:Stadium|Arena|Ball
                           r"Theat(?:er|re)|Field|Bowl)|\s+(?:Center|Centre))\b")
 
 
+# a subject that searches, before a name used as a verb ("when people Google types of")
+_VERB_SUBJECT = re.compile(r"(?:^|[^\w'’])(?:I|you|You|we|We|they|They|people|users|just|simply)\s+$")
+# a lower-case word after the name that is not a verb or function word of the name as subject
+# ("people Google types", not "people Google is hiring" nor "users Google and Apple")
+_LOWER_WORD_AFTER = re.compile(r" (?!(?:is|was|has|had|and|or|of|in|on|for|to|with|as|at|by|said|says)\b)[a-z]")
+
+
+def verb_use(text: str, start: int, end: int) -> bool:
+    """A one-word name used as a verb: after a subject ("people", "you", "we"...) and before
+    a lower-case object ("When people Google types of insurance", "you Google it"). Applied
+    to every alias by the matcher: to google something is not the company."""
+    return (_LOWER_WORD_AFTER.match(text, end) is not None
+            and _VERB_SUBJECT.search(text, max(0, start - 12), start) is not None
+            and text[start:end].isalpha())
+
+
 def venue(text: str, end: int) -> str:
     """The venue name that the mention ending at ``end`` starts, quoted; "" if none. Applied
     to every alias of every entity by the matcher: a venue is not its sponsor."""
@@ -250,6 +280,18 @@ def _initials_of(words: str, letters: str) -> bool:
     return len(parts) >= len(letters) and "".join(p[0] for p in parts[-len(letters):]) == letters
 
 
+_SURNAME_AFTER = re.compile(r" ((?:Mc|Mac|De|Di|Le|La|O')?[A-Z][a-z]+)(?![\w-])")
+_GIVEN_SURNAME = re.compile(r"\b([A-Z][a-z]+) [A-Z][a-z]+(?:[A-Z][a-z]+)?\b")
+
+
+def _people_nearby(text: str, s: int, e: int) -> bool:
+    """Is there a common given name followed by a surname in the mention's paragraph?"""
+    lo = text.rfind("\n\n", 0, s)
+    hi = text.find("\n\n", e)
+    para = text[lo + 1 if lo >= 0 else 0:hi if hi >= 0 else len(text)]
+    return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
+
+
 def veto(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
@@ -267,6 +309,12 @@ def veto(text: str, c: Cand) -> str:
                 words = " ".join(re.split(r"[\s-]+", m.group(1))[-len(c.phrase):]) if m.re is _WORDS_BEFORE \
                     else m.group(1)
                 return f'the initials of "{words}" here'
+        # initials as a first name among people's names ("Daniel Viegas 2 assists. CJ DeBose
+        # 2 assists"): a surname after it, and a given name + surname in the same paragraph
+        if len(c.phrase) == 2 and not c.person:
+            m = _SURNAME_AFTER.match(after)
+            if m and m.group(1).lower() not in english_words() and _people_nearby(text, s, e):
+                return f'part of a person\'s name ("{text[s:e]} {m.group(1)}")'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
     if not c.person:
@@ -466,6 +514,18 @@ _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-
 
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+_K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
+# a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
+# ("생산 라인을", "정교한 토스를"), not a name ("삼성전자가 애플을 제치고")
+_K_WORD_USE = r"[가-힣]*[^은는이가의을를에도와과로서고며면\s\W]\s"
+
+
+def _loanword_as_word(text: str, word: str) -> bool:
+    """Is ``word`` used in ``text`` as the common word it spells, after a modifier and
+    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를")?"""
+    return re.search(_K_WORD_USE + re.escape(word) + "(?:을|를)(?![가-힣])", text) is not None
+
+
 _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 # subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
@@ -564,6 +624,8 @@ def _syntax(text: str, c: Cand) -> str:
         if m:
             if rx is _R_POSS and single and _PLURAL_BEFORE.search(before, max(0, len(before) - 20)):
                 continue  # "two X's": the plural of a letter, not a possessive
+            if rx is _R_POSS and m.group(0) in "'’" and word[-1:] not in "sS":
+                continue  # a bare apostrophe closes a quotation ("‘Polish Spirit’"), except after -s ("Mars’")
             return f'"{word}{m.group(0)}"'
     # an everyday word's capital says something only in mid-sentence
     mid = not (c.amb == EVERYDAY_WORD and _SENTENCE_START.search(before, max(0, len(before) - 10)))
@@ -744,8 +806,16 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if run.startswith("측"):
         return f'"{word}측"'
     product = product_follows(after, 0) if run else ""
-    if product:  # a product glued to the brand ("삼성페이", "애플워치"): the company's name
-        return f'"{word}{product}" (a product name)'
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"), or the group ("두산그룹")
+        return f'"{word}{product}" ({"the group" if product in GROUP_NOUNS else "a product name"})'
+    if c.amb == KOREAN_LOANWORD:
+        # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
+        # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
+        # (애플은, 애플의, 애플과의) or an item of a list of names (레노버·HP·델)
+        if _K_NAME_PARTICLE.fullmatch(run) and not _loanword_as_word(text, word):
+            return f'"{word}{run}" (a name\'s particle)'
+        if before.endswith("·") or after.startswith("·"):
+            return f'"{word}" in a list of names'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -777,10 +847,20 @@ def _company_list(before: str) -> str:
     return ""
 
 
+def _word_acronym(phrase: str) -> bool:
+    """Three capital letters that spell no English word ("BBC", "CNN"; not "UPS")."""
+    return len(phrase) == 3 and phrase.isalpha() and phrase.lower() not in english_words()
+
+
 # ---------------------------------------------------------------------- bare names
 
 BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
 _BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
+# words after which a bare capitalized name reads as a place or a destination: repeating
+# such a name ("a mission to Mars", "sleep through the cruise to Mars") proves no company
+_PLACE_BEFORE = frozenset(("to", "on", "onto", "into", "toward", "towards", "around", "orbit", "orbiting",
+                           "explore", "exploring", "explored", "reach", "reached", "reaching", "visit",
+                           "visited", "visiting", "land", "landed", "landing", "colonize"))
 
 
 def _bare_name(text: str, c: Cand) -> bool:
@@ -794,6 +874,8 @@ def _bare_name(text: str, c: Cand) -> bool:
     prev = m.group(1)
     if prev.lower() in ("the", "a", "an") or not (prev[-1] == "," or prev.isalpha() and prev.islower()):
         return False
+    if prev in _PLACE_BEFORE:
+        return False  # "a mission to Mars", "explore Mars", "boots on Mars": a place, not a company
     nxt = text[e:e + 3]
     if nxt[:1] == " " and nxt[1:2].isupper():
         return False
@@ -878,6 +960,14 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.syntax = syntax(fields[c.field], c)
         if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
+    # a three-letter acronym that is no word, in a sentence of prose, not defined there as
+    # the initials of something else ("a lush BBC adaptation", "the CNN"): it is rarely
+    # anything but the name, while two letters are initials, sizes or codes ("LG", "HP")
+    for c in open_:
+        if (c.amb == SHORT_ACRONYM and c.entity not in established and c.entity not in blocked
+                and not c.veto and not c.pos and c.phrase not in surname and _word_acronym(c.phrase)
+                and not is_hangul(fields[c.field][c.end:c.end + 1])):
+            established[c.entity] = f'"{c.phrase}", a three-letter acronym that is no word, in prose'
     # an everyday word used again and again as a bare name in prose: capitalized inside a
     # sentence, with no article before it ("the Amazon" is the river) and not part of a
     # longer name ("Delta Lake", "Big Apple")
@@ -910,7 +1000,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 # ("우리가 놓치고") is the word's, and says nothing of a company
                 if (hi - lo <= NEAR and "\n" not in text[lo:hi]
                         and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))
-                        and (c.amb != KOREAN_SHORT_FORM or _KO_LIST_BETWEEN.match(text, lo, hi))):
+                        and (c.amb not in _KOREAN_WORDS or _KO_LIST_BETWEEN.match(text, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

@@ -107,15 +107,18 @@ def is_kana(c: str) -> bool:
 PRODUCTS: tuple[str, ...] = (
     "워치", "페이", "뮤직", "스토어", "앱스토어", "플레이스토어", "티비", "클라우드", "맵", "북스",
     "포토", "월렛", "아케이드", "펜슬", "프라임", "비디오", "드라이브", "인텔리전스", "어시스턴트",
-    "워크스페이스", "비전프로",
+    "워크스페이스", "비전프로", "톡",
 )
-_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS, key=len, reverse=True))
-_PRODUCT_FIRST = frozenset(p[0] for p in PRODUCTS)  # (most Hangul runs fail on this, cheaply)
+# A group noun glued to the name is the group itself, written as one word (두산그룹,
+# 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
+GROUP_NOUNS: tuple[str, ...] = ("그룹",)
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS, key=len, reverse=True))
+_PRODUCT_FIRST = frozenset(p[0] for p in _PRODUCTS_BY_LEN)  # (most Hangul runs fail on this, cheaply)
 
 
 def product_follows(text: str, end: int) -> str:
-    """text[end] is Hangul: the product noun (``PRODUCTS``) that the Hangul run from ``end``
-    starts with, when the rest of the run is empty or a particle (애플워치, 애플워치처럼);
+    """text[end] is Hangul: the product noun (``PRODUCTS``) or group noun (``GROUP_NOUNS``)
+    that the Hangul run from ``end`` starts with, when the rest of the run is empty or a particle (애플워치, 애플워치처럼);
     "" otherwise (애플리케이션, 현대카드)."""
     if text[end:end + 1] not in _PRODUCT_FIRST:
         return ""

@@ -70,7 +70,7 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
-from watch.corroborate import Cand, decide, venue
+from watch.corroborate import Cand, decide, venue, verb_use
 from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
 from watch.prominence import Shape, headline_context, score
@@ -279,7 +279,7 @@ class Matcher:
             overrides = dict(ent.ambiguous)
             for alias in ent.aliases:
                 why = (OVERRIDE if overrides[alias] else None) if alias in overrides \
-                    else why_ambiguous(alias, ent.kind)
+                    else why_ambiguous(alias, ent.kind, ent.aliases)
                 if why:
                     self._amb[(i, alias)] = why
         # an entity's own spellings: a Hangul compound that starts with one of them is not
@@ -771,8 +771,9 @@ class Matcher:
         return keep
 
     def _not_venues(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
-        """Drops (and explains) mentions that start a venue's name, for every alias of
-        every entity ("Toyota Music Factory", "Shell Energy Stadium": watch.corroborate.venue)."""
+        """Drops (and explains) mentions that start a venue's name ("Toyota Music Factory",
+        "Shell Energy Stadium": watch.corroborate.venue) or use the name as a verb ("people
+        Google types of": watch.corroborate.verb_use), for every alias of every entity."""
         keep = []
         for r in rows:
             original = r[7].original
@@ -784,6 +785,12 @@ class Matcher:
                     rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
                                              f'part of a venue\'s name ("{original[s:e]}{v}"), which is '
                                              f"not its sponsor"))
+                    continue
+                if verb_use(original, r[1], e):
+                    s = r[1]
+                    rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
+                                             f'used as a verb ("{original[max(0, s - 12):e + 8].strip()}"), '
+                                             f"not the name"))
                     continue
             keep.append(r)
         return keep

@@ -53,7 +53,7 @@ from watch.normalize import fold, normalize_phrase
 #    model codes, a longer name after "according to", Korean brand+product compounds, Korean
 #    common words established nearby only as list items, camel-case names in Title case, a
 #    lower-case name starting a hyphenated word.
-RULES_VERSION = "watch-rules-5"
+RULES_VERSION = "watch-rules-6"
 
 KINDS = ("person", "company", "organization", "topic", "place", "product", "event", "other")
 ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude", "context", "ambiguous")
