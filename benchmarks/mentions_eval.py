@@ -13,9 +13,8 @@ article into a development part (rules tuned on it), a held-out part (whose erro
 rules 3), a second held-out part (``heldout2``, whose errors became rules 4), a third
 (``heldout3``, whose errors became rules 5), a fourth (``heldout4``, whose errors became
 rules 6) and a fifth (``heldout5``: real web articles of Mozilla Readability's test suite and
-written Korean, labelled before rules 6 were run on it, never tuned on; its pages live outside
-the repo, in ``../heldout5-readability/pages`` or ``$NEWSMON_READABILITY_PAGES``, and its pairs on
-them are skipped when they are missing).
+written Korean, labelled before rules 6 were run on it, never tuned on; its pages are
+``tests/fixtures/labels/readability``, or ``$NEWSMON_READABILITY_PAGES``).
 
 * "is the entity": a pair is predicted positive when the matcher flags the entity for the
   article (title + body), with ``tests/fixtures/labels/watchlist.toml``; positive labels
@@ -48,9 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
-# heldout5's real web pages (Mozilla Readability's test suite) are kept outside the repo
-# (tests/fixtures/labels/README.md, readability_pages.tsv); without them its pairs are skipped
-READABILITY = ROOT.parent / "heldout5-readability" / "pages"
+# heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
+READABILITY = LABELS / "readability"
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 _RUNNER = r"""

@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
-READABILITY = ROOT.parent / "heldout5-readability" / "pages"  # heldout5's web pages (README there)
+READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 
 
 def _eval_module():
