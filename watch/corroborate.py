@@ -130,7 +130,12 @@ from watch.ambiguity import (
     given_names,
 )
 from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
-from watch.propernames import longer_name_before, sentence_case, title_before_person
+from watch.propernames import (
+    longer_name_after,
+    longer_name_before,
+    sentence_case,
+    title_before_person,
+)
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
 _KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD})
@@ -341,6 +346,12 @@ def veto(text: str, c: Cand) -> str:
         if found and not (_R_CORP.match(after) or len(words) == 2 and words[0].lower() in english_words()
                           and (_R_PRODUCT.match(after) or _R_MODEL.match(after))):
             return f'the end of a longer name ("{found}")'
+        # the mirror: "the United States", "the Amazon River" (an everyday word that starts a
+        # fixed name after "the"), unless what follows is the company's word, product or
+        # model ("the Apple Watch", "the Target Corp.", "the Apple TV app")
+        found = longer_name_after(text, s, e)
+        if found and not any(rx.match(after) for rx in (_R_CORP, _R_PRODUCT, _R_MODEL, _R_THING, _R_ROLE)):
+            return f'the start of a longer name ("{found}")'
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
                   for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
@@ -526,6 +537,18 @@ def _loanword_as_word(text: str, word: str) -> bool:
     return re.search(_K_WORD_USE + re.escape(word) + "(?:을|를)(?![가-힣])", text) is not None
 
 
+# a competitor: the name (with a partner or object particle) before a word of competition
+# ("…아마존 추격", "아마존과의 격차", "바이두와 경쟁"): only a company or a team is chased
+_K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|경쟁|견제|맞대결|추월|제치)")
+# an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
+_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사)")
+# a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
+_K_DESCR = re.compile(r"(?:^|\s)(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체)\s$")
+# a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
+# "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
+_K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
+_K_PARTNER_AFTER = re.compile(rf"^(?:과|와|·|,\s?)\s?{_K_COMPANY_FORM}(?:은|는|이|가|의|과|와|도)?(?![가-힣])")
+_K_PARTNER_BEFORE = re.compile(rf"(?:^|\s){_K_COMPANY_FORM}(?:과|와|·|,\s?)\s?$")
 _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 # subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
@@ -816,6 +839,14 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
+    for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
+                     (_K_PARTNER_AFTER, "a list partner in a company's form")):
+        m = rx.match(after)
+        if m:
+            return f'"{word}{m.group(0)}" ({what})'
+    m = _K_DESCR.search(before) or _K_PARTNER_BEFORE.search(before)
+    if m:
+        return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
     rest = after[len(run):]
     if not run or particle_follows(after, 0):
         m = _K_NOUN.match(rest)
@@ -854,6 +885,12 @@ def _word_acronym(phrase: str) -> bool:
 
 # ---------------------------------------------------------------------- bare names
 
+# "the" + acronym + a lower-case noun ("the ABC top brass", "the NBA finals"): the acronym is
+# a modifier whose organization the reader is assumed to know, and many share three letters
+# (the Australian ABC): that says nothing of which one; "a lush BBC adaptation", "the CNN"
+# still count, and so does "the CNN to Condé Nast" (a function word after it)
+_THE_ACRONYM_NOUN = re.compile(r"(?:^|\s)[Tt]he [A-Z]{3} (?!(?:to|and|or|of|in|on|at|for|with|from|by|as|is|was|"
+                               r"has|had|said|says|that|which|who)\b)[a-z]")
 BARE_NAMES = 2  # mentions used as a bare name in mid-sentence that establish the entity
 _BARE_BEFORE = re.compile(r"(?:^|[\s(\"“'‘])(\S+)\s+$")
 # words after which a bare capitalized name reads as a place or a destination: repeating
@@ -966,7 +1003,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     for c in open_:
         if (c.amb == SHORT_ACRONYM and c.entity not in established and c.entity not in blocked
                 and not c.veto and not c.pos and c.phrase not in surname and _word_acronym(c.phrase)
-                and not is_hangul(fields[c.field][c.end:c.end + 1])):
+                and not is_hangul(fields[c.field][c.end:c.end + 1])
+                and not _THE_ACRONYM_NOUN.search(fields[c.field], max(0, c.start - 5), c.end + 12)):
             established[c.entity] = f'"{c.phrase}", a three-letter acronym that is no word, in prose'
     # an everyday word used again and again as a bare name in prose: capitalized inside a
     # sentence, with no article before it ("the Amazon" is the river) and not part of a

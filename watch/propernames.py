@@ -73,6 +73,26 @@ def longer_name_before(text: str, start: int, end: int) -> str:
     return f"{run.group(0) if run else ''}{prev} {text[start:end]}"
 
 
+_THE_BEFORE = re.compile(r"(?:^|[\s(\"“])the $")
+_NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)(?![\w'’-])(?! [A-Z])")
+
+
+def longer_name_after(text: str, start: int, end: int) -> str:
+    """The mirror of ``longer_name_before``: an everyday-word mention after a lower-case
+    "the" and before a capitalized everyday word is the first word of a fixed name ("the
+    United States", "the Amazon River"), quoted; "" if none. The caller keeps the mention
+    when the company's word, product or model follows ("the Apple Watch"); a longer run of
+    capitalized words is a product's or program's name ("the Meta Blueprint Certification")."""
+    if text[end:end + 1] != " " or not text[end + 1:end + 2].isupper():
+        return ""  # (the usual case, decided without a regex)
+    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+        return ""
+    m = _NEXT_CAPITAL.match(text, end)
+    if not m or m.group(1).lower() not in english_words():
+        return ""  # a coined word after it is a product ("the Apple CarPlay")
+    return f"{text[start:end]} {m.group(1)}"
+
+
 # an initial or initials ("P.J. Fleck", "J. Smith")
 _INITIALS = re.compile(r" (?:[A-Z]\.\s?){1,3}[A-Z][a-z]+")
 _NAME_AFTER = re.compile(r" ([A-Z][a-z]+)((?:['’]s)?(?![\w'’-]))( [A-Z][a-z]+)?")
