@@ -30,7 +30,8 @@ Never (the mention is not the entity, whatever else the article says):
   Hogen's" where the article writes "coach Dieter Hogen"), or ending a longer capitalized
   name that starts before it ("Kailh Box Ice Mint V2", "standard Style Box", "Urbane Box
   lets you"; not before a company word, nor, after a single everyday word, before the company's
-  product or a product line and model code: "Eat Amazon Prime", "10th Gen Intel Core i5"):
+  product or a product line and model code: "Eat Amazon Prime", "10th Gen Intel Core i5"),
+  or starting a fixed name after "the" ("the United States"; not "the Apple Watch"):
   ``watch.propernames``.
 
 An entity is ESTABLISHED in the article by the first of:
@@ -44,7 +45,8 @@ An entity is ESTABLISHED in the article by the first of:
    "the": "the Amazon" is the river; not after a word of place or travel: "a mission to
    Mars"), not part of a longer capitalized name ("Delta Lake", "Big Apple"), and not in a
    sentence about food or drink; or a three-letter acronym that is no English word once in
-   prose ("a lush BBC adaptation"; not "UPS", not in a heading, table or parentheses);
+   prose ("a lush BBC adaptation"; not "UPS", not in a heading, table or parentheses, not
+   "the" + acronym + a lower-case noun: "the ABC top brass");
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
@@ -109,7 +111,10 @@ Company syntax (``syntax``), in the original text around the mention:
   an item of a "·" list, unless the article uses it as the word, after a modifier and before
   an object particle (생산 라인을);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
-  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...).
+  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...); a competitor
+  (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이); an item of a
+  list of companies (타깃 등 다른 경쟁사); a list partner in a company's form (KT와
+  LG유플러스는).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
