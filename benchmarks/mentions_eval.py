@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout5 ...]
-                                                   [--errors dev|heldout|...|heldout5|all] [--json]
+                                                   [--only dev|heldout|...|heldout6 ...]
+                                                   [--errors dev|heldout|...|heldout6|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -12,8 +12,9 @@ labelled ``about``, ``passing`` (a real mention) or ``not`` (not the entity), sp
 article into a development part (rules tuned on it), a held-out part (whose errors became
 rules 3), a second held-out part (``heldout2``, whose errors became rules 4), a third
 (``heldout3``, whose errors became rules 5), a fourth (``heldout4``, whose errors became
-rules 6) and a fifth (``heldout5``: real web articles of Mozilla Readability's test suite and
-written Korean, labelled before rules 6 were run on it, never tuned on; its pages are
+rules 6), a fifth (``heldout5``: real web articles of Mozilla Readability's test suite and
+written Korean, whose errors became rules 7) and a sixth (``heldout6``: more Readability pages
+and written Korean, labelled before rules 7 were run on it, never tuned on); the pages are
 ``tests/fixtures/labels/readability``, or ``$NEWSMON_READABILITY_PAGES``).
 
 * "is the entity": a pair is predicted positive when the matcher flags the entity for the
