@@ -9,15 +9,9 @@ import json
 
 import pytest
 
+from tests.watch_helpers import entity, flagged
 from watch import Matcher, parse_watchlist
 from watch.jsonl import match_jsonl
-
-
-def entity(eid: str, aliases: list[str], context: tuple[str, ...] = ()) -> str:
-    """One company of a test watchlist, as TOML."""
-    ctx = f"context = {json.dumps(list(context), ensure_ascii=False)}\n" if context else ""
-    return (f'[[entities]]\nid = "{eid}"\nname = "{eid.title()}"\nkind = "company"\n'
-            f"aliases = {json.dumps(aliases, ensure_ascii=False)}\n{ctx}")
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +27,6 @@ def m() -> Matcher:
         entity("woori", ["우리은행", "우리"]), entity("shinhan", ["신한은행", "신한"]),
     ])))
 
-
-def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
-    return m.match(title, text).entities
 
 
 def test_company_syntax_stops_at_a_paragraph_break(m):

@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from tests.watch_helpers import entity, flagged
 from watch import Matcher, parse_watchlist
 from watch.jsonl import match_jsonl
 from watch.propernames import (
@@ -17,12 +18,6 @@ from watch.propernames import (
     sentence_case,
     title_before_person,
 )
-
-
-def entity(eid: str, aliases: list[str]) -> str:
-    """One company of a test watchlist, as TOML."""
-    return (f'[[entities]]\nid = "{eid}"\nname = "{eid.title()}"\nkind = "company"\n'
-            f"aliases = {json.dumps(aliases)}\n")
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +29,6 @@ def m() -> Matcher:
         entity("intel", ["Intel"]), entity("mini", ["Mini"]),
     ])))
 
-
-def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
-    return m.match(title, text).entities
 
 
 @pytest.mark.parametrize("text, expected", [

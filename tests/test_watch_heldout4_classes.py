@@ -4,20 +4,12 @@ watch.loanword, watch.korean or watch.corroborate, tested on sentences written f
 with the contrast that must stay as it was."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from tests.watch_helpers import entity, flagged
 from watch import Matcher, parse_watchlist
 from watch.ambiguity import KOREAN_LOANWORD, why_ambiguous
 from watch.loanword import spells
-
-
-def entity(eid: str, aliases: list[str], context: list[str] | None = None) -> str:
-    """One company of a test watchlist, as TOML."""
-    return (f'[[entities]]\nid = "{eid}"\nname = "{eid.title()}"\nkind = "company"\n'
-            f"aliases = {json.dumps(aliases, ensure_ascii=False)}\n"
-            + (f"context = {json.dumps(context, ensure_ascii=False)}\n" if context else ""))
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +24,6 @@ def m() -> Matcher:
         entity("hp", ["HP"]),
     ])))
 
-
-def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
-    return m.match(title, text).entities
 
 
 @pytest.mark.parametrize("hangul, english, same", [

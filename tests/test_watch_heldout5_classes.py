@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_watch_heldout4_classes import entity
+from tests.watch_helpers import entity, flagged
 from watch import Matcher, parse_watchlist
 
 
@@ -19,9 +19,6 @@ def m() -> Matcher:
         entity("google", ["Google"]), entity("apple", ["Apple"]), entity("woori", ["우리"]),
     ])))
 
-
-def flagged(m: Matcher, text: str, title: str = "") -> list[str]:
-    return m.match(title, text).entities
 
 
 @pytest.mark.parametrize("title, text, expected", [
