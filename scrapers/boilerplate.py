@@ -84,7 +84,8 @@ def _following_link_block(el: etree._Element) -> list[etree._Element]:
             break
         block.append(sib)
         sib = sib.getnext()
-    return block if block and _is_link_block(block) else []
+    # each sibling is a link block, so their sum is one too (links and shares add up)
+    return block
 
 
 def _is_heading(el: etree._Element) -> bool:

@@ -116,8 +116,8 @@ def trafilatura_candidates(tree: etree._Element, url: str | None, readability_fa
         final = _extract(tree if hooked else deepcopy(tree), url, fast=False)
     finally:
         _CAPTURE.reset(token)
-    if ("own" not in cap or "readability" not in cap) and backup is None and "hand_over" in cap \
-            and cap["hand_over"] is None:
+    # "hand_over" is set only when hooked (no backup); None once trafilatura took the tree
+    if ("own" not in cap or "readability" not in cap) and cap.get("hand_over", tree) is None:
         backup = rebuild()  # the handed-over tree is pruned
     if "own" not in cap:
         source = backup if backup is not None else tree

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from scrapers.htmltext import in_body, node_text, paragraphs
+from scrapers.htmltext import BLANK_LINES, in_body, node_text, paragraphs
 
 MAX_CAPTION_CHARS = 300
 # "caption", "wp-caption-text", "image_credit", "photo-credits": the word, not "recaptionable"
@@ -115,4 +115,4 @@ def drop_caption_lines(text: str, keys: frozenset[str]) -> str:
     if not keys:
         return text
     kept = [line for line in text.split("\n") if not line.strip() or line_key(line) not in keys]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()

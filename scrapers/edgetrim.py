@@ -17,9 +17,8 @@ a table: there edges are the content), and only when the other family found a bo
 """
 from __future__ import annotations
 
-import re
-
 from scrapers.bodychoice import is_prose
+from scrapers.captions import line_key
 
 # Only lines shorter than this are trimmed: a long line without a sentence end is mostly content
 # (a list item, a table row). 2-fold check (tune on even page ids, check on odd, and back): 100
@@ -30,16 +29,9 @@ MAX_TRIM_SHARE = 1 / 3
 # The other family's candidates must hold at least this many characters to confirm anything.
 MIN_OTHER_CHARS = 100
 
-_WORD = re.compile(r"\w+")
-
-
 def family(name: str) -> str:
     """A candidate's extractor family: ``trafilatura-fast`` -> ``trafilatura``."""
     return name.split("-", 1)[0]
-
-
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
 
 
 def trim_edges(text: str, name: str, candidates: list[tuple[str, str]]) -> tuple[str, int]:
@@ -51,10 +43,10 @@ def trim_edges(text: str, name: str, candidates: list[tuple[str, str]]) -> tuple
         return text, 0
     lines = text.split("\n")
     # with spaces around: a line's words match whole words of the other text
-    confirmed_in = [f" {_key(t)} " for t in others]
+    confirmed_in = [f" {line_key.__wrapped__(t)} " for t in others]  # whole texts: not cached
 
     def unconfirmed(line: str) -> bool:
-        key = _key(line)
+        key = line_key(line)
         return (bool(key) and len(line.strip()) < MAX_LINE_CHARS and not is_prose(line.strip())
                 and not any(f" {key} " in o for o in confirmed_in))
 

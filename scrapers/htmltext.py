@@ -33,7 +33,7 @@ _SPACE_RUN = re.compile(" {2,}")
 # before a marker is removed beforehand, the one after it by the paragraph rule.
 _BR_RUN = re.compile(f"{_BR}(?: ?{_BR})+")
 _PARA_RUN = re.compile(f"{_PARA}[ {_PARA}{_BR}]*")
-_BLANK_LINES = re.compile(r"\n{3,}")
+BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _walk(el: etree._Element, out: list[str]) -> None:
@@ -89,7 +89,7 @@ def normalize_breaks(raw: str) -> str:
         raw = raw.replace(" " + _BR, _BR).replace(_BR + " ", _BR).replace(_BR, "\n")
     text = "\n".join([line.strip() for line in raw.split("\n")])
     if "\n\n\n" in text:
-        text = _BLANK_LINES.sub("\n\n", text)
+        text = BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from scrapers.headingtext import words
+from scrapers.htmltext import in_body
 
 # Separators between headline, section and site name. Spaced ASCII separators only (a
 # hyphen or colon inside a headline has no space before it); the Hangul letter ㅣ and
@@ -34,7 +35,9 @@ _BY = re.compile(r"^(?:by|par|von|글|기자)\s+\S", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"©|ⓒ|copyright|\(c\)", re.IGNORECASE)
 _SITE_NOTICE = re.compile(r"(?:19|20)\d\d|rights|reserved|무단|저작권|재배포", re.IGNORECASE)
 _COPYRIGHT_ELEMENTS = etree.XPath(
-    "//body//*[contains(text(), '©') or contains(text(), 'ⓒ') or contains(text(), 'opyright')]")
+    "descendant::*[contains(text(), '©') or contains(text(), 'ⓒ') or contains(text(), 'opyright')]")
+_NOTICE_WORD = re.compile(r"[\w.&'-]+")
+_NOT_A_NAME = re.compile(r"[\d.-]+|copyright|by", re.IGNORECASE)
 # Links to the home page: their text or logo alt is the site's name.
 _LOGO_LINKS = etree.XPath("//a[@href='/' or @href='./' or @href='index.html' or "
                           "@href=$h1 or @href=$h2 or @href=$h3 or @href=$h4]")
@@ -72,14 +75,14 @@ def brand_names(tree: etree._Element, url: str | None) -> set[str]:
     for a in _LOGO_LINKS(tree, h1=roots[0], h2=roots[1], h3=roots[2], h4=roots[3]):
         names.add(squash(a.text_content()))
         names.update(squash(img.get("alt") or "") for img in a.iter("img"))
-    for el in _COPYRIGHT_ELEMENTS(tree):
+    for el in in_body(_COPYRIGHT_ELEMENTS, tree):
         text = el.text or ""
         if len(text) < 200 and _COPYRIGHT.search(text) and _SITE_NOTICE.search(text):
             # a site notice has a year or "rights reserved"; a photo credit has neither
             after = _COPYRIGHT.split(text, maxsplit=1)[-1]
-            words = [w for w in re.findall(r"[\w.&'-]+", after) if not re.fullmatch(r"[\d.-]+|copyright|by", w, re.IGNORECASE)]
-            for n in range(1, min(4, len(words)) + 1):
-                names.add(squash(" ".join(words[:n])))
+            notice = [w for w in _NOTICE_WORD.findall(after) if not _NOT_A_NAME.fullmatch(w)]
+            for n in range(1, min(4, len(notice)) + 1):
+                names.add(squash(" ".join(notice[:n])))
     names.discard("")
     return names
 
@@ -110,7 +113,8 @@ def is_site(segment: str, names: set[str]) -> bool:
 def strip_site_name(title: str, names: set[str]) -> str:
     """``title`` without the site-name segment at its end or start (and what follows it)."""
     segs = segments(title)
-    if len(segs) < 2:
+    n_segs = len(segs)
+    if n_segs < 2:
         return _without_domain(title.strip(), names)
     cut = False
     # from the end: the site name, and author / section segments behind it
@@ -122,7 +126,7 @@ def strip_site_name(title: str, names: set[str]) -> str:
     # from the start: "SoundStage! Xperience | SoundStageXperience.com - Headline"
     while len(segs) >= 2 and is_site(segs[0], names) and len(words(" ".join(segs[1:]))) >= 2:
         segs = segs[1:]
-    head = title if len(segs) == len(segments(title)) else rejoin(title, segs)
+    head = title if len(segs) == n_segs else rejoin(title, segs)
     for _ in range(MAX_SECTIONS if cut else 0):
         m = _SECTION_TAIL.search(head)
         if not m or len(words(head[:m.start()])) < 2:
