@@ -150,16 +150,19 @@ def restore(conn: Connection) -> None:
     the date index), when the search table exists; on PostgreSQL the date index. Idempotent."""
     if conn.dialect.name == "postgresql":
         if conn.exec_driver_sql(f"SELECT to_regclass('{TRGM_INDEX}')").scalar() is not None:
-            conn.exec_driver_sql(_PG_WHEN.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS"))
+            conn.exec_driver_sql(_PG_WHEN)
         return
     if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,)).first():
         create_sqlite_triggers(conn)
 
 
+_TRGM_SCHEMA = ("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+                "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'")
+
+
 def pg_trgm_schema(conn: Connection) -> str:
     """The schema holding pg_trgm, creating the extension first if the database lacks it."""
-    found = conn.exec_driver_sql("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
-                                 "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar()
+    found = conn.exec_driver_sql(_TRGM_SCHEMA).scalar()
     if found:
         return str(found)
     public = conn.exec_driver_sql("SELECT 1 FROM pg_namespace WHERE nspname = 'public'").scalar()
@@ -168,11 +171,10 @@ def pg_trgm_schema(conn: Connection) -> str:
     # lock is per schema's migration, this one is per database).
     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('newsmon pg_trgm'))")
     conn.exec_driver_sql(f'CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA "{where}"')
-    return str(conn.exec_driver_sql("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
-                                    "ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'").scalar_one())
+    return str(conn.exec_driver_sql(_TRGM_SCHEMA).scalar_one())
 
 
-_PG_WHEN = f"CREATE INDEX {WHEN_INDEX} ON article ((coalesce(published, fetched_at)))"
+_PG_WHEN = f"CREATE INDEX IF NOT EXISTS {WHEN_INDEX} ON article ((coalesce(published, fetched_at)))"
 
 
 def _create_pg(conn: Connection) -> None:

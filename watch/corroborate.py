@@ -125,6 +125,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
@@ -533,9 +534,11 @@ _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대�
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
 # a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
 # ("생산 라인을", "정교한 토스를"), not a name ("삼성전자가 애플을 제치고")
-_K_WORD_USE = r"[가-힣]*[^은는이가의을를에도와과로서고며면\s\W]\s"
+# (a longer Hangul word before the last syllable need not be matched: a search finds either)
+_K_WORD_USE = r"[^은는이가의을를에도와과로서고며면\s\W]\s"
 
 
+@lru_cache(maxsize=8)  # asked for every mention of the word; the answer is the article's
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells, after a modifier and
     before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를")?"""
@@ -982,9 +985,12 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # the rest only for entities that nothing has established yet (the expensive part:
     # an established entity's mentions all count, noting what established it)
     open_ = [c for c in amb if c.entity not in established]
+    scanned: set[tuple[int, str]] = set()  # compounds() reads the whole article: once per name
     for c in open_:
         c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
-        if c.entity not in blocked and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul():
+        if (c.entity not in blocked and (c.entity, c.phrase) not in scanned
+                and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul()):
+            scanned.add((c.entity, c.phrase))
             found = compounds(fields.get("title", ""), fields.get("text", ""), c.phrase, own_names[c.entity])
             if found:
                 blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '

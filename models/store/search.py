@@ -33,6 +33,7 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Self
 
 from sqlalchemy import (
@@ -81,8 +82,13 @@ class SearchQuery:
 
     def pattern(self) -> re.Pattern[str]:
         """Finds the terms in text, case-insensitively, a phrase's spaces matching any whitespace."""
-        alts = sorted(self.terms, key=len, reverse=True)  # longest first: one mark per place
-        return re.compile("|".join(r"\s+".join(map(re.escape, t.split(" "))) for t in alts), re.IGNORECASE)
+        return _terms_pattern(self.terms)
+
+
+@lru_cache(maxsize=256)  # one query marks every hit and snippet of its results
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alts = sorted(terms, key=len, reverse=True)  # longest first: one mark per place
+    return re.compile("|".join(r"\s+".join(map(re.escape, t.split(" "))) for t in alts), re.IGNORECASE)
 
 
 def parse_query(raw: str | None, *, max_chars: int = 200, max_terms: int = 8,
