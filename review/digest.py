@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,12 @@ from review.states import story_state
 
 MAX_BLOCKS = 48  # Slack allows 50 blocks per message
 ENTITY_PAGE_DAYS = 30  # the range of the entity pages the digest links to
+
+
+def entity_href(entity_id: str, **query: Any) -> str:
+    """The page of an entity (the id is quoted: ids come from a hand-written watchlist)."""
+    q = {k: v for k, v in query.items() if v is not None}
+    return f"/entity/{quote(entity_id, safe='')}" + (f"?{urlencode(q)}" if q else "")
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,7 @@ class Digest:
         if not self.desk_url:
             return None
         since = self.day - timedelta(days=ENTITY_PAGE_DAYS - 1)
-        return (f"{self.desk_url}/entity/{quote(entity_id, safe='')}?"
-                + urlencode({"since": since.isoformat(), "until": self.day.isoformat()}))
+        return self.desk_url + entity_href(entity_id, since=since.isoformat(), until=self.day.isoformat())
 
     def as_dict(self) -> dict:
         return {"date": self.day.isoformat(), "timezone": self.timezone, "stories": self.stories,
@@ -106,7 +112,10 @@ def _story(c: InboxCluster, state: str) -> DigestStory:
 
 
 def digest_markdown(d: Digest, entity_names: dict[str, str] | None = None) -> str:
-    from flows.report import md_link, md_text  # the one escaping rule for Prefect markdown
+    from flows.report import (  # the one escaping rule for Prefect markdown
+        md_link,
+        md_text,
+    )
 
     names = entity_names or {}
     lines = [f"# newsmon digest for {d.day.isoformat()} ({md_text(d.timezone)})", "",

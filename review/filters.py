@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from models.store.review import SORTS
 from models.store.search import SearchQuery, SearchQueryError
 from models.tables import REVIEW_STATES
 from newsmon.settings import SearchSettings
@@ -99,7 +100,6 @@ def parse_filter(*, entity: str | None = None, feed: str | None = None, since: s
                        min_prominence=parse_prominence(min_prominence), q=query)
 
 
-SORTS = ("time", "prominence")
 
 
 def parse_sort(value: str | None) -> str:

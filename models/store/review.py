@@ -43,6 +43,10 @@ if TYPE_CHECKING:
     from .search import SearchQuery
 
 
+# How the inbox orders its stories (the web filter and the CLI offer these).
+SORTS = ("time", "prominence")
+
+
 @dataclass(frozen=True)
 class ReviewEntry:
     id: int
@@ -240,7 +244,7 @@ class ReviewStore(StoreBase):
         key = func.coalesce(A.cluster_id, A.id)
         when = func.coalesce(A.published, A.fetched_at, type_=UTCDateTime())
         latest = func.max(when).label("latest")
-        if sort not in ("time", "prominence"):
+        if sort not in SORTS:
             raise ValueError(f"sort {sort!r} is not time or prominence")
 
         def page_of(conds: list[Any]) -> Any:

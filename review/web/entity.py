@@ -19,13 +19,13 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from review.digest import day_bounds, today
+from review.digest import day_bounds, entity_href, today
 from review.filters import FilterError, utc_safe
 from review.states import story_state
 from review.web.charts import bar_chart, day_series, sparkline
@@ -47,12 +47,6 @@ class DayRange:
     @property
     def length(self) -> int:
         return (self.last - self.first).days + 1
-
-
-def entity_href(entity_id: str, **query: Any) -> str:
-    """The page of an entity (the id is quoted: ids come from a hand-written watchlist)."""
-    q = {k: v for k, v in query.items() if v is not None}
-    return f"/entity/{quote(entity_id, safe='')}" + (f"?{urlencode(q)}" if q else "")
 
 
 def parse_range(days: str | None, since: str | None, until: str | None, *, now: date,
