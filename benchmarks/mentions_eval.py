@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout6 ...]
-                                                   [--errors dev|heldout|...|heldout6|all] [--json]
+                                                   [--only dev|heldout|...|heldout7 ...]
+                                                   [--errors dev|heldout|...|heldout7|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -13,9 +13,11 @@ article into a development part (rules tuned on it), a held-out part (whose erro
 rules 3), a second held-out part (``heldout2``, whose errors became rules 4), a third
 (``heldout3``, whose errors became rules 5), a fourth (``heldout4``, whose errors became
 rules 6), a fifth (``heldout5``: real web articles of Mozilla Readability's test suite and
-written Korean, whose errors became rules 7) and a sixth (``heldout6``: more Readability pages
-and written Korean, labelled before rules 7 were run on it, never tuned on); the pages are
-``tests/fixtures/labels/readability``, or ``$NEWSMON_READABILITY_PAGES``).
+written Korean, whose errors became rules 7), a sixth (``heldout6``: more Readability pages
+and written Korean, labelled before rules 7 were run on it) and a seventh (``heldout7``: real news
+articles written by journalists, Korean Naver News and BBC News, ``rt:<name>`` in
+``tests/fixtures/labels/heldout7``, labelled before any matcher ran on them); the Readability pages
+are ``tests/fixtures/labels/readability``, or ``$NEWSMON_READABILITY_PAGES``).
 
 * "is the entity": a pair is predicted positive when the matcher flags the entity for the
   article (title + body), with ``tests/fixtures/labels/watchlist.toml``; positive labels
@@ -47,9 +49,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
+# heldout7's real news articles: a title line (empty for the Korean ones), a blank line, the body
+HELDOUT7 = LABELS / "heldout7"
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 _RUNNER = r"""
@@ -82,6 +86,9 @@ def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
     readability = Path(os.environ.get("NEWSMON_READABILITY_PAGES", READABILITY))
     for path in sorted(readability.glob("*.txt")):
         docs["rdb:" + path.stem] = ("", path.read_text(encoding="utf-8"))
+    for path in sorted(HELDOUT7.glob("*.txt")):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+        docs["rt:" + path.stem] = (title.strip(), body.strip())
     for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):
         exp = json.loads(Path(path).read_text(encoding="utf-8"))["expected"]
         if exp.get("text"):
