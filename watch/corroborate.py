@@ -130,12 +130,20 @@ from functools import lru_cache
 from watch.ambiguity import (
     EVERYDAY_WORD,
     KOREAN_LOANWORD,
+    KOREAN_MARKED,
     KOREAN_SHORT_FORM,
     SHORT_ACRONYM,
     english_words,
     given_names,
 )
-from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
+from watch.korean import (
+    COUNTRY_NOUNS,
+    GROUP_NOUNS,
+    MEDIA_NOUNS,
+    is_hangul,
+    particle_follows,
+    product_follows,
+)
 from watch.propernames import (
     longer_name_after,
     longer_name_before,
@@ -144,7 +152,7 @@ from watch.propernames import (
 )
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
-_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD})
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -505,7 +513,12 @@ _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career
                       r"executives?|execs?|managers?|directors?|vp|head|leaders?|leadership|folks|people|"
                       r"teams?|overlords|insiders|colleagues|developers|designers|lawyers|officials|boss|"
                       r"hired|joined|left|layoffs|years|decade|former|formerly|ex-\w+|buy|bought|price|"
-                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+)\b)"
+                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+|"
+                      # a software or business tie to a product or company ("new integration
+                      # with Zoom", "a partnership with Target", "compatible with Slack")
+                      r"integrat(?:ion|ions|es|ed|ing|e)|compatib(?:le|ility)|partnerships?|partnered|"
+                      r"partnering|collaborat(?:ion|ions|ed|ing)|agreements?|contracts?|tie-ups?|"
+                      r"sync(?:s|ed|ing)?)\b)"
                       # (a product's name, "French Press at Amazon": case-sensitive, outside (?i:))
                       r"|\b[A-Z][\w-]*\s+[A-Z0-9][\w-]*\b")
 _AT_NOT = re.compile(r"(?i:\b(?:dinner|lunch|brunch|breakfast|meal|meals|drinks|eat|ate|dine|dined|dining|"
@@ -529,6 +542,9 @@ _LIST_NOUN = re.compile(r"(?i:\b(?:companies|firms|brands|clients|customers|orga
 _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*(?:\s*\([^)]*\))?\s*,?"
                          r"\s*(?:and|or|&)?\s*)*$")
 
+# what a noun glued to a name makes of it (watch.korean): the name in each case
+_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
+               **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country")}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
@@ -538,11 +554,26 @@ _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|�
 _K_WORD_USE = r"[^은는이가의을를에도와과로서고며면\s\W]\s"
 
 
+# an adjective right before the loanword, whatever its particle ("세터의 정확한 토스가",
+# "빠른 토스로", "새로운 라인은"): a name is rarely described by an adjective; the adnominal
+# endings -한/-운/-른/-난 of adjectives, not after an object or adverbial particle or a time
+# ("2015년", "3일", "10년 전"), where the same ending is a verb's relative clause ("아이폰을
+# 출시한 애플은", "2015년 출시한 토스는"), and not the postpositions written like adjectives
+# ("이에 대한 애플의 입장", "…에 따른", "다른")
+_K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\s]\s)"
+              r"(?!(?:대|위|관|의|통|향|인|말)한\s|따른\s|다른\s)"
+              r"(?<![가-힣])[가-힣]*(?:한|운|른|난)\s")
+_K_PARTICLE_OR_END = "(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)?(?![가-힣])"
+
+
 @lru_cache(maxsize=8)  # asked for every mention of the word; the answer is the article's
 def _loanword_as_word(text: str, word: str) -> bool:
-    """Is ``word`` used in ``text`` as the common word it spells, after a modifier and
-    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를")?"""
-    return re.search(_K_WORD_USE + re.escape(word) + "(?:을|를)(?![가-힣])", text) is not None
+    """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
+    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
+    adjective ("세터의 정확한 토스가")?"""
+    w = re.escape(word)
+    return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
+            or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.M) is not None)
 
 
 # a competitor: the name (with a partner or object particle) before a word of competition
@@ -793,6 +824,28 @@ _KO_SEP = r"\s*(?:[,·、/]|와|과|및)\s*"
 _KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
 
 
+# the possessor of the name after it, with up to three words of description between: a
+# parent ("카카오의 포털 다음", "아마존의 게임 방송 플랫폼 트위치", "구글의 유튜브")
+_KO_PARENT_BETWEEN = re.compile(r"의\s(?:[가-힣A-Za-z0-9]+\s){0,3}$")
+# a service noun after the name, spaced: a portal's or platform's service ("다음 검색",
+# "다음 메일", "카카오 지도"); with another company nearby, no common word
+_KO_SERVICE = re.compile(r"\s(?:검색|메일|카페|지도|웹툰|블로그|포털|쇼핑|뉴스|앱|클라우드|플랫폼)")
+
+
+def _korean_tie(text: str, c: Cand, a: Cand, lo: int, hi: int) -> bool:
+    """May the nearby name ``a`` establish the Korean common word ``c`` (우리, 하나, 다음)? Only
+    when the two are tied: items of one list ("신한은행·우리"), ``c`` the parent of ``a``
+    ("카카오의 포털 다음"), or ``c`` a portal's name before one of its services ("카카오는 다음
+    검색에"): "우리가 놓치고" near "아이패드", "다음 경기" near "토스" are the words."""
+    if _KO_LIST_BETWEEN.match(text, lo, hi):
+        return True
+    if c.end <= a.start and _KO_PARENT_BETWEEN.match(text, lo, hi):
+        return True
+    m = _KO_SERVICE.match(text, c.end)
+    return m is not None and (m.end() == len(text) or not is_hangul(text[m.end()])
+                              or particle_follows(text, m.end()))
+
+
 def _in_value(text: str, c: Cand) -> bool:
     """Is the mention after the colon of its "Label: value" line?"""
     ls, _ = line_span(text, c.start, c.end)
@@ -836,9 +889,11 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
     if run.startswith("측"):
         return f'"{word}측"'
-    product = product_follows(after, 0) if run else ""
-    if product:  # a product glued to the brand ("삼성페이", "애플워치"), or the group ("두산그룹")
-        return f'"{word}{product}" ({"the group" if product in GROUP_NOUNS else "a product name"})'
+    # (a particle first: "메타지만" is "meta, but", not a magazine)
+    product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
+        # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
+        return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
     if c.amb == KOREAN_LOANWORD:
         # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
         # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
@@ -867,10 +922,30 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         end = _SENT_END_KO.search(after)
         clause = after[:end.end() if end else 100][:100]
         v = _K_VERB.search(clause)
-        # the verb's subject must be the name: no other subject ("면적이") in between
-        if v and not _K_OTHER_SUBJECT.search(clause, _K_SUBJECT.match(after).end(), v.start()):
+        # the verb's subject must be the name: no other subject ("면적이") in between, and the
+        # name not inside what another subject of the sentence reports (below)
+        if (v and not _K_OTHER_SUBJECT.search(clause, _K_SUBJECT.match(after).end(), v.start())
+                and not _reported_by_another(before, clause, v)):
             return f'"{word}{clause[:v.end()]}…"'
     return ""
+
+
+# a verb of saying after a quotative ending ("…없다고 말했다", "…라며 밝혔다")
+_K_SAY = re.compile(r"밝혔|말했|설명했|반박|해명|부인")
+_K_QUOTATIVE = re.compile(r"(?:다|라|냐|자)(?:고|며)\s+$")
+# a subject or topic of the sentence before the name ("외교부 대변인은 …"): it is the speaker
+_K_SPEAKER_BEFORE = re.compile(r"[가-힣]{2,}(?:은|는|이|가)\s")
+
+
+def _reported_by_another(before: str, clause: str, verb: re.Match) -> bool:
+    """Is the verb found after the name a verb of saying, after a quotative ending, in a
+    sentence with a subject before the name? Then the name is inside the reported words
+    ("대변인은 대만 문제는 하나도 양보할 수 없다고 말했다": 하나도 "not one bit"; "관계자는
+    메타가 … 것이라고 말했다"), and the speaker is that subject, not the name."""
+    if not (_K_SAY.match(clause, verb.start()) and _K_QUOTATIVE.search(clause, 0, verb.start())):
+        return False
+    sentence = re.split(r"다\.\s*|[.!?]\s+|\n", before)[-1]
+    return _K_SPEAKER_BEFORE.search(sentence) is not None
 
 
 def _company_list(before: str) -> str:
@@ -933,7 +1008,8 @@ _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
     """Words that start with ``word`` glued to more Hangul that is not a particle ("현대" ->
-    "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``."""
+    "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``, that the
+    article uses as a company's name (``_as_company``: "메타버스 사업의" is a common word)."""
     out: list[str] = []
     for t in (title, text):
         i = t.find(word)
@@ -945,10 +1021,25 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
                 while k < len(t) and is_hangul(t[k]):
                     k += 1
                 w = t[i:k]
-                if not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out:
+                if (not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out
+                        and _as_company(t, w, k, word, t is title)):
                     out.append(w)
             i = t.find(word, j)
     return out
+
+
+def _as_company(t: str, w: str, k: int, word: str, in_title: bool) -> bool:
+    """Is the compound ``w`` (ending at ``k`` in ``t``) used as a company's name? A Latin
+    acronym glued to Hangul always is (LG디스플레이, SK하이닉스); a Hangul compound when it is
+    a subject or topic (현대백화점은, 우리카드가), before a business noun (현대백화점 측,
+    우리카드 관계자) or leads a headline (현대백화점, …): a common word made with the short
+    form (메타버스 사업의, 현대인의, 하나씩) names no company the bare form could be."""
+    if not is_hangul(word[-1]):
+        return True
+    if w[-1] in "은는이가" and len(w) >= len(word) + 2:
+        return True
+    rest = t[k:k + 12]
+    return bool(_K_NOUN.match(rest)) or in_title and rest[:1] in (",", "…")
 
 
 # --------------------------------------------------------------------------- decide
@@ -969,6 +1060,12 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             established[c.entity] = f'alias "{c.phrase}"'
     for ent, term in context.items():
         established.setdefault(ent, f'context "{term}"')
+    for c in amb:
+        # the group noun glued to the name names the group itself (두산그룹은): as good as an
+        # unambiguous alias, also beside an affiliate named with the short form (두산에너빌리티)
+        t = fields[c.field]
+        if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
+            established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     for c in amb:
@@ -1049,7 +1146,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 # ("우리가 놓치고") is the word's, and says nothing of a company
                 if (hi - lo <= NEAR and "\n" not in text[lo:hi]
                         and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))
-                        and (c.amb not in _KOREAN_WORDS or _KO_LIST_BETWEEN.match(text, lo, hi))):
+                        and (c.amb not in _KOREAN_WORDS or _korean_tie(text, c, a, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

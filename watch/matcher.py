@@ -69,9 +69,9 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
+from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
 from watch.corroborate import Cand, decide, venue, verb_use
-from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows, product_follows
+from watch.korean import compound_of, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
 from watch.prominence import Shape, headline_context, score
 from watch.romanize import split_given
@@ -278,14 +278,29 @@ class Matcher:
         for i, ent in enumerate(watchlist.entities):
             overrides = dict(ent.ambiguous)
             for alias in ent.aliases:
-                why = (OVERRIDE if overrides[alias] else None) if alias in overrides \
-                    else why_ambiguous(alias, ent.kind, ent.aliases)
+                why = (marked_ambiguous(alias, ent.kind, ent.aliases) if overrides[alias] else None) \
+                    if alias in overrides else why_ambiguous(alias, ent.kind, ent.aliases)
                 if why:
                     self._amb[(i, alias)] = why
+        # context terms that are an affiliate named with one of the entity's ambiguous short
+        # forms ("GS리테일", "토스뱅크", "하나증권"): a company of its own, so they corroborate
+        # nothing, and the bare short form beside them is likely that affiliate ("GS리테일 …
+        # GS 측은"), as beside any other company named with it (watch.corroborate.compounds);
+        # not a merger of the short form with another watched name ("라인야후", "다음카카오"),
+        # which the entity's own company became
+        names = frozenset(normalize(a).text for e in watchlist.entities for a in e.aliases)
+        self._affiliates = [frozenset(
+            t for t in e.context
+            for nt in (normalize(t).text,)
+            if any(compound_of(nt, na) and nt[len(na):] not in names
+                   for na in (normalize(a).text for a in e.aliases if (i, a) in self._amb)))
+            for i, e in enumerate(watchlist.entities)]
         # an entity's own spellings: a Hangul compound that starts with one of them is not
         # "another company of the same group" (watch.corroborate.compounds)
-        self._own = [frozenset(fold(x) for x in e.aliases + e.short_names + e.context) | frozenset(
-            normalize(x).text for x in e.aliases + e.short_names + e.context) for e in watchlist.entities]
+        self._own = []
+        for e, affiliates in zip(watchlist.entities, self._affiliates):
+            own = e.aliases + e.short_names + tuple(t for t in e.context if t not in affiliates)
+            self._own.append(frozenset(map(fold, own)) | frozenset(normalize(x).text for x in own))
         # exact spelling -> [(entity, role, phrase)] (insertion-ordered: deterministic)
         keys: dict[str, list[_Target]] = {}
 
@@ -298,8 +313,9 @@ class Matcher:
                     targets.append(tg)
 
         for i, ent in enumerate(watchlist.entities):
+            context = tuple(t for t in ent.context if t not in self._affiliates[i])
             for role, phrases in ((ALIAS, ent.aliases), (SHORT, ent.short_names),
-                                  (EXCLUDE, ent.exclude), (CONTEXT, ent.context)):
+                                  (EXCLUDE, ent.exclude), (CONTEXT, context)):
                 for phrase in phrases:
                     add(_Target(i, role, phrase), spellings(phrase, ent.kind, role))
         # fixed phrases (watch/data/fixed_terms.txt) that hold an ambiguous alias as a word:
