@@ -573,7 +573,7 @@ def _loanword_as_word(text: str, word: str) -> bool:
     adjective ("세터의 정확한 토스가")?"""
     w = re.escape(word)
     return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
-            or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.M) is not None)
+            or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.MULTILINE) is not None)
 
 
 # a competitor: the name (with a partner or object particle) before a word of competition
@@ -1022,24 +1022,25 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
                     k += 1
                 w = t[i:k]
                 if (not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out
-                        and _as_company(t, w, k, word, t is title)):
+                        and _as_company(t, i, k, word)):
                     out.append(w)
             i = t.find(word, j)
     return out
 
 
-def _as_company(t: str, w: str, k: int, word: str, in_title: bool) -> bool:
-    """Is the compound ``w`` (ending at ``k`` in ``t``) used as a company's name? A Latin
-    acronym glued to Hangul always is (LG디스플레이, SK하이닉스); a Hangul compound when it is
-    a subject or topic (현대백화점은, 우리카드가), before a business noun (현대백화점 측,
-    우리카드 관계자) or leads a headline (현대백화점, …): a common word made with the short
-    form (메타버스 사업의, 현대인의, 하나씩) names no company the bare form could be."""
+def _as_company(t: str, i: int, k: int, word: str) -> bool:
+    """Is the compound ``t[i:k]`` (``word`` glued to more Hangul) used as a company's name? A
+    Latin acronym glued to Hangul always is (LG디스플레이, SK하이닉스); a Hangul compound when
+    it is a subject or topic (현대백화점은, 우리카드가), before a business noun (현대백화점 측,
+    우리카드 관계자) or leads a headline or line (현대백화점, …): a common word made with the
+    short form (메타버스 사업의, 현대인의, 하나씩) names no company the bare form could be."""
     if not is_hangul(word[-1]):
         return True
+    w = t[i:k]
     if w[-1] in "은는이가" and len(w) >= len(word) + 2:
         return True
     rest = t[k:k + 12]
-    return bool(_K_NOUN.match(rest)) or in_title and rest[:1] in (",", "…")
+    return bool(_K_NOUN.match(rest)) or rest[:1] in (",", "…") and (i == 0 or t[i - 1] == "\n")
 
 
 # --------------------------------------------------------------------------- decide

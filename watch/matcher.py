@@ -73,7 +73,15 @@ from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
 from watch.corroborate import Cand, decide, venue, verb_use
 from watch.korean import compound_of, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
-from watch.prominence import Shape, headline_context, score
+from watch.prominence import (
+    ABOUT,
+    Shape,
+    as_passing,
+    credited_source,
+    headline_context,
+    parent_of_another,
+    score,
+)
 from watch.romanize import split_given
 from watch.snippets import Sentences
 from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
@@ -284,7 +292,7 @@ class Matcher:
                     self._amb[(i, alias)] = why
         # context terms that are an affiliate named with one of the entity's ambiguous short
         # forms ("GS리테일", "토스뱅크", "하나증권"): a company of its own, so they corroborate
-        # nothing, and the bare short form beside them is likely that affiliate ("GS리테일 …
+        # nothing (they still put the entity in the headline for prominence), and the bare short form beside them is likely that affiliate ("GS리테일 …
         # GS 측은"), as beside any other company named with it (watch.corroborate.compounds);
         # not a merger of the short form with another watched name ("라인야후", "다음카카오"),
         # which the entity's own company became
@@ -313,9 +321,8 @@ class Matcher:
                     targets.append(tg)
 
         for i, ent in enumerate(watchlist.entities):
-            context = tuple(t for t in ent.context if t not in self._affiliates[i])
             for role, phrases in ((ALIAS, ent.aliases), (SHORT, ent.short_names),
-                                  (EXCLUDE, ent.exclude), (CONTEXT, context)):
+                                  (EXCLUDE, ent.exclude), (CONTEXT, ent.context)):
                 for phrase in phrases:
                     add(_Target(i, role, phrase), spellings(phrase, ent.kind, role))
         # fixed phrases (watch/data/fixed_terms.txt) that hold an ambiguous alias as a word:
@@ -610,6 +617,7 @@ class Matcher:
         blank_line = _PARA_SUB if self._para_sub else _PARA
         context: dict[int, str] = {}  # entity -> first context term found
         title_context: dict[int, str] = {}  # entity -> first context term in the title
+        head_affiliates: dict[int, str] = {}  # entity -> first affiliate context term in the title
         rejected: list[Rejected] = []
         for fname, value in (("title", title), ("text", text)):
             if not value:
@@ -624,7 +632,8 @@ class Matcher:
                 cands = self._not_excluded(cands, excluded)
             if specials:
                 cands = self._specials(fname, norm, cands, specials,
-                                       title_context if fname == "title" else context, rejected)
+                                       title_context if fname == "title" else context,
+                                       head_affiliates if fname == "title" else None, rejected)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
@@ -723,11 +732,32 @@ class Matcher:
             numbers = shape.sentence_numbers([s for b in bodies if len(b) > 1 for s, _ in b])
             # a context term in the headline (a product, subsidiary or executive: "AWS vs
             # Azure") puts the entity in the headline for prominence, noted in the parts
-            in_head = {self._ids[k]: v for k, v in title_context.items()} if title_context else {}
+            in_head = {self._ids[k]: v for k, v in (head_affiliates | title_context).items()} \
+                if title_context or head_affiliates else {}
+            fields = {"title": title or "", "text": text or ""}
+            starts: dict[str, dict[str, set[int]]] | None = None  # entity -> field -> starts
             for f, body in zip(flags, bodies):
                 pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
                 if not f.in_title and f.entity_id in in_head:
                     pr = headline_context(pr, in_head[f.entity_id])
+                if pr.score >= ABOUT and len(flags) > 1 or f.in_title:
+                    # (only what could score "about" is read again; rare: a source or a parent)
+                    spans = [(m.field, m.start, m.end) for m in f.mentions]
+                    if f.in_title and credited_source(fields["title"], fields["text"], spans):
+                        pr = as_passing(pr, "source")
+                    elif pr.score >= ABOUT and len(flags) > 1:
+                        if starts is None:
+                            starts = {}
+                            for g in flags:
+                                for m in g.mentions:
+                                    starts.setdefault(g.entity_id, {}).setdefault(m.field, set()).add(m.start)
+                        others: dict[str, set[int]] = {}
+                        for eid, by_field in starts.items():
+                            if eid != f.entity_id:
+                                for fld, ss in by_field.items():
+                                    others.setdefault(fld, set()).update(ss)
+                        if parent_of_another(fields, spans, others):
+                            pr = as_passing(pr, "parent")
                 d = f.__dict__
                 d["prominence"] = pr.score
                 d["prominence_parts"] = pr.parts
@@ -735,14 +765,18 @@ class Matcher:
 
     def _specials(self, fname: str, norm, cands: list[tuple[int, int, _Target]],
                   specials: list[tuple[int, int, tuple]], context: dict[int, str],
-                  rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
-        """Records the context terms found; drops (and explains) mentions of ambiguous
-        aliases inside a fixed phrase (watch/data/fixed_terms.txt) that holds them."""
+                  head: dict[int, str] | None, rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
+        """Records the context terms found (affiliates apart, in ``head`` for the title only);
+        drops (and explains) mentions of ambiguous aliases inside a fixed phrase
+        (watch/data/fixed_terms.txt) that holds them."""
         fixed: dict[int, list[tuple[int, int, str]]] = {}
         for s, e, targets in specials:
             for tg in targets:
                 if tg.role == CONTEXT:
-                    context.setdefault(tg.entity, tg.phrase)
+                    if tg.phrase not in self._affiliates[tg.entity]:
+                        context.setdefault(tg.entity, tg.phrase)
+                    elif head is not None:
+                        head.setdefault(tg.entity, tg.phrase)
                 else:
                     fixed.setdefault(tg.entity, []).append((s, e, tg.phrase))
         if not fixed:
