@@ -824,9 +824,11 @@ _KO_SEP = r"\s*(?:[,·、/]|와|과|및)\s*"
 _KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
 
 
-# the possessor of the name after it, with up to three words of description between: a
-# parent ("카카오의 포털 다음", "아마존의 게임 방송 플랫폼 트위치", "구글의 유튜브")
-_KO_PARENT_BETWEEN = re.compile(r"의\s(?:[가-힣A-Za-z0-9]+\s){0,3}$")
+# the possessor of the name after it, right before it or before a noun of what a company
+# owns (up to two words of description first): a parent ("구글의 유튜브", "카카오의 포털
+# 다음", "아마존의 게임 방송 플랫폼 트위치"); not "우리의 경쟁 상대 구글" ("our rival")
+_KO_OWNED = "자회사|계열사|손자회사|포털|플랫폼|브랜드|서비스|앱|메신저|법인|사업부|부문"
+_KO_PARENT_BETWEEN = re.compile(rf"의\s(?:(?:[가-힣A-Za-z0-9]+\s){{0,2}}(?:{_KO_OWNED})(?:인)?\s)?$")
 # a service noun after the name, spaced: a portal's or platform's service ("다음 검색",
 # "다음 메일", "카카오 지도"); with another company nearby, no common word
 _KO_SERVICE = re.compile(r"\s(?:검색|메일|카페|지도|웹툰|블로그|포털|쇼핑|뉴스|앱|클라우드|플랫폼)")
@@ -839,7 +841,7 @@ def _korean_tie(text: str, c: Cand, a: Cand, lo: int, hi: int) -> bool:
     검색에"): "우리가 놓치고" near "아이패드", "다음 경기" near "토스" are the words."""
     if _KO_LIST_BETWEEN.match(text, lo, hi):
         return True
-    if c.end <= a.start and _KO_PARENT_BETWEEN.match(text, lo, hi):
+    if c.end <= a.start and _KO_PARENT_BETWEEN.match(text, lo, hi) and not _quoted(text, c.start):
         return True
     m = _KO_SERVICE.match(text, c.end)
     return m is not None and (m.end() == len(text) or not is_hangul(text[m.end()])
