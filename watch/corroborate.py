@@ -50,8 +50,11 @@ An entity is ESTABLISHED in the article by the first of:
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
-   common word or group name (우리, 하나) only as an item of the same list ("신한은행·우리",
-   "신한은행과 우리"; ``_KO_LIST_BETWEEN``): "우리가 놓치고" near "아이패드" is "we".
+   common word or group name (우리, 하나; and a Hangul alias marked ambiguous, 다음) only when
+   tied to the name (``_korean_tie``): an item of the same list ("신한은행·우리", "신한은행과
+   우리"; ``_KO_LIST_BETWEEN``), its parent ("카카오의 포털 다음", "구글의 유튜브") or a portal
+   before one of its services ("카카오는 다음 검색에"): "우리가 놓치고" near "아이패드" is
+   "we", "다음 경기는" near "토스" is "the next game".
 
 Once established, all its mentions count (except the "never" ones above), each noting its
 own syntax when it has some, else what established the entity. Not established: every
@@ -94,7 +97,8 @@ Company syntax (``syntax``), in the original text around the mention:
 * every pattern stops at a paragraph break (a blank line; ``_line_window``).
 * no English syntax counts for an everyday word in a sentence about food or drink (a
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
-* English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
+* English, before it: "with" after a software or business tie ("new integration with Zoom",
+  "a partnership with Delta"); "shares of", "CEO of", "stake in"; "acquired by", "made by";
   "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
   "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
   about buying ("… French Press at Amazon"), but not after dining words ("dinner at Meta");
@@ -111,14 +115,24 @@ Company syntax (``syntax``), in the original text around the mention:
   an item of a "·" list, unless the article uses it as the word, after a modifier and before
   an object particle (생산 라인을);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
-  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...); a competitor
+  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...), unless it is a
+  verb of saying after a quotative ending in a sentence whose subject comes before the name
+  ("대변인은 … 하나도 양보할 수 없다고 말했다": the name is inside the reported words,
+  ``_reported_by_another``); an outlet's kind or a country glued to it (AP통신,
+  구글코리아); for a loanword alias, not after an adjective ("세터의 정확한 토스가": the
+  word; ``_loanword_as_word``); a competitor
   (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이); an item of a
   list of companies (타깃 등 다른 경쟁사); a list partner in a company's form (KT와
   LG유플러스는).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
-  form is likely that company.
+  form is likely that company. A Hangul compound is such a company only when used as one
+  (a subject or topic, before a business noun, at the head of a headline: ``_as_company``;
+  "메타버스 사업의" is a common word); an affiliate named with the short form that is a
+  ``context`` term (GS리테일) is one too, and corroborates nothing
+  (``Matcher._affiliates``); the group noun glued to the name (두산그룹) establishes the
+  entity before any of this.
 """
 from __future__ import annotations
 
