@@ -79,6 +79,8 @@ def test_a_korean_short_form_as_a_parent(m, text, expected):
     # contrasts: the name is the speaker; or the subject of its own act inside the report
     ("메타는 올해 전망을 그대로 유지한다고 밝혔다.", ["meta"]),
     ("관계자는 메타가 내년에 안경을 출시한다고 말했다.", ["meta"]),
+    # (a time set as the topic is no speaker)
+    ("올해는 메타가 적자를 피하기 어렵다고 말했다.", ["meta"]),
 ])
 def test_a_name_inside_reported_words_is_not_the_speaker(m, text, expected):
     assert flagged(m, text) == expected
@@ -92,6 +94,8 @@ def test_a_name_inside_reported_words_is_not_the_speaker(m, text, expected):
     ("", "아이폰을 출시한 애플은 판매량을 공개했다.", ["apple"]),
     ("", "이에 대한 애플의 입장은 나오지 않았다.", ["apple"]),
     ("", "토스는 3일 새 대출 상품을 출시했다고 밝혔다.", ["toss"]),
+    # (an adjective before the brand modifying a noun after it: "간편한 토스 앱")
+    ("", "간편한 토스 앱으로 송금하는 사람이 늘었다. 토스는 수수료를 없앴다고 밝혔다.", ["toss"]),
 ])
 def test_an_adjective_before_a_loanword_makes_it_the_word(m, title, text, expected):
     assert flagged(m, text, title) == expected

@@ -577,7 +577,8 @@ _K_WORD_USE = r"[^은는이가의을를에도와과로서고며면\s\W]\s"
 _K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\s]\s)"
               r"(?!(?:대|위|관|의|통|향|인|말)한\s|따른\s|다른\s)"
               r"(?<![가-힣])[가-힣]*(?:한|운|른|난)\s")
-_K_PARTICLE_OR_END = "(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)?(?![가-힣])"
+# (a particle or punctuation after it: "간편한 토스 앱" is the brand before a noun)
+_K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)(?![가-힣])|(?=[^\\s가-힣]|$))"
 
 
 @lru_cache(maxsize=8)  # asked for every mention of the word; the answer is the article's
@@ -949,8 +950,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
 # a verb of saying after a quotative ending ("…없다고 말했다", "…라며 밝혔다")
 _K_SAY = re.compile(r"밝혔|말했|설명했|반박|해명|부인")
 _K_QUOTATIVE = re.compile(r"(?:다|라|냐|자)(?:고|며)\s+$")
-# a subject or topic of the sentence before the name ("외교부 대변인은 …"): it is the speaker
-_K_SPEAKER_BEFORE = re.compile(r"[가-힣]{2,}(?:은|는|이|가)\s")
+# a subject or topic of the sentence before the name ("외교부 대변인은 …"): it is the speaker;
+# not a time or place set as the topic ("올해는", "이번에는", "국내에서는")
+_K_SPEAKER_BEFORE = re.compile(r"(?<![가-힣])(?!(?:올해|지난해|내년|작년|이번|오늘|어제|현재|최근|당시|지금|이날|"
+                               r"그날|그동안)[은는이가]\s)[가-힣]+(?<!에)(?<!에서)[은는이가]\s")
 
 
 def _reported_by_another(before: str, clause: str, verb: re.Match) -> bool:
