@@ -139,7 +139,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
@@ -200,6 +199,7 @@ class Cand:
     pos: str = ""
     syntax: str = ""
     compounds: tuple = field(default_factory=tuple)
+    word_use: bool = False  # a loanword alias the article uses as the word (``_loanword_as_word``)
 
 
 # ------------------------------------------------------------------------- positions
@@ -217,9 +217,16 @@ def line_span(text: str, start: int, end: int) -> tuple[int, int]:
     return ls, (len(text) if le < 0 else le)
 
 
+def _gloss(text: str, start: int) -> bool:
+    """Is the mention in parentheses glued to a Hangul word ("비피(BP)가", "메타(Meta)는")? It
+    glosses that word, the name in Korean: not an abbreviation or code, and the Korean syntax
+    after the parentheses is the name's (rules 8)."""
+    return start >= 2 and text[start - 1] == "(" and is_hangul(text[start - 2])
+
+
 def position(text: str, start: int, end: int, is_title: bool) -> str:
     """The kind of place the mention sits in (see the module docstring); "" for prose."""
-    if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")":
+    if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")" and not _gloss(text, start):
         return PAREN
     if is_title:
         return ""
@@ -581,7 +588,6 @@ _K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\
 _K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)(?![가-힣])|(?=[^\\s가-힣]|$))"
 
 
-@lru_cache(maxsize=8)  # asked for every mention of the word; the answer is the article's
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
     before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
@@ -597,7 +603,11 @@ _K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|�
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
 _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사)")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
-_K_DESCR = re.compile(r"(?:^|\s)(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체)\s$")
+# ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
+# noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
+_K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
+                      r"포털사이트|메신저|검색엔진)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
+                      r"\s['‘\"“]?$")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
 _K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
@@ -690,6 +700,8 @@ def _syntax(text: str, c: Cand) -> str:
         after = unicodedata.normalize("NFKC", after)
         before = unicodedata.normalize("NFKC", before)
         word = unicodedata.normalize("NFKC", word)
+        if after[:1] == ")" and _gloss(text, s):  # "비피(BP)가 … 밝혔다": read on after the gloss
+            after = after[1:]
         korean = _korean_syntax(text, c, word, after, before)
         if korean:
             return korean
@@ -915,7 +927,7 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
         # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
         # (애플은, 애플의, 애플과의) or an item of a list of names (레노버·HP·델)
-        if _K_NAME_PARTICLE.fullmatch(run) and not _loanword_as_word(text, word):
+        if _K_NAME_PARTICLE.fullmatch(run) and not c.word_use:
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
@@ -1103,7 +1115,12 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # an established entity's mentions all count, noting what established it)
     open_ = [c for c in amb if c.entity not in established]
     scanned: set[tuple[int, str]] = set()  # compounds() reads the whole article: once per name
+    as_word: dict[str, bool] = {}  # a loanword alias used as the word anywhere in the article
     for c in open_:
+        if c.amb == KOREAN_LOANWORD:
+            if c.phrase not in as_word:
+                as_word[c.phrase] = any(_loanword_as_word(t, c.phrase) for t in fields.values() if t)
+            c.word_use = as_word[c.phrase]
         c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
         if (c.entity not in blocked and (c.entity, c.phrase) not in scanned
                 and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul()):
