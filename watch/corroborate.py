@@ -288,7 +288,8 @@ def venue(text: str, end: int) -> str:
         return ""  # (the usual case, decided without a regex)
     m = _VENUE_AFTER.match(text, end)
     return m.group(0) if m else ""
-_MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*)\s+$")
+_MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*|[a-z]+[A-Z]\w*)\s+$")  # (camel case: "iPhone X")
+_WORD_BEFORE = re.compile(r"(?:^|[^\w])(\w+)\s$")
 # another lone capital letter nearby: letters as placeholders ("args X and Y, return Z")
 # ("I" and "A" are words; only within the sentence: see _clause)
 _PLACEHOLDER = re.compile(r"(?<![\w.&'’-])([B-HJ-Z])(?![\w&'’-])")
@@ -332,7 +333,7 @@ def _people_nearby(text: str, s: int, e: int) -> bool:
     return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
 
 
-def veto(text: str, c: Cand) -> str:
+def veto(text: str, c: Cand, products: frozenset[str] = frozenset()) -> str:
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
     after = text[e:e + 60]
@@ -395,6 +396,10 @@ def veto(text: str, c: Cand) -> str:
         m = _MODEL_BEFORE.search(before)
         if m and m.group(1).lower() not in _LIST_WORDS:
             return f'a model letter ("{m.group(1)} {text[s:e]}")'
+        # after a product of the watchlist's (a context term: "아이폰 X", "Galaxy S")
+        m = _WORD_BEFORE.search(before) if products else None
+        if m and m.group(1) in products:
+            return f'a model letter ("{m.group(1)} {text[s:e]}", after a product)'
         if _MODEL_AFTER.match(after):
             return f'a model code ("{text[s:e]}{_MODEL_AFTER.match(after).group(0)}")'
     return ""
@@ -599,7 +604,15 @@ def _loanword_as_word(text: str, word: str) -> bool:
 
 # a competitor: the name (with a partner or object particle) before a word of competition
 # ("…아마존 추격", "아마존과의 격차", "바이두와 경쟁"): only a company or a team is chased
-_K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|경쟁|견제|맞대결|추월|제치)")
+# (rules 8: a challenge to it, "아마존에 도전장", "…에 맞서"; its stronghold, "아마존의 아성"; the
+# first of two rivals, "아마존과 이베이를 위협하는"; not "우리의 도전", "우리를 위협", the words)
+_K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|경쟁|견제|맞대결|추월|제치)|^에\s?(?:도전|맞서)|"
+                      r"^의\s아성|^(?:과|와)\s[가-힣A-Za-z]+(?:을|를)\s(?:추격|견제|위협|제치)")
+# a model code of letters and digits after the name ("엘지 V30", "삼성 S24 울트라")
+_K_MODEL = re.compile(r"^\s[A-Z]{1,3}\d{1,4}[A-Za-z+]?(?![A-Za-z0-9])")
+# what comes through it: a product, a sale, a service ("KT를 통해 다음달 출시된다")
+_K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출시|판매|공개|제공|서비스|공급|방송|유통|"
+                        r"배송|구매|예약|개통)")
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
 _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사)")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
@@ -607,7 +620,7 @@ _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
 _K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
                       r"포털사이트|메신저|검색엔진)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
-                      r"\s['‘\"“]?$")
+                      r"\s['‘\"“<《「『〈]?$")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
 _K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
@@ -855,7 +868,8 @@ _KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
 # owns (up to two words of description first): a parent ("구글의 유튜브", "카카오의 포털
 # 다음", "아마존의 게임 방송 플랫폼 트위치"); not "우리의 경쟁 상대 구글" ("our rival")
 _KO_OWNED = "자회사|계열사|손자회사|포털|플랫폼|브랜드|서비스|앱|메신저|법인|사업부|부문"
-_KO_PARENT_BETWEEN = re.compile(rf"의\s(?:(?:[가-힣A-Za-z0-9]+\s){{0,2}}(?:{_KO_OWNED})(?:인)?\s)?$")
+_KO_PARENT_BETWEEN = re.compile(rf"의\s(?:(?:[가-힣A-Za-z0-9]+\s){{0,2}}(?:{_KO_OWNED})(?:인)?\s"
+                                rf"(?:[가-힣A-Za-z0-9]+\s){{0,2}})?['‘\"“<《「『〈]?$")
 # a service noun after the name, spaced: a portal's or platform's service ("다음 검색",
 # "다음 메일", "카카오 지도"); with another company nearby, no common word
 _KO_SERVICE = re.compile(r"\s(?:검색|메일|카페|지도|웹툰|블로그|포털|쇼핑|뉴스|앱|클라우드|플랫폼)")
@@ -863,12 +877,14 @@ _KO_SERVICE = re.compile(r"\s(?:검색|메일|카페|지도|웹툰|블로그|포
 
 def _korean_tie(text: str, c: Cand, a: Cand, lo: int, hi: int) -> bool:
     """May the nearby name ``a`` establish the Korean common word ``c`` (우리, 하나, 다음)? Only
-    when the two are tied: items of one list ("신한은행·우리"), ``c`` the parent of ``a``
-    ("카카오의 포털 다음"), or ``c`` a portal's name before one of its services ("카카오는 다음
-    검색에"): "우리가 놓치고" near "아이패드", "다음 경기" near "토스" are the words."""
+    when the two are tied: items of one list ("신한은행·우리"), one the parent of the other
+    ("카카오의 포털 다음", "네이버의 자회사인 메신저 서비스 <라인>"), or ``c`` a portal's name
+    before one of its services ("카카오는 다음 검색에"): "우리가 놓치고" near "아이패드",
+    "다음 경기" near "토스" are the words."""
     if _KO_LIST_BETWEEN.match(text, lo, hi):
         return True
-    if c.end <= a.start and _KO_PARENT_BETWEEN.match(text, lo, hi) and not _quoted(text, c.start):
+    # the parent of an established name, or owned by one ("네이버의 자회사인 메신저 서비스 <라인>")
+    if _KO_PARENT_BETWEEN.match(text, lo, hi) and not _quoted(text, min(c.start, a.start)):
         return True
     m = _KO_SERVICE.match(text, c.end)
     return m is not None and (m.end() == len(text) or not is_hangul(text[m.end()])
@@ -931,6 +947,12 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
+    m = _K_MODEL.match(after)
+    if m:  # a product line's model code after the name ("엘지 V30", "삼성 S24")
+        return f'"{word}{m.group(0)}" (a model name)'
+    m = _K_CHANNEL.match(after) if c.amb not in _KOREAN_WORDS else None
+    if m:  # the carrier or store a product comes through ("KT를 통해 출시된다"; not "우리를 통해")
+        return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
         m = rx.match(after)
@@ -1077,7 +1099,8 @@ def _as_company(t: str, i: int, k: int, word: str) -> bool:
 # --------------------------------------------------------------------------- decide
 
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
-           own_names: list[frozenset[str]], names: list[str]) -> tuple[list[Cand], list[Cand]]:
+           own_names: list[frozenset[str]], names: list[str],
+           products: frozenset[str] = frozenset()) -> tuple[list[Cand], list[Cand]]:
     """(accepted, rejected) candidates of one article; see the module docstring.
 
     ``fields``: original title and text; ``context``: entity -> the first context term
@@ -1101,7 +1124,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     for c in amb:
-        c.veto = veto(fields[c.field], c)
+        c.veto = veto(fields[c.field], c, products)
         if c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)
     hangul: list[bool] = []

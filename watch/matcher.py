@@ -303,6 +303,10 @@ class Matcher:
             if any(compound_of(nt, na) and nt[len(na):] not in names
                    for na in (normalize(a).text for a in e.aliases if (i, a) in self._amb)))
             for i, e in enumerate(watchlist.entities)]
+        # every entity's one-word context terms (products, mostly): a single letter after one
+        # is a model letter ("아이폰 X": watch.corroborate.veto)
+        self._products = frozenset(w for e in watchlist.entities for t in e.context
+                                   for w in (normalize(t).text,) if " " not in w)
         # an entity's own spellings: a Hangul compound that starts with one of them is not
         # "another company of the same group" (watch.corroborate.compounds)
         self._own = []
@@ -858,7 +862,7 @@ class Matcher:
                               amb.get((ent, phrase)) if role == ALIAS else None,
                               self._person[ent], r))
         accepted, refused = decide(cands, {"title": title or "", "text": text or ""}, context,
-                                   self._own, self._ids)
+                                   self._own, self._ids, self._products)
         for c in accepted:
             if c.note:
                 notes[(c.field, c.start, c.end, c.entity)] = c.note
