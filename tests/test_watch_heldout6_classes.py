@@ -25,7 +25,7 @@ def m() -> Matcher:
         entity("toss", ["Toss", "토스"]), entity("line", ["Line", "라인"], ["라인야후"]),
         entity("yahoo", ["Yahoo", "야후"]), entity("gs", ["GS", "GS그룹"], ["GS리테일", "허태수"]),
         entity("doosan", ["Doosan", "두산"], ["두산에너빌리티"]), entity("slack", ["Slack"]),
-        entity("delta", ["Delta"]), entity("twitch", ["Twitch", "트위치"]), entity("amazon", ["Amazon", "아마존"]),
+        entity("delta", ["Delta"]), entity("shell", ["Shell"]), entity("target", ["Target"]), entity("twitch", ["Twitch", "트위치"]), entity("amazon", ["Amazon", "아마존"]),
         entity("bp", ["BP", "BP plc"]), entity("lg", ["LG", "엘지"]), entity("samsung", ["Samsung", "삼성전자", "삼성"], ["갤럭시"]),
         entity("kt", ["KT"]), entity("walmart", ["Walmart", "월마트"]), entity("bloomberg", ["Bloomberg", "블룸버그"]),
         entity("softbank", ["SoftBank", "소프트뱅크"]), entity("x", ["X", "Twitter"]),
@@ -216,3 +216,22 @@ def test_korean_company_syntax_of_real_news(m, title, text, expected):
 ])
 def test_a_letter_after_a_product_is_a_model_letter(m, text, expected):
     assert flagged(m, text) == expected
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    # found on real English news read after heldout6 (outside the labelled set)
+    # a ticker with any exchange's code, or the day's move
+    ("", "Their peers in the UK, Shell (LON: SHEL) and BP (LON: BP.) posted similar income.", ["bp", "shell"]),
+    ("", "Shares of Target (TGT -2.83%) were down on Wednesday.", ["target"]),
+    # a photo credit: the agency after its photographer's name, or "AP Photo/"
+    ("", "A customer at the register.\nJeff Chiu | AP 2012\n\nThe stock fell.", ["ap"]),
+    ("", "Crowds gathered outside. (AP Photo/Evan Vucci)", ["ap"]),
+    # an everyday word that the article reads in a fixed phrase ("the Delta variant") is that
+    # thing when used bare too: "surge with Delta" and "that Delta continues" name no airline
+    ("Americans seem numb to Delta", "The Delta variant spreads. A second surge with Delta is here. "
+     "They suggest that Delta continues to find unvaccinated people.", []),
+    # contrast: the airline named as such
+    ("", "The Delta variant hit travel. Delta said bookings fell, and Delta shares dropped.", ["delta"]),
+])
+def test_english_company_syntax_of_real_news(m, title, text, expected):
+    assert flagged(m, text, title) == expected

@@ -474,8 +474,14 @@ _R_APPOS = re.compile(rf"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){{0,3}}?(?:{_CO
 # what the name is)
 _R_COPULA = re.compile(rf"^\s+(?:is|was|has been|remains)\s+(?:a|an|one of the)\s+(?:[\w-]+\s+){{0,3}}?"
                        rf"(?:{_COMPANY_NOUNS}|companies|brands|name)\b")
-_R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|LSE|TSE|HKEX|KRX|KOSPI|KOSDAQ|OTC)\s*:\s*)?"
-                       r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}\)")
+# (rules 8: any exchange's code before it, "(LON: SHEL)", "(US: XOM)"; the day's move or a
+# link after it, "(TGT -2.83%)", "(TGT - Get Report)")
+_R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|[A-Z]{2,6})\s*:\s*)?"
+                       r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}(?:\s*[-+−]\s?\d+(?:\.\d+)?%|\s+-\s+Get Report)?\)")
+# a photo credit (rules 8): the photographer's name and "|" or "/" before the agency ("Jeff
+# Chiu | AP", "Benoit Tessier/Reuters"), or "AP Photo/…", "Reuters Photo"
+_L_CREDIT = re.compile(r"(?:^|[\s(])[A-Z][a-z]+(?:\s[A-Z][\w'.-]+){1,2}\s?[|/]\s?$")
+_R_CREDIT_AFTER = re.compile(r"^\sPhotos?\s?/")
 # things a company makes, runs or sells ("Apple devices", "Ford sedan", "Shell stations"): not
 # after an everyday-word alias that starts a sentence, whose capital says nothing
 _THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fans,owners,subscribers,"
@@ -721,6 +727,9 @@ def _syntax(text: str, c: Cand) -> str:
         if is_hangul(word[-1]) or (after[:1] and is_hangul(after[0])):
             return ""  # Korean text: the English patterns do not apply
     # after the mention (each pattern anchored there: cheap)
+    m = _R_CREDIT_AFTER.match(after) or _L_CREDIT.search(before, max(0, len(before) - 40))
+    if m:  # a photo credit: an agency after its photographer's name, or "AP Photo/…"
+        return f'"{m.group(0).strip() + " " + word if m.re is _L_CREDIT else word + m.group(0)}" (a photo credit)'
     for rx in (_R_POSS, _R_HYPH, _R_TICKER):
         m = rx.match(after)
         if m:
@@ -1100,7 +1109,8 @@ def _as_company(t: str, i: int, k: int, word: str) -> bool:
 
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
-           products: frozenset[str] = frozenset()) -> tuple[list[Cand], list[Cand]]:
+           products: frozenset[str] = frozenset(),
+           in_fixed: set[tuple[int, str]] | frozenset = frozenset()) -> tuple[list[Cand], list[Cand]]:
     """(accepted, rejected) candidates of one article; see the module docstring.
 
     ``fields``: original title and text; ``context``: entity -> the first context term
@@ -1181,7 +1191,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     for c in open_:
         if (c.amb == EVERYDAY_WORD and c.entity not in established and c.entity not in blocked
                 and not c.veto and not c.pos and c.phrase not in surname
-                and _bare_name(fields[c.field], c)):
+                and (c.entity, c.phrase) not in in_fixed and _bare_name(fields[c.field], c)):
             named.setdefault(c.entity, []).append(c)
     for ent, cs in named.items():
         if len(cs) >= BARE_NAMES:
@@ -1193,7 +1203,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         grew = False
         for c in amb:
             if (c.entity in established or c.entity in blocked or c.veto or c.pos not in ("", HEADING)
-                    or (c.phrase in surname and not c.person)):
+                    or (c.phrase in surname and not c.person) or (c.entity, c.phrase) in in_fixed):
                 continue
             text = fields[c.field]
             for a in anchors:

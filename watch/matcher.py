@@ -622,6 +622,7 @@ class Matcher:
         context: dict[int, str] = {}  # entity -> first context term found
         title_context: dict[int, str] = {}  # entity -> first context term in the title
         head_affiliates: dict[int, str] = {}  # entity -> first affiliate context term in the title
+        in_fixed: set[tuple[int, str]] = set()  # (entity, alias) seen inside a fixed phrase
         rejected: list[Rejected] = []
         for fname, value in (("title", title), ("text", text)):
             if not value:
@@ -637,7 +638,7 @@ class Matcher:
             if specials:
                 cands = self._specials(fname, norm, cands, specials,
                                        title_context if fname == "title" else context,
-                                       head_affiliates if fname == "title" else None, rejected)
+                                       head_affiliates if fname == "title" else None, in_fixed, rejected)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
@@ -690,7 +691,7 @@ class Matcher:
         notes: dict[tuple, str] = {}
         amb = self._amb
         if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
-            rows = self._corroborate(rows, title, text, context, notes, rejected)
+            rows = self._corroborate(rows, title, text, context, notes, rejected, in_fixed)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []
         by_entity: dict[str, list[Mention]] = {}
@@ -769,10 +770,11 @@ class Matcher:
 
     def _specials(self, fname: str, norm, cands: list[tuple[int, int, _Target]],
                   specials: list[tuple[int, int, tuple]], context: dict[int, str],
-                  head: dict[int, str] | None, rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
+                  head: dict[int, str] | None, in_fixed: set[tuple[int, str]],
+                  rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
         """Records the context terms found (affiliates apart, in ``head`` for the title only);
         drops (and explains) mentions of ambiguous aliases inside a fixed phrase
-        (watch/data/fixed_terms.txt) that holds them."""
+        (watch/data/fixed_terms.txt) that holds them, noting them in ``in_fixed``."""
         fixed: dict[int, list[tuple[int, int, str]]] = {}
         for s, e, targets in specials:
             for tg in targets:
@@ -798,6 +800,7 @@ class Matcher:
                     rejected.append(Rejected(self._ids[tg.entity], tg.phrase, norm.original[s0:e0], fname,
                                              s0, e0, f'part of the fixed phrase "{norm.original[a0:b0]}", '
                                                      f"which is not the company"))
+                    in_fixed.add((tg.entity, tg.phrase))
                     continue
             keep.append(c)
         return keep
@@ -851,7 +854,7 @@ class Matcher:
 
     def _corroborate(self, rows: list[tuple], title: str | None, text: str | None,
                      context: dict[int, str], notes: dict[tuple, str],
-                     rejected: list[Rejected]) -> list[tuple]:
+                     rejected: list[Rejected], in_fixed: set[tuple[int, str]] = frozenset()) -> list[tuple]:
         """Mentions of ambiguous aliases count only when corroborated (watch.corroborate)."""
         amb = self._amb
         topic = self._topic
@@ -862,7 +865,7 @@ class Matcher:
                               amb.get((ent, phrase)) if role == ALIAS else None,
                               self._person[ent], r))
         accepted, refused = decide(cands, {"title": title or "", "text": text or ""}, context,
-                                   self._own, self._ids, self._products)
+                                   self._own, self._ids, self._products, in_fixed)
         for c in accepted:
             if c.note:
                 notes[(c.field, c.start, c.end, c.entity)] = c.note
