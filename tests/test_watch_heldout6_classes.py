@@ -228,8 +228,8 @@ def test_a_letter_after_a_product_is_a_model_letter(m, text, expected):
     ("", "Crowds gathered outside. (AP Photo/Evan Vucci)", ["ap"]),
     # an everyday word that the article reads in a fixed phrase ("the Delta variant") is that
     # thing when used bare too: "surge with Delta" and "that Delta continues" name no airline
-    ("Americans seem numb to Delta", "The Delta variant spreads. A second surge with Delta is here. "
-     "They suggest that Delta continues to find unvaccinated people.", []),
+    ("Americans seem numb to Delta", ("The Delta variant spreads. A second surge with Delta is here. "
+                                      "They suggest that Delta continues to find unvaccinated people."), []),
     # contrast: the airline named as such
     ("", "The Delta variant hit travel. Delta said bookings fell, and Delta shares dropped.", ["delta"]),
 ])
