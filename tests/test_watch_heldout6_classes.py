@@ -29,6 +29,7 @@ def m() -> Matcher:
         entity("bp", ["BP", "BP plc"]), entity("lg", ["LG", "엘지"]), entity("samsung", ["Samsung", "삼성전자", "삼성"], ["갤럭시"]),
         entity("kt", ["KT"]), entity("walmart", ["Walmart", "월마트"]), entity("bloomberg", ["Bloomberg", "블룸버그"]),
         entity("softbank", ["SoftBank", "소프트뱅크"]), entity("x", ["X", "Twitter"]),
+        entity("genesis", ["Genesis", "제네시스"]),
         entity("apple", ["Apple", "애플"], ["iPhone", "아이폰"]),
     ])))
 
@@ -198,6 +199,9 @@ def test_the_word_in_the_article_and_a_korean_gloss(m, title, text, expected):
     ("월마트, 온라인 시장서 아마존에 도전장", "월마트가 투자를 늘린다.", ["amazon", "walmart"]),
     ("", "월마트가 아마존의 아성을 넘보고 있다.", ["amazon", "walmart"]),
     ("", "우리의 도전은 계속된다고 선수들은 말했다.", []),
+    # an item of a list of a company's products ("제네시스 등 신차"), not of common things
+    ("", "제네시스 등 신차 판매가 실적을 이끌었다고 설명했다.", ["genesis"]),
+    ("", "제네시스 블록 등 기술 용어가 어렵다.", []),
     # owned by an established company, between angle brackets
     ("", "블룸버그는 소프트뱅크가 네이버의 자회사인 메신저 서비스 <라인>의 지분을 노린다고 보도했다.",
      ["bloomberg", "line", "naver", "softbank"]),

@@ -620,7 +620,9 @@ _K_MODEL = re.compile(r"^\s[A-Z]{1,3}\d{1,4}[A-Za-z+]?(?![A-Za-z0-9])")
 _K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출시|판매|공개|제공|서비스|공급|방송|유통|"
                         r"배송|구매|예약|개통)")
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
-_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사)")
+# (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
+_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
+                        r"차종|제품)")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
