@@ -18,8 +18,9 @@ Never (the mention is not the entity, whatever else the article says):
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
 * glued to another word by "&" ("KT&G", "LG&E");
-* a single-letter alias used as a model letter: after a capitalized word or before a
-  "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
+* a single-letter alias used as a model letter: after a capitalized or camel-case word, or
+  a one-word context term of any entity, or before a "-code" ("Xbox Series X", "Ledger
+  Nano X", "Fujifilm X-H2S", "iPhone X", "아이폰 X");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
 * two-letter initials before a surname, in a paragraph that names people by a common given
@@ -55,6 +56,10 @@ An entity is ESTABLISHED in the article by the first of:
    우리"; ``_KO_LIST_BETWEEN``), its parent ("카카오의 포털 다음", "구글의 유튜브") or a portal
    before one of its services ("카카오는 다음 검색에"): "우리가 놓치고" near "아이패드" is
    "we", "다음 경기는" near "토스" is "the next game".
+
+An ambiguous alias the article uses inside a fixed phrase (``in_fixed``: "the Delta
+variant") is read that way when bare too: neither 4 nor 5 establishes it ("a surge with
+Delta").
 
 Once established, all its mentions count (except the "never" ones above), each noting its
 own syntax when it has some, else what established the entity. Not established: every
@@ -99,7 +104,8 @@ Company syntax (``syntax``), in the original text around the mention:
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
 * English, before it: "with" after a software or business tie ("new integration with Zoom",
   "a partnership with Delta"); "shares of", "CEO of", "stake in"; "acquired by", "made by";
-  "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
+  "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG"); a
+  photographer's name before it ("Jeff Chiu | AP") or "Photo/" after it (a photo credit);
   "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
   about buying ("… French Press at Amazon"), but not after dining words ("dinner at Meta");
   "on"/"from"/"via" after buying or posting verbs and gift cards ("available on Amazon",
@@ -119,11 +125,14 @@ Company syntax (``syntax``), in the original text around the mention:
   verb of saying after a quotative ending in a sentence whose subject comes before the name
   ("대변인은 … 하나도 양보할 수 없다고 말했다": the name is inside the reported words,
   ``_reported_by_another``); an outlet's kind or a country glued to it (AP통신,
-  구글코리아); for a loanword alias, not after an adjective ("세터의 정확한 토스가": the
-  word; ``_loanword_as_word``); a competitor
-  (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이); an item of a
-  list of companies (타깃 등 다른 경쟁사); a list partner in a company's form (KT와
-  LG유플러스는).
+  구글코리아); for a loanword alias, not when the article uses it after an adjective
+  ("세터의 정확한 토스가": the word; ``_loanword_as_word``); a model code (엘지 V30); the
+  channel a product comes through (KT를 통해 출시); a Latin name in parentheses glued to the
+  Hangul word it glosses, read on after the parentheses (비피(BP)가); a competitor, also
+  challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
+  (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
+  '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
+  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
