@@ -84,7 +84,7 @@ Company syntax (``syntax``), in the original text around the mention:
   an apposition (", the company", ", which owns"); a predicate noun, even at a sentence's
   start ("Puma is a well-established name", "Stripe is a payments company"); an acronym
   leading a longer name of two or more capitalized words in a sentence in lower case ("the
-  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)"); a coined
+  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)", "(LON: SHEL)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
   Maps", "Apple Intelligence"); a product line and a model code of letters and digits
