@@ -220,9 +220,11 @@ _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?。？！…](?:[\"'”’)\]]*)\s*$|다\.?\s*$")
 _SPEC = re.compile(r"^\s*(?:[-*•·]\s*)?([^:|]{1,40}?)\s*[:：]\s*(\S.*)$")
 _DIGIT = re.compile(r"\d")
-# a sentence's end inside a line, before the next sentence: ". The", "했다. 이", "했다  이" (Korean
-# copy whose full stops were lost keeps the final 다 and the spaces)
-_INNER_SENTENCE_END = re.compile(r"(?:[.!?。？！](?:[\"'”’)\]]*)|다\.?)\s+(?=\S)")
+# a Korean sentence's end inside a line, before the next sentence: "했다. 이", "했다  이" (copy
+# whose full stops were lost keeps the final 다 and the spaces). Only Korean: an English line
+# of many ". " without a final stop is as often a reference list ("Cooney GM, Dwan K. Exercise
+# for depression. Cochrane Database Syst Rev. 2013;9") as prose
+_INNER_SENTENCE_END = re.compile(r"[가-힣]다[.\"”’']?\s+(?=\S)")
 
 
 def line_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -444,11 +446,12 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
 
 
 # a lower-case word or a comma, then "The" (a capital "The" in mid-sentence starts a title)
-_TITLE_THE = re.compile(r"(?:^|\s)(?:[a-z][\w'’-]*|\S*,)\s+The $")
+_TITLE_THE = re.compile(r"(?:^|\s)(?:[a-z][\w'’-]*|\S*,) The $")  # (not "\n\nThe": a line's start)
 _NEXT_NAME_WORD = re.compile(r" ([A-Z][a-z]+)(?![\w'’-]*[A-Z0-9])")
 # a subject's act that only a company (or a person) does, after a two-word name: a product
-# neither says nor reports ("Time Warner said", "Time Warner posted a profit")
-_SAYS = r",?\s+(?:(?:has|had|also|now|itself)\s+)?(?:said|says|told|announced|reported|stated|confirmed|denied|declined|posted)\b"
+# neither says nor reports ("Time Warner said", "Time Warner posted a profit"; not after a comma,
+# where "says" opens an attribution: "work with Apple Homekit, says Carl Prouty")
+_SAYS = r"\s+(?:(?:has|had|also|now|itself)\s+)?(?:said|says|told|announced|reported|stated|confirmed|denied|declined|posted)\b"
 
 
 def _company_named_with(text: str, s: int, e: int, article: str) -> str:
