@@ -96,9 +96,10 @@ def test_an_acronym_about_to_act(m, text, expected):
 @pytest.mark.parametrize("title, text, expected", [
     # an everyday word that starts another company's two-word name, which the article makes
     # the subject of a company's act: that company, not the watched one, even in the headline
-    ("Ad sales boost Time Warner profit.", "Time Warner said on Friday that its profits rose.", []),
-    # contrasts: the name itself says; a coined product name of the company; an attribution
-    # after a comma ("…, says Carl Prouty") is no act of the two words
+    ("Ad sales boost Time Warner profit.", "Time Warner's fourth quarter profits rose 2%.", []),
+    ("", "Time Warner posted a profit of $3bn. Time Warner Cable grew too.", []),
+    # contrasts: the name itself has the results; a coined product name of the company, which
+    # may even "say" things ("Amazon Alexa said": tests/test_watch_heldout3_classes.py)
     ("", "Time said on Friday that its Person of the Year issue sold out.", ["time"]),
     ("", "Drivers can now use Apple CarPlay in the new model.", ["apple"]),
     ("", "It works with Apple Homekit, says Carl Prouty, who tested it.", ["apple"]),

@@ -448,18 +448,20 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
 # a lower-case word or a comma, then "The" (a capital "The" in mid-sentence starts a title)
 _TITLE_THE = re.compile(r"(?:^|\s)(?:[a-z][\w'’-]*|\S*,) The $")  # (not "\n\nThe": a line's start)
 _NEXT_NAME_WORD = re.compile(r" ([A-Z][a-z]+)(?![\w'’-]*[A-Z0-9])")
-# a subject's act that only a company (or a person) does, after a two-word name: a product
-# neither says nor reports ("Time Warner said", "Time Warner posted a profit"; not after a comma,
-# where "says" opens an attribution: "work with Apple Homekit, says Carl Prouty")
-_SAYS = r"\s+(?:(?:has|had|also|now|itself)\s+)?(?:said|says|told|announced|reported|stated|confirmed|denied|declined|posted)\b"
+# what only a company has or does after a two-word name: its financial results ("Time Warner's
+# fourth quarter profits", "Time Warner posted a profit of $3bn"); a product or an assistant may
+# "say" things ("Amazon Alexa said it will update"), it posts no profit
+_RESULTS = r"(?:profits?|losses|loss|revenues?|sales|earnings|results|net income|operating income)"
+_COMPANY_ACT = (rf"(?:['’]s\s+(?:[\w-]+\s+){{0,3}}{_RESULTS}\b|\s+(?:posted|reported|announced|booked)\s+"
+                rf"(?:(?:a|an|its|record|higher|lower)\s+)?(?:[\w-]+\s+){{0,2}}{_RESULTS}\b)")
 
 
 def _company_named_with(text: str, s: int, e: int, article: str) -> str:
     """The everyday word starts another company's two-word name (rules 9): the next word is
     capitalized, no everyday word, given name, company word or product noun (the reading of
-    a coined product name, "Apple CarPlay"), and the article makes the two words the subject
-    of a company's act ("Time Warner said …", "Ad sales boost Time Warner profit"): that
-    company is not the watched one. The veto reason, or ""."""
+    a coined product name, "Apple CarPlay"), and the article gives the two words a company's
+    results ("Time Warner's fourth quarter profits", so also "Ad sales boost Time Warner
+    profit"): that company is not the watched one. The veto reason, or ""."""
     m = _NEXT_NAME_WORD.match(text, e)
     if not m:
         return ""
@@ -468,10 +470,10 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
     if tok.lower() in english_words() or tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
         return ""
     name = text[s:e] + " " + tok
-    said = re.search(re.escape(name) + _SAYS, article)
-    if not said:
+    act = re.search(re.escape(name) + _COMPANY_ACT, article)
+    if not act:
         return ""
-    return f'the start of another company\'s name ("{name}": "{said.group(0).strip()}")'
+    return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
 
 
 # ---------------------------------------------------------------------------- syntax
