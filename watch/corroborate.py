@@ -125,10 +125,14 @@ Company syntax (``syntax``), in the original text around the mention:
   verb of saying after a quotative ending in a sentence whose subject comes before the name
   ("대변인은 … 하나도 양보할 수 없다고 말했다": the name is inside the reported words,
   ``_reported_by_another``); an outlet's kind or a country glued to it (AP통신,
-  구글코리아); for a loanword alias, not when the article uses it after an adjective
+  구글코리아), or a city, the company's plant there (GM군산; rules 9); an outlet's kind
+  written apart (AP 통신은; rules 9); a wire or photo credit ([AP=연합뉴스 자료사진],
+  【평창=AP/뉴시스】: ``_korean_credit``, rules 9); a title after a person's name (트럼프
+  대통령의; rules 9); for a loanword alias, not when the article uses it after an adjective
   ("세터의 정확한 토스가": the word; ``_loanword_as_word``); a model code (엘지 V30); the
   channel a product comes through (KT를 통해 출시); a Latin name in parentheses glued to the
-  Hangul word it glosses, read on after the parentheses (비피(BP)가); a competitor, also
+  Hangul word it glosses, read on after the parentheses (비피(BP)가; rules 9: also after the
+  word's closing bracket, <에이피>(AP) 통신은); a competitor, also
   challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
   (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
   '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
