@@ -1038,7 +1038,7 @@ def _korean_credit(before: str, after: str) -> tuple[str, str] | None:
 # a person's title after the name ("트럼프 대통령의", "트럼프 전 대통령"; rules 9): the Korean
 # "President Trump", which names the person, not the word or another of the family
 _K_TITLE = re.compile(r"^\s(?:전\s|前\s?)?(?:대통령|부통령|당선인|국무장관|장관|총리|수상|주석|국왕|의원|"
-                      r"상원의원|하원의원|주지사|시장|위원장|회장|부회장|사장|대표|감독|선수)")
+                      r"상원의원|하원의원|주지사|위원장|회장|부회장|사장|대표|감독|선수)")  # (not 시장, "market")
 _MEDIA_APART = frozenset(("통신", "방송", "신문"))
 
 
