@@ -53,6 +53,8 @@ PER_MENTION, MAX_MENTIONS = 3, 5
 SENTENCES_MAX, SENTENCES_PER_SHARE = 30, 100
 POSITION_MAX = 10
 LEDE_MIN_WORDS = 5
+RUN_TOGETHER = 10  # a line of more sentences is a body without paragraph breaks...
+LEDE_SENTENCES = 3  # ...whose lede paragraphs are runs of this many sentences
 
 _BREAKS = re.compile(r"\n+")
 _POINTS = ("headline", "lede", "mentions", "sentences", "position")
@@ -68,6 +70,13 @@ class Prominence(NamedTuple):
 
 
 _TERMS = (". ", "! ", "? ", "。")  # a sentence ends at one of these, or at a line break
+# Korean text as some sources give it (and as run-together dumps of news sites keep it): a full
+# stop glued to the next sentence ("무산됐습니다.미국 워싱턴포스트에…"), or the full stop lost and
+# only two spaces left ("…시작되고 있다  단기조정에…"). After a Hangul syllable, both end a
+# sentence; a decimal point ("20.9%") or an abbreviation's dots follow no Hangul.
+_KO_ENDS = re.compile(r"[\uac00-\ud7a3](?:\.(?=[^\s\d.])| {2,}(?=\S))")
+# every sentence end inside one line, for cutting a long lede paragraph into sentences
+_LINE_ENDS = re.compile(r"[.!?] |。|(?<=[\uac00-\ud7a3])(?:\.(?=[^\s\d.])| {2,}(?=\S))")
 
 
 def _ends(text: str, a: int, b: int) -> int:
@@ -85,9 +94,26 @@ def _ends(text: str, a: int, b: int) -> int:
         n += text.count("\n", a, b) - text.count("\n\n", a, b)
     else:
         n += len(_BREAKS.findall(text, a, b))
-    if not text.isascii() and text.find("。", a, b) != -1:
-        n += text.count("。", a, b)
+    if not text.isascii():
+        if text.find("。", a, b) != -1:
+            n += text.count("。", a, b)
+        if text.find("  ", a, b) != -1 or text.find(".", a, b) != -1:
+            n += len(_KO_ENDS.findall(text, a, b))
     return n
+
+
+def _chunks(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The lede paragraphs of the line text[a:b]: the line itself, or, when it holds more
+    than ``RUN_TOGETHER`` sentences (a body written without paragraph breaks: a run-together
+    dump of a news site, a wire story), its first two runs of ``LEDE_SENTENCES`` sentences.
+    Otherwise every mention of such a body would be "in the lede"."""
+    cuts: list[int] = []
+    for n, m in enumerate(_LINE_ENDS.finditer(text, a, b), 1):
+        if n % LEDE_SENTENCES == 0 and len(cuts) < 2:
+            cuts.append(m.end())
+        if n >= RUN_TOGETHER:
+            return [(a, cuts[0]), (cuts[0], cuts[1])]
+    return [(a, b)]
 
 
 class Shape:
@@ -96,7 +122,7 @@ class Shape:
     sentence numbers of the mentions (counted up to the last one; the number of sentences
     is finished from there on first use)."""
 
-    __slots__ = ("text", "length", "lede", "_a", "_b", "_pos", "_count", "_n")
+    __slots__ = ("_a", "_b", "_count", "_n", "_pos", "lede", "length", "text")
 
     def __init__(self, text: str | None):
         text = text or ""
@@ -111,9 +137,9 @@ class Shape:
             line = text[pos:end]
             if (len(line.split(None, LEDE_MIN_WORDS)) >= LEDE_MIN_WORDS if not lede
                     else line and not line.isspace()):
-                lede.append((pos, end))
+                lede.extend(_chunks(text, pos, end))
             pos = end + 1
-        self.lede = lede
+        self.lede = lede[:2]
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
@@ -175,8 +201,7 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
                 if a <= s < b and (lede_para is None or k < lede_para):
                     lede_para = k
         n_sent = shape.sentences
-        if n_sent < with_it:
-            n_sent = with_it
+        n_sent = max(n_sent, with_it)
         share = with_it / n_sent
         first_at = first / shape.length
         pos_pts = int(POSITION_MAX * (1 - first_at) + 0.5)
@@ -188,16 +213,15 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     count = n_title + len(body)
     head_pts = HEADLINE if in_title else 0
     lede_pts = LEDE_FIRST if lede_para == 1 else LEDE_SECOND if lede_para == 2 else 0
-    count_pts = PER_MENTION * (count if count < MAX_MENTIONS else MAX_MENTIONS)
+    count_pts = PER_MENTION * (min(MAX_MENTIONS, count))
     sent_pts = int(SENTENCES_PER_SHARE * share + 0.5)
-    if sent_pts > SENTENCES_MAX:
-        sent_pts = SENTENCES_MAX
+    sent_pts = min(sent_pts, SENTENCES_MAX)
     total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
     parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
              "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
              "first_at": first_at}
-    return Prominence(total if total < 100 else 100, parts)
+    return Prominence(min(100, total), parts)
 
 
 def headline_context(pr: Prominence, term: str) -> Prominence:
@@ -209,7 +233,7 @@ def headline_context(pr: Prominence, term: str) -> Prominence:
     parts["headline"] = HEADLINE_CONTEXT
     parts["headline_context"] = term
     total = sum(parts[k] for k in _POINTS)
-    return Prominence(total if total < 100 else 100, parts)
+    return Prominence(min(100, total), parts)
 
 
 def prominence(title: str | None, text: str | None,
