@@ -46,6 +46,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from watch.roles import role
+
 ABOUT = 55
 HEADLINE, LEDE_FIRST, LEDE_SECOND = 30, 15, 10
 HEADLINE_CONTEXT = 20  # a context term of the entity in the headline, not its name
@@ -216,12 +218,30 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     count_pts = PER_MENTION * (min(MAX_MENTIONS, count))
     sent_pts = int(SENTENCES_PER_SHARE * share + 0.5)
     sent_pts = min(sent_pts, SENTENCES_MAX)
+    played = None if in_title or not body else only_role(shape.text, body)
+    if played is not None:  # named only as a source, a platform, a relative...: not a subject
+        lede_pts = sent_pts = pos_pts = 0
     total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
     parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
              "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
              "first_at": first_at}
+    if played is not None:
+        parts["role"] = played
     return Prominence(min(100, total), parts)
+
+
+def only_role(text: str, body: list[tuple[int, int]]) -> str | None:
+    """The role of the first body mention when every body mention plays one
+    (``watch.roles``: a source, a platform, a relative's possessor, a link, a list item), else
+    None: one plain mention makes the entity a possible subject again."""
+    first = None
+    for s, e in body:
+        r = role(text, s, e)
+        if r is None:
+            return None
+        first = first or r
+    return first
 
 
 def headline_context(pr: Prominence, term: str) -> Prominence:
