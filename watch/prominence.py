@@ -253,7 +253,7 @@ def headline_context(pr: Prominence, term: str) -> Prominence:
     parts["headline"] = HEADLINE_CONTEXT
     parts["headline_context"] = term
     total = sum(parts[k] for k in _POINTS)
-    return Prominence(min(100, total), parts)
+    return Prominence(total if total < 100 else 100, parts)
 
 
 def prominence(title: str | None, text: str | None,

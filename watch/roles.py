@@ -46,16 +46,16 @@ _H = "\uac00-\ud7a3"  # Hangul syllables
 _SRC_BEFORE_EN = re.compile(
     r"(?:\baccording\s+to|\breported\s+by|\bquoted\s+by|\bcited\s+by|\bbroadcaster|"
     r"\ba\s+report\s+(?:by|in|from|on)|\breports?\s+from|\bsources?\s*:|\b(?:photo|image|picture|video)"
-    r"(?:graph)?s?\s*(?:by|:|credit:?))\s+(?:the\s+)?$", re.I)
+    r"(?:graph)?s?\s*(?:by|:|credit:?))\s+(?:the\s+)?$", re.IGNORECASE)
 # "reported" only where the report itself ends the clause: "Samsung reported record profit"
 # is a company reporting its results, "Reuters reported on Tuesday" is a source
 _SRC_AFTER_EN = re.compile(
     r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
     r"(?:(?:first\s+|has\s+|had\s+)?reported(?=\s*(?:[.,;:]|$|that\b|on\b|in\b|earlier\b|late\b|"
     r"last\b|this\b|yesterday\b|citing\b|\w+day\b))|said\s+in\s+a\s+report|revealed\s+in\s+a\s+report|"
-    r"(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*(?:sources?|people|officials?|insiders?)\b)", re.I)
-_TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$", re.I)
-_TOLD_AFTER = re.compile(r"^(?:[’']s\s+[\w ]{1,30}?)?(?:\s*[.,;:]|\s+(?:that|in|on|news)\b)", re.I)
+    r"(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*(?:sources?|people|officials?|insiders?)\b)", re.IGNORECASE)
+_TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$", re.IGNORECASE)
+_TOLD_AFTER = re.compile(r"^(?:[’']s\s+[\w ]{1,30}?)?(?:\s*[.,;:]|\s+(?:that|in|on|news)\b)", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\)\s*[-–—]")  # "SEOUL (Reuters) -"
 _SRC_AFTER_KO = re.compile(
     rf"^[>》」』)]?(?:\s?\([A-Za-z{_H}]{{1,12}}\))?(?:\s?(?:통신|방송|신문|지|등))?\s?"
@@ -69,9 +69,9 @@ _CREDIT_BEFORE_KO = re.compile(r"(?:사진|자료|영상|그래픽|출처)\s?=\s
 _PLAT_BEFORE_EN = re.compile(
     r"\b(?:posted|posting|posts|wrote|writing|writes|tweeted|said|saying|shared|sharing|announced|"
     r"commented|replied|published|message|statement|video)\s+(?:on|to|via)\s+"
-    r"(?:(?:his|her|their|its|the|a)\s+)?$", re.I)
-_PLAT_POST_EN = re.compile(r"^\s+(?:post|posts|page|account|feed|live\s?stream|message)\b", re.I)
-_PLAT_POST_BEFORE_EN = re.compile(r"\b(?:in|on|via|through)\s+(?:a|an|his|her|their|its)\s+$", re.I)
+    r"(?:(?:his|her|their|its|the|a)\s+)?$", re.IGNORECASE)
+_PLAT_POST_EN = re.compile(r"^\s+(?:post|posts|page|account|feed|live\s?stream|message)\b", re.IGNORECASE)
+_PLAT_POST_BEFORE_EN = re.compile(r"\b(?:in|on|via|through)\s+(?:a|an|his|her|their|its)\s+$", re.IGNORECASE)
 _PLAT_AFTER_KO = re.compile(r"^(?:에(?:서|는|도)?|[을를]\s?통해)\s")
 _POSTED_KO = re.compile(r"^.{0,60}?(?:올[렸린리려]|남[겼긴기]|게시|게재|글을|적었|썼다)")
 _QUOTE_KO = re.compile(r"^\s?[\"“‘'「『]")
@@ -89,7 +89,7 @@ _REL_EN = (r"daughter|son|wife|husband|father|mother|brother|sister|son-in-law|d
            r"niece|nephew|grandson|granddaughter|widow|stepdaughter|stepson|fianc[ée]e?")
 _REL_AFTER_EN = re.compile(
     rf"^[’']s\s+(?:(?:eldest|youngest|elder|younger|older|only|first|second|late|former|estranged)\s+)?"
-    rf"(?:{_REL_EN})\b", re.I)
+    rf"(?:{_REL_EN})\b", re.IGNORECASE)
 _REL_BEFORE_EN = re.compile(rf"\b(?:{_REL_EN})\s+of\s+(?:(?:[A-Z][\w.]*|the)\s+){{0,2}}$")
 
 # --- listed: an item of an enumeration of many names ---------------------------------------
