@@ -100,7 +100,9 @@ def _ends(text: str, a: int, b: int) -> int:
         if text.find("。", a, b) != -1:
             n += text.count("。", a, b)
         if text.find("  ", a, b) != -1 or text.find(".", a, b) != -1:
-            n += len(_KO_ENDS.findall(text, a, b))
+            # (one character more for the look-ahead: an end right before a mention's
+            # offset is still this range's)
+            n += len(_KO_ENDS.findall(text, a, b + 1))
     return n
 
 

@@ -60,8 +60,7 @@ _DATELINE_AFTER = re.compile(r"^\)\s*[-–—]")  # "SEOUL (Reuters) -"
 _SRC_AFTER_KO = re.compile(
     rf"^[>》」』)]?(?:\s?\([A-Za-z{_H}]{{1,12}}\))?(?:\s?(?:통신|방송|신문|지|등))?\s?"
     r"(?:(?:의\s)?(?:보도|기사)?에\s?따르면|[을를]\s?보면|(?:의\s)?보도(?:에|에서|로|를|가|\s|$)|"
-    r"[은는이가도]\s)")
-_SUBJECT_KO = re.compile(r"[은는이가도]\s$")
+    r"(?P<subject>[은는이가도])\s)")
 _REPORT_KO = re.compile(r"보도|인용[해하한]")
 _CREDIT_BEFORE_KO = re.compile(r"(?:사진|자료|영상|그래픽|출처)\s?=\s?$")
 
@@ -132,7 +131,7 @@ def _source(left: str, right: str) -> bool:
     m = _SRC_AFTER_KO.match(right)
     if m is None:
         return False
-    if not _SUBJECT_KO.search(m.group()):  # 따르면, 보면, 보도: the source itself
+    if m.group("subject") is None:  # 따르면, 보면, 보도: the source itself
         return True
     # a subject whose sentence goes on to report: "CNBC가 24일(현지시간) 보도했다"
     return bool(_REPORT_KO.search(_sentence_rest(right[m.end():])))
