@@ -135,3 +135,12 @@ def test_roles_through_the_matcher():
     # (the shipped watchlist names 페이스북 under Meta)
     assert by_id["meta"].prominence_parts["role"] == "platform" and by_id["meta"].prominence < ABOUT
     assert "role" not in by_id["samsung"].prominence_parts
+
+
+def test_the_story_view_says_why_a_part_gave_nothing():
+    from review.web.explain import prominence_rows
+
+    p = prominence("", LEDE_SOURCE, _spans(LEDE_SOURCE, "워싱턴포스트", "WP"))
+    rows = {r.key: r for r in prominence_rows(p.parts)}
+    assert rows["lede"].points == 0 and rows["lede"].measure.endswith("not counted: named only as a source")
+    assert "not counted" not in rows["mentions"].measure
