@@ -76,12 +76,16 @@ _TERMS = (". ", "! ", "? ", "。")  # a sentence ends at one of these, or at a l
 # stop glued to the next sentence ("무산됐습니다.미국 워싱턴포스트에…"), or the full stop lost and
 # only two spaces left ("…시작되고 있다  단기조정에…"). After a Hangul syllable, both end a
 # sentence; a decimal point ("20.9%") or an abbreviation's dots follow no Hangul.
-_KO_ENDS = re.compile(r"[\uac00-\ud7a3](?:\.(?=[^\s\d.])| {2,}(?=\S))")
+# (each pattern starts with its literal, which the regex engine scans for quickly; the
+# Hangul syllable before it is a look-behind)
+_KO_GLUED = re.compile(r"\.(?<=[\uac00-\ud7a3]\.)(?=[^\s\d.])")
+_KO_SPACES = re.compile(r"  (?<=[\uac00-\ud7a3]  ) *(?=\S)")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 # every sentence end inside one line, for cutting a long lede paragraph into sentences
 _LINE_ENDS = re.compile(r"[.!?] |。|(?<=[\uac00-\ud7a3])(?:\.(?=[^\s\d.])| {2,}(?=\S))")
 
 
-def _ends(text: str, a: int, b: int) -> int:
+def _ends(text: str, a: int, b: int, hangul: bool = True) -> int:
     """Sentence ends in text[a:b]: ". " "! " "? " "。", and line breaks (a blank line between
     paragraphs is one end, not two). C-level ``str.count`` passes, several times faster
     than a regex over the body."""
@@ -99,10 +103,12 @@ def _ends(text: str, a: int, b: int) -> int:
     if not text.isascii():
         if text.find("。", a, b) != -1:
             n += text.count("。", a, b)
-        if text.find("  ", a, b) != -1 or text.find(".", a, b) != -1:
+        if hangul:
             # (one character more for the look-ahead: an end right before a mention's
             # offset is still this range's)
-            n += len(_KO_ENDS.findall(text, a, b + 1))
+            n += len(_KO_GLUED.findall(text, a, b + 1))
+            if text.find("  ", a, b) != -1:
+                n += len(_KO_SPACES.findall(text, a, b + 1))
     return n
 
 
@@ -111,6 +117,11 @@ def _chunks(text: str, a: int, b: int) -> list[tuple[int, int]]:
     than ``RUN_TOGETHER`` sentences (a body written without paragraph breaks: a run-together
     dump of a news site, a wire story), its first two runs of ``LEDE_SENTENCES`` sentences.
     Otherwise every mention of such a body would be "in the lede"."""
+    # (an upper bound first, with C-level counts: the usual paragraph of a few sentences
+    # needs no regex)
+    if (text.count(".", a, b) + text.count("  ", a, b) + text.count("!", a, b) + text.count("?", a, b)
+            + text.count("。", a, b) < RUN_TOGETHER):
+        return [(a, b)]
     cuts: list[int] = []
     for n, m in enumerate(_LINE_ENDS.finditer(text, a, b), 1):
         if n % LEDE_SENTENCES == 0 and len(cuts) < 2:
@@ -126,7 +137,7 @@ class Shape:
     sentence numbers of the mentions (counted up to the last one; the number of sentences
     is finished from there on first use)."""
 
-    __slots__ = ("_a", "_b", "_count", "_n", "_pos", "lede", "length", "text")
+    __slots__ = ("_a", "_b", "_count", "_hangul", "_n", "_pos", "lede", "length", "text")
 
     def __init__(self, text: str | None):
         text = text or ""
@@ -144,6 +155,8 @@ class Shape:
                 lede.extend(_chunks(text, pos, end))
             pos = end + 1
         self.lede = lede[:2]
+        # (Korean sentence ends are looked for only in a text with Hangul: one C-level scan)
+        self._hangul = not text.isascii() and _HANGUL.search(text) is not None
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
@@ -158,7 +171,7 @@ class Shape:
                 self._n = 0
             else:  # (+ 1: the last sentence ends where the text does, uncounted)
                 pos = min(max(self._pos, a), b)
-                self._n = self._count + _ends(text, pos, b) + 1
+                self._n = self._count + _ends(text, pos, b, self._hangul) + 1
         return self._n
 
     def lede_paragraph(self, offset: int) -> int | None:
@@ -176,7 +189,7 @@ class Shape:
         pos, count = self._pos, self._count
         for o in sorted(offsets):
             if o > pos:
-                count += _ends(text, pos, o)
+                count += _ends(text, pos, o, self._hangul)
                 pos = o
             out[o] = count
         self._pos, self._count = pos, count
@@ -220,10 +233,13 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     count_pts = PER_MENTION * (min(MAX_MENTIONS, count))
     sent_pts = int(SENTENCES_PER_SHARE * share + 0.5)
     sent_pts = min(sent_pts, SENTENCES_MAX)
-    played = None if in_title or not body else only_role(shape.text, body)
-    if played is not None:  # named only as a source, a platform, a relative...: not a subject
-        lede_pts = sent_pts = pos_pts = 0
     total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
+    # named only as a source, a platform, a relative...: not a subject, so never "about"
+    # (read only for a flag that would score "about": rare, and the roles' patterns are slow)
+    played = None if in_title or total < ABOUT else only_role(shape.text, body)
+    if played is not None:
+        lede_pts = sent_pts = pos_pts = 0
+        total = head_pts + count_pts
     parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
              "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
@@ -255,7 +271,7 @@ def headline_context(pr: Prominence, term: str) -> Prominence:
     parts["headline"] = HEADLINE_CONTEXT
     parts["headline_context"] = term
     total = sum(parts[k] for k in _POINTS)
-    return Prominence(total if total < 100 else 100, parts)
+    return Prominence(min(100, total), parts)
 
 
 def prominence(title: str | None, text: str | None,
