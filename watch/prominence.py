@@ -80,7 +80,6 @@ _TERMS = (". ", "! ", "? ", "。")  # a sentence ends at one of these, or at a l
 # Hangul syllable before it is a look-behind)
 _KO_GLUED = re.compile(r"\.(?<=[\uac00-\ud7a3]\.)(?=[^\s\d.])")
 _KO_SPACES = re.compile(r"  (?<=[\uac00-\ud7a3]  ) *(?=\S)")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 # every sentence end inside one line, for cutting a long lede paragraph into sentences
 _LINE_ENDS = re.compile(r"[.!?] |。|(?<=[\uac00-\ud7a3])(?:\.(?=[^\s\d.])| {2,}(?=\S))")
 
@@ -155,8 +154,7 @@ class Shape:
                 lede.extend(_chunks(text, pos, end))
             pos = end + 1
         self.lede = lede[:2]
-        # (Korean sentence ends are looked for only in a text with Hangul: one C-level scan)
-        self._hangul = not text.isascii() and _HANGUL.search(text) is not None
+        self._hangul = not text.isascii()  # (Korean sentence ends need a Hangul syllable)
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
