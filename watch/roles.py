@@ -176,6 +176,10 @@ def _listed(left: str, right: str) -> bool:
     return n >= LIST_MIN
 
 
+# in this order: a source in a list ("CNN, 뉴욕타임스, 워싱턴포스트 등에 따르면") is a source
+_TESTS = (("source", _source), ("platform", _platform), ("relation", _relation), ("listed", _listed))
+
+
 def role(text: str, start: int, end: int) -> str | None:
     """The role of the mention ``text[start:end]`` that says the story is not about it
     (``source``, ``platform``, ``relation``, ``link``, ``listed``), or None."""
@@ -183,12 +187,4 @@ def role(text: str, start: int, end: int) -> str | None:
     if left.endswith("[") and right.startswith("]") and (
             left[:-1].rstrip().endswith("]") or right[1:].lstrip().startswith("[")):
         return "link"  # one of a row of links: "SNS [페이스북] [트위터]", not "if [Google] gets"
-    if _source(left, right):
-        return "source"
-    if _platform(left, right):
-        return "platform"
-    if _relation(left, right):
-        return "relation"
-    if _listed(left, right):
-        return "listed"
-    return None
+    return next((name for name, test in _TESTS if test(left, right)), None)
