@@ -37,6 +37,7 @@ def role_of(text: str, name: str, nth: int = 0) -> str | None:
     ("\"We are not surprised,\" she told ABC News.", "ABC News"),
     ("LONDON (Reuters) - Shares fell sharply on Monday.", "Reuters"),
     ("The figures come from a report by Bloomberg last week.", "Bloomberg"),
+    ("He put up an Islamic flag, as Reuters reported, during the siege.", "Reuters"),
 ])
 def test_a_cited_source(text, name):
     assert role_of(text, name) == "source"
@@ -45,6 +46,8 @@ def test_a_cited_source(text, name):
 @pytest.mark.parametrize("text, name", [
     ("삼성전자는 29일 2분기 영업이익이 10조원으로 늘었다고 밝혔다.", "삼성전자"),  # a statement, not a report
     ("Samsung reported record profit for the quarter.", "Samsung"),  # a company's results
+    ("Mozilla reported that its revenue for 2011 was $163m.", "Mozilla"),
+    ("Samsung reported on Tuesday that its profit rose.", "Samsung"),
     ("Samsung said it would build a new plant.", "Samsung"),  # "said" is not a credit
     ("Masayoshi Son has told WeWork executives to find new revenue.", "WeWork"),
     ("The regulator fined Reuters for the breach.", "Reuters"),

@@ -4,8 +4,9 @@ A name can stand in the lede, early and in a short article, and still not be wha
 is about, because of the part it plays in its sentence:
 
 ``source``
-    the outlet the story is credited to or quotes: English "according to X", "X reported"
-    (ending its clause: "Samsung reported record profit" is not a source), "a report by X", "told X" (before a full stop, "that", "in", "on"), "(X) -" in a
+    the outlet the story is credited to or quotes: English "according to X", "…, X reported"
+    and "as X reported" (the tail of a reported sentence: "Samsung reported record profit" is
+    not a source), "X reported, citing people…", "a report by X", "told X" (before a full stop, "that", "in", "on"), "(X) -" in a
     dateline; Korean "X에 따르면", "X(WP) 등에 따르면", "<X>를 보면", "X는/가 … 보도했다"
     (보도 or 인용 later in the same sentence), "X 보도", and credits in brackets holding "="
     ("[AP=연합뉴스]", "【평창=AP/뉴시스】", "(서울=연합뉴스)") or after "사진=".
@@ -47,13 +48,17 @@ _SRC_BEFORE_EN = re.compile(
     r"(?:\baccording\s+to|\breported\s+by|\bquoted\s+by|\bcited\s+by|\bbroadcaster|"
     r"\ba\s+report\s+(?:by|in|from|on)|\breports?\s+from|\bsources?\s*:|\b(?:photo|image|picture|video)"
     r"(?:graph)?s?\s*(?:by|:|credit:?))\s+(?:the\s+)?$", re.IGNORECASE)
-# "reported" only where the report itself ends the clause: "Samsung reported record profit"
-# is a company reporting its results, "Reuters reported on Tuesday" is a source
-_SRC_AFTER_EN = re.compile(
+# "X reported" is a credit only as the tail of a reported sentence ("…, Reuters reported on
+# Tuesday", "as CNBC reported"): "Samsung reported record profit" or "Mozilla reported that
+# its revenue…" is a company reporting its own results, a subject
+_SRC_TAIL_EN = re.compile(r"(?:,|\bas)\s+(?:the\s+)?$", re.IGNORECASE)
+_SRC_REPORTED_EN = re.compile(
     r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
-    r"(?:(?:first\s+|has\s+|had\s+)?reported(?=\s*(?:[.,;:]|$|that\b|on\b|in\b|earlier\b|late\b|"
-    r"last\b|this\b|yesterday\b|citing\b|\w+day\b))|said\s+in\s+a\s+report|revealed\s+in\s+a\s+report|"
-    r"(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*(?:sources?|people|officials?|insiders?)\b)", re.IGNORECASE)
+    r"(?:first\s+|has\s+|had\s+)?(?:reported|said\s+in\s+a\s+report)\b", re.IGNORECASE)
+_SRC_CITING_EN = re.compile(
+    r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
+    r"(?:reported\s*,?\s+)?(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*"
+    r"(?:sources?|people|officials?|insiders?)\b", re.IGNORECASE)
 _TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$", re.IGNORECASE)
 _TOLD_AFTER = re.compile(r"^(?:[’']s\s+[\w ]{1,30}?)?(?:\s*[.,;:]|\s+(?:that|in|on|news)\b)", re.IGNORECASE)
 _DATELINE_AFTER = re.compile(r"^\)\s*[-–—]")  # "SEOUL (Reuters) -"
@@ -120,7 +125,9 @@ def _sentence_rest(right: str) -> str:
 
 
 def _source(left: str, right: str) -> bool:
-    if _SRC_BEFORE_EN.search(left) or _SRC_AFTER_EN.match(right):
+    if _SRC_BEFORE_EN.search(left) or _SRC_CITING_EN.match(right):
+        return True
+    if _SRC_TAIL_EN.search(left) and _SRC_REPORTED_EN.match(right):
         return True
     if _TOLD_BEFORE.search(left) and _TOLD_AFTER.match(right):
         return True
