@@ -29,6 +29,7 @@ def role_of(text: str, name: str, nth: int = 0) -> str | None:
     ("【평창=AP/뉴시스】오애리 기자 = 이방카 보좌관이 25일 평창을 찾았다.", "AP"),
     ("[AP=연합뉴스 자료사진] 이방카 트럼프 백악관 보좌관.", "AP"),
     ("시상식 장면. 사진=로이터 제공", "로이터"),
+    ("The plant in Pyeongtaek. Photo: Reuters", "Reuters"),
     # English
     ("The deal was worth $2bn, according to Reuters.", "Reuters"),
     ("The firm will cut 500 jobs, CNBC reported on Tuesday.", "CNBC"),
@@ -48,6 +49,8 @@ def test_a_cited_source(text, name):
     ("Samsung reported record profit for the quarter.", "Samsung"),  # a company's results
     ("Mozilla reported that its revenue for 2011 was $163m.", "Mozilla"),
     ("Samsung reported on Tuesday that its profit rose.", "Samsung"),
+    ("In fiscal 2025, Snowflake reported free cash flow of $884m.", "Snowflake"),
+    ("Static images can only be used in videos: TikTok is a video-first platform.", "TikTok"),
     ("Samsung said it would build a new plant.", "Samsung"),  # "said" is not a credit
     ("Masayoshi Son has told WeWork executives to find new revenue.", "WeWork"),
     ("The regulator fined Reuters for the breach.", "Reuters"),

@@ -46,15 +46,18 @@ _H = "\uac00-\ud7a3"  # Hangul syllables
 # --- source: the outlet credited or quoted -------------------------------------------------
 _SRC_BEFORE_EN = re.compile(
     r"(?:\baccording\s+to|\breported\s+by|\bquoted\s+by|\bcited\s+by|\bbroadcaster|"
-    r"\ba\s+report\s+(?:by|in|from|on)|\breports?\s+from|\bsources?\s*:|\b(?:photo|image|picture|video)"
-    r"(?:graph)?s?\s*(?:by|:|credit:?))\s+(?:the\s+)?$", re.IGNORECASE)
-# "X reported" is a credit only as the tail of a reported sentence ("…, Reuters reported on
-# Tuesday", "as CNBC reported"): "Samsung reported record profit" or "Mozilla reported that
-# its revenue…" is a company reporting its own results, a subject
+    r"\ba\s+report\s+(?:by|in|from|on)|\breports?\s+from|\bsources?\s*:|"
+    r"(?:^|[.|)\]]\s*)(?:photo|image|picture|video)(?:graph)?s?\s*(?:by|:|credit:?))\s+(?:the\s+)?$",
+    re.IGNORECASE)
+# "X reported" is a credit only as the tail of a reported sentence, with nothing reported
+# after it ("…, Reuters reported on Tuesday.", "as CNBC reported,"): "In fiscal 2025,
+# Snowflake reported free cash flow of…" or "Mozilla reported that its revenue…" is a company
+# reporting its own results, a subject
 _SRC_TAIL_EN = re.compile(r"(?:,|\bas)\s+(?:the\s+)?$", re.IGNORECASE)
 _SRC_REPORTED_EN = re.compile(
     r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
-    r"(?:first\s+|has\s+|had\s+)?(?:reported|said\s+in\s+a\s+report)\b", re.IGNORECASE)
+    r"(?:first\s+|has\s+|had\s+)?(?:reported|said\s+in\s+a\s+report)"
+    r"(?=\s*(?:[.,;:\"”]|$|on\s|earlier|late|last|this|yesterday|citing|\w+day\b))", re.IGNORECASE)
 _SRC_CITING_EN = re.compile(
     r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
     r"(?:reported\s*,?\s+)?(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*"
