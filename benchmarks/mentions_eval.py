@@ -14,10 +14,11 @@ rules 3), a second held-out part (``heldout2``, whose errors became rules 4), a 
 (``heldout3``, whose errors became rules 5), a fourth (``heldout4``, whose errors became
 rules 6), a fifth (``heldout5``: real web articles of Mozilla Readability's test suite and
 written Korean, whose errors became rules 7), a sixth (``heldout6``: more Readability pages
-and written Korean, labelled before rules 7 were run on it) and a seventh (``heldout7``: real news
-articles written by journalists, Korean Naver News and BBC News, ``rt:<name>`` in
-``tests/fixtures/labels/heldout7``, labelled before any matcher ran on them); the Readability pages
-are ``tests/fixtures/labels/readability``, or ``$NEWSMON_READABILITY_PAGES``).
+and written Korean, labelled before rules 7 were run on it, whose errors became rules 8) and a
+seventh (``heldout7``: real news articles written by journalists, Korean Naver News and BBC
+News, ``rt:<name>`` in ``tests/fixtures/labels/heldout7``, labelled before any matcher ran on
+them); the Readability pages are ``tests/fixtures/labels/readability``, or
+``$NEWSMON_READABILITY_PAGES``).
 
 * "is the entity": a pair is predicted positive when the matcher flags the entity for the
   article (title + body), with ``tests/fixtures/labels/watchlist.toml``; positive labels

@@ -55,14 +55,12 @@ def test_targets_on_the_labelled_set():
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
     assert dev["about_precision"] >= 0.9 and dev["about_recall"] >= 0.9, dev
-    # the whole set: it met the targets up to heldout6; heldout7 (real news articles, never
-    # tuned on by the matcher, no target asserted: README there) brings its recall to 0.970
-    # (1,024 of 1,056), guarded there; its "about" precision, 0.879 as first measured, is
-    # 0.939 with prominence tuned on heldout7 (Korean sentence ends, watch/roles.py), and the
-    # whole set meets the "about" targets again (0.939 / 0.927)
-    assert everything["precision"] >= 0.985 and everything["recall"] >= 0.969, everything
-    assert everything["about_precision"] >= 0.9 and everything["about_recall"] >= 0.9, everything
-    # heldout7's "about" figures are tuned on (0.923 / 0.800, from 0.467 / 0.933): guarded
+    # the whole set, heldout7 included (real news articles; no target asserted on heldout7
+    # alone: README there): rules 8 give 0.997 / 0.982; "about" 0.894 / 0.940, and 0.960 /
+    # 0.932 with prominence tuned on heldout7 (Korean sentence ends, watch/roles.py)
+    assert everything["precision"] >= 0.985 and everything["recall"] >= 0.97, everything
+    assert everything["about_precision"] >= 0.95 and everything["about_recall"] >= 0.93, everything
+    # heldout7's "about" figures are tuned on (0.923 / 0.800, from 0.438 / 0.933): guarded
     held7 = res["heldout7"]
     assert held7["about_precision"] >= 0.92 and held7["about_recall"] >= 0.8, held7
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
@@ -80,18 +78,18 @@ def test_targets_on_the_labelled_set():
     assert held4["precision"] >= 0.985 and held4["recall"] >= 0.97, held4
     assert held4["about_precision"] >= 0.9 and held4["about_recall"] >= 0.9, held4
     # the fifth held-out part (real web pages and written Korean): its errors were turned into
-    # rules 7; it now meets the "is the entity" targets (0.990 and 1.000; "about" 0.900 /
-    # 0.857 is not a target met: README there), with its web pages present
+    # rules 7; it meets the "is the entity" targets (1.000 and 1.000 since its 야후 재팬 pair
+    # was relabelled by the brand-and-country principle of rules 8; "about" 0.949 / 0.860 is
+    # not a target met: README there), with its web pages present
     if READABILITY.is_dir():
         held5 = res["heldout5"]
         assert held5["precision"] >= 0.985 and held5["recall"] >= 0.97, held5
-        assert held5["about_precision"] >= 0.9 and held5["about_recall"] >= 0.85, held5
-        # the sixth (more Readability pages and written Korean), labelled before rules 7 ran
-        # on it, never tuned on: below both targets as measured (0.951 and 0.924, about 0.912
-        # / 0.945; README there): guard against regressions only
+        assert held5["about_precision"] >= 0.94 and held5["about_recall"] >= 0.86, held5
+        # the sixth (more Readability pages and written Korean): its errors were turned into
+        # rules 8 (tuned on: 1.000 and 1.000, about 0.964 / 0.964; 0.951 and 0.924 with rules 7)
         held6 = res["heldout6"]
-        assert held6["precision"] >= 0.95 and held6["recall"] >= 0.92, held6
-        assert held6["about_precision"] >= 0.91 and held6["about_recall"] >= 0.94, held6
+        assert held6["precision"] >= 0.985 and held6["recall"] >= 0.97, held6
+        assert held6["about_precision"] >= 0.9 and held6["about_recall"] >= 0.9, held6
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")

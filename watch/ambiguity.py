@@ -13,7 +13,9 @@ An alias is AMBIGUOUS when the same string often names something else:
   for "Genesis", 애플 for "Apple" — Korean borrows the word as well as the name (생산 라인,
   세터의 토스, 제네시스 블록).
 
-The watchlist overrides the decision per alias (``ambiguous = { "Trump" = false }``).
+The watchlist overrides the decision per alias (``ambiguous = { "Trump" = false }``); an
+alias it marks ambiguous that no rule finds ambiguous gets a class of its own
+(``marked_ambiguous``: a Hangul one is a Korean common word).
 Topics are never ambiguous (they are subjects, matched in any case). What an ambiguous
 mention needs before it counts is ``watch.corroborate``'s business.
 
@@ -39,6 +41,8 @@ EVERYDAY_WORD = "everyday word"
 KOREAN_SHORT_FORM = "Korean group name or common noun"
 KOREAN_LOANWORD = "Korean spelling of an everyday English word"
 OVERRIDE = "marked ambiguous in the watchlist"
+# a Hangul alias the watchlist marks ambiguous: a Korean common word, like the list's
+KOREAN_MARKED = "Korean word marked ambiguous in the watchlist"
 
 _ACRONYM_RE = re.compile(r"[A-Z0-9]{1,3}")
 _WORD_RE = re.compile(r"[A-Za-z]+")
@@ -100,6 +104,18 @@ def why_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> str 
             for w in map(normalize_phrase, siblings)):
         return KOREAN_LOANWORD
     return None
+
+
+def marked_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> str:
+    """The class of an alias the watchlist marks ``ambiguous = true``: the class the rules
+    give it when they find one, else ``KOREAN_MARKED`` for a Hangul alias (the user marks a
+    Korean name ambiguous because it is a common word: 다음 "next", 당근 "carrot"; it then
+    follows the rules of the Korean short forms, a name nearby counting only as an item of
+    the same list: "다음 경기" beside another company is "the next game"), else ``OVERRIDE``."""
+    why = why_ambiguous(alias, kind, siblings)
+    if why:
+        return why
+    return KOREAN_MARKED if _HANGUL_WORD_RE.fullmatch(normalize_phrase(alias)) else OVERRIDE
 
 
 def is_everyday_word(word: str) -> bool:

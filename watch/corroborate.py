@@ -18,8 +18,9 @@ Never (the mention is not the entity, whatever else the article says):
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
 * glued to another word by "&" ("KT&G", "LG&E");
-* a single-letter alias used as a model letter: after a capitalized word or before a
-  "-code" ("Xbox Series X", "Ledger Nano X", "Fujifilm X-H2S");
+* a single-letter alias used as a model letter: after a capitalized or camel-case word, or
+  a one-word context term of any entity, or before a "-code" ("Xbox Series X", "Ledger
+  Nano X", "Fujifilm X-H2S", "iPhone X", "아이폰 X");
 * a single-letter alias beside another lone capital letter in its sentence: a placeholder
   ("args X and Y, return Z"); the letter then names nothing in the whole article.
 * two-letter initials before a surname, in a paragraph that names people by a common given
@@ -50,8 +51,15 @@ An entity is ESTABLISHED in the article by the first of:
 5. ``near``: another established entity, or a topic, in the same paragraph within
    ``NEAR`` characters ("Samsung, LG lead OLED TV race"). Two ambiguous names do not
    establish each other ("삼성, LG 꺾고": two baseball teams). A Korean short form that is a
-   common word or group name (우리, 하나) only as an item of the same list ("신한은행·우리",
-   "신한은행과 우리"; ``_KO_LIST_BETWEEN``): "우리가 놓치고" near "아이패드" is "we".
+   common word or group name (우리, 하나; and a Hangul alias marked ambiguous, 다음) only when
+   tied to the name (``_korean_tie``): an item of the same list ("신한은행·우리", "신한은행과
+   우리"; ``_KO_LIST_BETWEEN``), its parent ("카카오의 포털 다음", "구글의 유튜브") or a portal
+   before one of its services ("카카오는 다음 검색에"): "우리가 놓치고" near "아이패드" is
+   "we", "다음 경기는" near "토스" is "the next game".
+
+An ambiguous alias the article uses inside a fixed phrase (``in_fixed``: "the Delta
+variant") is read that way when bare too: neither 4 nor 5 establishes it ("a surge with
+Delta").
 
 Once established, all its mentions count (except the "never" ones above), each noting its
 own syntax when it has some, else what established the entity. Not established: every
@@ -76,7 +84,7 @@ Company syntax (``syntax``), in the original text around the mention:
   an apposition (", the company", ", which owns"); a predicate noun, even at a sentence's
   start ("Puma is a well-established name", "Stripe is a payments company"); an acronym
   leading a longer name of two or more capitalized words in a sentence in lower case ("the
-  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)"); a coined
+  IBM Cost of a Data Breach Report"); a ticker ("(NASDAQ: META)", "(LON: SHEL)"); a coined
   product name that is not an everyday word ("Apple CarPlay", "Amazon S3", "LG OLED"); a
   capitalized product noun, even at a sentence's start ("Apple TV", "Amazon Prime", "Google
   Maps", "Apple Intelligence"); a product line and a model code of letters and digits
@@ -94,8 +102,10 @@ Company syntax (``syntax``), in the original text around the mention:
 * every pattern stops at a paragraph break (a blank line; ``_line_window``).
 * no English syntax counts for an everyday word in a sentence about food or drink (a
   restaurant, cuisine, menu, chef...): the name is then likely a restaurant or a shop.
-* English, before it: "shares of", "CEO of", "stake in"; "acquired by", "made by";
-  "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG");
+* English, before it: "with" after a software or business tie ("new integration with Zoom",
+  "a partnership with Delta"); "shares of", "CEO of", "stake in"; "acquired by", "made by";
+  "according to"; a describing noun ("tech giant Meta", "retailer Target", "rival LG"); a
+  photographer's name before it ("Jeff Chiu | AP") or "Photo/" after it (a photo credit);
   "at" after a word about working there ("engineers at Meta", "a stint at Meta") or
   about buying ("… French Press at Amazon"), but not after dining words ("dinner at Meta");
   "on"/"from"/"via" after buying or posting verbs and gift cards ("available on Amazon",
@@ -111,31 +121,51 @@ Company syntax (``syntax``), in the original text around the mention:
   an item of a "·" list, unless the article uses it as the word, after a modifier and before
   an object particle (생산 라인을);
   "…에 따르면"; a subject/topic particle followed, in the same sentence and outside
-  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...); a competitor
-  (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이); an item of a
-  list of companies (타깃 등 다른 경쟁사); a list partner in a company's form (KT와
-  LG유플러스는).
+  quotes, by a business verb (발표, 공개, 출시, 인수, 투자, 밝혔다, 말했다...), unless it is a
+  verb of saying after a quotative ending in a sentence whose subject comes before the name
+  ("대변인은 … 하나도 양보할 수 없다고 말했다": the name is inside the reported words,
+  ``_reported_by_another``); an outlet's kind or a country glued to it (AP통신,
+  구글코리아); for a loanword alias, not when the article uses it after an adjective
+  ("세터의 정확한 토스가": the word; ``_loanword_as_word``); a model code (엘지 V30); the
+  channel a product comes through (KT를 통해 출시); a Latin name in parentheses glued to the
+  Hangul word it glosses, read on after the parentheses (비피(BP)가); a competitor, also
+  challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
+  (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
+  '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
+  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
-  form is likely that company.
+  form is likely that company. A Hangul compound is such a company only when used as one
+  (a subject or topic, before a business noun, at the head of a headline: ``_as_company``;
+  "메타버스 사업의" is a common word); an affiliate named with the short form that is a
+  ``context`` term (GS리테일) is one too, and corroborates nothing
+  (``Matcher._affiliates``); the group noun glued to the name (두산그룹) establishes the
+  entity before any of this.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
     KOREAN_LOANWORD,
+    KOREAN_MARKED,
     KOREAN_SHORT_FORM,
     SHORT_ACRONYM,
     english_words,
     given_names,
 )
-from watch.korean import GROUP_NOUNS, is_hangul, particle_follows, product_follows
+from watch.korean import (
+    COUNTRY_NOUNS,
+    GROUP_NOUNS,
+    MEDIA_NOUNS,
+    is_hangul,
+    particle_follows,
+    product_follows,
+)
 from watch.propernames import (
     longer_name_after,
     longer_name_before,
@@ -144,7 +174,7 @@ from watch.propernames import (
 )
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
-_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD})
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -178,6 +208,7 @@ class Cand:
     pos: str = ""
     syntax: str = ""
     compounds: tuple = field(default_factory=tuple)
+    word_use: bool = False  # a loanword alias the article uses as the word (``_loanword_as_word``)
 
 
 # ------------------------------------------------------------------------- positions
@@ -195,9 +226,16 @@ def line_span(text: str, start: int, end: int) -> tuple[int, int]:
     return ls, (len(text) if le < 0 else le)
 
 
+def _gloss(text: str, start: int) -> bool:
+    """Is the mention in parentheses glued to a Hangul word ("비피(BP)가", "메타(Meta)는")? It
+    glosses that word, the name in Korean: not an abbreviation or code, and the Korean syntax
+    after the parentheses is the name's (rules 8)."""
+    return start >= 2 and text[start - 1] == "(" and is_hangul(text[start - 2])
+
+
 def position(text: str, start: int, end: int, is_title: bool) -> str:
     """The kind of place the mention sits in (see the module docstring); "" for prose."""
-    if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")":
+    if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")" and not _gloss(text, start):
         return PAREN
     if is_title:
         return ""
@@ -259,7 +297,8 @@ def venue(text: str, end: int) -> str:
         return ""  # (the usual case, decided without a regex)
     m = _VENUE_AFTER.match(text, end)
     return m.group(0) if m else ""
-_MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*)\s+$")
+_MODEL_BEFORE = re.compile(r"(?:^|[^\w])([A-Z][\w]*|\w*\d\w*|[a-z]+[A-Z]\w*)\s+$")  # (camel case: "iPhone X")
+_WORD_BEFORE = re.compile(r"(?:^|[^\w])(\w+)\s$")
 # another lone capital letter nearby: letters as placeholders ("args X and Y, return Z")
 # ("I" and "A" are words; only within the sentence: see _clause)
 _PLACEHOLDER = re.compile(r"(?<![\w.&'’-])([B-HJ-Z])(?![\w&'’-])")
@@ -303,7 +342,7 @@ def _people_nearby(text: str, s: int, e: int) -> bool:
     return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
 
 
-def veto(text: str, c: Cand) -> str:
+def veto(text: str, c: Cand, products: frozenset[str] = frozenset()) -> str:
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
     after = text[e:e + 60]
@@ -366,6 +405,10 @@ def veto(text: str, c: Cand) -> str:
         m = _MODEL_BEFORE.search(before)
         if m and m.group(1).lower() not in _LIST_WORDS:
             return f'a model letter ("{m.group(1)} {text[s:e]}")'
+        # after a product of the watchlist's (a context term: "아이폰 X", "Galaxy S")
+        m = _WORD_BEFORE.search(before) if products else None
+        if m and m.group(1) in products:
+            return f'a model letter ("{m.group(1)} {text[s:e]}", after a product)'
         if _MODEL_AFTER.match(after):
             return f'a model code ("{text[s:e]}{_MODEL_AFTER.match(after).group(0)}")'
     return ""
@@ -440,8 +483,14 @@ _R_APPOS = re.compile(rf"^,\s+(?:(?:the|a|an|its)\s+(?:[\w-]+\s+){{0,3}}?(?:{_CO
 # what the name is)
 _R_COPULA = re.compile(rf"^\s+(?:is|was|has been|remains)\s+(?:a|an|one of the)\s+(?:[\w-]+\s+){{0,3}}?"
                        rf"(?:{_COMPANY_NOUNS}|companies|brands|name)\b")
-_R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|LSE|TSE|HKEX|KRX|KOSPI|KOSDAQ|OTC)\s*:\s*)?"
-                       r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}\)")
+# (rules 8: any exchange's code before it, "(LON: SHEL)", "(US: XOM)"; the day's move or a
+# link after it, "(TGT -2.83%)", "(TGT - Get Report)")
+_R_TICKER = re.compile(r"^\s*\((?:(?:NASDAQ|Nasdaq|NYSE|[A-Z]{2,6})\s*:\s*)?"
+                       r"(?=[A-Z0-9.]*[A-Z])[A-Z0-9.]{1,6}(?:\s*[-+−]\s?\d+(?:\.\d+)?%|\s+-\s+Get Report)?\)")
+# a photo credit (rules 8): the photographer's name and "|" or "/" before the agency ("Jeff
+# Chiu | AP", "Benoit Tessier/Reuters"), or "AP Photo/…", "Reuters Photo"
+_L_CREDIT = re.compile(r"(?:^|[\s(])[A-Z][a-z]+(?:\s[A-Z][\w'.-]+){1,2}\s?[|/]\s?$")
+_R_CREDIT_AFTER = re.compile(r"^\sPhotos?\s?/")
 # things a company makes, runs or sells ("Apple devices", "Ford sedan", "Shell stations"): not
 # after an everyday-word alias that starts a sentence, whose capital says nothing
 _THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fans,owners,subscribers,"
@@ -505,7 +554,12 @@ _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career
                       r"executives?|execs?|managers?|directors?|vp|head|leaders?|leadership|folks|people|"
                       r"teams?|overlords|insiders|colleagues|developers|designers|lawyers|officials|boss|"
                       r"hired|joined|left|layoffs|years|decade|former|formerly|ex-\w+|buy|bought|price|"
-                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+)\b)"
+                      r"deal|deals|sale|available|sold|shop|order|\$[\d.,]+|"
+                      # a software or business tie to a product or company ("new integration
+                      # with Zoom", "a partnership with Target", "compatible with Slack")
+                      r"integrat(?:ion|ions|es|ed|ing|e)|compatib(?:le|ility)|partnerships?|partnered|"
+                      r"partnering|collaborat(?:ion|ions|ed|ing)|agreements?|contracts?|tie-ups?|"
+                      r"sync(?:s|ed|ing)?)\b)"
                       # (a product's name, "French Press at Amazon": case-sensitive, outside (?i:))
                       r"|\b[A-Z][\w-]*\s+[A-Z0-9][\w-]*\b")
 _AT_NOT = re.compile(r"(?i:\b(?:dinner|lunch|brunch|breakfast|meal|meals|drinks|eat|ate|dine|dined|dining|"
@@ -529,6 +583,9 @@ _LIST_NOUN = re.compile(r"(?i:\b(?:companies|firms|brands|clients|customers|orga
 _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*(?:\s*\([^)]*\))?\s*,?"
                          r"\s*(?:and|or|&)?\s*)*$")
 
+# what a noun glued to a name makes of it (watch.korean): the name in each case
+_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
+               **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country")}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
@@ -538,20 +595,49 @@ _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|�
 _K_WORD_USE = r"[^은는이가의을를에도와과로서고며면\s\W]\s"
 
 
-@lru_cache(maxsize=8)  # asked for every mention of the word; the answer is the article's
+# an adjective right before the loanword, whatever its particle ("세터의 정확한 토스가",
+# "빠른 토스로", "새로운 라인은"): a name is rarely described by an adjective; the adnominal
+# endings -한/-운/-른/-난 of adjectives, not after an object or adverbial particle or a time
+# ("2015년", "3일", "10년 전"), where the same ending is a verb's relative clause ("아이폰을
+# 출시한 애플은", "2015년 출시한 토스는"), and not the postpositions written like adjectives
+# ("이에 대한 애플의 입장", "…에 따른", "다른")
+_K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\s]\s)"
+              r"(?!(?:대|위|관|의|통|향|인|말)한\s|따른\s|다른\s)"
+              r"(?<![가-힣])[가-힣]*(?:한|운|른|난)\s")
+# (a particle or punctuation after it: "간편한 토스 앱" is the brand before a noun)
+_K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)(?![가-힣])|(?=[^\\s가-힣]|$))"
+
+
 def _loanword_as_word(text: str, word: str) -> bool:
-    """Is ``word`` used in ``text`` as the common word it spells, after a modifier and
-    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를")?"""
-    return re.search(_K_WORD_USE + re.escape(word) + "(?:을|를)(?![가-힣])", text) is not None
+    """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
+    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
+    adjective ("세터의 정확한 토스가")?"""
+    w = re.escape(word)
+    return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
+            or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.MULTILINE) is not None)
 
 
 # a competitor: the name (with a partner or object particle) before a word of competition
 # ("…아마존 추격", "아마존과의 격차", "바이두와 경쟁"): only a company or a team is chased
-_K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|경쟁|견제|맞대결|추월|제치)")
+# (rules 8: a challenge to it, "아마존에 도전장", "…에 맞서"; its stronghold, "아마존의 아성"; the
+# first of two rivals, "아마존과 이베이를 위협하는"; not "우리의 도전", "우리를 위협", the words)
+_K_RIVAL = re.compile(r"^(?:과의|와의|과|와|을|를)?\s?(?:추격|격차|경쟁|견제|맞대결|추월|제치)|^에\s?(?:도전|맞서)|"
+                      r"^의\s아성|^(?:과|와)\s[가-힣A-Za-z]+(?:을|를)\s(?:추격|견제|위협|제치)")
+# a model code of letters and digits after the name ("엘지 V30", "삼성 S24 울트라")
+_K_MODEL = re.compile(r"^\s[A-Z]{1,3}\d{1,4}[A-Za-z+]?(?![A-Za-z0-9])")
+# what comes through it: a product, a sale, a service ("KT를 통해 다음달 출시된다")
+_K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출시|판매|공개|제공|서비스|공급|방송|유통|"
+                        r"배송|구매|예약|개통)")
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
-_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사)")
+# (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
+_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
+                        r"차종|제품)")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
-_K_DESCR = re.compile(r"(?:^|\s)(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체)\s$")
+# ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
+# noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
+_K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
+                      r"포털사이트|메신저|검색엔진)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
+                      r"\s['‘\"“<《「『〈]?$")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
 _K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
@@ -644,12 +730,17 @@ def _syntax(text: str, c: Cand) -> str:
         after = unicodedata.normalize("NFKC", after)
         before = unicodedata.normalize("NFKC", before)
         word = unicodedata.normalize("NFKC", word)
+        if after[:1] == ")" and _gloss(text, s):  # "비피(BP)가 … 밝혔다": read on after the gloss
+            after = after[1:]
         korean = _korean_syntax(text, c, word, after, before)
         if korean:
             return korean
         if is_hangul(word[-1]) or (after[:1] and is_hangul(after[0])):
             return ""  # Korean text: the English patterns do not apply
     # after the mention (each pattern anchored there: cheap)
+    m = _R_CREDIT_AFTER.match(after) or _L_CREDIT.search(before, max(0, len(before) - 40))
+    if m:  # a photo credit: an agency after its photographer's name, or "AP Photo/…"
+        return f'"{m.group(0).strip() + " " + word if m.re is _L_CREDIT else word + m.group(0)}" (a photo credit)'
     for rx in (_R_POSS, _R_HYPH, _R_TICKER):
         m = rx.match(after)
         if m:
@@ -793,6 +884,33 @@ _KO_SEP = r"\s*(?:[,·、/]|와|과|및)\s*"
 _KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
 
 
+# the possessor of the name after it, right before it or before a noun of what a company
+# owns (up to two words of description first): a parent ("구글의 유튜브", "카카오의 포털
+# 다음", "아마존의 게임 방송 플랫폼 트위치"); not "우리의 경쟁 상대 구글" ("our rival")
+_KO_OWNED = "자회사|계열사|손자회사|포털|플랫폼|브랜드|서비스|앱|메신저|법인|사업부|부문"
+_KO_PARENT_BETWEEN = re.compile(rf"의\s(?:(?:[가-힣A-Za-z0-9]+\s){{0,2}}(?:{_KO_OWNED})(?:인)?\s"
+                                rf"(?:[가-힣A-Za-z0-9]+\s){{0,2}})?['‘\"“<《「『〈]?$")
+# a service noun after the name, spaced: a portal's or platform's service ("다음 검색",
+# "다음 메일", "카카오 지도"); with another company nearby, no common word
+_KO_SERVICE = re.compile(r"\s(?:검색|메일|카페|지도|웹툰|블로그|포털|쇼핑|뉴스|앱|클라우드|플랫폼)")
+
+
+def _korean_tie(text: str, c: Cand, a: Cand, lo: int, hi: int) -> bool:
+    """May the nearby name ``a`` establish the Korean common word ``c`` (우리, 하나, 다음)? Only
+    when the two are tied: items of one list ("신한은행·우리"), one the parent of the other
+    ("카카오의 포털 다음", "네이버의 자회사인 메신저 서비스 <라인>"), or ``c`` a portal's name
+    before one of its services ("카카오는 다음 검색에"): "우리가 놓치고" near "아이패드",
+    "다음 경기" near "토스" are the words."""
+    if _KO_LIST_BETWEEN.match(text, lo, hi):
+        return True
+    # the parent of an established name, or owned by one ("네이버의 자회사인 메신저 서비스 <라인>")
+    if _KO_PARENT_BETWEEN.match(text, lo, hi) and not _quoted(text, min(c.start, a.start)):
+        return True
+    m = _KO_SERVICE.match(text, c.end)
+    return m is not None and (m.end() == len(text) or not is_hangul(text[m.end()])
+                              or particle_follows(text, m.end()))
+
+
 def _in_value(text: str, c: Cand) -> bool:
     """Is the mention after the colon of its "Label: value" line?"""
     ls, _ = line_span(text, c.start, c.end)
@@ -836,17 +954,25 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
     if run.startswith("측"):
         return f'"{word}측"'
-    product = product_follows(after, 0) if run else ""
-    if product:  # a product glued to the brand ("삼성페이", "애플워치"), or the group ("두산그룹")
-        return f'"{word}{product}" ({"the group" if product in GROUP_NOUNS else "a product name"})'
+    # (a particle first: "메타지만" is "meta, but", not a magazine)
+    product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
+    if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
+        # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
+        return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
     if c.amb == KOREAN_LOANWORD:
         # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
         # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
         # (애플은, 애플의, 애플과의) or an item of a list of names (레노버·HP·델)
-        if _K_NAME_PARTICLE.fullmatch(run) and not _loanword_as_word(text, word):
+        if _K_NAME_PARTICLE.fullmatch(run) and not c.word_use:
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
+    m = _K_MODEL.match(after)
+    if m:  # a product line's model code after the name ("엘지 V30", "삼성 S24")
+        return f'"{word}{m.group(0)}" (a model name)'
+    m = _K_CHANNEL.match(after) if c.amb not in _KOREAN_WORDS else None
+    if m:  # the carrier or store a product comes through ("KT를 통해 출시된다"; not "우리를 통해")
+        return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
         m = rx.match(after)
@@ -867,10 +993,32 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         end = _SENT_END_KO.search(after)
         clause = after[:end.end() if end else 100][:100]
         v = _K_VERB.search(clause)
-        # the verb's subject must be the name: no other subject ("면적이") in between
-        if v and not _K_OTHER_SUBJECT.search(clause, _K_SUBJECT.match(after).end(), v.start()):
+        # the verb's subject must be the name: no other subject ("면적이") in between, and the
+        # name not inside what another subject of the sentence reports (below)
+        if (v and not _K_OTHER_SUBJECT.search(clause, _K_SUBJECT.match(after).end(), v.start())
+                and not _reported_by_another(before, clause, v)):
             return f'"{word}{clause[:v.end()]}…"'
     return ""
+
+
+# a verb of saying after a quotative ending ("…없다고 말했다", "…라며 밝혔다")
+_K_SAY = re.compile(r"밝혔|말했|설명했|반박|해명|부인")
+_K_QUOTATIVE = re.compile(r"(?:다|라|냐|자)(?:고|며)\s+$")
+# a subject or topic of the sentence before the name ("외교부 대변인은 …"): it is the speaker;
+# not a time or place set as the topic ("올해는", "이번에는", "국내에서는")
+_K_SPEAKER_BEFORE = re.compile(r"(?<![가-힣])(?!(?:올해|지난해|내년|작년|이번|오늘|어제|현재|최근|당시|지금|이날|"
+                               r"그날|그동안)[은는이가]\s)[가-힣]+(?<!에)(?<!에서)[은는이가]\s")
+
+
+def _reported_by_another(before: str, clause: str, verb: re.Match) -> bool:
+    """Is the verb found after the name a verb of saying, after a quotative ending, in a
+    sentence with a subject before the name? Then the name is inside the reported words
+    ("대변인은 대만 문제는 하나도 양보할 수 없다고 말했다": 하나도 "not one bit"; "관계자는
+    메타가 … 것이라고 말했다"), and the speaker is that subject, not the name."""
+    if not (_K_SAY.match(clause, verb.start()) and _K_QUOTATIVE.search(clause, 0, verb.start())):
+        return False
+    sentence = re.split(r"다\.\s*|[.!?]\s+|\n", before)[-1]
+    return _K_SPEAKER_BEFORE.search(sentence) is not None
 
 
 def _company_list(before: str) -> str:
@@ -933,7 +1081,8 @@ _HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
     """Words that start with ``word`` glued to more Hangul that is not a particle ("현대" ->
-    "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``."""
+    "현대백화점", "LG" -> "LG디스플레이"), other than the entity's own names ``own``, that the
+    article uses as a company's name (``_as_company``: "메타버스 사업의" is a common word)."""
     out: list[str] = []
     for t in (title, text):
         i = t.find(word)
@@ -945,16 +1094,34 @@ def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str
                 while k < len(t) and is_hangul(t[k]):
                     k += 1
                 w = t[i:k]
-                if not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out:
+                if (not any(w.startswith(o) for o in own if len(o) > len(word)) and w not in out
+                        and _as_company(t, i, k, word)):
                     out.append(w)
             i = t.find(word, j)
     return out
 
 
+def _as_company(t: str, i: int, k: int, word: str) -> bool:
+    """Is the compound ``t[i:k]`` (``word`` glued to more Hangul) used as a company's name? A
+    Latin acronym glued to Hangul always is (LG디스플레이, SK하이닉스); a Hangul compound when
+    it is a subject or topic (현대백화점은, 우리카드가), before a business noun (현대백화점 측,
+    우리카드 관계자) or leads a headline or line (현대백화점, …): a common word made with the
+    short form (메타버스 사업의, 현대인의, 하나씩) names no company the bare form could be."""
+    if not is_hangul(word[-1]):
+        return True
+    w = t[i:k]
+    if w[-1] in "은는이가" and len(w) >= len(word) + 2:
+        return True
+    rest = t[k:k + 12]
+    return bool(_K_NOUN.match(rest)) or rest[:1] in (",", "…") and (i == 0 or t[i - 1] == "\n")
+
+
 # --------------------------------------------------------------------------- decide
 
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
-           own_names: list[frozenset[str]], names: list[str]) -> tuple[list[Cand], list[Cand]]:
+           own_names: list[frozenset[str]], names: list[str],
+           products: frozenset[str] = frozenset(),
+           in_fixed: set[tuple[int, str]] | frozenset = frozenset()) -> tuple[list[Cand], list[Cand]]:
     """(accepted, rejected) candidates of one article; see the module docstring.
 
     ``fields``: original title and text; ``context``: entity -> the first context term
@@ -969,10 +1136,16 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             established[c.entity] = f'alias "{c.phrase}"'
     for ent, term in context.items():
         established.setdefault(ent, f'context "{term}"')
+    for c in amb:
+        # the group noun glued to the name names the group itself (두산그룹은): as good as an
+        # unambiguous alias, also beside an affiliate named with the short form (두산에너빌리티)
+        t = fields[c.field]
+        if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
+            established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     for c in amb:
-        c.veto = veto(fields[c.field], c)
+        c.veto = veto(fields[c.field], c, products)
         if c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)
     hangul: list[bool] = []
@@ -986,7 +1159,12 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # an established entity's mentions all count, noting what established it)
     open_ = [c for c in amb if c.entity not in established]
     scanned: set[tuple[int, str]] = set()  # compounds() reads the whole article: once per name
+    as_word: dict[str, bool] = {}  # a loanword alias used as the word anywhere in the article
     for c in open_:
+        if c.amb == KOREAN_LOANWORD:
+            if c.phrase not in as_word:
+                as_word[c.phrase] = any(_loanword_as_word(t, c.phrase) for t in fields.values() if t)
+            c.word_use = as_word[c.phrase]
         c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
         if (c.entity not in blocked and (c.entity, c.phrase) not in scanned
                 and (c.phrase.isupper() or is_hangul(c.phrase[-1])) and has_hangul()):
@@ -1024,7 +1202,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     for c in open_:
         if (c.amb == EVERYDAY_WORD and c.entity not in established and c.entity not in blocked
                 and not c.veto and not c.pos and c.phrase not in surname
-                and _bare_name(fields[c.field], c)):
+                and (c.entity, c.phrase) not in in_fixed and _bare_name(fields[c.field], c)):
             named.setdefault(c.entity, []).append(c)
     for ent, cs in named.items():
         if len(cs) >= BARE_NAMES:
@@ -1036,7 +1214,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         grew = False
         for c in amb:
             if (c.entity in established or c.entity in blocked or c.veto or c.pos not in ("", HEADING)
-                    or (c.phrase in surname and not c.person)):
+                    or (c.phrase in surname and not c.person) or (c.entity, c.phrase) in in_fixed):
                 continue
             text = fields[c.field]
             for a in anchors:
@@ -1049,7 +1227,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                 # ("우리가 놓치고") is the word's, and says nothing of a company
                 if (hi - lo <= NEAR and "\n" not in text[lo:hi]
                         and (not c.pos or _LIST_BETWEEN.match(text, lo, hi))
-                        and (c.amb not in _KOREAN_WORDS or _KO_LIST_BETWEEN.match(text, lo, hi))):
+                        and (c.amb not in _KOREAN_WORDS or _korean_tie(text, c, a, lo, hi))):
                     what = "topic" if a.topic else "entity"
                     established[c.entity] = f'{what} "{text[a.start:a.end]}" ({names[a.entity]}) nearby'
                     grew = True

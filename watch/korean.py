@@ -27,7 +27,9 @@ starts a word.
   에게+는, 까지+도, 부터+는, 만+을, ...): any base particle + one of these.
 
 A brand glued to one of its products is written as one word in Korean (애플워치, 삼성페이,
-애플TV): ``product_follows`` accepts a Hangul run that is a PRODUCT noun of ``PRODUCTS``
+애플TV), and so are a group (두산그룹), a news outlet with its kind (로이터통신, CNN방송,
+포브스지) and a brand's business in a country (스타벅스코리아):
+``product_follows`` accepts a Hangul run that is a PRODUCT noun of ``PRODUCTS``
 (the Korean spellings of the product nouns of ``watch.corroborate``: 워치, 페이, 뮤직,
 스토어...), optionally followed by a particle (애플워치처럼). Nouns that name another
 company of the same group are NOT product nouns: 카드 (현대카드, 우리카드), 은행, 증권,
@@ -112,14 +114,23 @@ PRODUCTS: tuple[str, ...] = (
 # A group noun glued to the name is the group itself, written as one word (두산그룹,
 # 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
 GROUP_NOUNS: tuple[str, ...] = ("그룹",)
-_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS, key=len, reverse=True))
+# The kind of a news outlet glued to its name is the outlet itself: Korean writes a wire
+# service as name + 통신 (로이터통신, AP통신, 블룸버그통신), a broadcaster + 방송 (CNN방송), a
+# paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
+# company of the same name.
+MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지")
+# A country glued to a brand is the brand's business in that country (스타벅스코리아,
+# 구글코리아, 야후재팬): the brand, as when the two are written apart ("스타벅스 코리아").
+COUNTRY_NOUNS: tuple[str, ...] = ("코리아", "재팬", "저팬", "차이나", "인디아")
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS, key=len, reverse=True))
 _PRODUCT_FIRST = frozenset(p[0] for p in _PRODUCTS_BY_LEN)  # (most Hangul runs fail on this, cheaply)
 
 
 def product_follows(text: str, end: int) -> str:
-    """text[end] is Hangul: the product noun (``PRODUCTS``) or group noun (``GROUP_NOUNS``)
-    that the Hangul run from ``end`` starts with, when the rest of the run is empty or a particle (애플워치, 애플워치처럼);
-    "" otherwise (애플리케이션, 현대카드)."""
+    """text[end] is Hangul: the product noun (``PRODUCTS``), group noun (``GROUP_NOUNS``),
+    outlet kind (``MEDIA_NOUNS``) or country (``COUNTRY_NOUNS``) that the Hangul run from
+    ``end`` starts with, when the rest of the run is empty or a particle (애플워치,
+    애플워치처럼, 로이터통신은); "" otherwise (애플리케이션, 현대카드, 아마존지역)."""
     if text[end:end + 1] not in _PRODUCT_FIRST:
         return ""
     for p in _PRODUCTS_BY_LEN:
@@ -140,3 +151,12 @@ def particle_follows(text: str, end: int) -> bool:
         if j > limit:
             return False
     return text[end:j] in PARTICLES
+
+
+def compound_of(name: str, short: str) -> bool:
+    """Is ``name`` another company's name made of the short form ``short`` glued to more
+    Hangul that is no particle, product, group, outlet or country noun ("GS리테일",
+    "하나증권", "토스뱅크" of "GS", "하나", "토스"; not "카카오톡", "두산그룹", "토스는")?"""
+    n = len(short)
+    return (len(name) > n and name.startswith(short) and is_hangul(name[n])
+            and not particle_follows(name, n) and not product_follows(name, n))

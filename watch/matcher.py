@@ -69,11 +69,19 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from watch.ambiguity import OVERRIDE, fixed_terms, why_ambiguous
+from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
 from watch.corroborate import Cand, decide, venue, verb_use
-from watch.korean import is_hangul, is_ideograph, is_kana, particle_follows, product_follows
+from watch.korean import compound_of, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
-from watch.prominence import Shape, headline_context, score
+from watch.prominence import (
+    ABOUT,
+    Shape,
+    as_passing,
+    credited_source,
+    headline_context,
+    parent_of_another,
+    score,
+)
 from watch.romanize import split_given
 from watch.snippets import Sentences
 from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
@@ -278,14 +286,33 @@ class Matcher:
         for i, ent in enumerate(watchlist.entities):
             overrides = dict(ent.ambiguous)
             for alias in ent.aliases:
-                why = (OVERRIDE if overrides[alias] else None) if alias in overrides \
-                    else why_ambiguous(alias, ent.kind, ent.aliases)
+                why = (marked_ambiguous(alias, ent.kind, ent.aliases) if overrides[alias] else None) \
+                    if alias in overrides else why_ambiguous(alias, ent.kind, ent.aliases)
                 if why:
                     self._amb[(i, alias)] = why
+        # context terms that are an affiliate named with one of the entity's ambiguous short
+        # forms ("GS리테일", "토스뱅크", "하나증권"): a company of its own, so they corroborate
+        # nothing (they still put the entity in the headline for prominence), and the bare short form beside them is likely that affiliate ("GS리테일 …
+        # GS 측은"), as beside any other company named with it (watch.corroborate.compounds);
+        # not a merger of the short form with another watched name ("라인야후", "다음카카오"),
+        # which the entity's own company became
+        names = frozenset(normalize(a).text for e in watchlist.entities for a in e.aliases)
+        self._affiliates = [frozenset(
+            t for t in e.context
+            for nt in (normalize(t).text,)
+            if any(compound_of(nt, na) and nt[len(na):] not in names
+                   for na in (normalize(a).text for a in e.aliases if (i, a) in self._amb)))
+            for i, e in enumerate(watchlist.entities)]
+        # every entity's one-word context terms (products, mostly): a single letter after one
+        # is a model letter ("아이폰 X": watch.corroborate.veto)
+        self._products = frozenset(w for e in watchlist.entities for t in e.context
+                                   for w in (normalize(t).text,) if " " not in w)
         # an entity's own spellings: a Hangul compound that starts with one of them is not
         # "another company of the same group" (watch.corroborate.compounds)
-        self._own = [frozenset(fold(x) for x in e.aliases + e.short_names + e.context) | frozenset(
-            normalize(x).text for x in e.aliases + e.short_names + e.context) for e in watchlist.entities]
+        self._own = []
+        for e, affiliates in zip(watchlist.entities, self._affiliates):
+            own = e.aliases + e.short_names + tuple(t for t in e.context if t not in affiliates)
+            self._own.append(frozenset(map(fold, own)) | frozenset(normalize(x).text for x in own))
         # exact spelling -> [(entity, role, phrase)] (insertion-ordered: deterministic)
         keys: dict[str, list[_Target]] = {}
 
@@ -594,6 +621,8 @@ class Matcher:
         blank_line = _PARA_SUB if self._para_sub else _PARA
         context: dict[int, str] = {}  # entity -> first context term found
         title_context: dict[int, str] = {}  # entity -> first context term in the title
+        head_affiliates: dict[int, str] = {}  # entity -> first affiliate context term in the title
+        in_fixed: set[tuple[int, str]] = set()  # (entity, alias) seen inside a fixed phrase
         rejected: list[Rejected] = []
         for fname, value in (("title", title), ("text", text)):
             if not value:
@@ -608,7 +637,8 @@ class Matcher:
                 cands = self._not_excluded(cands, excluded)
             if specials:
                 cands = self._specials(fname, norm, cands, specials,
-                                       title_context if fname == "title" else context, rejected)
+                                       title_context if fname == "title" else context,
+                                       head_affiliates if fname == "title" else None, in_fixed, rejected)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
@@ -661,7 +691,7 @@ class Matcher:
         notes: dict[tuple, str] = {}
         amb = self._amb
         if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
-            rows = self._corroborate(rows, title, text, context, notes, rejected)
+            rows = self._corroborate(rows, title, text, context, notes, rejected, in_fixed)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []
         by_entity: dict[str, list[Mention]] = {}
@@ -707,11 +737,32 @@ class Matcher:
             numbers = shape.sentence_numbers([s for b in bodies if len(b) > 1 for s, _ in b])
             # a context term in the headline (a product, subsidiary or executive: "AWS vs
             # Azure") puts the entity in the headline for prominence, noted in the parts
-            in_head = {self._ids[k]: v for k, v in title_context.items()} if title_context else {}
+            in_head = {self._ids[k]: v for k, v in (head_affiliates | title_context).items()} \
+                if title_context or head_affiliates else {}
+            fields = {"title": title or "", "text": text or ""}
+            starts: dict[str, dict[str, set[int]]] | None = None  # entity -> field -> starts
             for f, body in zip(flags, bodies):
                 pr = score(shape, f.in_title, body, len(f.mentions) - len(body), numbers)
                 if not f.in_title and f.entity_id in in_head:
                     pr = headline_context(pr, in_head[f.entity_id])
+                if pr.score >= ABOUT and len(flags) > 1 or f.in_title:
+                    # (only what could score "about" is read again; rare: a source or a parent)
+                    spans = [(m.field, m.start, m.end) for m in f.mentions]
+                    if f.in_title and credited_source(fields["title"], fields["text"], spans):
+                        pr = as_passing(pr, "source")
+                    elif pr.score >= ABOUT and len(flags) > 1:
+                        if starts is None:
+                            starts = {}
+                            for g in flags:
+                                for m in g.mentions:
+                                    starts.setdefault(g.entity_id, {}).setdefault(m.field, set()).add(m.start)
+                        others: dict[str, set[int]] = {}
+                        for eid, by_field in starts.items():
+                            if eid != f.entity_id:
+                                for fld, ss in by_field.items():
+                                    others.setdefault(fld, set()).update(ss)
+                        if parent_of_another(fields, spans, others):
+                            pr = as_passing(pr, "parent")
                 d = f.__dict__
                 d["prominence"] = pr.score
                 d["prominence_parts"] = pr.parts
@@ -719,14 +770,19 @@ class Matcher:
 
     def _specials(self, fname: str, norm, cands: list[tuple[int, int, _Target]],
                   specials: list[tuple[int, int, tuple]], context: dict[int, str],
+                  head: dict[int, str] | None, in_fixed: set[tuple[int, str]],
                   rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
-        """Records the context terms found; drops (and explains) mentions of ambiguous
-        aliases inside a fixed phrase (watch/data/fixed_terms.txt) that holds them."""
+        """Records the context terms found (affiliates apart, in ``head`` for the title only);
+        drops (and explains) mentions of ambiguous aliases inside a fixed phrase
+        (watch/data/fixed_terms.txt) that holds them, noting them in ``in_fixed``."""
         fixed: dict[int, list[tuple[int, int, str]]] = {}
         for s, e, targets in specials:
             for tg in targets:
                 if tg.role == CONTEXT:
-                    context.setdefault(tg.entity, tg.phrase)
+                    if tg.phrase not in self._affiliates[tg.entity]:
+                        context.setdefault(tg.entity, tg.phrase)
+                    elif head is not None:
+                        head.setdefault(tg.entity, tg.phrase)
                 else:
                     fixed.setdefault(tg.entity, []).append((s, e, tg.phrase))
         if not fixed:
@@ -744,6 +800,7 @@ class Matcher:
                     rejected.append(Rejected(self._ids[tg.entity], tg.phrase, norm.original[s0:e0], fname,
                                              s0, e0, f'part of the fixed phrase "{norm.original[a0:b0]}", '
                                                      f"which is not the company"))
+                    in_fixed.add((tg.entity, tg.phrase))
                     continue
             keep.append(c)
         return keep
@@ -797,7 +854,7 @@ class Matcher:
 
     def _corroborate(self, rows: list[tuple], title: str | None, text: str | None,
                      context: dict[int, str], notes: dict[tuple, str],
-                     rejected: list[Rejected]) -> list[tuple]:
+                     rejected: list[Rejected], in_fixed: set[tuple[int, str]] = frozenset()) -> list[tuple]:
         """Mentions of ambiguous aliases count only when corroborated (watch.corroborate)."""
         amb = self._amb
         topic = self._topic
@@ -808,7 +865,7 @@ class Matcher:
                               amb.get((ent, phrase)) if role == ALIAS else None,
                               self._person[ent], r))
         accepted, refused = decide(cands, {"title": title or "", "text": text or ""}, context,
-                                   self._own, self._ids)
+                                   self._own, self._ids, self._products, in_fixed)
         for c in accepted:
             if c.note:
                 notes[(c.field, c.start, c.end, c.entity)] = c.note

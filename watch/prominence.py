@@ -280,6 +280,70 @@ def headline_context(pr: Prominence, term: str) -> Prominence:
     return Prominence(min(100, total), parts)
 
 
+# A news outlet credited as the story's source is a passing mention, however high it stands
+# (the labels' convention): in a Korean headline it is the speaker of a quotation (로이터
+# "…", AP "…", 블룸버그통신 "…"), and in the body it is credited: "…에 따르면" ("according
+# to"), the subject of a verb of reporting (로이터통신은 … 보도했다, AP통신은 … 전했다, …를
+# 인용해), "X reported", "according to X". A company quoted in a headline is its own news
+# (삼성전자 "…" / 삼성전자는 … 밝혔다): 밝혔다 and 말했다 are statements, not credits.
+_QUOTE_AFTER = re.compile(r"(?:통신|방송|신문)?\s?[\"“‘「]")
+_CREDIT_AFTER = re.compile(r"(?:통신|방송|신문)?(?:에\s?따르면|(?:은|는|이|가)\s(?:(?!다\.\s)[^\n]){0,160}?"
+                           r"(?:보도했|보도한|전했|인용)|\s+reported\b|\s+reports\b)")
+_CREDIT_BEFORE = re.compile(r"(?i:\b(?:according to|told|citing|cited by)\s+(?:the\s+)?)$")
+# The parent named as the possessor of the story's subject, another flagged entity ("카카오의
+# 포털 다음이", "아마존의 게임 방송 플랫폼 트위치가", "폭스바겐그룹 산하 포르쉐가"): passing too
+_PARENT_AFTER = re.compile(r"(?:그룹)?(?:의|\s산하)\s")
+_WORD_SPACE = re.compile(r"[가-힣A-Za-z0-9]+\s")
+PARENT_WORDS = 3  # words of description between the parent and the subject, at most
+
+
+def credited_source(title: str, text: str, spans: list[tuple[str, int, int]]) -> bool:
+    """Is the entity only the story's source? ``spans``: its mentions (field, start, end);
+    at least one in the headline, each there the speaker of a quotation, each in the body a
+    credit (module comments above)."""
+    if not any(f == "title" for f, _, _ in spans):
+        return False
+    for f, s, e in spans:
+        if f == "title":
+            if not _QUOTE_AFTER.match(title, e):
+                return False
+        elif not (_CREDIT_AFTER.match(text, e) or _CREDIT_BEFORE.search(text, max(0, s - 24), s)):
+            return False
+    return True
+
+
+def parent_of_another(fields: dict[str, str], spans: list[tuple[str, int, int]],
+                      others: dict[str, set[int]]) -> bool:
+    """Is every mention of the entity the possessor of another flagged entity's mention
+    (``others``: field -> start offsets of the other entities' mentions)?"""
+    for f, _, e in spans:
+        t = fields[f]
+        m = _PARENT_AFTER.match(t, e)
+        if m is None:
+            return False
+        at, starts = m.end(), others.get(f, ())
+        for _ in range(PARENT_WORDS):
+            if at in starts:
+                break
+            w = _WORD_SPACE.match(t, at)
+            if w is None:
+                break
+            at = w.end()
+        if at not in starts:
+            return False
+    return True
+
+
+def as_passing(pr: Prominence, why: str) -> Prominence:
+    """``pr`` of an entity named only as the story's source or as the parent of its subject:
+    the headline, lede and sentence parts count nothing (the name stands there for another's
+    news), and the parts say why (``passing``: "source" or "parent")."""
+    parts = dict(pr.parts)
+    parts["headline"] = parts["lede"] = parts["sentences"] = 0
+    parts["passing"] = why
+    return Prominence(min(100, sum(parts[k] for k in _POINTS)), parts)
+
+
 def prominence(title: str | None, text: str | None,
                mentions: list[tuple[str, int, int]]) -> Prominence:
     """One-off form: ``mentions`` are (field, start, end) of one entity, field "title" or
