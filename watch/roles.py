@@ -53,13 +53,15 @@ _SRC_BEFORE_EN = re.compile(
 # after it ("…, Reuters reported on Tuesday.", "as CNBC reported,"): "In fiscal 2025,
 # Snowflake reported free cash flow of…" or "Mozilla reported that its revenue…" is a company
 # reporting its own results, a subject
+# what may stand between the outlet and its verb: "Reuters'", "Bloomberg News", ", "
+_OUTLET_EN = r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
 _SRC_TAIL_EN = re.compile(r"(?:,|\bas)\s+(?:the\s+)?$", re.IGNORECASE)
 _SRC_REPORTED_EN = re.compile(
-    r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
+    _OUTLET_EN +
     r"(?:first\s+|has\s+|had\s+)?(?:reported|said\s+in\s+a\s+report)"
     r"(?=\s*(?:[.,;:\"”]|$|on\s|earlier|late|last|this|yesterday|citing|\w+day\b))", re.IGNORECASE)
 _SRC_CITING_EN = re.compile(
-    r"^(?:[’']s)?(?:\s+(?:news(?:\s+agency)?|newspaper|news\s+channel|reporters?))?\s*,?\s+"
+    _OUTLET_EN +
     r"(?:reported\s*,?\s+)?(?:quoted|citing)\s+(?:an?\s+|unnamed\s+|senior\s+)*"
     r"(?:sources?|people|officials?|insiders?)\b", re.IGNORECASE)
 _TOLD_BEFORE = re.compile(r"\btold\s+(?:the\s+)?$", re.IGNORECASE)
