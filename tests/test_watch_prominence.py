@@ -69,3 +69,78 @@ def test_the_matcher_fills_prominence_on_every_flag():
     for f in res.flags:
         assert f.prominence == parts_points(type("P", (), {"parts": f.prominence_parts})())
         assert f.to_dict()["prominence"] == f.prominence
+
+
+def test_korean_sentence_ends_without_a_space_or_with_only_two_spaces():
+    # as run-together dumps of Korean news keep them: a full stop glued to the next
+    # sentence, or the full stop lost and two spaces left; not a decimal point
+    text = "계획이 무산됐습니다.미국 측은 설명했다  그는 20.9% 올랐다고 말했다"
+    assert Shape(text).sentences == 3
+    assert Shape("지수는 20.9% 올랐다. 3.5배다").sentences == 2
+
+
+def test_a_body_written_as_one_long_line_has_its_first_sentences_as_lede():
+    sentences = [f"문장 {i}번은 다른 회사의 소식을 길게 전했다" for i in range(12)]
+    text = "  ".join(sentences[:8] + ["셀트리온은 주가가 올랐다"] + sentences[9:])
+    at = text.index("셀트리온")
+    sh = Shape(text)
+    # two lede "paragraphs" of three sentences each; the ninth sentence is in neither
+    assert len(sh.lede) == 2 and sh.lede_paragraph(0) == 1 and sh.lede_paragraph(at) is None
+    assert sh.lede_paragraph(text.index("문장 3번")) == 2
+    p = prominence("", text, [("text", at, at + 4)])
+    assert p.parts["lede"] == 0 and p.parts["sentences_of"] == 12
+    # a long paragraph of a normal page (ten sentences or fewer) stays one paragraph
+    short = "  ".join(sentences[:8] + ["셀트리온은 주가가 올랐다"])
+    assert Shape(short).lede_paragraph(short.index("셀트리온")) == 1
+
+
+LEDE_SOURCE = ("트럼프 대통령과 니에토 멕시코 대통령이 전화통화 중 충돌했다고 워싱턴포스트(WP)가 "
+               "24일(현지시간) 보도했다.\n\n니에토 대통령의 미국 방문 계획도 취소됐다.\n\n"
+               "양국은 국경장벽 비용을 두고 맞서 왔다.")
+
+
+def _spans(text: str, *names: str) -> list[tuple[str, int, int]]:
+    out = []
+    for name in names:
+        s = text.index(name)
+        out.append(("text", s, s + len(name)))
+    return out
+
+
+def test_a_source_cited_in_the_lede_is_not_what_the_story_is_about():
+    p = prominence("", LEDE_SOURCE, _spans(LEDE_SOURCE, "워싱턴포스트", "WP"))
+    assert p.parts["role"] == "source" and p.parts["lede_paragraph"] == 1
+    assert p.parts["lede"] == p.parts["sentences"] == p.parts["position"] == 0
+    assert p.score == parts_points(p) == p.parts["mentions"] < ABOUT
+    # the same name as the subject of one more sentence makes it a possible subject again
+    text = LEDE_SOURCE + "\n\n워싱턴포스트는 이날 편집국장을 새로 임명했다."
+    p = prominence("", text, _spans(text, "워싱턴포스트", "WP") + [("text", text.rindex("워싱턴포스트"),
+                                                                   text.rindex("워싱턴포스트") + 6)])
+    assert "role" not in p.parts and p.parts["lede"] == 15
+
+
+def test_a_name_in_the_headline_is_never_discounted():
+    p = prominence("워싱턴포스트, 편집국장 교체", LEDE_SOURCE,
+                   [("title", 0, 6)] + _spans(LEDE_SOURCE, "워싱턴포스트"))
+    assert "role" not in p.parts and p.parts["headline"] == 30 and p.parts["lede"] == 15
+
+
+def test_roles_through_the_matcher():
+    # the platform where the president posted, in a short lede: a passing mention
+    m = Matcher(load_watchlist(ROOT / "watchlists" / "default.toml"))
+    text = ("문재인 대통령은 25일 페이스북에 “여자 컬링팀의 은메달 쾌거에 축하를 드린다”고 썼다.\n\n"
+            "삼성전자는 이날 선수단에 격려금을 전달했다.")
+    res = m.match("문 대통령, 컬링팀에 축하 메시지", text)
+    by_id = {f.entity_id: f for f in res.flags}
+    # (the shipped watchlist names 페이스북 under Meta)
+    assert by_id["meta"].prominence_parts["role"] == "platform" and by_id["meta"].prominence < ABOUT
+    assert "role" not in by_id["samsung"].prominence_parts
+
+
+def test_the_story_view_says_why_a_part_gave_nothing():
+    from review.web.explain import prominence_rows
+
+    p = prominence("", LEDE_SOURCE, _spans(LEDE_SOURCE, "워싱턴포스트", "WP"))
+    rows = {r.key: r for r in prominence_rows(p.parts)}
+    assert rows["lede"].points == 0 and rows["lede"].measure.endswith("not counted: named only as a source")
+    assert "not counted" not in rows["mentions"].measure

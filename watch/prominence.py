@@ -29,7 +29,15 @@ Paragraphs are the body's non-empty lines (extracted bodies put a blank line bet
 paragraphs). The lede skips short lines before the first real paragraph: kickers,
 datelines, "Key Points" headings (fewer than ``LEDE_MIN_WORDS`` words). A sentence ends at
 ``. ! ?`` followed by a space, at ``。`` and at the end of a line (so Korean "…했다." ends one
-too); a sentence is counted once however often it names the entity.
+too), and after a Hangul syllable at a full stop glued to the next word or at two spaces
+(Korean text whose full stops were lost); a sentence is counted once however often it names
+the entity. A line of more than ``RUN_TOGETHER`` sentences is a body without paragraph
+breaks: its lede is its first two runs of ``LEDE_SENTENCES`` sentences.
+
+An entity not in the headline whose every body mention plays a role that is not a subject's
+(``watch.roles``: the outlet cited as the source, the platform where someone posted, the
+possessor in "A's daughter B", a row of links, an item of a long list) gets no lede, sentence
+or position points, so it stays below ``ABOUT``; ``parts["role"]`` names the role.
 
 ``Prominence.parts`` keeps each part's points (under the part's name; they add up to the
 score) and what it measured, in one flat dict, e.g.::
@@ -46,6 +54,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from watch.roles import role
+
 ABOUT = 55
 HEADLINE, LEDE_FIRST, LEDE_SECOND = 30, 15, 10
 HEADLINE_CONTEXT = 20  # a context term of the entity in the headline, not its name
@@ -53,6 +63,8 @@ PER_MENTION, MAX_MENTIONS = 3, 5
 SENTENCES_MAX, SENTENCES_PER_SHARE = 30, 100
 POSITION_MAX = 10
 LEDE_MIN_WORDS = 5
+RUN_TOGETHER = 10  # a line of more sentences is a body without paragraph breaks...
+LEDE_SENTENCES = 3  # ...whose lede paragraphs are runs of this many sentences
 
 _BREAKS = re.compile(r"\n+")
 _POINTS = ("headline", "lede", "mentions", "sentences", "position")
@@ -68,9 +80,19 @@ class Prominence(NamedTuple):
 
 
 _TERMS = (". ", "! ", "? ", "。")  # a sentence ends at one of these, or at a line break
+# Korean text as some sources give it (and as run-together dumps of news sites keep it): a full
+# stop glued to the next sentence ("무산됐습니다.미국 워싱턴포스트에…"), or the full stop lost and
+# only two spaces left ("…시작되고 있다  단기조정에…"). After a Hangul syllable, both end a
+# sentence; a decimal point ("20.9%") or an abbreviation's dots follow no Hangul.
+# (each pattern starts with its literal, which the regex engine scans for quickly; the
+# Hangul syllable before it is a look-behind)
+_KO_GLUED = re.compile(r"\.(?<=[\uac00-\ud7a3]\.)(?=[^\s\d.])")
+_KO_SPACES = re.compile(r"  (?<=[\uac00-\ud7a3]  ) *(?=\S)")
+# every sentence end inside one line, for cutting a long lede paragraph into sentences
+_LINE_ENDS = re.compile(r"[.!?] |。|(?<=[\uac00-\ud7a3])(?:\.(?=[^\s\d.])| {2,}(?=\S))")
 
 
-def _ends(text: str, a: int, b: int) -> int:
+def _ends(text: str, a: int, b: int, hangul: bool = True) -> int:
     """Sentence ends in text[a:b]: ". " "! " "? " "。", and line breaks (a blank line between
     paragraphs is one end, not two). C-level ``str.count`` passes, several times faster
     than a regex over the body."""
@@ -85,9 +107,35 @@ def _ends(text: str, a: int, b: int) -> int:
         n += text.count("\n", a, b) - text.count("\n\n", a, b)
     else:
         n += len(_BREAKS.findall(text, a, b))
-    if not text.isascii() and text.find("。", a, b) != -1:
-        n += text.count("。", a, b)
+    if not text.isascii():
+        if text.find("。", a, b) != -1:
+            n += text.count("。", a, b)
+        if hangul:
+            # (one character more for the look-ahead: an end right before a mention's
+            # offset is still this range's)
+            n += len(_KO_GLUED.findall(text, a, b + 1))
+            if text.find("  ", a, b) != -1:
+                n += len(_KO_SPACES.findall(text, a, b + 1))
     return n
+
+
+def _chunks(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The lede paragraphs of the line text[a:b]: the line itself, or, when it holds more
+    than ``RUN_TOGETHER`` sentences (a body written without paragraph breaks: a run-together
+    dump of a news site, a wire story), its first two runs of ``LEDE_SENTENCES`` sentences.
+    Otherwise every mention of such a body would be "in the lede"."""
+    # (an upper bound first, with C-level counts: the usual paragraph of a few sentences
+    # needs no regex)
+    if (text.count(".", a, b) + text.count("  ", a, b) + text.count("!", a, b) + text.count("?", a, b)
+            + text.count("。", a, b) < RUN_TOGETHER):
+        return [(a, b)]
+    cuts: list[int] = []
+    for n, m in enumerate(_LINE_ENDS.finditer(text, a, b), 1):
+        if n % LEDE_SENTENCES == 0 and len(cuts) < 2:
+            cuts.append(m.end())
+        if n >= RUN_TOGETHER:
+            return [(a, cuts[0]), (cuts[0], cuts[1])]
+    return [(a, b)]
 
 
 class Shape:
@@ -96,7 +144,7 @@ class Shape:
     sentence numbers of the mentions (counted up to the last one; the number of sentences
     is finished from there on first use)."""
 
-    __slots__ = ("text", "length", "lede", "_a", "_b", "_pos", "_count", "_n")
+    __slots__ = ("_a", "_b", "_count", "_hangul", "_n", "_pos", "lede", "length", "text")
 
     def __init__(self, text: str | None):
         text = text or ""
@@ -111,9 +159,10 @@ class Shape:
             line = text[pos:end]
             if (len(line.split(None, LEDE_MIN_WORDS)) >= LEDE_MIN_WORDS if not lede
                     else line and not line.isspace()):
-                lede.append((pos, end))
+                lede.extend(_chunks(text, pos, end))
             pos = end + 1
-        self.lede = lede
+        self.lede = lede[:2]
+        self._hangul = not text.isascii()  # (Korean sentence ends need a Hangul syllable)
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
@@ -128,7 +177,7 @@ class Shape:
                 self._n = 0
             else:  # (+ 1: the last sentence ends where the text does, uncounted)
                 pos = min(max(self._pos, a), b)
-                self._n = self._count + _ends(text, pos, b) + 1
+                self._n = self._count + _ends(text, pos, b, self._hangul) + 1
         return self._n
 
     def lede_paragraph(self, offset: int) -> int | None:
@@ -146,7 +195,7 @@ class Shape:
         pos, count = self._pos, self._count
         for o in sorted(offsets):
             if o > pos:
-                count += _ends(text, pos, o)
+                count += _ends(text, pos, o, self._hangul)
                 pos = o
             out[o] = count
         self._pos, self._count = pos, count
@@ -175,8 +224,7 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
                 if a <= s < b and (lede_para is None or k < lede_para):
                     lede_para = k
         n_sent = shape.sentences
-        if n_sent < with_it:
-            n_sent = with_it
+        n_sent = max(n_sent, with_it)
         share = with_it / n_sent
         first_at = first / shape.length
         pos_pts = int(POSITION_MAX * (1 - first_at) + 0.5)
@@ -188,16 +236,36 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     count = n_title + len(body)
     head_pts = HEADLINE if in_title else 0
     lede_pts = LEDE_FIRST if lede_para == 1 else LEDE_SECOND if lede_para == 2 else 0
-    count_pts = PER_MENTION * (count if count < MAX_MENTIONS else MAX_MENTIONS)
+    count_pts = PER_MENTION * (min(MAX_MENTIONS, count))
     sent_pts = int(SENTENCES_PER_SHARE * share + 0.5)
-    if sent_pts > SENTENCES_MAX:
-        sent_pts = SENTENCES_MAX
+    sent_pts = min(sent_pts, SENTENCES_MAX)
     total = head_pts + lede_pts + count_pts + sent_pts + pos_pts
+    # named only as a source, a platform, a relative...: not a subject, so never "about"
+    # (read only for a flag that would score "about": rare, and the roles' patterns are slow)
+    played = None if in_title or total < ABOUT else only_role(shape.text, body)
+    if played is not None:
+        lede_pts = sent_pts = pos_pts = 0
+        total = head_pts + count_pts
     parts = {"headline": head_pts, "lede": lede_pts, "mentions": count_pts, "sentences": sent_pts,
              "position": pos_pts, "in_title": in_title, "lede_paragraph": lede_para, "count": count,
              "share": int(share * 1000 + 0.5) / 1000, "sentences_with": with_it, "sentences_of": n_sent,
              "first_at": first_at}
-    return Prominence(total if total < 100 else 100, parts)
+    if played is not None:
+        parts["role"] = played
+    return Prominence(min(100, total), parts)
+
+
+def only_role(text: str, body: list[tuple[int, int]]) -> str | None:
+    """The role of the first body mention when every body mention plays one
+    (``watch.roles``: a source, a platform, a relative's possessor, a link, a list item), else
+    None: one plain mention makes the entity a possible subject again."""
+    first = None
+    for s, e in body:
+        r = role(text, s, e)
+        if r is None:
+            return None
+        first = first or r
+    return first
 
 
 def headline_context(pr: Prominence, term: str) -> Prominence:
@@ -209,7 +277,7 @@ def headline_context(pr: Prominence, term: str) -> Prominence:
     parts["headline"] = HEADLINE_CONTEXT
     parts["headline_context"] = term
     total = sum(parts[k] for k in _POINTS)
-    return Prominence(total if total < 100 else 100, parts)
+    return Prominence(min(100, total), parts)
 
 
 # A news outlet credited as the story's source is a passing mention, however high it stands

@@ -49,13 +49,21 @@ def _measure(key: str, p: dict[str, Any]) -> str:
     return ""
 
 
+# parts that give nothing when the entity is named only in a role (watch.roles)
+_DISCOUNTED = ("lede", "sentences", "position")
+
+
 def prominence_rows(parts: dict[str, Any] | None) -> list[PartRow]:
     """One row per part, in the documented order; empty without stored parts."""
     if not parts:
         return []
     rows = []
+    played = parts.get("role")
     for key, label, most in PARTS:
         v = parts.get(key)
+        measure = _measure(key, parts)
+        if played and key in _DISCOUNTED:
+            measure += f"; not counted: named only as a {played}"
         rows.append(PartRow(key, label, int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None,
-                            most, _measure(key, parts)))
+                            most, measure))
     return rows
