@@ -17,7 +17,7 @@ written Korean, whose errors became rules 7), a sixth (``heldout6``: more Readab
 and written Korean, labelled before rules 7 were run on it, whose errors became rules 8) and a
 seventh (``heldout7``: real news articles written by journalists, Korean Naver News and BBC
 News, ``rt:<name>`` in ``tests/fixtures/labels/heldout7``, labelled before any matcher ran on
-them); the Readability pages are ``tests/fixtures/labels/readability``, or
+them, measured once with rules 8, whose errors became rules 9); the Readability pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
 * "is the entity": a pair is predicted positive when the matcher flags the entity for the

@@ -125,10 +125,14 @@ Company syntax (``syntax``), in the original text around the mention:
   verb of saying after a quotative ending in a sentence whose subject comes before the name
   ("대변인은 … 하나도 양보할 수 없다고 말했다": the name is inside the reported words,
   ``_reported_by_another``); an outlet's kind or a country glued to it (AP통신,
-  구글코리아); for a loanword alias, not when the article uses it after an adjective
+  구글코리아), or a city, the company's plant there (GM군산; rules 9); an outlet's kind
+  written apart (AP 통신은; rules 9); a wire or photo credit ([AP=연합뉴스 자료사진],
+  【평창=AP/뉴시스】: ``_korean_credit``, rules 9); a title after a person's name (트럼프
+  대통령의; rules 9); for a loanword alias, not when the article uses it after an adjective
   ("세터의 정확한 토스가": the word; ``_loanword_as_word``); a model code (엘지 V30); the
   channel a product comes through (KT를 통해 출시); a Latin name in parentheses glued to the
-  Hangul word it glosses, read on after the parentheses (비피(BP)가); a competitor, also
+  Hangul word it glosses, read on after the parentheses (비피(BP)가; rules 9: also after the
+  word's closing bracket, <에이피>(AP) 통신은); a competitor, also
   challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
   (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
   '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
@@ -162,6 +166,8 @@ from watch.korean import (
     COUNTRY_NOUNS,
     GROUP_NOUNS,
     MEDIA_NOUNS,
+    PLACE_NOUNS,
+    SITE_NOUNS,
     is_hangul,
     particle_follows,
     product_follows,
@@ -218,6 +224,11 @@ _WORDS = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _SENTENCE_END = re.compile(r"[.!?。？！…](?:[\"'”’)\]]*)\s*$|다\.?\s*$")
 _SPEC = re.compile(r"^\s*(?:[-*•·]\s*)?([^:|]{1,40}?)\s*[:：]\s*(\S.*)$")
 _DIGIT = re.compile(r"\d")
+# a Korean sentence's end inside a line, before the next sentence: "했다. 이", "했다  이" (copy
+# whose full stops were lost keeps the final 다 and the spaces). Only Korean: an English line
+# of many ". " without a final stop is as often a reference list ("Cooney GM, Dwan K. Exercise
+# for depression. Cochrane Database Syst Rev. 2013;9") as prose
+_INNER_SENTENCE_END = re.compile(r"[가-힣]다[.\"”’']?\s+(?=\S)")
 
 
 def line_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -227,10 +238,18 @@ def line_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _gloss(text: str, start: int) -> bool:
-    """Is the mention in parentheses glued to a Hangul word ("비피(BP)가", "메타(Meta)는")? It
+    """Is the mention in parentheses glued to a Hangul word ("비피(BP)가", "메타(Meta)는",
+    "<에이피>(AP) 통신은")? It
     glosses that word, the name in Korean: not an abbreviation or code, and the Korean syntax
     after the parentheses is the name's (rules 8)."""
-    return start >= 2 and text[start - 1] == "(" and is_hangul(text[start - 2])
+    if start < 2 or text[start - 1] != "(":
+        return False
+    # (rules 9: also after the Hangul word's closing bracket or quote, "<에이피>(AP) 통신은")
+    k = start - 3 if text[start - 2] in _CLOSERS and start >= 3 else start - 2
+    return is_hangul(text[k])
+
+
+_CLOSERS = ">》〉」』’”'\""
 
 
 def position(text: str, start: int, end: int, is_title: bool) -> str:
@@ -241,8 +260,13 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
         return ""
     ls, le = line_span(text, start, end)
     line = text[ls:le]
-    if le - ls > 200 and "|" not in line and "\t" not in line and _SENTENCE_END.search(line):
-        return ""  # a long line of prose (the usual case: decided without splitting it)
+    if le - ls > 200 and "|" not in line and "\t" not in line and (
+            _SENTENCE_END.search(line) or len(_INNER_SENTENCE_END.findall(line, 0, 2000)) >= 3):
+        # a long line of prose (the usual case: decided without splitting it); also when it
+        # ends without a full stop but holds sentences (rules 9: a Korean article run into one
+        # line that ends with its outlet's footer, "… 무단 전재 및 재배포 금지"), which the
+        # comma rule below would take for a row of figures
+        return ""
     if "|" in line and (line.count("|") >= 2 or line.lstrip().startswith("|")) or "\t" in line.strip():
         return TABLE
     fields = line.split(",")
@@ -342,7 +366,9 @@ def _people_nearby(text: str, s: int, e: int) -> bool:
     return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
 
 
-def veto(text: str, c: Cand, products: frozenset[str] = frozenset()) -> str:
+def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: str = "") -> str:
+    """Why the mention is never the entity ("" if it may be); ``article``: title and body
+    together (a name's use elsewhere in the article), ``text`` when not given."""
     s, e = c.start, c.end
     before = text[max(0, s - 40):s]
     after = text[e:e + 60]
@@ -397,6 +423,15 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset()) -> str:
         found = longer_name_after(text, s, e)
         if found and not any(rx.match(after) for rx in (_R_CORP, _R_PRODUCT, _R_MODEL, _R_THING, _R_ROLE)):
             return f'the start of a longer name ("{found}")'
+        # rules 9: a title whose capital "The" in mid-sentence is part of it ("which publishes
+        # The Sun and the News of the World"): a paper's, book's or band's name, not the
+        # company's, whose name has no article (a watched "The Guardian" is its own alias)
+        if before.endswith("The ") and _TITLE_THE.search(before) and not any(
+                rx.match(after) for rx in (_R_CORP, _R_PRODUCT, _R_MODEL)):
+            return f'part of a title ("The {text[s:e]}")'
+        found = _company_named_with(text, s, e, article or text)
+        if found:
+            return found
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
                   for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
@@ -412,6 +447,37 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset()) -> str:
         if _MODEL_AFTER.match(after):
             return f'a model code ("{text[s:e]}{_MODEL_AFTER.match(after).group(0)}")'
     return ""
+
+
+# a lower-case word or a comma, then "The" (a capital "The" in mid-sentence starts a title)
+_TITLE_THE = re.compile(r"(?:^|\s)(?:[a-z][\w'’-]*|\S*,) The $")  # (not "\n\nThe": a line's start)
+_NEXT_NAME_WORD = re.compile(r" ([A-Z][a-z]+)(?![\w'’-]*[A-Z0-9])")
+# what only a company has or does after a two-word name: its financial results ("Time Warner's
+# fourth quarter profits", "Time Warner posted a profit of $3bn"); a product or an assistant may
+# "say" things ("Amazon Alexa said it will update"), it posts no profit
+_RESULTS = r"(?:profits?|losses|loss|revenues?|sales|earnings|results|net income|operating income)"
+_COMPANY_ACT = (rf"(?:['’]s\s+(?:[\w-]+\s+){{0,3}}{_RESULTS}\b|\s+(?:posted|reported|announced|booked)\s+"
+                rf"(?:(?:a|an|its|record|higher|lower)\s+)?(?:[\w-]+\s+){{0,2}}{_RESULTS}\b)")
+
+
+def _company_named_with(text: str, s: int, e: int, article: str) -> str:
+    """The everyday word starts another company's two-word name (rules 9): the next word is
+    capitalized, no everyday word, given name, company word or product noun (the reading of
+    a coined product name, "Apple CarPlay"), and the article gives the two words a company's
+    results ("Time Warner's fourth quarter profits", so also "Ad sales boost Time Warner
+    profit"): that company is not the watched one. The veto reason, or ""."""
+    m = _NEXT_NAME_WORD.match(text, e)
+    if not m:
+        return ""
+    tok = m.group(1)
+    after = text[e:e + 60]
+    if tok.lower() in english_words() or tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
+        return ""
+    name = text[s:e] + " " + tok
+    act = re.search(re.escape(name) + _COMPANY_ACT, article)
+    if not act:
+        return ""
+    return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
 
 
 # ---------------------------------------------------------------------------- syntax
@@ -449,6 +515,9 @@ _VERBS = _alt("said,says,announced,announces,reported,reports,unveiled,unveils,l
               "paid,pays,owns,operates,supplies,supplied,rejected,rejects,responded,responds,stated,"
               "tweeted,trained,trains,developed,develops,built,builds,designed,designs,employs,employed,"
               "acknowledged,acknowledges,invests,spent,spends,hopes,aims,wants,intends,is set to,"
+              # rules 9: what a subject is about to do ("BT looks set to roll out")
+              "looks set to,look set to,looked set to,appears set to,seems set to,is poised to,"
+              "is preparing to,is due to,"
               "produced,published,issued,"
               "is planning,is expected,was founded,was fined,got fined,faces,faced,rose,fell,jumped,"
               "dropped,gained,climbed,slid,slipped,tumbled,surged,soared,plunged,slumped,rallied,"
@@ -585,7 +654,8 @@ _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-
 
 # what a noun glued to a name makes of it (watch.korean): the name in each case
 _GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
-               **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country")}
+               **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country"),
+               **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
@@ -732,6 +802,9 @@ def _syntax(text: str, c: Cand) -> str:
         word = unicodedata.normalize("NFKC", word)
         if after[:1] == ")" and _gloss(text, s):  # "비피(BP)가 … 밝혔다": read on after the gloss
             after = after[1:]
+        credit = _korean_credit(before, after)
+        if credit:
+            return f'"{credit[0]}{word}{credit[1]}" (a wire or photo credit)'
         korean = _korean_syntax(text, c, word, after, before)
         if korean:
             return korean
@@ -941,6 +1014,34 @@ def name_syntax(text: str, c: Cand) -> str:
     return ""
 
 
+# the dateline or photo credit of Korean wire copy (rules 9): "[AP=연합뉴스 자료사진]",
+# "【평창=AP/뉴시스】", "(워싱턴 AP=연합뉴스)": in brackets, a place or agency and "=" before
+# the name or "=" / "/" and another agency after it, with Hangul inside
+_K_CREDIT_BEFORE = re.compile(r"[\[【〔(]\s*(?:[가-힣]{1,10}(?:\s*=\s*|\s+))?$")
+_K_CREDIT_AFTER = re.compile(r"^(?:\s*[=/]\s*[^\]】〕)\n=/]{1,20}){0,2}\s*[\]】〕)]")
+
+
+def _korean_credit(before: str, after: str) -> tuple[str, str] | None:
+    """The bracketed credit around the mention (before, after), or None."""
+    b = _K_CREDIT_BEFORE.search(before, max(0, len(before) - 16))
+    if not b:
+        return None
+    a = _K_CREDIT_AFTER.match(after)
+    if not a:
+        return None
+    inside = b.group(0)[1:] + a.group(0)[:-1]
+    if "=" not in inside or not any(is_hangul(ch) for ch in inside):
+        return None
+    return b.group(0), a.group(0)
+
+
+# a person's title after the name ("트럼프 대통령의", "트럼프 전 대통령"; rules 9): the Korean
+# "President Trump", which names the person, not the word or another of the family
+_K_TITLE = re.compile(r"^\s(?:전\s|前\s?)?(?:대통령|부통령|당선인|국무장관|장관|총리|수상|주석|국왕|의원|"
+                      r"상원의원|하원의원|주지사|위원장|회장|부회장|사장|대표|감독|선수)")  # (not 시장, "market")
+_MEDIA_APART = frozenset(("통신", "방송", "신문"))
+
+
 def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> str:
     """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
     if before[-1:] and before[-1] in _NATION_PREFIX:
@@ -959,6 +1060,14 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
         # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
         return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
+    if after[:1] == " " and c.amb not in _KOREAN_WORDS and product_follows(after, 1) in _MEDIA_APART:
+        # the outlet's kind written apart names it too ("AP 통신은", "<에이피>(AP) 통신은"), as
+        # glued; not after a Korean common word ("우리 방송은" is "our broadcast")
+        return f'"{word} {product_follows(after, 1)}" (a news outlet)'
+    if c.person:
+        m = _K_TITLE.match(after)
+        if m and (m.end() == len(after) or not is_hangul(after[m.end()]) or particle_follows(after, m.end())):
+            return f'"{word}{m.group(0)}" (a title after the name)'
     if c.amb == KOREAN_LOANWORD:
         # a loanword is used as the word mostly as an object or inside a phrase (생산 라인을,
         # 세터의 토스를, 제네시스 블록이); as a name it is a subject, a possessor, a partner
@@ -1144,8 +1253,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
+    article = "\n\n".join(t for t in fields.values() if t)
     for c in amb:
-        c.veto = veto(fields[c.field], c, products)
+        c.veto = veto(fields[c.field], c, products, article)
         if c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)
     hangul: list[bool] = []

@@ -28,7 +28,8 @@ starts a word.
 
 A brand glued to one of its products is written as one word in Korean (애플워치, 삼성페이,
 애플TV), and so are a group (두산그룹), a news outlet with its kind (로이터통신, CNN방송,
-포브스지) and a brand's business in a country (스타벅스코리아):
+포브스지), a brand's business in a country (스타벅스코리아) and a company's plant in a city
+(GM군산, rules 9):
 ``product_follows`` accepts a Hangul run that is a PRODUCT noun of ``PRODUCTS``
 (the Korean spellings of the product nouns of ``watch.corroborate``: 워치, 페이, 뮤직,
 스토어...), optionally followed by a particle (애플워치처럼). Nouns that name another
@@ -122,18 +123,39 @@ MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지")
 # A country glued to a brand is the brand's business in that country (스타벅스코리아,
 # 구글코리아, 야후재팬): the brand, as when the two are written apart ("스타벅스 코리아").
 COUNTRY_NOUNS: tuple[str, ...] = ("코리아", "재팬", "저팬", "차이나", "인디아")
-_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS, key=len, reverse=True))
-_PRODUCT_FIRST = frozenset(p[0] for p in _PRODUCTS_BY_LEN)  # (most Hangul runs fail on this, cheaply)
+# A Korean city glued to a company's name is its plant or site there (rules 9: "GM군산 철수",
+# GM's Gunsan plant; "LG창원", "삼성기흥"), with or without the site noun (GM군산공장): the company
+# at a place, as a country glued to it is the company in a country. The special and
+# metropolitan cities, the cities of the provinces and the industrial districts that name
+# plants; cities that are also common words (공주 "princess", 구리 "copper", 화성 "Mars", 양주
+# "liquor", 진주 "pearl", 경주 "race", 상주, 동해, 여주) are
+# left out, so that a name glued to the word is never read as a site.
+PLACE_NOUNS: tuple[str, ...] = (
+    "서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "수원", "성남", "의정부", "안양",
+    "부천", "광명", "평택", "안산", "고양", "과천", "남양주", "오산", "시흥", "군포", "의왕", "하남",
+    "용인", "파주", "이천", "안성", "김포", "포천", "춘천", "원주", "강릉",
+    "속초", "삼척", "청주", "충주", "제천", "천안", "보령", "아산", "서산", "논산", "당진", "전주",
+    "군산", "익산", "정읍", "김제", "목포", "여수", "순천", "나주", "광양", "포항", "김천",
+    "안동", "구미", "영주", "경산", "창원", "통영", "김해", "밀양", "거제", "양산", "제주",
+    "서귀포", "기흥", "부평", "온양", "탕정", "오창", "오송", "대산", "송도", "마곡", "판교",
+)
+SITE_NOUNS: tuple[str, ...] = ("공장", "사업장", "캠퍼스", "법인")
+_PLACES = tuple(p + s for p in PLACE_NOUNS for s in ("",) + SITE_NOUNS)
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
+                                key=len, reverse=True))
+# the nouns by their first syllable (most Hangul runs fail on the first, cheaply)
+_PRODUCTS_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _p in _PRODUCTS_BY_LEN:
+    _PRODUCTS_BY_FIRST[_p[0]] = _PRODUCTS_BY_FIRST.get(_p[0], ()) + (_p,)
 
 
 def product_follows(text: str, end: int) -> str:
     """text[end] is Hangul: the product noun (``PRODUCTS``), group noun (``GROUP_NOUNS``),
-    outlet kind (``MEDIA_NOUNS``) or country (``COUNTRY_NOUNS``) that the Hangul run from
+    outlet kind (``MEDIA_NOUNS``), country (``COUNTRY_NOUNS``) or city, with or without a site
+    noun (``PLACE_NOUNS``, ``SITE_NOUNS``), that the Hangul run from
     ``end`` starts with, when the rest of the run is empty or a particle (애플워치,
     애플워치처럼, 로이터통신은); "" otherwise (애플리케이션, 현대카드, 아마존지역)."""
-    if text[end:end + 1] not in _PRODUCT_FIRST:
-        return ""
-    for p in _PRODUCTS_BY_LEN:
+    for p in _PRODUCTS_BY_FIRST.get(text[end:end + 1], ()):
         if text.startswith(p, end):
             j = end + len(p)
             if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
