@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Compare what two runs stored: two SQLite databases kept by ``ingest.py --keep DIR``.
+
+usage: .venv/bin/python benchmarks/compare_dbs.py A.db B.db [--show 5]
+
+Article ids depend on the order in which concurrent saves commit, so rows are keyed by
+the article's canonical URL and every article id (mention, band, signature, cluster id)
+is replaced by that URL. Columns that record when or by which run something happened
+(``fetched_at``, ``flow_run_id``, ...) are left out; everything else must be equal. Binary
+columns are compared by their SHA-256. Prints one line per table (rows, differing rows)
+and exits 1 if any table differs.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sqlite3
+import sys
+
+# Per table: the columns that vary from run to run by nature (time, run id, surrogate id).
+VOLATILE = {
+    "article": {"id", "fetched_at", "extracted_at", "flow_run_id", "flagged_event_at"},
+    "article_url": set(),
+    "mention": {"id"},
+    "cluster_signature": set(),
+    "cluster_band": set(),
+    "feed": {"id", "last_polled_at", "last_success_at", "next_poll_at"},
+    "fetch_outcome": {"id", "at", "flow_run_id"},
+}
+# Columns holding an article id, replaced by that article's URL.
+ARTICLE_REFS = {"article_id", "cluster_id"}
+
+
+def _value(v: object) -> object:
+    if isinstance(v, bytes):
+        return "sha256:" + hashlib.sha256(v).hexdigest()
+    return v
+
+
+def dump(path: str) -> dict[str, list[str]]:
+    """Each table's rows as sorted JSON strings, article ids replaced by URLs."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    urls = dict(con.execute("SELECT id, url FROM article"))
+    out: dict[str, list[str]] = {}
+    for table, skip in VOLATILE.items():
+        cur = con.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
+        cols = [d[0] for d in cur.description]
+        rows = []
+        for r in cur:
+            rec = {}
+            for c, v in zip(cols, r):
+                if c in skip:
+                    continue
+                if c in ARTICLE_REFS:
+                    v = urls.get(v, v) if v is not None else None
+                rec[c] = _value(v)
+            rows.append(json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str))
+        out[table] = sorted(rows)
+    con.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--show", type=int, default=3, help="differing rows shown per table")
+    args = p.parse_args(argv)
+    a, b = dump(args.a), dump(args.b)
+    differs = False
+    for table in VOLATILE:
+        only_a = sorted(set(a[table]) - set(b[table]))
+        only_b = sorted(set(b[table]) - set(a[table]))
+        same = not only_a and not only_b and len(a[table]) == len(b[table])
+        differs |= not same
+        print(f"{table:18s} rows {len(a[table]):6d} / {len(b[table]):6d}  "
+              f"{'identical' if same else f'only in A {len(only_a)}, only in B {len(only_b)}'}")
+        for row in only_a[:args.show]:
+            print(f"   A: {row[:300]}")
+        for row in only_b[:args.show]:
+            print(f"   B: {row[:300]}")
+    return 1 if differs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
