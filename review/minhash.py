@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import random
 import re
 import struct
@@ -148,7 +149,9 @@ def _LE64(n: int) -> struct.Struct:  # noqa: N802 - a Struct factory
 
 def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
-    return sum(x == y for x, y in zip(a.values, b.values)) / NUM_PERM
+    # map(eq) counts the equal bins in C: ~3x faster than a generator over zip, and
+    # clustering compares each new article with every candidate.
+    return sum(map(operator.eq, a.values, b.values)) / NUM_PERM
 
 
 def containment(j: float, n_a: int, n_b: int) -> float:

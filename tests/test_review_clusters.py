@@ -281,3 +281,55 @@ def test_assign_clusters_skips_deleted_articles_and_keeps_done_ones(store: Store
     assert got == [a, None, a]
     assert store.assign_clusters([job(b)], window=timedelta(days=2), choose=choose) == [a]
     assert store.get_article(b).cluster_id == a
+
+
+def test_one_batch_reads_its_stored_candidates_at_once_each_within_its_own_window(store: Store) -> None:
+    """The stored candidates of a whole batch come from two queries (band members, then
+    their signatures), not one per article, and each article still sees only those within
+    its own window: the union of the batch's windows reaches further than any of them."""
+    from sqlalchemy import event
+
+    from models.store import ClusterJob
+    from review.clusters import choose_cluster
+
+    s = stories()[0]
+    text = "\n\n".join(s.paragraphs)
+    fp = fingerprint(text)
+    when = {"a": BASE_TIME, "b": BASE_TIME + timedelta(days=1), "c": BASE_TIME + timedelta(days=30),
+            "d": BASE_TIME + timedelta(days=31)}
+    ids = {k: save(store, url=f"https://{k}.example/1", title=s.title, text=text, published=at)
+           for k, at in when.items()}
+    other = stories()[1]
+    e = save(store, url="https://e.example/1", title=other.title, text="\n\n".join(other.paragraphs))
+    fe = fingerprint("\n\n".join(other.paragraphs))
+
+    def job(k: str) -> ClusterJob:
+        return ClusterJob(ids[k], when[k], fp.n_shingles, fp.signature, fp.bands)
+
+    seen: dict[int, list[int]] = {}
+
+    def choose(j, cands):
+        seen[j.article_id] = [c.article_id for c in cands]
+        return choose_cluster(Signature.unpack(j.signature, j.n_shingles), cands, RS)
+
+    window = timedelta(days=2)
+    assert store.assign_clusters([job("a")], window=window, choose=choose) == [ids["a"]]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "cluster_" in statement:
+            statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        got = store.assign_clusters(
+            [job("b"), job("c"), job("d"), ClusterJob(e, BASE_TIME, fe.n_shingles, fe.signature, fe.bands)],
+            window=window, choose=choose)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)
+    # b joins the stored a; c (a month later) sees nothing stored within its window and
+    # starts a story; d joins c from memory; e is another story.
+    assert got == [ids["a"], ids["c"], ids["c"], e]
+    assert seen[ids["b"]] == [ids["a"]] and seen[ids["c"]] == [] and seen[ids["d"]] == [ids["c"]]
+    # The batch check, the band members and their signatures: three reads for four articles.
+    assert len(statements) == 3

@@ -29,22 +29,32 @@ _PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignme
 
 
 class _ClusterBatch:
-    """One ``Store.assign_clusters`` transaction. Per article only the candidate query runs
-    (it depends on the article's band keys); the existence and "clustered already" checks
-    are one query for the batch, and the cluster ids, signatures and band keys are written
-    by one executemany each at the end. Articles assigned earlier in the batch are
-    candidates too: they are matched from memory, as the database would have them."""
+    """One ``Store.assign_clusters`` transaction. The existence and "clustered already"
+    checks are one query for the batch, and so are the stored candidates: the signatures
+    sharing a band key with any article of the batch, dated within the window of any of
+    them (``_prefetch``); each article then takes from them the ones that share one of
+    its own keys and lie within its own window, as its own query would have found them.
+    (One query per article, over ~40 keys each, cost more than the rest of the
+    clustering.) Nothing is written before all articles are assigned, so the stored
+    candidates are the same for every article of the batch. The cluster ids, signatures
+    and band keys are written by one executemany each at the end. Articles assigned
+    earlier in the batch are candidates too: they are matched from memory, as the
+    database would have them."""
 
-    def __init__(self, store: "ClusterStore", conn: Connection, window: timedelta,
-                 choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]) -> None:
+    def __init__(self, store: ClusterStore, conn: Connection, window: timedelta,
+                 choose: Callable[[ClusterJob, list[SignatureRow]], int | None]) -> None:
         self.store, self.conn, self.window, self.choose = store, conn, window, choose
         self.rows: list[SignatureRow] = []  # assigned in this batch
         self.by_band: dict[int, list[int]] = {}  # band key -> indexes into rows
         self.updates: list[dict[str, int]] = []
         self.signatures: list[dict[str, Any]] = []
         self.bands: list[dict[str, int]] = []
+        # Stored candidates of the whole batch (``_prefetch``): band key -> article ids,
+        # and article id -> its signature row.
+        self.stored_bands: dict[int, list[int]] = {}
+        self.stored_rows: dict[int, SignatureRow] = {}
 
-    def run(self, jobs: list["ClusterJob"]) -> list[int | None]:
+    def run(self, jobs: list[ClusterJob]) -> list[int | None]:
         conn = self.conn
         ids = [j.article_id for j in jobs]
         live: set[int] = set()
@@ -57,6 +67,8 @@ class _ClusterBatch:
                 live.add(r.id)
                 if r.cluster_id is not None:
                     done[r.id] = int(r.cluster_id)
+        self._prefetch([j for j in jobs if j.article_id in live and j.article_id not in done
+                        and j.signature is not None])
         out: list[int | None] = []
         for job in jobs:
             aid = job.article_id
@@ -82,21 +94,39 @@ class _ClusterBatch:
                                 .returning(A.cluster_id)).first()
         return int(row[0]) if row is not None else None
 
-    def _assign(self, job: "ClusterJob") -> int:
+    def _prefetch(self, jobs: list[ClusterJob]) -> None:
+        """Read the stored candidates of all ``jobs`` at once: the (band, article) pairs of
+        their keys whose signature lies within the union of their windows, then those
+        signatures. Each job filters them by its own keys and window (``_assign``)."""
+        keys = sorted({b for j in jobs for b in j.bands})
+        if not keys:
+            return
+        ats = [as_utc(j.at) for j in jobs]
+        lo, hi = min(ats) - self.window, max(ats) + self.window
+        for chunk in _chunks(keys):
+            for band, aid in self.conn.execute(self.store._q_band_members, {"keys": chunk, "lo": lo, "hi": hi}):
+                self.stored_bands.setdefault(band, []).append(aid)
+        ids = sorted({a for members in self.stored_bands.values() for a in members})
+        for chunk in _chunks(ids):
+            for r in self.conn.execute(self.store._q_signatures, {"ids": chunk}):
+                self.stored_rows[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
+                                                              bytes(r.signature), r.at)
+
+    def _assign(self, job: ClusterJob) -> int:
         aid = job.article_id
         at = as_utc(job.at)
         lo, hi = at - self.window, at + self.window
         keys = sorted(set(job.bands))
         cands: dict[int, SignatureRow] = {}
-        if keys:
-            for r in self.conn.execute(self.store._q_candidates, {"keys": keys, "aid": aid, "lo": lo, "hi": hi}):
-                cands[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
-                                                   bytes(r.signature), r.at)
-            for k in keys:
-                for i in self.by_band.get(k, ()):
-                    row = self.rows[i]
-                    if lo <= row.at <= hi:
-                        cands.setdefault(row.article_id, row)
+        for k in keys:
+            for other in self.stored_bands.get(k, ()):
+                row = self.stored_rows[other]
+                if other != aid and lo <= row.at <= hi:
+                    cands[other] = row
+            for i in self.by_band.get(k, ()):
+                row = self.rows[i]
+                if lo <= row.at <= hi:
+                    cands.setdefault(row.article_id, row)
         chosen = self.choose(job, [cands[k] for k in sorted(cands)])
         cluster_id = int(chosen) if chosen is not None else aid
         # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
@@ -145,13 +175,17 @@ class ClusterStore(StoreBase):
         return insert(ClusterSignature.__table__)
 
     @cached_property
-    def _q_candidates(self) -> Any:
-        near = (select(CB.article_id).where(CB.band.in_(bindparam("keys", expanding=True)))
-                .distinct().scalar_subquery())
+    def _q_band_members(self) -> Any:
+        # The stored articles holding one of the keys, dated within [lo, hi].
+        return (select(CB.band, CB.article_id)
+                .join(ClusterSignature.__table__, CS.article_id == CB.article_id)
+                .where(CB.band.in_(bindparam("keys", expanding=True)),
+                       CS.at >= bindparam("lo"), CS.at <= bindparam("hi")))
+
+    @cached_property
+    def _q_signatures(self) -> Any:
         return (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
-                .where(CS.article_id.in_(near), CS.article_id != bindparam("aid"),
-                       CS.at >= bindparam("lo"), CS.at <= bindparam("hi"))
-                .order_by(CS.article_id))
+                .where(CS.article_id.in_(bindparam("ids", expanding=True))))
 
     @cached_property
     def _u_cluster(self) -> Any:
@@ -186,8 +220,8 @@ class ClusterStore(StoreBase):
 
         return self._read(q)
 
-    def assign_clusters(self, jobs: list["ClusterJob"], *, window: timedelta,
-                        choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]
+    def assign_clusters(self, jobs: list[ClusterJob], *, window: timedelta,
+                        choose: Callable[[ClusterJob, list[SignatureRow]], int | None]
                         ) -> list[int | None]:
         """Store the articles' signatures and put each in a cluster, in id order, in ONE
         transaction (a commit per article cost more than the clustering itself).
