@@ -283,12 +283,10 @@ def test_assign_clusters_skips_deleted_articles_and_keeps_done_ones(store: Store
     assert store.get_article(b).cluster_id == a
 
 
-def test_one_batch_reads_its_stored_candidates_at_once_each_within_its_own_window(store: Store) -> None:
-    """The stored candidates of a whole batch come from two queries (band members, then
-    their signatures), not one per article, and each article still sees only those within
-    its own window: the union of the batch's windows reaches further than any of them."""
-    from sqlalchemy import event
 
+def test_one_batch_each_article_within_its_own_window(store: Store) -> None:
+    """In one batch, each article is compared with the stored articles within its own
+    window (not within the batch's), and with the earlier ones of the batch."""
     from models.store import ClusterJob
     from review.clusters import choose_cluster
 
@@ -299,9 +297,9 @@ def test_one_batch_reads_its_stored_candidates_at_once_each_within_its_own_windo
             "d": BASE_TIME + timedelta(days=31)}
     ids = {k: save(store, url=f"https://{k}.example/1", title=s.title, text=text, published=at)
            for k, at in when.items()}
-    other = stories()[1]
-    e = save(store, url="https://e.example/1", title=other.title, text="\n\n".join(other.paragraphs))
-    fe = fingerprint("\n\n".join(other.paragraphs))
+    other = "\n\n".join(stories()[1].paragraphs)
+    e = save(store, url="https://e.example/1", title=stories()[1].title, text=other)
+    fe = fingerprint(other)
 
     def job(k: str) -> ClusterJob:
         return ClusterJob(ids[k], when[k], fp.n_shingles, fp.signature, fp.bands)
@@ -314,22 +312,23 @@ def test_one_batch_reads_its_stored_candidates_at_once_each_within_its_own_windo
 
     window = timedelta(days=2)
     assert store.assign_clusters([job("a")], window=window, choose=choose) == [ids["a"]]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "cluster_" in statement:
-            statements.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        got = store.assign_clusters(
-            [job("b"), job("c"), job("d"), ClusterJob(e, BASE_TIME, fe.n_shingles, fe.signature, fe.bands)],
-            window=window, choose=choose)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
+    got = store.assign_clusters(
+        [job("b"), job("c"), job("d"), ClusterJob(e, BASE_TIME, fe.n_shingles, fe.signature, fe.bands)],
+        window=window, choose=choose)
     # b joins the stored a; c (a month later) sees nothing stored within its window and
     # starts a story; d joins c from memory; e is another story.
     assert got == [ids["a"], ids["c"], ids["c"], e]
     assert seen[ids["b"]] == [ids["a"]] and seen[ids["c"]] == [] and seen[ids["d"]] == [ids["c"]]
-    # The batch check, the band members and their signatures: three reads for four articles.
-    assert len(statements) == 3
+    with store.session() as sess:
+        assert sess.execute(select(func.count()).select_from(ClusterBand)).scalar_one() == 4 * len(set(fp.bands)) + len(set(fe.bands))
+
+
+def test_candidate_query_binds_keys_in_fixed_slots(store: Store) -> None:
+    """The band keys are bound as plain parameters padded to a multiple of 8 by repeating
+    the last one: one compiled statement serves every article with as many slots."""
+    stmt3, p3 = store._candidates_query([5, 6, 7])
+    stmt8, p8 = store._candidates_query(list(range(8)))
+    stmt9, p9 = store._candidates_query(list(range(9)))
+    assert stmt3 is stmt8 and stmt9 is not stmt8
+    assert p3 == {"k0": 5, "k1": 6, "k2": 7, **{f"k{i}": 7 for i in range(3, 8)}}
+    assert len(p9) == 16 and set(p9.values()) == set(range(9))

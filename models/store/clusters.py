@@ -26,20 +26,16 @@ from .base import (
 )
 
 _PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignment on PostgreSQL
+# Band keys are bound in groups of this many parameters (see _candidates_query).
+_KEY_SLOTS = 8
 
 
 class _ClusterBatch:
-    """One ``Store.assign_clusters`` transaction. The existence and "clustered already"
-    checks are one query for the batch, and so are the stored candidates: the signatures
-    sharing a band key with any article of the batch, dated within the window of any of
-    them (``_prefetch``); each article then takes from them the ones that share one of
-    its own keys and lie within its own window, as its own query would have found them.
-    (One query per article, over ~40 keys each, cost more than the rest of the
-    clustering.) Nothing is written before all articles are assigned, so the stored
-    candidates are the same for every article of the batch. The cluster ids, signatures
-    and band keys are written by one executemany each at the end. Articles assigned
-    earlier in the batch are candidates too: they are matched from memory, as the
-    database would have them."""
+    """One ``Store.assign_clusters`` transaction. Per article only the candidate query runs
+    (it depends on the article's band keys); the existence and "clustered already" checks
+    are one query for the batch, and the cluster ids, signatures and band keys are written
+    by one executemany each at the end. Articles assigned earlier in the batch are
+    candidates too: they are matched from memory, as the database would have them."""
 
     def __init__(self, store: ClusterStore, conn: Connection, window: timedelta,
                  choose: Callable[[ClusterJob, list[SignatureRow]], int | None]) -> None:
@@ -48,11 +44,7 @@ class _ClusterBatch:
         self.by_band: dict[int, list[int]] = {}  # band key -> indexes into rows
         self.updates: list[dict[str, int]] = []
         self.signatures: list[dict[str, Any]] = []
-        self.bands: list[dict[str, int]] = []
-        # Stored candidates of the whole batch (``_prefetch``): band key -> article ids,
-        # and article id -> its signature row.
-        self.stored_bands: dict[int, list[int]] = {}
-        self.stored_rows: dict[int, SignatureRow] = {}
+        self.bands: list[tuple[int, int]] = []  # (band key, article id)
 
     def run(self, jobs: list[ClusterJob]) -> list[int | None]:
         conn = self.conn
@@ -67,8 +59,6 @@ class _ClusterBatch:
                 live.add(r.id)
                 if r.cluster_id is not None:
                     done[r.id] = int(r.cluster_id)
-        self._prefetch([j for j in jobs if j.article_id in live and j.article_id not in done
-                        and j.signature is not None])
         out: list[int | None] = []
         for job in jobs:
             aid = job.article_id
@@ -84,7 +74,12 @@ class _ClusterBatch:
             conn.execute(self.store._u_cluster, self.updates)
             conn.execute(self.store._stmt_signature, self.signatures)
         if self.bands:
-            conn.execute(self.store._stmt_bands, self.bands)
+            # Straight to the driver: ~40 integer rows per article, which SQLAlchemy's
+            # executemany would pass one by one through its parameter processing;
+            # integers need no bind processing.
+            sql, positional = self.store._sql_bands
+            conn.exec_driver_sql(sql, self.bands if positional
+                                 else [{"band": b, "article_id": a} for b, a in self.bands])
         return out
 
     def _own(self, aid: int) -> int | None:
@@ -94,39 +89,22 @@ class _ClusterBatch:
                                 .returning(A.cluster_id)).first()
         return int(row[0]) if row is not None else None
 
-    def _prefetch(self, jobs: list[ClusterJob]) -> None:
-        """Read the stored candidates of all ``jobs`` at once: the (band, article) pairs of
-        their keys whose signature lies within the union of their windows, then those
-        signatures. Each job filters them by its own keys and window (``_assign``)."""
-        keys = sorted({b for j in jobs for b in j.bands})
-        if not keys:
-            return
-        ats = [as_utc(j.at) for j in jobs]
-        lo, hi = min(ats) - self.window, max(ats) + self.window
-        for chunk in _chunks(keys):
-            for band, aid in self.conn.execute(self.store._q_band_members, {"keys": chunk, "lo": lo, "hi": hi}):
-                self.stored_bands.setdefault(band, []).append(aid)
-        ids = sorted({a for members in self.stored_bands.values() for a in members})
-        for chunk in _chunks(ids):
-            for r in self.conn.execute(self.store._q_signatures, {"ids": chunk}):
-                self.stored_rows[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
-                                                              bytes(r.signature), r.at)
-
     def _assign(self, job: ClusterJob) -> int:
         aid = job.article_id
         at = as_utc(job.at)
         lo, hi = at - self.window, at + self.window
         keys = sorted(set(job.bands))
         cands: dict[int, SignatureRow] = {}
-        for k in keys:
-            for other in self.stored_bands.get(k, ()):
-                row = self.stored_rows[other]
-                if other != aid and lo <= row.at <= hi:
-                    cands[other] = row
-            for i in self.by_band.get(k, ()):
-                row = self.rows[i]
-                if lo <= row.at <= hi:
-                    cands.setdefault(row.article_id, row)
+        if keys:
+            stmt, params = self.store._candidates_query(keys)
+            for r in self.conn.execute(stmt, params | {"aid": aid, "lo": lo, "hi": hi}):
+                cands[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
+                                                   bytes(r.signature), r.at)
+            for k in keys:
+                for i in self.by_band.get(k, ()):
+                    row = self.rows[i]
+                    if lo <= row.at <= hi:
+                        cands.setdefault(row.article_id, row)
         chosen = self.choose(job, [cands[k] for k in sorted(cands)])
         cluster_id = int(chosen) if chosen is not None else aid
         # Parameters apart from the (prebuilt) statements: SQLAlchemy compiles them once
@@ -134,7 +112,7 @@ class _ClusterBatch:
         self.updates.append({"aid": aid, "cid": cluster_id})
         self.signatures.append({"article_id": aid, "at": at, "cluster_id": cluster_id,
                                 "n_shingles": job.n_shingles, "signature": job.signature})
-        self.bands.extend({"band": b, "article_id": aid} for b in keys)
+        self.bands.extend((b, aid) for b in keys)
         index = len(self.rows)
         self.rows.append(SignatureRow(aid, cluster_id, job.n_shingles, job.signature, at))  # type: ignore[arg-type]
         for k in keys:
@@ -174,26 +152,43 @@ class ClusterStore(StoreBase):
     def _stmt_signature(self) -> Any:
         return insert(ClusterSignature.__table__)
 
-    @cached_property
-    def _q_band_members(self) -> Any:
-        # The stored articles holding one of the keys, dated within [lo, hi].
-        return (select(CB.band, CB.article_id)
-                .join(ClusterSignature.__table__, CS.article_id == CB.article_id)
-                .where(CB.band.in_(bindparam("keys", expanding=True)),
-                       CS.at >= bindparam("lo"), CS.at <= bindparam("hi")))
+    def _candidates_query(self, keys: list[int]) -> tuple[Any, dict[str, int]]:
+        """The candidate query for ``keys`` (distinct) and its key parameters.
+
+        The keys are bound as a fixed number of plain parameters, padded by repeating the
+        last key (a repeated value changes nothing in IN): one statement per slot count,
+        compiled once, instead of an expanding IN list rendered anew at every execution
+        (one query per clustered article)."""
+        slots = -(-len(keys) // _KEY_SLOTS) * _KEY_SLOTS
+        stmt = self._candidate_statements.get(slots)
+        if stmt is None:
+            near = (select(CB.article_id).where(CB.band.in_([bindparam(f"k{i}") for i in range(slots)]))
+                    .distinct().scalar_subquery())
+            stmt = self._candidate_statements[slots] = (
+                select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
+                .where(CS.article_id.in_(near), CS.article_id != bindparam("aid"),
+                       CS.at >= bindparam("lo"), CS.at <= bindparam("hi"))
+                .order_by(CS.article_id))
+        padded = keys + [keys[-1]] * (slots - len(keys))
+        return stmt, {f"k{i}": k for i, k in enumerate(padded)}
 
     @cached_property
-    def _q_signatures(self) -> Any:
-        return (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
-                .where(CS.article_id.in_(bindparam("ids", expanding=True))))
+    def _candidate_statements(self) -> dict[int, Any]:
+        return {}
 
     @cached_property
     def _u_cluster(self) -> Any:
         return update(Article.__table__).where(A.id == bindparam("aid")).values(cluster_id=bindparam("cid"))
 
     @cached_property
-    def _stmt_bands(self) -> Any:
-        return self._insert(ClusterBand.__table__).on_conflict_do_nothing(index_elements=["band", "article_id"])
+    def _sql_bands(self) -> tuple[str, bool]:
+        """The band-key INSERT as the driver takes it, and whether its parameters are
+        positional (``(band, article_id)`` tuples) rather than named."""
+        stmt = self._insert(ClusterBand.__table__).values(band=bindparam("band"), article_id=bindparam("article_id"))
+        compiled = stmt.on_conflict_do_nothing(index_elements=["band", "article_id"]).compile(dialect=self.engine.dialect)
+        if compiled.positional:
+            assert list(compiled.positiontup or ()) == ["band", "article_id"], compiled.positiontup
+        return compiled.string, compiled.positional
 
     # -- review desk: story clusters, inbox, decisions on whole stories, alerts -------
     # (Used by ``review/``. A story cluster is keyed by ``coalesce(cluster_id, id)``: an
