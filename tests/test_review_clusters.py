@@ -327,7 +327,7 @@ def test_candidate_query_binds_keys_in_fixed_slots(store: Store) -> None:
     """The band keys are bound as plain parameters padded to a multiple of 8 by repeating
     the last one: one compiled statement serves every article with as many slots."""
     stmt3, p3 = store._candidates_query([5, 6, 7])
-    stmt8, p8 = store._candidates_query(list(range(8)))
+    stmt8, _ = store._candidates_query(list(range(8)))
     stmt9, p9 = store._candidates_query(list(range(9)))
     assert stmt3 is stmt8 and stmt9 is not stmt8
     assert p3 == {"k0": 5, "k1": 6, "k2": 7, **{f"k{i}": 7 for i in range(3, 8)}}
