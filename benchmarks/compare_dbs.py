@@ -4,8 +4,11 @@
 usage: .venv/bin/python benchmarks/compare_dbs.py A.db B.db [--show 5]
 
 Article ids depend on the order in which concurrent saves commit, so rows are keyed by
-the article's canonical URL and every article id (mention, band, signature, cluster id)
-is replaced by that URL. Columns that record when or by which run something happened
+the article's canonical URL and every article id (mention, band, signature) is replaced by
+that URL. A cluster id is the id of the cluster's first stored article, which for copies
+with equal dates depends on which was saved first (timing, from run to run of the same
+code), so clusters are compared by their members: a cluster id becomes the smallest URL
+in that cluster (``--strict-clusters``: the URL of the article whose id it is). Columns that record when or by which run something happened
 (``fetched_at``, ``flow_run_id``, ...) are left out; everything else must be equal. Binary
 columns are compared by their SHA-256. Prints one line per table (rows, differing rows)
 and exits 1 if any table differs.
@@ -51,10 +54,12 @@ def _value(column: str, v: object) -> object:
     return v
 
 
-def dump(path: str) -> dict[str, list[str]]:
+def dump(path: str, *, strict_clusters: bool = False) -> dict[str, list[str]]:
     """Each table's rows as sorted JSON strings, article ids replaced by URLs."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     urls = dict(con.execute("SELECT id, url FROM article"))
+    clusters = {cid: first for cid, first in con.execute(
+        "SELECT cluster_id, min(url) FROM article WHERE cluster_id IS NOT NULL GROUP BY cluster_id")}
     out: dict[str, list[str]] = {}
     for table, skip in VOLATILE.items():
         cur = con.execute(f"SELECT * FROM {table}")  # fixed table names
@@ -65,7 +70,9 @@ def dump(path: str) -> dict[str, list[str]]:
             for c, v in zip(cols, r):
                 if c in skip:
                     continue
-                if c in ARTICLE_REFS:
+                if c == "cluster_id" and not strict_clusters:
+                    v = clusters.get(v, v) if v is not None else None
+                elif c in ARTICLE_REFS:
                     v = urls.get(v, v) if v is not None else None
                 rec[c] = _value(c, v)
             rows.append(json.dumps(rec, sort_keys=True, ensure_ascii=False, default=str))
@@ -79,8 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--show", type=int, default=3, help="differing rows shown per table")
+    p.add_argument("--strict-clusters", action="store_true",
+                   help="a cluster id must name the same first article, not only the same members")
     args = p.parse_args(argv)
-    a, b = dump(args.a), dump(args.b)
+    a, b = dump(args.a, strict_clusters=args.strict_clusters), dump(args.b, strict_clusters=args.strict_clusters)
     differs = False
     for table in VOLATILE:
         only_a = sorted(set(a[table]) - set(b[table]))
