@@ -88,18 +88,19 @@ class _Protocol(asyncio.Protocol):
         return chunk
 
     async def wait_readable(self) -> None:
-        self._read_waiter = asyncio.get_running_loop().create_future()
-        try:
-            await self._read_waiter
-        finally:
-            self._read_waiter = None
+        await self._wait("_read_waiter")
 
     async def wait_writable(self) -> None:
-        self._write_waiter = asyncio.get_running_loop().create_future()
+        await self._wait("_write_waiter")
+
+    async def _wait(self, slot: str) -> None:
+        """Until ``_wake_reader``/``_wake_writer`` resolves the future kept in ``slot``."""
+        waiter = asyncio.get_running_loop().create_future()
+        setattr(self, slot, waiter)
         try:
-            await self._write_waiter
+            await waiter
         finally:
-            self._write_waiter = None
+            setattr(self, slot, None)
 
     @property
     def can_write(self) -> bool:

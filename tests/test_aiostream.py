@@ -14,6 +14,15 @@ async def _server(handler):
     return server, server.sockets[0].getsockname()[1]
 
 
+async def _eventually(predicate, timeout_s: float = 2.0) -> bool:
+    """Poll ``predicate`` while the loop runs (the peer's bytes arrive through it)."""
+    for _ in range(int(timeout_s / 0.01)):
+        if predicate():
+            return True
+        await asyncio.sleep(0.01)
+    return bool(predicate())
+
+
 async def test_reads_at_most_max_bytes_then_end_of_stream():
     async def handler(reader, writer):
         writer.write(b"x" * 5000)
@@ -72,18 +81,10 @@ async def test_read_timeout_and_idle_connection_readability():
         assert stream.get_extra_info("server_addr")[1] == port
         writers[0].write(b"junk")
         await writers[0].drain()
-        for _ in range(100):
-            if stream.get_extra_info("is_readable"):
-                break
-            await asyncio.sleep(0.01)
-        assert stream.get_extra_info("is_readable") is True
+        assert await _eventually(lambda: stream.get_extra_info("is_readable"))
         assert await stream.read(100, timeout=5) == b"junk"
         writers[0].close()
-        for _ in range(100):
-            if stream.get_extra_info("is_readable"):
-                break
-            await asyncio.sleep(0.01)
-        assert stream.get_extra_info("is_readable") is True
+        assert await _eventually(lambda: stream.get_extra_info("is_readable"))
         assert await stream.read(100, timeout=5) == b""
         await stream.aclose()
         with pytest.raises(httpcore.WriteError):
