@@ -214,6 +214,13 @@ class Runtime:
         """The configured feed ``name`` (KeyError if none); a dict lookup, not a scan."""
         return self._feeds_by_name[name]
 
+    def start_workers(self) -> None:
+        """Start the extraction pool's processes if they are not running (``flows.worker.Pool``;
+        other executors, e.g. a test's, have nothing to start)."""
+        start = getattr(self.executor, "start_workers", None)
+        if start is not None:
+            start()
+
     async def save(self, rec: ArticleRecord, mentions: list[MentionRecord]) -> tuple[int, bool]:
         """``Store.save_article`` through the cycle's group commit."""
         return await self.articles.submit((rec, mentions))
@@ -326,6 +333,10 @@ async def _ingest_entries(rt: Runtime, feed: FeedSettings, entries: list[FeedEnt
         else:
             rt.in_flight.add(e.link)
             todo.append(e)
+    if todo:
+        # Articles to extract: the extraction processes start now, beside the other feeds'
+        # parsing and these pages' fetching, rather than when the first page is ready.
+        rt.start_workers()
     # A few workers pull the entries one by one, rather than one task per entry: a task per
     # entry of a long feed (hundreds) costs its frame and a semaphore waiter each, all held
     # until the cycle's page slots let them run, and memory would grow with the articles.
