@@ -93,6 +93,16 @@ def run_cycle(site: SiteProcess, prefect: PrefectServer | None, config: Path, wo
     return out
 
 
+def keep_database(db: Path, to: Path) -> None:
+    """A consistent copy of the SQLite database (the backup API: the WAL is folded in)."""
+    import sqlite3
+
+    to.parent.mkdir(parents=True, exist_ok=True)
+    to.unlink(missing_ok=True)
+    with sqlite3.connect(db) as src, sqlite3.connect(to) as dst:
+        src.backup(dst)
+
+
 def fmt_mb(x: float) -> str:
     return f"{x:.0f} MB"
 
@@ -111,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="[poll] extract_workers (default: cores)")
     p.add_argument("--in-flight", type=int, default=None, help="[poll] articles_in_flight")
     p.add_argument("--json", action="store_true", help="print the raw figures as JSON too")
+    p.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                   help="copy each round's SQLite database, as the ingest left it, to DIR/roundN.db "
+                        "(to compare what two versions stored: benchmarks/compare_dbs.py)")
     args = p.parse_args(argv)
 
     spec = SiteSpec(feeds=args.feeds, articles_per_feed=args.articles_per_feed, pages="real")
@@ -136,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
                     la = loadavg()
                     ingest = run_cycle(site, prefect, cfg, work)
                     ingest["load_before"] = la
+                    if args.keep and args.db == "sqlite":
+                        keep_database(work / "newsmon.db", args.keep / f"round{r + 1}.db")
                     print(f"  round {r + 1}: ingest {ingest['wall_s']:.1f} s "
                           f"(new {ingest['summary'].get('articles_new')}, load {la})", flush=True)
                     idles = []

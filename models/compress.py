@@ -9,6 +9,7 @@ codec can change later without a migration.
 """
 from __future__ import annotations
 
+import threading
 import zlib
 
 import zstandard
@@ -19,9 +20,17 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 MAX_DECOMPRESSED = 256 * 1024 * 1024
 
 
+_local = threading.local()
+
+
 def compress(data: bytes) -> bytes:
-    # A compressor object is not thread-safe; one per call costs microseconds.
-    return zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress(data)
+    # A compressor object is not thread-safe: one per thread, kept. Making one per call
+    # (its context allocated and initialised each time) cost ~0.1-0.2 ms of the ~0.3 ms
+    # a 128 KiB page takes; each compress() call still writes a complete, independent frame.
+    c = getattr(_local, "zstd", None)
+    if c is None:
+        c = _local.zstd = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return c.compress(data)
 
 
 class Compressed(bytes):
@@ -35,7 +44,7 @@ class Compressed(bytes):
     raw_size: int
 
     @classmethod
-    def of(cls, data: bytes) -> "Compressed":
+    def of(cls, data: bytes) -> Compressed:
         blob = cls(compress(data))
         blob.raw_size = len(data)
         return blob

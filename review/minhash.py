@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import random
 import re
 import struct
@@ -25,6 +26,7 @@ WORD_SHINGLE = 5
 HANGUL_SHINGLE = 4
 _SEED = 0x6E65_7773_6D6F_6E  # "newsmon": fixed, so stored signatures stay comparable
 _PACK = struct.Struct(f"<{NUM_PERM}Q")
+_BLAKE64 = hashlib.blake2b(digest_size=8)  # copied per shingle (signature), never updated
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -114,9 +116,17 @@ def signature(text: str | None) -> Signature | None:
     if not sh:
         return None
     n = len(sh)
-    blake = hashlib.blake2b
-    # One 64-bit BLAKE2b hash per shingle (little-endian), converted by one struct call
-    hashes = _LE64(n).unpack(b"".join([blake(s.encode("utf-8"), digest_size=8).digest() for s in sh]))
+    # One 64-bit BLAKE2b hash per shingle (little-endian), converted by one struct call.
+    # Each hasher is a copy of one set up once: cheaper than a constructor that parses its
+    # keyword arguments again for every shingle (~20 % of the hashing).
+    new = _BLAKE64.copy
+    digests = []
+    keep = digests.append
+    for s in sh:
+        h = new()
+        h.update(s.encode("utf-8"))
+        keep(h.digest())
+    hashes = _LE64(n).unpack(b"".join(digests))
     # Each bin's minimum: in a dict built from the largest hash down, the last (smallest)
     # value written to a bin stays.
     mins = {h % NUM_PERM: h for h in sorted(hashes, reverse=True)}
@@ -148,7 +158,9 @@ def _LE64(n: int) -> struct.Struct:  # noqa: N802 - a Struct factory
 
 def jaccard(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of the two shingle sets."""
-    return sum(x == y for x, y in zip(a.values, b.values)) / NUM_PERM
+    # map(eq) counts the equal bins in C: ~3x faster than a generator over zip, and
+    # clustering compares each new article with every candidate.
+    return sum(map(operator.eq, a.values, b.values)) / NUM_PERM
 
 
 def containment(j: float, n_a: int, n_b: int) -> float:

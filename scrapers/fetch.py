@@ -504,7 +504,9 @@ class Fetcher:
             raise PermanentFetchError(f"invalid URL {req.url!r} ({e})", url=req.url) from None
         budget = self.settings.deadline_s
         history: list[str] = []
-        seen = {str(current.copy_with(fragment=None))}
+        # URLs visited (without fragment), to refuse loops; filled at the first redirect,
+        # since most fetches have none (copy_with re-parses the URL).
+        seen: set[str] = set()
         method, body = req.method, req.json
         shown = req.url  # how the URL is named in errors (httpx prints file:///x as file:/x)
         while True:
@@ -544,6 +546,8 @@ class Fetcher:
             except (httpx.InvalidURL, TypeError, ValueError) as e:
                 raise PermanentFetchError(f"invalid redirect Location {outcome.location!r} from "
                                           f"{current} ({e})", url=str(current)) from None
+            if not seen:
+                seen.add(str(current.copy_with(fragment=None)))
             key = str(target.copy_with(fragment=None))
             if key in seen:
                 chain = " -> ".join([*history, str(current), str(target)])

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import httpcore
 
 from newsmon.errors import AddressNotAllowed, BlockedError
+from scrapers.aiostream import AsyncioBackend
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -207,7 +208,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                  inner: httpcore.AsyncNetworkBackend | None = None) -> None:
         self._networks = list(networks)
         self._resolver = resolver or system_resolver
-        self._inner = inner or httpcore.AnyIOBackend()
+        # Plain asyncio streams rather than httpcore's anyio ones (scrapers/aiostream.py).
+        self._inner = inner or AsyncioBackend()
 
     async def resolve_checked(self, host: str, port: int,
                               timeout: float | None = None) -> list[IPAddress]:

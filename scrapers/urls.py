@@ -8,6 +8,7 @@ absolute http(s) URL on a related host.
 """
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -27,9 +28,13 @@ def _is_tracking(name: str) -> bool:
     return n in TRACKING_PARAMS or n.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=4096)
 def clean_url(url: str, base: str | None = None) -> str:
     """Normalise ``url`` (resolved against ``base``): lower-case scheme and host, drop
-    default port, fragment and tracking parameters, keep the order of the others."""
+    default port, fragment and tracking parameters, keep the order of the others.
+
+    Cached: a pure function of its arguments, and an article's record asks for the same
+    URLs' clean forms several times (its link, its final URL, inside canonical_url)."""
     url = url.strip()
     if base:
         url = urljoin(base, url)

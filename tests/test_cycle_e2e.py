@@ -121,3 +121,42 @@ async def test_cycle_with_process_pool(site, db_url, tmp_path):
     settings = make_settings(site, db_url, tmp_path, workers=2)
     s = summarize(await run_cycle_plain(settings))
     assert s["articles_new"] == 5 and s["flagged"] == 4
+
+
+async def test_extraction_processes_start_when_articles_are_new_only(site, db_url, tmp_path, monkeypatch):
+    """The pool's processes start (all of them, once) when a feed lists unknown articles,
+    before any page is ready; a cycle with nothing new starts none."""
+    from flows import worker
+
+    started: list[int] = []
+    real = worker.Pool.start_workers
+
+    def counting(self) -> None:
+        started.append(self.workers)
+        real(self)
+
+    monkeypatch.setattr(worker.Pool, "start_workers", counting)
+    settings = make_settings(site, db_url, tmp_path, workers=2)
+    assert summarize(await run_cycle_plain(settings))["articles_new"] == 5
+    assert started and set(started) == {2}  # asked by each feed with news; started once
+    started.clear()
+    assert summarize(await run_cycle_plain(settings, force=True))["articles_new"] == 0
+    assert started == []
+
+
+def test_pool_start_workers_starts_every_process_once(tmp_path):
+    from flows.worker import Pool, ingest_page, make_executor
+    from watch import load_watchlist
+
+    pool = make_executor(load_watchlist(REPO / "watchlists" / "default.toml"), 2)
+    assert isinstance(pool, Pool)
+    try:
+        pool.start_workers()
+        pool.start_workers()
+        assert len(pool._processes) == 2  # both started before any job of the cycle
+        from flows.worker import _WARM_JOB
+        ex, _match, blob, fp = pool.submit(ingest_page, _WARM_JOB).result(timeout=60)
+        assert ex.status == "ok" and "city council" in ex.text and fp is not None and len(blob) > 0
+        assert len(pool._processes) == 2
+    finally:
+        pool.shutdown(wait=True)

@@ -63,6 +63,30 @@ async def test_sequential_use_and_cancellation_do_not_hang():
     assert await gc.submit(9) == 90  # still usable afterwards
 
 
+async def test_linger_gathers_items_that_arrive_one_at_a_time():
+    """Items submitted a few milliseconds apart, each after the last write finished:
+    without lingering each is a transaction of its own; with it they share one, and a
+    full batch does not wait."""
+    async def trickle(gc: GroupCommit, n: int) -> list[int]:
+        async def one(i: int) -> int:
+            await asyncio.sleep(0.005 * i)
+            return await gc.submit(i)
+        return list(await asyncio.gather(*(one(i) for i in range(n))))
+
+    r = Recorder()
+    assert await trickle(GroupCommit(r.many, r.one, max_batch=64), 8) == [i * 10 for i in range(8)]
+    assert len(r.batches) == 8
+    r = Recorder()
+    gc = GroupCommit(r.many, r.one, max_batch=64, linger_s=0.2)
+    assert await trickle(gc, 8) == [i * 10 for i in range(8)]
+    assert r.batches == [list(range(8))] and gc.transactions == 1
+    r = Recorder()
+    gc = GroupCommit(r.many, r.one, max_batch=4, linger_s=30)
+    started = time.monotonic()
+    assert await asyncio.wait_for(asyncio.gather(*(gc.submit(i) for i in range(8))), 5) == [i * 10 for i in range(8)]
+    assert r.batches == [[0, 1, 2, 3], [4, 5, 6, 7]] and time.monotonic() - started < 5
+
+
 def test_merge_review_adds_counts_and_keeps_errors():
     merged = merge_review([{"clustered": 3, "joined_stories": 1},
                            {"clustered": 2, "joined_stories": 0, "alerts_sent": 1, "alert_errors": ["x"]},

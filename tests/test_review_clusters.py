@@ -281,3 +281,54 @@ def test_assign_clusters_skips_deleted_articles_and_keeps_done_ones(store: Store
     assert got == [a, None, a]
     assert store.assign_clusters([job(b)], window=timedelta(days=2), choose=choose) == [a]
     assert store.get_article(b).cluster_id == a
+
+
+
+def test_one_batch_each_article_within_its_own_window(store: Store) -> None:
+    """In one batch, each article is compared with the stored articles within its own
+    window (not within the batch's), and with the earlier ones of the batch."""
+    from models.store import ClusterJob
+    from review.clusters import choose_cluster
+
+    s = stories()[0]
+    text = "\n\n".join(s.paragraphs)
+    fp = fingerprint(text)
+    when = {"a": BASE_TIME, "b": BASE_TIME + timedelta(days=1), "c": BASE_TIME + timedelta(days=30),
+            "d": BASE_TIME + timedelta(days=31)}
+    ids = {k: save(store, url=f"https://{k}.example/1", title=s.title, text=text, published=at)
+           for k, at in when.items()}
+    other = "\n\n".join(stories()[1].paragraphs)
+    e = save(store, url="https://e.example/1", title=stories()[1].title, text=other)
+    fe = fingerprint(other)
+
+    def job(k: str) -> ClusterJob:
+        return ClusterJob(ids[k], when[k], fp.n_shingles, fp.signature, fp.bands)
+
+    seen: dict[int, list[int]] = {}
+
+    def choose(j, cands):
+        seen[j.article_id] = [c.article_id for c in cands]
+        return choose_cluster(Signature.unpack(j.signature, j.n_shingles), cands, RS)
+
+    window = timedelta(days=2)
+    assert store.assign_clusters([job("a")], window=window, choose=choose) == [ids["a"]]
+    got = store.assign_clusters(
+        [job("b"), job("c"), job("d"), ClusterJob(e, BASE_TIME, fe.n_shingles, fe.signature, fe.bands)],
+        window=window, choose=choose)
+    # b joins the stored a; c (a month later) sees nothing stored within its window and
+    # starts a story; d joins c from memory; e is another story.
+    assert got == [ids["a"], ids["c"], ids["c"], e]
+    assert seen[ids["b"]] == [ids["a"]] and seen[ids["c"]] == [] and seen[ids["d"]] == [ids["c"]]
+    with store.session() as sess:
+        assert sess.execute(select(func.count()).select_from(ClusterBand)).scalar_one() == 4 * len(set(fp.bands)) + len(set(fe.bands))
+
+
+def test_candidate_query_binds_keys_in_fixed_slots(store: Store) -> None:
+    """The band keys are bound as plain parameters padded to a multiple of 8 by repeating
+    the last one: one compiled statement serves every article with as many slots."""
+    stmt3, p3 = store._candidates_query([5, 6, 7])
+    stmt8, _ = store._candidates_query(list(range(8)))
+    stmt9, p9 = store._candidates_query(list(range(9)))
+    assert stmt3 is stmt8 and stmt9 is not stmt8
+    assert p3 == {"k0": 5, "k1": 6, "k2": 7, **{f"k{i}": 7 for i in range(3, 8)}}
+    assert len(p9) == 16 and set(p9.values()) == set(range(9))

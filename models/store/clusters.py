@@ -26,6 +26,8 @@ from .base import (
 )
 
 _PG_CLUSTER_LOCK = 0x6E65_7773 + 7  # advisory lock serialising cluster assignment on PostgreSQL
+# Band keys are bound in groups of this many parameters (see _candidates_query).
+_KEY_SLOTS = 8
 
 
 class _ClusterBatch:
@@ -35,16 +37,16 @@ class _ClusterBatch:
     by one executemany each at the end. Articles assigned earlier in the batch are
     candidates too: they are matched from memory, as the database would have them."""
 
-    def __init__(self, store: "ClusterStore", conn: Connection, window: timedelta,
-                 choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]) -> None:
+    def __init__(self, store: ClusterStore, conn: Connection, window: timedelta,
+                 choose: Callable[[ClusterJob, list[SignatureRow]], int | None]) -> None:
         self.store, self.conn, self.window, self.choose = store, conn, window, choose
         self.rows: list[SignatureRow] = []  # assigned in this batch
         self.by_band: dict[int, list[int]] = {}  # band key -> indexes into rows
         self.updates: list[dict[str, int]] = []
         self.signatures: list[dict[str, Any]] = []
-        self.bands: list[dict[str, int]] = []
+        self.bands: list[tuple[int, int]] = []  # (band key, article id)
 
-    def run(self, jobs: list["ClusterJob"]) -> list[int | None]:
+    def run(self, jobs: list[ClusterJob]) -> list[int | None]:
         conn = self.conn
         ids = [j.article_id for j in jobs]
         live: set[int] = set()
@@ -72,7 +74,12 @@ class _ClusterBatch:
             conn.execute(self.store._u_cluster, self.updates)
             conn.execute(self.store._stmt_signature, self.signatures)
         if self.bands:
-            conn.execute(self.store._stmt_bands, self.bands)
+            # Straight to the driver: ~40 integer rows per article, which SQLAlchemy's
+            # executemany would pass one by one through its parameter processing;
+            # integers need no bind processing.
+            sql, positional = self.store._sql_bands
+            conn.exec_driver_sql(sql, self.bands if positional
+                                 else [{"band": b, "article_id": a} for b, a in self.bands])
         return out
 
     def _own(self, aid: int) -> int | None:
@@ -82,14 +89,15 @@ class _ClusterBatch:
                                 .returning(A.cluster_id)).first()
         return int(row[0]) if row is not None else None
 
-    def _assign(self, job: "ClusterJob") -> int:
+    def _assign(self, job: ClusterJob) -> int:
         aid = job.article_id
         at = as_utc(job.at)
         lo, hi = at - self.window, at + self.window
         keys = sorted(set(job.bands))
         cands: dict[int, SignatureRow] = {}
         if keys:
-            for r in self.conn.execute(self.store._q_candidates, {"keys": keys, "aid": aid, "lo": lo, "hi": hi}):
+            stmt, params = self.store._candidates_query(keys)
+            for r in self.conn.execute(stmt, params | {"aid": aid, "lo": lo, "hi": hi}):
                 cands[r.article_id] = SignatureRow(r.article_id, int(r.cluster_id), r.n_shingles,
                                                    bytes(r.signature), r.at)
             for k in keys:
@@ -104,7 +112,7 @@ class _ClusterBatch:
         self.updates.append({"aid": aid, "cid": cluster_id})
         self.signatures.append({"article_id": aid, "at": at, "cluster_id": cluster_id,
                                 "n_shingles": job.n_shingles, "signature": job.signature})
-        self.bands.extend({"band": b, "article_id": aid} for b in keys)
+        self.bands.extend((b, aid) for b in keys)
         index = len(self.rows)
         self.rows.append(SignatureRow(aid, cluster_id, job.n_shingles, job.signature, at))  # type: ignore[arg-type]
         for k in keys:
@@ -144,22 +152,43 @@ class ClusterStore(StoreBase):
     def _stmt_signature(self) -> Any:
         return insert(ClusterSignature.__table__)
 
-    @cached_property
-    def _q_candidates(self) -> Any:
-        near = (select(CB.article_id).where(CB.band.in_(bindparam("keys", expanding=True)))
-                .distinct().scalar_subquery())
-        return (select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
+    def _candidates_query(self, keys: list[int]) -> tuple[Any, dict[str, int]]:
+        """The candidate query for ``keys`` (distinct) and its key parameters.
+
+        The keys are bound as a fixed number of plain parameters, padded by repeating the
+        last key (a repeated value changes nothing in IN): one statement per slot count,
+        compiled once, instead of an expanding IN list rendered anew at every execution
+        (one query per clustered article)."""
+        slots = -(-len(keys) // _KEY_SLOTS) * _KEY_SLOTS
+        stmt = self._candidate_statements.get(slots)
+        if stmt is None:
+            near = (select(CB.article_id).where(CB.band.in_([bindparam(f"k{i}") for i in range(slots)]))
+                    .distinct().scalar_subquery())
+            stmt = self._candidate_statements[slots] = (
+                select(CS.article_id, CS.cluster_id, CS.n_shingles, CS.signature, CS.at)
                 .where(CS.article_id.in_(near), CS.article_id != bindparam("aid"),
                        CS.at >= bindparam("lo"), CS.at <= bindparam("hi"))
                 .order_by(CS.article_id))
+        padded = keys + [keys[-1]] * (slots - len(keys))
+        return stmt, {f"k{i}": k for i, k in enumerate(padded)}
+
+    @cached_property
+    def _candidate_statements(self) -> dict[int, Any]:
+        return {}
 
     @cached_property
     def _u_cluster(self) -> Any:
         return update(Article.__table__).where(A.id == bindparam("aid")).values(cluster_id=bindparam("cid"))
 
     @cached_property
-    def _stmt_bands(self) -> Any:
-        return self._insert(ClusterBand.__table__).on_conflict_do_nothing(index_elements=["band", "article_id"])
+    def _sql_bands(self) -> tuple[str, bool]:
+        """The band-key INSERT as the driver takes it, and whether its parameters are
+        positional (``(band, article_id)`` tuples) rather than named."""
+        stmt = self._insert(ClusterBand.__table__).values(band=bindparam("band"), article_id=bindparam("article_id"))
+        compiled = stmt.on_conflict_do_nothing(index_elements=["band", "article_id"]).compile(dialect=self.engine.dialect)
+        if compiled.positional:
+            assert list(compiled.positiontup or ()) == ["band", "article_id"], compiled.positiontup
+        return compiled.string, compiled.positional
 
     # -- review desk: story clusters, inbox, decisions on whole stories, alerts -------
     # (Used by ``review/``. A story cluster is keyed by ``coalesce(cluster_id, id)``: an
@@ -186,8 +215,8 @@ class ClusterStore(StoreBase):
 
         return self._read(q)
 
-    def assign_clusters(self, jobs: list["ClusterJob"], *, window: timedelta,
-                        choose: Callable[["ClusterJob", list["SignatureRow"]], int | None]
+    def assign_clusters(self, jobs: list[ClusterJob], *, window: timedelta,
+                        choose: Callable[[ClusterJob, list[SignatureRow]], int | None]
                         ) -> list[int | None]:
         """Store the articles' signatures and put each in a cluster, in id order, in ONE
         transaction (a commit per article cost more than the clustering itself).
