@@ -17,6 +17,14 @@ SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 
 
+def _pooled(res: dict, parts: list[str]) -> dict:
+    """The figures of several parts taken as one (from their counts)."""
+    tp, fp, fn = (sum(res[p][k] for p in parts) for k in ("tp", "fp", "fn"))
+    atp, afp, afn = (sum(res[p][k] for p in parts) for k in ("about_tp", "about_fp", "about_fn"))
+    return {"precision": tp / (tp + fp), "recall": tp / (tp + fn), "about_precision": atp / (atp + afp),
+            "about_recall": atp / (atp + afn)}
+
+
 def _eval_module():
     spec = importlib.util.spec_from_file_location("mentions_eval", ROOT / "benchmarks" / "mentions_eval.py")
     mod = importlib.util.module_from_spec(spec)
@@ -31,13 +39,15 @@ def test_the_set_is_well_formed():
     assert len({(r["article"], r["entity"]) for r in rows}) == len(rows)  # one label per pair
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
     assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
-                                          "heldout6", "heldout7"}
+                                          "heldout6", "heldout7", "heldout8"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
     assert sum(r["split"] == "heldout5" for r in rows) >= 150  # and a fifth, on new real text
     assert sum(r["split"] == "heldout6" for r in rows) >= 150  # and a sixth
     assert sum(r["split"] == "heldout7" for r in rows) >= 150  # and a seventh, on real news articles
+    assert sum(r["split"] == "heldout8" for r in rows) >= 150  # and an eighth, on more of them
+    assert sum(r["split"] == "heldout8" and r["source"] == "naver-news" for r in rows) >= 70  # Korean
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -50,8 +60,11 @@ def test_the_set_is_well_formed():
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
 def test_targets_on_the_labelled_set():
-    res = _eval_module().evaluate()
-    dev, held, everything = res["dev"], res["heldout"], res["all"]
+    mod = _eval_module()
+    res = mod.evaluate()
+    # heldout8 is measured, not asserted (README there): the targets hold on the parts before it
+    everything = _pooled(res, [p for p in mod.SPLITS if p != "heldout8"])
+    dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
     assert dev["about_precision"] >= 0.9 and dev["about_recall"] >= 0.9, dev
@@ -106,7 +119,9 @@ def test_targets_on_the_labelled_set():
                                            ("heldout6", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
                                                          "heldout5")),
                                            ("heldout7", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
-                                                         "heldout5", "heldout6"))])
+                                                         "heldout5", "heldout6")),
+                                           ("heldout8", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
+                                                         "heldout5", "heldout6", "heldout7"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""
