@@ -25,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from scrapers import trafxpath
 from scrapers.htmltext import node_text
 
 _CAPTURE: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("_CAPTURE", default=None)
@@ -88,9 +89,11 @@ def trafilatura_text(page: etree._Element | str, url: str | None, fast: bool = F
 def _extract(tree: etree._Element | str, url: str | None, fast: bool) -> str:
     import trafilatura
 
+    trafxpath.install()
     try:
-        text = trafilatura.extract(tree, url=url, fast=fast, include_comments=False,
-                                   include_tables=True, deduplicate=False, with_metadata=False)
+        with trafxpath.active():  # its pruning XPaths as Python walks (same nodes, less CPU)
+            text = trafilatura.extract(tree, url=url, fast=fast, include_comments=False,
+                                       include_tables=True, deduplicate=False, with_metadata=False)
     except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
         return ""
     return text or ""
