@@ -65,3 +65,24 @@ def test_prepare_drops_hidden_elements_and_keeps_styled_visible_ones():
     _prepare_for_trafilatura(tree, page)
     assert [p.text_content() for p in tree.iter("p", "span")] == [
         "kept red", "kept none border", "kept overflow", "kept plain"]
+
+
+def test_prepare_reads_markers_as_served_and_skips_what_a_hidden_parent_takes():
+    """The class words and the embed marker count only when the page as served has them (a
+    word spelled with a character reference is not a framework's class); a class-word element
+    inside a hidden one goes with it."""
+    from scrapers.extract import _hidden_elements, _prepare_for_trafilatura
+
+    page = ("<html><body><div hidden><p class='hovercard'>gone with parent</p></div>"
+            "<p class='tool&#116;ip'>kept: word not served</p><p class='popover x'>gone popover</p>"
+            "<blockquote class='Twitter-Tweet'><p>kept class: marker not served in lower case</p></blockquote>"
+            "<p>kept plain</p></body></html>")
+    tree = _parse(page)
+    hidden, classed = _hidden_elements(tree)
+    assert [el.tag for el in hidden] == ["div"]
+    assert [(el.text, word) for el, word in classed] == [
+        ("gone with parent", "hovercard"), ("kept: word not served", "tooltip"), ("gone popover", "popover")]
+    _prepare_for_trafilatura(tree, page)
+    assert [p.text_content() for p in tree.iter("p")] == [
+        "kept: word not served", "kept class: marker not served in lower case", "kept plain"]
+    assert tree.find(".//blockquote").get("class") == "Twitter-Tweet"
