@@ -53,7 +53,7 @@ from scrapers import (
     sites,
 )
 from scrapers.decode import decode_html
-from scrapers.htmltext import node_text, paragraphs
+from scrapers.htmltext import body_element, node_text, paragraphs
 from scrapers.metadata import (
     DateInfo,
     detect_language,
@@ -220,8 +220,7 @@ def _hidden_elements(tree: etree._Element) -> tuple[list[etree._Element], list[t
     """The body's elements a reader does not see: (marked ``hidden`` or styled ``display:none`` /
     ``visibility:hidden``; (element, first class word of ``_HIDDEN_CLASS_WORDS`` in its class)),
     in document order."""
-    root = tree.getroottree().getroot()
-    body = root if root.tag == "body" else root.find("body")
+    body = body_element(tree)
     hidden: list[etree._Element] = []
     classed: list[tuple[etree._Element, str]] = []
     if body is None:

@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from scrapers import titles
-from scrapers.htmltext import in_body
+from scrapers.htmltext import body_element
 
 MIN_YEAR = 1995
 FUTURE_SLACK = timedelta(days=1)
@@ -410,24 +410,25 @@ def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
     """Elements of the body marked as a byline: ``rel``/``itemprop`` "author", or a class or id
     containing one of the byline words, in document order.
 
-    The attribute values are read in one XPath and the words looked for in Python: an XPath
-    predicate with one ``contains()`` per word and attribute costs ~1.5 ms a page."""
-    found: dict[etree._Element, None] = {}
-    for value in in_body(_MARKING_ATTRS, tree):
-        name = value.attrname
-        if name == "class":
-            hit = any(w in value for w in _BYLINE_CLASS_WORDS)
-        elif name == "id":
-            hit = any(w in value for w in _BYLINE_ID_WORDS)
-        else:  # rel, itemprop
-            hit = value == "author"
-        if hit:
-            found.setdefault(value.getparent())
-    return list(found)
+    One walk over the body's elements reads the four attributes (an XPath predicate with one
+    ``contains()`` per word and attribute cost ~1.5 ms a page, collecting the attribute values
+    by XPath and testing them in Python ~1.2 ms; the walk ~0.8 ms)."""
+    body = body_element(tree)
+    if body is None:
+        return []
+    found: list[etree._Element] = []
+    for el in body.iterdescendants(etree.Element):
+        cls = el.get("class")
+        if cls is not None and any(w in cls for w in _BYLINE_CLASS_WORDS):
+            found.append(el)
+            continue
+        ident = el.get("id")
+        if (ident is not None and any(w in ident for w in _BYLINE_ID_WORDS)) \
+                or el.get("rel") == "author" or el.get("itemprop") == "author":
+            found.append(el)
+    return found
 
 
-_MARKING_ATTRS = etree.XPath(
-    "descendant::*/@*[name() = 'class' or name() = 'id' or name() = 'rel' or name() = 'itemprop']")
 _BYLINE_CLASS_WORDS = ("byline", "author", "writer", "reporter", "journalist")
 _BYLINE_ID_WORDS = ("byline", "author", "writer", "reporter")
 
