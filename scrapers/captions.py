@@ -51,10 +51,22 @@ _WORD = re.compile(r"\w+")
 
 # The candidates of a page share most of their lines, and pages of one site their boilerplate;
 # the caption filter, then the line filter (``scrapers.extract``) key the same lines: one cache.
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower case (uncached: for whole texts)."""
+    return _WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=4096)
+def line_words(line: str) -> tuple[str, ...]:
+    """``words`` of one line, cached: the line key here and the body choice's 3-grams
+    (``scrapers.bodychoice``) are made from the same words of the same lines."""
+    return tuple(words(line))
+
+
 @lru_cache(maxsize=2048)
 def line_key(line: str) -> str:
     """A line compared by its words only (spacing and punctuation differ between extractors)."""
-    return " ".join(_WORD.findall(line.lower()))
+    return " ".join(line_words(line))
 
 
 def _tags_below(el: etree._Element) -> set[str]:

@@ -18,7 +18,7 @@ a table: there edges are the content), and only when the other family found a bo
 from __future__ import annotations
 
 from scrapers.bodychoice import is_prose
-from scrapers.captions import line_key
+from scrapers.captions import line_key, words
 
 # Only lines shorter than this are trimmed: a long line without a sentence end is mostly content
 # (a list item, a table row). 2-fold check (tune on even page ids, check on odd, and back): 100
@@ -43,7 +43,7 @@ def trim_edges(text: str, name: str, candidates: list[tuple[str, str]]) -> tuple
         return text, 0
     lines = text.split("\n")
     # with spaces around: a line's words match whole words of the other text
-    confirmed_in = [f" {line_key.__wrapped__(t)} " for t in others]  # whole texts: not cached
+    confirmed_in = [f" {' '.join(words(t))} " for t in others]  # whole texts: not cached
 
     def unconfirmed(line: str) -> bool:
         key = line_key(line)
