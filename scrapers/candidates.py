@@ -44,6 +44,7 @@ def _install() -> bool:
         orig_compare = tcore.compare_extraction
         orig_readability = text_mod.try_readability
         orig_copy = tcore.copy
+        orig_output = tcore.xmltotxt
     except (ImportError, AttributeError):
         _INSTALLED["ok"] = False
         return False
@@ -51,8 +52,19 @@ def _install() -> bool:
     def compare_hook(cleaned_tree, raw_tree, body, text, options):
         cap = _CAPTURE.get()
         if cap is not None and "own" not in cap:  # the first call; a recall retry comes later
-            cap["own"] = xmltotxt(deepcopy(body), False) if len(body) else ""
+            # (without formatting, xmltotxt only reads the tree: no copy needed)
+            cap["own"] = xmltotxt(body, False) if len(body) else ""
+            if len(body):
+                cap["own_body"] = body
         return orig_compare(cleaned_tree, raw_tree, body, text, options)
+
+    def output_hook(body, include_formatting):
+        # trafilatura's final text: when it kept its own extraction (the very body read above;
+        # nothing changes a kept body before the output with comments off), the text read then
+        cap = _CAPTURE.get()
+        if cap is not None and not include_formatting and body is not None and cap.get("own_body") is body:
+            return cap["own"]
+        return orig_output(body, include_formatting)
 
     def readability_hook(tree):
         result = orig_readability(tree)
@@ -73,6 +85,7 @@ def _install() -> bool:
     tcore.compare_extraction = compare_hook
     text_mod.try_readability = readability_hook
     tcore.copy = copy_hook
+    tcore.xmltotxt = output_hook
     _INSTALLED.update(ok=True, xmltotxt=xmltotxt)
     return True
 
