@@ -86,3 +86,14 @@ def test_prepare_reads_markers_as_served_and_skips_what_a_hidden_parent_takes():
     assert [p.text_content() for p in tree.iter("p")] == [
         "kept: word not served", "kept class: marker not served in lower case", "kept plain"]
     assert tree.find(".//blockquote").get("class") == "Twitter-Tweet"
+
+
+def test_letters_counted_by_removal_are_the_letter_class():
+    # detect_language counts letters as what is left once [\W\d_]+ is removed: exactly the
+    # characters of [^\W\d_], over every code point
+    import re
+
+    from scrapers.metadata import _NOT_LETTERS
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert len(_NOT_LETTERS.sub("", every)) == len(re.findall(r"[^\W\d_]", every)) > 100_000
