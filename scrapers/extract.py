@@ -583,7 +583,9 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
-    raw = [(name, captions.drop_caption_lines(text, caption_keys)) for name, text in raw]
+    # (once per distinct text: trafilatura and its own extraction are often the same)
+    uncaptioned = {text: captions.drop_caption_lines(text, caption_keys) for _, text in raw}
+    raw = [(name, uncaptioned[text]) for name, text in raw]
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean(text)[0]) for name, text in raw]
