@@ -103,15 +103,28 @@ def _rx(pattern: str, flags: str = "") -> re.Pattern[str]:
     return re.compile(pattern, re.UNICODE | (re.IGNORECASE if "i" in flags else 0))
 
 
-def _search(rx: re.Pattern[str], value: str | None) -> bool:
-    return rx.search(value if value is not None else "") is not None
+def _remembered(find: Callable[[str], Any], limit: int = 20_000) -> Callable[[str], bool]:
+    """``find`` with its answers kept per value: a page repeats its class names (a grid's
+    column class on every teaser), and the long alternations cost most on those."""
+    memo: dict[str, bool] = {}
+
+    def test(value: str) -> bool:
+        hit = memo.get(value)
+        if hit is None:
+            if len(memo) >= limit:
+                memo.clear()
+            hit = memo[value] = find(value) is not None
+        return hit
+    return test
 
 
-def _first_match(found: Iterator[etree._Element]) -> list:
-    """The first node of a selection as a one-element list (trafilatura reads only it)."""
-    for el in found:
-        return [el]
-    return []
+def _finder(pattern: str, flags: str = "") -> Callable[[str], Any]:
+    """``_rx(pattern).search`` for a pattern that cannot match "" (checked): then
+    ``v is not None and find(v)`` is ``re:test(@a, pattern)`` without a call per absent attribute."""
+    rx = _rx(pattern, flags)
+    if rx.search("") is not None:
+        raise ValueError(f"{pattern!r} matches an absent attribute")
+    return rx.search
 
 
 # --------------------------------------------------------------------------- the transcriptions
@@ -123,15 +136,16 @@ def _selectors() -> list[tuple[str, int, str, Selector]]:
     sel: list[tuple[str, int, str, Selector]] = []
 
     # RAW_TREE_PRUNE_XPATH[0]: infinite-scroll / appended-article containers
-    scroll = _rx("mvp-post-add-(?:box|wrap)|infinite-?scroll")
-    mvp = _rx("mvp-post-add-(?:box|wrap)")
+    scroll = _finder("mvp-post-add-(?:box|wrap)|infinite-?scroll")
+    mvp = _finder("mvp-post-add-(?:box|wrap)")
 
     def raw_prune_scroll(ctx: etree._Element) -> list:
         out = []
         for el in ctx.iterdescendants("div", "section", "aside"):
             i, c = el.get("id"), el.get("class")
-            if (_search(scroll, i) or _search(scroll, c)) and (
-                    next(el.iterdescendants("h1"), None) is None or _search(mvp, i) or _search(mvp, c)):
+            if ((i is not None and scroll(i)) or (c is not None and scroll(c))) and (
+                    next(el.iterdescendants("h1"), None) is None
+                    or (i is not None and mvp(i)) or (c is not None and mvp(c))):
                 out.append(el)
         return out
 
@@ -145,18 +159,18 @@ def _selectors() -> list[tuple[str, int, str, Selector]]:
     sel.append(("RAW_TREE_PRUNE_XPATH", 1, "12b073ccb20e96330059aff8a9782a769ecf22e6", raw_prune_share))
 
     # REMOVE_COMMENTS_AND_LISTS_XPATH[0]: comment sections, and ol/ul comment lists
-    comments_id = _rx(f"^(?:{tx._COMMENTS_ID}|disqus_thread|dsq-comments)")
-    comments_class = _rx(tx._COMMENTS_CLASS)
-    comments_list_id = _rx(f"^(?:{tx._COMMENTS_ID})")
+    comments_id = _finder(f"^(?:{tx._COMMENTS_ID}|disqus_thread|dsq-comments)")
+    comments_class = _finder(tx._COMMENTS_CLASS)
+    comments_list_id = _finder(f"^(?:{tx._COMMENTS_ID})")
 
     def comments_and_lists(ctx: etree._Element) -> list:
         out = []
         for el in ctx.iterdescendants("div", "list", "section", "details", "ol", "ul"):
             i, c = el.get("id"), el.get("class")
-            by_class = _search(comments_class, c)
-            if not (_search(comments_id, i) or by_class):
+            by_class = c is not None and comments_class(c)
+            if not (by_class or (i is not None and comments_id(i))):
                 continue
-            if el.tag in ("ol", "ul") and not (_search(comments_list_id, i) or by_class):
+            if el.tag in ("ol", "ul") and not (by_class or (i is not None and comments_list_id(i))):
                 continue
             out.append(el)
         return out
@@ -164,16 +178,16 @@ def _selectors() -> list[tuple[str, int, str, Selector]]:
     sel.append(("REMOVE_COMMENTS_AND_LISTS_XPATH", 0, "98cf895224cd33bceb3d7184180725cfdecc1e9f", comments_and_lists))
 
     # OVERALL_DISCARD_XPATH[0]: navigation, share, ads, footers, related lists, metadata blocks
-    consent = _rx(tx._alt(tx._CONSENT_ID_CLASS_TOKENS))
-    discard_id = _rx(tx._alt(tx._OVERALL_DISCARD_BOTH_TOKENS + tx._OVERALL_DISCARD_ID_TOKENS))
-    discard_class = _rx(tx._alt(tx._OVERALL_DISCARD_BOTH_TOKENS + tx._OVERALL_DISCARD_CLASS_TOKENS))
+    consent = _finder(tx._alt(tx._CONSENT_ID_CLASS_TOKENS))
+    discard_id = _finder(tx._alt(tx._OVERALL_DISCARD_BOTH_TOKENS + tx._OVERALL_DISCARD_ID_TOKENS))
+    discard_class = _remembered(_finder(tx._alt(tx._OVERALL_DISCARD_BOTH_TOKENS + tx._OVERALL_DISCARD_CLASS_TOKENS)))
 
     def overall_discard(ctx: etree._Element) -> list:
         out = []
         for el in ctx.iterdescendants("div", "item", "list", "p", "section", "span"):
             i, c = el.get("id"), el.get("class")
-            if (_search(discard_class, c) or _search(discard_id, i)
-                    or ((i is not None or c is not None) and _search(consent, _first(el, "id", "class")))
+            if ((c is not None and discard_class(c)) or (i is not None and discard_id(i))
+                    or ((i is not None or c is not None) and consent(_first(el, "id", "class")))
                     or el.get("data-lp-replacement-content") is not None
                     or "nav" in (el.get("role") or "").replace("N", "n")
                     or "MostPopularStories" in (el.get("data-component") or "")):
@@ -183,19 +197,19 @@ def _selectors() -> list[tuple[str, int, str, Selector]]:
     sel.append(("OVERALL_DISCARD_XPATH", 0, "f3dbdb2392f1c3e03faca7a53b4725d086b5e9b3", overall_discard))
 
     # OVERALL_DISCARD_XPATH[1]: hidden elements, comment titles and forms, print-only blocks
-    hidden = _rx("hidden")
-    hidden_id = _rx("reader-comments|akismet")
-    hidden_class = _rx("^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|"
-                       "hide-print| hidden| hide|noprint|notloaded")
+    hidden = _finder("hidden")
+    hidden_id = _finder("reader-comments|akismet")
+    hidden_class = _remembered(_finder("^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|"
+                                       "-hide-|hide-print| hidden| hide|noprint|notloaded"))
 
     def hidden_discard(ctx: etree._Element) -> list:
         out = []
         for el in ctx.iterdescendants(etree.Element):
             i, c, style = el.get("id"), el.get("class"), el.get("style")
             if (c == "comments-title" or el.get("aria-hidden") == "true"
-                    or _search(hidden_class, c) or _search(hidden_id, i)
+                    or (c is not None and hidden_class(c)) or (i is not None and hidden_id(i))
                     or ((i is not None or c is not None) and _first(el, "id", "class").startswith("reply-"))
-                    or ((i is not None or style is not None) and _search(hidden, _first(el, "id", "style")))
+                    or ((i is not None or style is not None) and hidden(_first(el, "id", "style")))
                     or (style is not None and ("display:none" in style or "display: none" in style))):
                 out.append(el)
         return out
@@ -217,39 +231,43 @@ def _selectors() -> list[tuple[str, int, str, Selector]]:
 
     # BODY_XPATH[0], [2], [3]: the first article container (trafilatura reads the first match only)
     content_tags = ("article", "div", "main", "section")
-    article_id = _rx(tx._alt(tx._ARTICLE_CONTENT_ID_TOKENS))
-    article_class = _rx(tx._alt(tx._ARTICLE_CONTENT_CLASS_TOKENS))
+    article_id = _finder(tx._alt(tx._ARTICLE_CONTENT_ID_TOKENS))
+    article_class = _remembered(_finder(tx._alt(tx._ARTICLE_CONTENT_CLASS_TOKENS)))
 
     def body_article(ctx: etree._Element) -> list:
-        return _first_match(
-            el for el in ctx.iterdescendants(*content_tags)
-            if el.get("class") in ("post", "entry") or el.get("itemprop") == "articleBody"
-            or el.get("id") == "articleContent"
-            or _search(article_id, el.get("id")) or _search(article_class, el.get("class")))
+        for el in ctx.iterdescendants(*content_tags):
+            i, c = el.get("id"), el.get("class")
+            if (c is not None and (c in ("post", "entry") or article_class(c))) \
+                    or (i is not None and (i == "articleContent" or article_id(i))) \
+                    or el.get("itemprop") == "articleBody":
+                return [el]
+        return []
 
-    story_id = _rx(tx._alt(tx._STORY_ID_TOKENS))
-    story_class = _rx(tx._alt(tx._STORY_CLASS_TOKENS))
-    fulltext = _rx("fulltext", "i")
+    story_id = _finder(tx._alt(tx._STORY_ID_TOKENS))
+    story_class = _finder(tx._alt(tx._STORY_CLASS_TOKENS))
+    fulltext = _finder("fulltext", "i")
 
     def body_story(ctx: etree._Element) -> list:
-        return _first_match(
-            el for el in ctx.iterdescendants(*content_tags)
-            if el.get("role") == "article" or el.get("id") in ("article", "story")
-            or el.get("class") in ("postarea", "art-postcontent", "text", "cell", "story")
-            or _search(story_id, el.get("id")) or _search(fulltext, el.get("class"))
-            or _search(story_class, el.get("class")))
+        for el in ctx.iterdescendants(*content_tags):
+            i, c = el.get("id"), el.get("class")
+            if (c is not None and (c in ("postarea", "art-postcontent", "text", "cell", "story")
+                                   or fulltext(c) or story_class(c))) \
+                    or (i is not None and (i in ("article", "story") or story_id(i))) \
+                    or el.get("role") == "article":
+                return [el]
+        return []
 
-    main_id = _rx(tx._alt(tx._MAIN_CONTENT_ID_TOKENS))
-    main_class = _rx(tx._alt(tx._MAIN_CONTENT_CLASS_TOKENS))
+    main_id = _finder(tx._alt(tx._MAIN_CONTENT_ID_TOKENS))
+    main_class = _finder(tx._alt(tx._MAIN_CONTENT_CLASS_TOKENS))
 
     def body_main(ctx: etree._Element) -> list:
-        def matches(el: etree._Element) -> bool:
+        for el in ctx.iterdescendants(*content_tags):
             i, c = el.get("id"), el.get("class")
-            return (i == "content" or c == "content" or _search(main_id, i) or _search(main_class, c)
-                    or "main-content" in (i or "").translate(_CM)
-                    or "main-content" in (c or "").translate(_CM)
-                    or "page-content" in (c or "").translate(_CP))
-        return _first_match(el for el in ctx.iterdescendants(*content_tags) if matches(el))
+            if (i is not None and (i == "content" or main_id(i) or "main-content" in i.translate(_CM))) \
+                    or (c is not None and (c == "content" or main_class(c) or "main-content" in c.translate(_CM)
+                                           or "page-content" in c.translate(_CP))):
+                return [el]
+        return []
 
     sel.append(("BODY_XPATH", 0, "0673ee2ffbbe2eb709e944a75ba9ec9de937f9dd", body_article))
     sel.append(("BODY_XPATH", 2, "0a4c7447b2d457e9f7b6be6381b2317b382cebbc", body_story))
@@ -268,7 +286,7 @@ def install() -> int:
         try:
             from trafilatura import xpaths as tx
             _INSTALLED["count"] = install_into(tx, _selectors())
-        except (ImportError, AttributeError):  # another trafilatura: its own XPaths stay
+        except (ImportError, AttributeError, ValueError):  # another trafilatura: its own XPaths stay
             _INSTALLED["count"] = 0
     return _INSTALLED["count"]
 
