@@ -117,3 +117,12 @@ def test_a_changed_expression_keeps_its_xpath():
     module = SimpleNamespace(OVERALL_DISCARD_XPATH=[changed, changed])
     assert trafxpath.install_into(module, selections) == 0
     assert module.OVERALL_DISCARD_XPATH == [changed, changed]
+
+
+def test_a_pattern_that_matches_an_absent_attribute_is_not_shortcut():
+    # re:test(@a, p) on an element without @a tests "": the walks skip that test only for
+    # patterns that cannot match "", so any other pattern is refused
+    with pytest.raises(ValueError):
+        trafxpath._finder("^(?:nav)?$")
+    remembered = trafxpath._remembered(trafxpath._finder("nav|menu"), limit=2)
+    assert [remembered(v) for v in ("main-nav", "x", "menu", "main-nav", "y")] == [True, False, True, True, False]
