@@ -40,7 +40,8 @@ _CLASS_WORD = re.compile(r"(?:^|[-_\s])(?:caption|credits?)(?:$|[-_\s])", re.IGN
 _BLOCK_CONTENT = frozenset({"p", "table", "ul", "ol", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6"})
 _FIGURE_CONTENT = frozenset({"table", "ul", "ol", "blockquote"})
 _MEDIA = frozenset({"img", "picture", "video", "iframe", "svg"})
-_MARKERS = ("figcaption", "figure", "aption", "redit")
+# (the raw-page gate: "aption" is in every "figcaption" and "caption", tried first as the commonest)
+_MARKERS = ("aption", "figure", "redit")
 # A link paragraph "in capitals": at least this many letters, this share of them upper case.
 MIN_SHOUT_LETTERS = 10
 SHOUT_SHARE = 0.8

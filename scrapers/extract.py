@@ -347,7 +347,7 @@ def _related_list_start(lines: list[str]) -> int:
 
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
-    lines = paragraphs(text)
+    lines = all_lines = paragraphs(text)
     if not lines:
         return "", []
     notes: list[str] = []
@@ -403,9 +403,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
         seen.add(key)
         kept.append(line)
 
-    total = sum(len(x) for x in paragraphs(text))
+    total = sum(len(x) for x in all_lines)
     if removed and sum(len(x) for x in removed) > total / 3:
-        return "\n\n".join(paragraphs(text)), ["line filter would remove over a third; skipped"]
+        return "\n\n".join(all_lines), ["line filter would remove over a third; skipped"]
     if removed or duplicates:
         notes.append(f"line filter removed {len(removed) + duplicates} boilerplate or repeated line(s)")
     return "\n\n".join(kept), notes
