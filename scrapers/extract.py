@@ -185,10 +185,11 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
         for el in hidden:
             el.drop_tree()
     gates: dict[str, bool] = {}
-    for el, word in classed:
-        if word not in gates:
-            gates[word] = word in html
-        if gates[word] and el.getparent() is not None:
+    for el, words in classed:
+        for word in words:
+            if word not in gates:
+                gates[word] = word in html
+        if any(gates[word] for word in words) and el.getparent() is not None:
             el.drop_tree()  # (inside a dropped hidden element: changes only that detached subtree)
     embeds: bool | None = None
     for el in tree.iter("blockquote"):
@@ -216,13 +217,14 @@ def _text_chars(el: etree._Element) -> int:
     return len("".join("".join(el.itertext()).split()))
 
 
-def _hidden_elements(tree: etree._Element) -> tuple[list[etree._Element], list[tuple[etree._Element, str]]]:
+def _hidden_elements(tree: etree._Element
+                     ) -> tuple[list[etree._Element], list[tuple[etree._Element, tuple[str, ...]]]]:
     """The body's elements a reader does not see: (marked ``hidden`` or styled ``display:none`` /
-    ``visibility:hidden``; (element, first class word of ``_HIDDEN_CLASS_WORDS`` in its class)),
+    ``visibility:hidden``; (element, the words of ``_HIDDEN_CLASS_WORDS`` in its class)),
     in document order."""
     body = body_element(tree)
     hidden: list[etree._Element] = []
-    classed: list[tuple[etree._Element, str]] = []
+    classed: list[tuple[etree._Element, tuple[str, ...]]] = []
     if body is None:
         return hidden, classed
     for el in body.iterdescendants(etree.Element):
@@ -233,16 +235,15 @@ def _hidden_elements(tree: etree._Element) -> tuple[list[etree._Element], list[t
             hidden.append(el)
             continue
         cls = el.get("class")
-        if cls:
-            word = next((w for w in _HIDDEN_CLASS_WORDS if w in cls), None)
-            if word is not None:
-                classed.append((el, word))
+        if cls and _HIDDEN_CLASS.search(cls):  # (one C-level test; the words only for a hit)
+            classed.append((el, tuple(w for w in _HIDDEN_CLASS_WORDS if w in cls)))
     return hidden, classed
 
 
 # Classes that frameworks use for text a reader never sees in place.
 _HIDDEN_CLASS_WORDS = ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader",
                        "element-hidden", "tooltip", "popover", "hovercard")
+_HIDDEN_CLASS = re.compile("|".join(map(re.escape, _HIDDEN_CLASS_WORDS)))
 _EMBED_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)

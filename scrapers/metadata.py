@@ -419,11 +419,11 @@ def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
     found: list[etree._Element] = []
     for el in body.iterdescendants(etree.Element):
         cls = el.get("class")
-        if cls is not None and any(w in cls for w in _BYLINE_CLASS_WORDS):
+        if cls is not None and _BYLINE_CLASS.search(cls):
             found.append(el)
             continue
         ident = el.get("id")
-        if (ident is not None and any(w in ident for w in _BYLINE_ID_WORDS)) \
+        if (ident is not None and _BYLINE_ID.search(ident)) \
                 or el.get("rel") == "author" or el.get("itemprop") == "author":
             found.append(el)
     return found
@@ -431,6 +431,9 @@ def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
 
 _BYLINE_CLASS_WORDS = ("byline", "author", "writer", "reporter", "journalist")
 _BYLINE_ID_WORDS = ("byline", "author", "writer", "reporter")
+# (any of the words as a substring: one C-level search)
+_BYLINE_CLASS = re.compile("|".join(_BYLINE_CLASS_WORDS))
+_BYLINE_ID = re.compile("|".join(_BYLINE_ID_WORDS))
 
 
 def _element_bylines(tree: etree._Element) -> list[str]:

@@ -75,13 +75,15 @@ def test_prepare_reads_markers_as_served_and_skips_what_a_hidden_parent_takes():
 
     page = ("<html><body><div hidden><p class='hovercard'>gone with parent</p></div>"
             "<p class='tool&#116;ip'>kept: word not served</p><p class='popover x'>gone popover</p>"
+            "<p class='tool&#116;ip popover'>gone: one word served</p>"
             "<blockquote class='Twitter-Tweet'><p>kept class: marker not served in lower case</p></blockquote>"
             "<p>kept plain</p></body></html>")
     tree = _parse(page)
     hidden, classed = _hidden_elements(tree)
     assert [el.tag for el in hidden] == ["div"]
-    assert [(el.text, word) for el, word in classed] == [
-        ("gone with parent", "hovercard"), ("kept: word not served", "tooltip"), ("gone popover", "popover")]
+    assert [(el.text, words) for el, words in classed] == [
+        ("gone with parent", ("hovercard",)), ("kept: word not served", ("tooltip",)),
+        ("gone popover", ("popover",)), ("gone: one word served", ("tooltip", "popover"))]
     _prepare_for_trafilatura(tree, page)
     assert [p.text_content() for p in tree.iter("p")] == [
         "kept: word not served", "kept class: marker not served in lower case", "kept plain"]
