@@ -166,8 +166,10 @@ from watch.korean import (
     COUNTRY_NOUNS,
     GROUP_NOUNS,
     MEDIA_NOUNS,
+    MODIFIER_WORDS,
     PLACE_NOUNS,
     SITE_NOUNS,
+    country_before,
     is_hangul,
     particle_follows,
     product_follows,
@@ -432,6 +434,10 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
         found = _company_named_with(text, s, e, article or text)
         if found:
             return found
+    if len(c.phrase) == 1 and c.amb == SHORT_ACRONYM:
+        found = _company_named_with(text, s, e, article or text)
+        if found:
+            return found
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
                   for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
@@ -471,13 +477,19 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
         return ""
     tok = m.group(1)
     after = text[e:e + 60]
-    if tok.lower() in english_words() or tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
+    if tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
         return ""
     name = text[s:e] + " " + tok
-    act = re.search(re.escape(name) + _COMPANY_ACT, article)
-    if not act:
-        return ""
-    return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
+    act = re.search(re.escape(name) + _COMPANY_ACT, article) if tok.lower() not in english_words() else None
+    if act:
+        return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
+    # rules 10: the two words are one item of a list of companies ("Companies such as Blinkx,
+    # Copernic, Enfish X1 Technologies and X Friend"): the list names "X Friend", not "X"
+    before = text[max(0, s - 200):s]
+    lst = _company_list(before) if before.rstrip().endswith(_LIST_END) else ""
+    if lst:
+        return f'the start of another company\'s name ("{name}", an item of {lst})'
+    return ""
 
 
 # ---------------------------------------------------------------------------- syntax
@@ -616,7 +628,7 @@ _L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
 _L_DESCR = re.compile(r"(?i:\b(?:company|firm|giant|maker|retailer|carrier|airline|automaker|carmaker|"
                       r"chipmaker|conglomerate|brand|startup|manufacturer|provider|supplier|vendor|rival|"
                       r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
-                      r"heavyweight)\s+)$")
+                      r"heavyweight|telco|telecoms|broadcaster|lender|insurer|publisher)\s+)$")
 _L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
 _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career|role|position|intern|"
                       r"internship|employees?|staff|staffers|engineers?|researchers?|scientists?|"
@@ -766,7 +778,9 @@ _DESCR_WORDS = frozenset(("company", "firm", "giant", "maker", "retailer", "carr
                           "automaker", "carmaker", "chipmaker", "conglomerate", "brand", "startup",
                           "manufacturer", "provider", "supplier", "vendor", "rival", "rivals",
                           "competitor", "competitors", "partner", "parent", "owner", "major",
-                          "behemoth", "titan", "heavyweight"))
+                          "behemoth", "titan", "heavyweight",
+                          # rules 10: an industry's noun before a company ("Telco BT stepped in")
+                          "telco", "telecoms", "broadcaster", "lender", "insurer", "publisher"))
 
 
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -1046,6 +1060,9 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
     if before[-1:] and before[-1] in _NATION_PREFIX:
         return f'"{before[-1]}{word}" (a country prefix)'
+    country = country_before(before, len(before)) if word[:1].isascii() else ""
+    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10)
+        return f'"{country}{word}" (a country prefix)'
     if not (is_hangul(word[-1]) or after.lstrip(" ")[:1] and is_hangul(after.lstrip(" ")[0])):
         return ""
     if c.field == "title":
@@ -1053,7 +1070,11 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         if m:
             return f'"{word}{m.group(0)}" (a headline)'
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
-    if run.startswith("측"):
+    # a pronoun, numeral or determiner (우리, 하나, 다음) before a noun modifies it ("우리 측",
+    # "우리측 환영단", "우리 경제"), and as a subject it is "we": neither is a company's syntax
+    # (its list partners, describing nouns, competitors and the like below still are)
+    modifier = c.phrase in MODIFIER_WORDS
+    if run.startswith("측") and not modifier:
         return f'"{word}측"'
     # (a particle first: "메타지만" is "meta, but", not a magazine)
     product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
@@ -1091,14 +1112,14 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if m:
         return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
     rest = after[len(run):]
-    if not run or particle_follows(after, 0):
+    if (not run or particle_follows(after, 0)) and not modifier:
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
     m = _K_ACCORD.match(after)
     if m:
         return f'"{word}{m.group(0)}"'
-    if _K_SUBJECT.match(after) and not _quoted(text, c.start):
+    if _K_SUBJECT.match(after) and not modifier and not _quoted(text, c.start):
         end = _SENT_END_KO.search(after)
         clause = after[:end.end() if end else 100][:100]
         v = _K_VERB.search(clause)

@@ -71,7 +71,7 @@ import ahocorasick_rs
 
 from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
 from watch.corroborate import Cand, decide, venue, verb_use
-from watch.korean import compound_of, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
+from watch.korean import compound_of, country_before, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
 from watch.normalize import fold, normalize
 from watch.prominence import (
     ABOUT,
@@ -460,8 +460,11 @@ class Matcher:
             if start and lcls:
                 p = t[start - 1]
                 if lcls == _WORD:
-                    if p.isalnum() and (p < "\u3040" or not (is_ideograph(p) or is_kana(p))):
-                        continue  # a letter, digit or Hangul before: inside a word
+                    if p.isalnum() and (p < "\u3040" or not (is_ideograph(p) or is_kana(p))) and not (
+                            p >= "\u1100" and is_hangul(p) and country_before(t, start)):
+                        # a letter, digit or Hangul before: inside a word; but a country in
+                        # Hangul glued before a Latin name is the company there ("한국GM")
+                        continue
                 elif lcls == _KANA:
                     if p.isalnum() and (p < "\u3400" or not is_ideograph(p)):
                         continue
