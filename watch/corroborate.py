@@ -1248,6 +1248,62 @@ def _as_company(t: str, i: int, k: int, word: str) -> bool:
 
 # --------------------------------------------------------------------------- decide
 
+# a longer name defined with its initials right after it: " Tokyo Financial Group (MTFG)"
+_CORP_END = re.compile(rf"\b(?:{_CORPORATE})$")
+_DEFINED_AFTER = re.compile(r"((?: (?:[A-Z][\w&'’-]*|of|and|&)){1,6}) \(([A-Z]{3,8})\)")
+
+
+def defined_after(text: str, start: int, end: int) -> str:
+    """The longer name, with its initials, that the mention text[start:end] starts ("Mitsubishi
+    Tokyo Financial Group (MTFG)"), when every initial is a capitalized word's; "" if none."""
+    if text[end:end + 1] != " ":
+        return ""  # (the usual case, decided without a regex)
+    m = _DEFINED_AFTER.match(text, end)
+    if not m:
+        return ""
+    words = [w for w in (text[start:end] + m.group(1)).split() if w[0].isupper()]
+    if len(words) < 3 or "".join(w[0] for w in words) != m.group(2):
+        return ""
+    # a company's name: it ends with a company word ("… Financial Group"), and the word after
+    # the alias is none ("Tokyo"): with one right after it, it is the alias's company ("Toyota
+    # Motor Corporation (TMC)"); without one at the end, its unit or product ("Amazon Web
+    # Services (AWS)", "Google Cloud Platform (GCP)")
+    if _R_CORP.match(text[end:end + 40]) or not _CORP_END.search(m.group(1)):
+        return ""
+    return text[start:m.end()]
+
+
+def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
+    """(kept, rejected): rules 10, the English side of "another company starting with the same
+    short form". A one-word alias that starts another organisation's name which the article
+    defines with its initials ("Mitsubishi Tokyo Financial Group (MTFG)", for Mitsubishi
+    Motors) names that organisation, in that place and bare elsewhere ("a deal with
+    Mitsubishi"), when the article names the entity by no other alias: the matcher would have
+    taken the entity's own longer alias ("Mitsubishi Motors (MMC)") as that. For every alias,
+    ambiguous or not; each initial must be a word's, so a mere abbreviation does not count."""
+    ents = {c.entity for c in cands
+            if not c.short and not c.topic and c.phrase.isascii() and c.phrase.isalpha() and " " not in c.phrase}
+    if not ents:
+        return cands, []
+    out: dict[int, str] = {}
+    for ent in ents:
+        own = [c for c in cands if c.entity == ent and not c.topic]
+        if len({c.phrase for c in own}) > 1:
+            continue  # the article also names the entity otherwise
+        for c in own:
+            found = defined_after(fields[c.field], c.start, c.end)
+            if found:
+                out[ent] = (f'the article names another organisation starting with "{c.phrase}" '
+                            f'("{found}") and the entity by no other name')
+                break
+    if not out:
+        return cands, []
+    rejected = [c for c in cands if c.entity in out]
+    for c in rejected:
+        c.reason = out[c.entity]
+    return [c for c in cands if c.entity not in out], rejected
+
+
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
            products: frozenset[str] = frozenset(),
@@ -1257,9 +1313,10 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     ``fields``: original title and text; ``context``: entity -> the first context term
     found; ``own_names``: per entity, every alias/context spelling (for compounds);
     ``names``: display labels of the entities (for notes)."""
+    cands, elsewhere = _named_elsewhere(cands, fields)
     amb = [c for c in cands if c.amb is not None]
     if not amb:
-        return cands, []
+        return cands, elsewhere
     established: dict[int, str] = {}
     for c in cands:
         if c.amb is None and not c.short and not c.topic and c.entity not in established:
@@ -1390,6 +1447,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                         "company syntax around it, no other watchlist name nearby")
         c.reason = f"ambiguous alias ({c.amb}): {c.reason}"
         rejected.append(c)
+    rejected.extend(elsewhere)
     # short names need an accepted full alias of their entity
     with_alias = {c.entity for c in accepted if not c.short}
     keep: list[Cand] = []

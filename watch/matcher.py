@@ -70,8 +70,16 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
-from watch.corroborate import Cand, decide, venue, verb_use
-from watch.korean import compound_of, country_before, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
+from watch.corroborate import Cand, decide, defined_after, venue, verb_use
+from watch.korean import (
+    compound_of,
+    country_before,
+    is_hangul,
+    is_ideograph,
+    is_kana,
+    particle_follows,
+    product_follows,
+)
 from watch.normalize import fold, normalize
 from watch.prominence import (
     ABOUT,
@@ -693,7 +701,11 @@ class Matcher:
         rows = self._not_venues(rows, rejected)
         notes: dict[tuple, str] = {}
         amb = self._amb
-        if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
+        if (amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows)
+                or any(r[7].original[r[2]:r[2] + 1] == " " and defined_after(r[7].original, r[1], r[2])
+                       for r in rows if r[5][1] == ALIAS)):
+            # (also for an alias that starts another organisation's name defined with its
+            # initials, "Mitsubishi Tokyo Financial Group (MTFG)": watch.corroborate)
             rows = self._corroborate(rows, title, text, context, notes, rejected, in_fixed)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []
