@@ -132,8 +132,8 @@ def test_a_letter_starting_a_listed_company_name(m, text, expected):
 @pytest.mark.parametrize("text, expected", [
     # another organisation defined with its initials, ending with a company word: the alias
     # there and bare elsewhere is that organisation, when nothing else names the entity
-    ("UFJ preferred the offer from Mitsubishi Tokyo Financial Group (MTFG). "
-     "A deal with Mitsubishi would follow.", []),
+    (("UFJ preferred the offer from Mitsubishi Tokyo Financial Group (MTFG). "
+      "A deal with Mitsubishi would follow."), []),
     # contrasts: the company word right after the alias makes it the company's own formal
     # name; a unit or product (no company word at its end) is the company's; and the
     # entity's own longer alias keeps every mention
