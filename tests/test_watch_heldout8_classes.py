@@ -43,6 +43,7 @@ _RUN_ON = ("통일부는 이날 북측 대표단이 도착했다고 밝혔다  �
     ("우리 대표단은 새 협정을 체결했다.", []),
     ("우리는 새 서비스를 출시했다.", []),  # as a subject: "we"
     ("하나 측은 아직 입장을 내지 않았다.", []),  # a numeral: "one side"
+    ("우리와 경쟁하는 나라들이 늘었다고 삼성 측은 밝혔다.", ["samsung"]),  # competing with us
     # contrasts: a name that is no pronoun keeps its business noun and subject syntax
     ("삼성 측은 사실이 아니라고 밝혔다.", ["samsung"]),
     ("메타 측은 새 기능을 공개했다.", ["meta"]),
@@ -78,6 +79,7 @@ def test_country_before_reads_the_whole_hangul_run():
     # an industry's noun before a company, at a sentence's start too
     ("Donations poured in. Telco BT stepped in to take over the payments.", ["bt"]),
     ("The deal was struck by lender BT last week.", ["bt"]),
+    ("Shoppers flocked to discount chain Target on Friday.", ["target"]),
     # contrast: a noun that says nothing of a company
     ("The deal was struck by team BT last week.", []),
 ])

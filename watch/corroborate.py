@@ -628,7 +628,8 @@ _L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
 _L_DESCR = re.compile(r"(?i:\b(?:company|firm|giant|maker|retailer|carrier|airline|automaker|carmaker|"
                       r"chipmaker|conglomerate|brand|startup|manufacturer|provider|supplier|vendor|rival|"
                       r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
-                      r"heavyweight|telco|telecoms|broadcaster|lender|insurer|publisher)\s+)$")
+                      r"heavyweight|telco|telecoms|broadcaster|lender|insurer|publisher|chain|operator|grocer|"
+                      r"supermarket|miner|network)\s+)$")
 _L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
 _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career|role|position|intern|"
                       r"internship|employees?|staff|staffers|engineers?|researchers?|scientists?|"
@@ -780,7 +781,8 @@ _DESCR_WORDS = frozenset(("company", "firm", "giant", "maker", "retailer", "carr
                           "competitor", "competitors", "partner", "parent", "owner", "major",
                           "behemoth", "titan", "heavyweight",
                           # rules 10: an industry's noun before a company ("Telco BT stepped in")
-                          "telco", "telecoms", "broadcaster", "lender", "insurer", "publisher"))
+                          "telco", "telecoms", "broadcaster", "lender", "insurer", "publisher",
+                          "chain", "operator", "grocer", "supermarket", "miner", "network"))
 
 
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -1105,6 +1107,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
+        if rx is _K_RIVAL and modifier:
+            continue  # "우리와 경쟁하는 나라들": competing with us
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}" ({what})'
