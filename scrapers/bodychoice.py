@@ -20,8 +20,10 @@ and checked on the other half and the scrapinghub pages (``benchmarks/extraction
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from scrapers.captions import line_words
 
 # A paragraph of at least this many characters that ends like a sentence is prose.
 PROSE_MIN_CHARS = 60
@@ -64,7 +66,15 @@ def _lines(text: str) -> list[str]:
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.lower())
+    return _grams(_WORD.findall(text.lower()))
+
+
+def line_trigrams(line: str) -> set[tuple[str, ...]]:
+    """``trigrams`` of one line from its cached words (``captions.line_words``)."""
+    return _grams(line_words(line))
+
+
+def _grams(words: Sequence[str]) -> set[tuple[str, ...]]:
     if len(words) < 3:
         return {tuple(words)} if words else set()
     return set(zip(words, words[1:], words[2:]))
@@ -88,17 +98,26 @@ def _line_grams(text: str) -> list[tuple[str, set[tuple[str, ...]]]]:
 
 
 def candidate_score(text: str, others: list[set[tuple[str, ...]]],
-                    lines: list[tuple[str, set[tuple[str, ...]]]] | None = None) -> float:
+                    lines: list[tuple[str, set[tuple[str, ...]]]] | None = None,
+                    others_lines: list[set[str]] | None = None) -> float:
     """The feature score of one candidate given the 3-gram sets of the other candidates
-    (``lines``: its lines with their 3-grams, when already computed)."""
+    (``lines``: its lines with their 3-grams, when already computed; ``others_lines``: the
+    lines of each other candidate, beside ``others``: a line one of them has is wholly
+    supported by it, no intersection needed)."""
     lines = _line_grams(text) if lines is None else lines
     counts: dict[str, int] = {}
     for line, _ in lines:
         counts[line] = counts.get(line, 0) + 1
+    pairs = list(zip(others, others_lines)) if others_lines is not None else None
     total = 0.0
     for line, grams in lines:
-        support = (sum(map(len, map(grams.intersection, others))) / (len(grams) * len(others))
-                   if grams and others else 0.0)
+        if not grams or not others:
+            support = 0.0
+        elif pairs is None:
+            support = sum(map(len, map(grams.intersection, others))) / (len(grams) * len(others))
+        else:  # the same counts: grams of a line of an other candidate are all in its set
+            n = len(grams)
+            support = sum(n if line in theirs else len(grams & g) for g, theirs in pairs) / (n * len(others))
         repeated = counts[line] > 1 and len(line) < REPEAT_MAX_CHARS
         total += len(line) * (PROSE_WEIGHT * is_prose(line) + SUPPORT_WEIGHT * support
                               - CHAR_COST - REPEAT_COST * repeated)
@@ -127,10 +146,11 @@ def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
     text_lines: dict[str, list[tuple[str, _Grams]]] = {}
     for c in candidates:
         if c.text not in text_lines:
-            text_lines[c.text] = [(line, _cached(line_grams, line, trigrams)) for line in _lines(c.text)]
+            text_lines[c.text] = [(line, _cached(line_grams, line, line_trigrams)) for line in _lines(c.text)]
     # 3-grams per line (a line's 3-grams are the support unit; the union stands for the
     # candidate: 3-grams spanning two lines are left out on every side alike)
     text_grams = {t: set().union(*(g for _, g in ls)) if ls else set() for t, ls in text_lines.items()}
+    line_sets = {t: {line for line, _ in ls} for t, ls in text_lines.items()}
     texty = {t: is_text(t) for t in text_lines}
     grams = [text_grams[c.text] for c in candidates]
     scores: dict[str, float] = {}
@@ -146,7 +166,8 @@ def choose(candidates: list[Candidate], min_chars: int = 0) -> Choice:
             s = text_score[cand.text]
         else:
             others = [g for j, g in enumerate(grams) if j != i]
-            s = text_score[cand.text] = candidate_score(cand.text, others, text_lines[cand.text])
+            theirs = [line_sets[c.text] for j, c in enumerate(candidates) if j != i]
+            s = text_score[cand.text] = candidate_score(cand.text, others, text_lines[cand.text], theirs)
         scores[cand.name] = s
         if s > best_score:
             best, best_score = cand, s

@@ -25,6 +25,7 @@ from typing import Any
 
 from lxml import etree
 
+from scrapers import trafxpath
 from scrapers.htmltext import node_text
 
 _CAPTURE: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("_CAPTURE", default=None)
@@ -43,6 +44,7 @@ def _install() -> bool:
         orig_compare = tcore.compare_extraction
         orig_readability = text_mod.try_readability
         orig_copy = tcore.copy
+        orig_output = tcore.xmltotxt
     except (ImportError, AttributeError):
         _INSTALLED["ok"] = False
         return False
@@ -50,8 +52,19 @@ def _install() -> bool:
     def compare_hook(cleaned_tree, raw_tree, body, text, options):
         cap = _CAPTURE.get()
         if cap is not None and "own" not in cap:  # the first call; a recall retry comes later
-            cap["own"] = xmltotxt(deepcopy(body), False) if len(body) else ""
+            # (without formatting, xmltotxt only reads the tree: no copy needed)
+            cap["own"] = xmltotxt(body, False) if len(body) else ""
+            if len(body):
+                cap["own_body"] = body
         return orig_compare(cleaned_tree, raw_tree, body, text, options)
+
+    def output_hook(body, include_formatting):
+        # trafilatura's final text: when it kept its own extraction (the very body read above;
+        # nothing changes a kept body before the output with comments off), the text read then
+        cap = _CAPTURE.get()
+        if cap is not None and not include_formatting and body is not None and cap.get("own_body") is body:
+            return cap["own"]
+        return orig_output(body, include_formatting)
 
     def readability_hook(tree):
         result = orig_readability(tree)
@@ -72,6 +85,7 @@ def _install() -> bool:
     tcore.compare_extraction = compare_hook
     text_mod.try_readability = readability_hook
     tcore.copy = copy_hook
+    tcore.xmltotxt = output_hook
     _INSTALLED.update(ok=True, xmltotxt=xmltotxt)
     return True
 
@@ -88,9 +102,11 @@ def trafilatura_text(page: etree._Element | str, url: str | None, fast: bool = F
 def _extract(tree: etree._Element | str, url: str | None, fast: bool) -> str:
     import trafilatura
 
+    trafxpath.install()
     try:
-        text = trafilatura.extract(tree, url=url, fast=fast, include_comments=False,
-                                   include_tables=True, deduplicate=False, with_metadata=False)
+        with trafxpath.active():  # its pruning XPaths as Python walks (same nodes, less CPU)
+            text = trafilatura.extract(tree, url=url, fast=fast, include_comments=False,
+                                       include_tables=True, deduplicate=False, with_metadata=False)
     except Exception:  # noqa: BLE001 - a library failure on one odd page is "no text" here
         return ""
     return text or ""

@@ -18,7 +18,7 @@ a table: there edges are the content), and only when the other family found a bo
 from __future__ import annotations
 
 from scrapers.bodychoice import is_prose
-from scrapers.captions import line_key
+from scrapers.captions import line_key, line_words
 
 # Only lines shorter than this are trimmed: a long line without a sentence end is mostly content
 # (a list item, a table row). 2-fold check (tune on even page ids, check on odd, and back): 100
@@ -34,6 +34,12 @@ def family(name: str) -> str:
     return name.split("-", 1)[0]
 
 
+def _text_key(text: str) -> str:
+    """``line_key`` of a whole text: its words are its lines' words in order (no word spans a
+    line break), whose cached lists are joined rather than the text read again."""
+    return " ".join(w for line in text.split("\n") for w in line_words(line))
+
+
 def trim_edges(text: str, name: str, candidates: list[tuple[str, str]]) -> tuple[str, int]:
     """(``text`` without its unconfirmed edge lines, how many lines were taken off).
 
@@ -43,7 +49,7 @@ def trim_edges(text: str, name: str, candidates: list[tuple[str, str]]) -> tuple
         return text, 0
     lines = text.split("\n")
     # with spaces around: a line's words match whole words of the other text
-    confirmed_in = [f" {line_key.__wrapped__(t)} " for t in others]  # whole texts: not cached
+    confirmed_in = [f" {_text_key(t)} " for t in others]
 
     def unconfirmed(line: str) -> bool:
         key = line_key(line)

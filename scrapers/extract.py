@@ -35,18 +35,31 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.html
 from lxml import etree
 
-from scrapers import bodychoice, boilerplate, brbody, candidates, captions, edgetrim, embedded, sites
+from scrapers import (
+    bodychoice,
+    boilerplate,
+    brbody,
+    candidates,
+    captions,
+    edgetrim,
+    embedded,
+    sites,
+)
 from scrapers.decode import decode_html
-from scrapers.htmltext import in_body, node_text, paragraphs
-from scrapers.metadata import DateInfo, detect_language, extract_metadata, korean_reporters
+from scrapers.htmltext import body_element, node_text, paragraphs
+from scrapers.metadata import (
+    DateInfo,
+    detect_language,
+    extract_metadata,
+    korean_reporters,
+)
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
@@ -98,7 +111,7 @@ class Extracted:
 
 # --------------------------------------------------------------------------- parsing
 
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def _html_parser() -> etree.HTMLParser:
@@ -145,7 +158,7 @@ def _canonical_href(tree: etree._Element) -> str | None:
 
 def _zone(name: str) -> ZoneInfo | timezone:
     if name.upper() == "UTC":
-        return timezone.utc
+        return UTC
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -163,24 +176,29 @@ def _prepare_for_trafilatura(tree: etree._Element, html: str) -> None:
       trafilatura's class filters drop them: their class is removed, and so is the class
       of a wrapper that holds only the post (``<div class="social-media-embed">``).
     """
-    # Each XPath walks the whole tree: run it only if the raw HTML can match at all.
-    # (substring tests: a regex alternation over 300 kB of HTML costs milliseconds)
-    hidden = in_body(_HIDDEN_CANDIDATES, tree) if ("hidden" in html or "none" in html) else []
-    for el in hidden:
-        style = el.get("style")
-        # (the substrings are the candidate test an XPath predicate made, at ~2x the cost)
-        if el.get("hidden") is not None or \
-                (style and ("none" in style or "hidden" in style) and _DISPLAY_NONE.search(style)):
-            if el.getparent() is not None and el.tag not in ("html", "body"):
-                el.drop_tree()
-    present = tuple(w for w in _HIDDEN_CLASS_WORDS if w in html)
-    for el in (in_body(_class_xpath(present), tree) if present else []):
-        if el.getparent() is not None and el.tag not in ("html", "body"):
+    # One walk over the body collects both kinds of hidden elements (an XPath per kind cost
+    # more, and so did testing the raw HTML for each word first). The raw-HTML tests stay as
+    # the gates they were - the marker is in the page as served - now made only for what
+    # the walk found: an element counts when its own test and its word's gate hold.
+    hidden, classed = _hidden_elements(tree)
+    if hidden and ("hidden" in html or "none" in html):
+        for el in hidden:
             el.drop_tree()
-    for el in (_QUOTES(tree) if any(w in html for w in _EMBED_WORDS) else []):
+    gates: dict[str, bool] = {}
+    for el, words in classed:
+        for word in words:
+            if word not in gates:
+                gates[word] = word in html
+        if any(gates[word] for word in words) and el.getparent() is not None:
+            el.drop_tree()  # (inside a dropped hidden element: changes only that detached subtree)
+    embeds: bool | None = None
+    for el in tree.iter("blockquote"):
         if _EMBED_QUOTE.search(el.get("class") or ""):
-            del el.attrib["class"]
-            _unmark_embed_wrappers(el)
+            if embeds is None:
+                embeds = any(w in html for w in _EMBED_WORDS)
+            if embeds:
+                del el.attrib["class"]
+                _unmark_embed_wrappers(el)
     boilerplate.remove_link_lists(tree, html)
 
 
@@ -199,23 +217,36 @@ def _text_chars(el: etree._Element) -> int:
     return len("".join("".join(el.itertext()).split()))
 
 
-_HIDDEN_CANDIDATES = etree.XPath("descendant::*[@hidden or @style]")
-
-
-@lru_cache(maxsize=256)
-def _class_xpath(words: tuple[str, ...]) -> etree.XPath:
-    """One XPath for the class words actually present in the page (cheaper than all)."""
-    cond = " or ".join(f"contains(@class, '{w}')" for w in words)
-    return etree.XPath(f"descendant::*[{cond}]")
+def _hidden_elements(tree: etree._Element
+                     ) -> tuple[list[etree._Element], list[tuple[etree._Element, tuple[str, ...]]]]:
+    """The body's elements a reader does not see: (marked ``hidden`` or styled ``display:none`` /
+    ``visibility:hidden``; (element, the words of ``_HIDDEN_CLASS_WORDS`` in its class)),
+    in document order."""
+    body = body_element(tree)
+    hidden: list[etree._Element] = []
+    classed: list[tuple[etree._Element, tuple[str, ...]]] = []
+    if body is None:
+        return hidden, classed
+    for el in body.iterdescendants(etree.Element):
+        style = el.get("style")
+        # (the substrings are a cheap test before the regex)
+        if el.get("hidden") is not None or \
+                (style and ("none" in style or "hidden" in style) and _DISPLAY_NONE.search(style)):
+            hidden.append(el)
+            continue
+        cls = el.get("class")
+        if cls and _HIDDEN_CLASS.search(cls):  # (one C-level test; the words only for a hit)
+            classed.append((el, tuple(w for w in _HIDDEN_CLASS_WORDS if w in cls)))
+    return hidden, classed
 
 
 # Classes that frameworks use for text a reader never sees in place.
 _HIDDEN_CLASS_WORDS = ("sr-only", "visually-hidden", "visuallyhidden", "screen-reader",
                        "element-hidden", "tooltip", "popover", "hovercard")
+_HIDDEN_CLASS = re.compile("|".join(map(re.escape, _HIDDEN_CLASS_WORDS)))
 _EMBED_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed")
-_QUOTES = etree.XPath("//blockquote[@class]")
-_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.I)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
 
 
 def _prepared(html: str) -> etree._Element | None:
@@ -245,23 +276,23 @@ def _readability(tree: etree._Element) -> str:
 # --------------------------------------------------------------------------- line filter
 
 _COPYRIGHT = re.compile(r"©|ⓒ|\(c\)\s*\d{4}|copyright|all rights reserved|저작권자|무단\s*전재|"
-                        r"재배포\s*금지|무단복제", re.I)
+                        r"재배포\s*금지|무단복제", re.IGNORECASE)
 _TAIL_BOILER = re.compile(
     r"^(?:(?:tags?|tagged|topics|keywords|태그|키워드)\b.{0,250}|"
     r"\d*\s*comments?|tell us what you think.{0,40}|"
     r"email\s+\S+(?:\s+\S+)?\s+at\s+\S+@.{0,120}|have a tip\b.{0,160}|"
     r"\[?(?:사진|그래픽|영상|자료)\s*[=:].{0,60}\]?|"
     r"[가-힣]{2,4}\s*(?:기자|특파원|칼럼니스트|객원기자|선임기자|논설위원)(?:\s*\S*@\S+)?|"
-    r"\S+@\S+\.\w+|(?:제보|보도자료)\s*[:는은].{0,80}|<?(?:저작권자|copyright).{0,150})$", re.I)
+    r"\S+@\S+\.\w+|(?:제보|보도자료)\s*[:는은].{0,80}|<?(?:저작권자|copyright).{0,150})$", re.IGNORECASE)
 # Promotion prompts: a short line at the end of the text containing one of these.
 _TAIL_PROMO = re.compile(
     r"\bsign up\b|\bsubscribe\b|\bnewsletters?\b|\bclick here\b|\bfollow (?:us|@|[\w .]{1,40} on "
     r"(?:twitter|facebook|instagram|youtube|linkedin))|\bget access to\b|\bdownload (?:the|our) app\b|"
     r"\b(?:like|liked|enjoy(?:ed)?) this (?:story|article)\b|\bshare (?:this|it) with\b|"
-    r"구독|뉴스레터|카카오톡\s*채널|제보하기", re.I)
+    r"구독|뉴스레터|카카오톡\s*채널|제보하기", re.IGNORECASE)
 _ANYWHERE_LINK = re.compile(
     r"^(?:also on \S+\s|read more|related|also read|read also|see also|more|recommended|watch|"
-    r"관련\s*기사|함께\s*보면|추천\s*기사|많이\s*본\s*뉴스)\s*[:：|>].{0,200}$", re.I)
+    r"관련\s*기사|함께\s*보면|추천\s*기사|많이\s*본\s*뉴스)\s*[:：|>].{0,200}$", re.IGNORECASE)
 # "By Jane Doe", "By JANE DOE and John Roe | Reuters": names are capitalised words; "By the
 # end of the year ..." is prose and stays.
 _NAME = r"(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)){0,4}"
@@ -273,7 +304,7 @@ _HEAD_META = re.compile(
     r"(?:입력|등록|수정|송고|승인|업데이트|최종\s*수정|published|posted|updated|last updated)\s*[:：]?\s*"
     r"(?:\d{4}|[A-Za-z]{3,9}\.?\s+\d).{0,80}|"
     r"(?:\d{4}[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|[A-Za-z]{3,9}\.? \d{1,2}, \d{4})"
-    r".{0,100})$", re.I)
+    r".{0,100})$", re.IGNORECASE)
 
 
 # "About Samsung Electronics Co., Ltd." / "About the Company" / "### " release end markers
@@ -282,7 +313,7 @@ _ABOUT_HEADING = re.compile(
 # "2024/02/29 17:05 송고", "2024-02-29 17:05 KST": a date line with at most a label.
 _DATE_LINE = re.compile(
     r"^\d{4}[./-]\d{1,2}[./-]\d{1,2}\.?\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*"
-    r"(?:송고|입력|수정|작성|등록|KST|UTC|GMT)?\s*$", re.I)
+    r"(?:송고|입력|수정|작성|등록|KST|UTC|GMT)?\s*$", re.IGNORECASE)
 
 
 # a line's words, lower case (cached: the candidates share most of their lines)
@@ -317,7 +348,7 @@ def _related_list_start(lines: list[str]) -> int:
 
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
-    lines = paragraphs(text)
+    lines = all_lines = paragraphs(text)
     if not lines:
         return "", []
     notes: list[str] = []
@@ -373,9 +404,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
         seen.add(key)
         kept.append(line)
 
-    total = sum(len(x) for x in paragraphs(text))
+    total = sum(len(x) for x in all_lines)
     if removed and sum(len(x) for x in removed) > total / 3:
-        return "\n\n".join(paragraphs(text)), ["line filter would remove over a third; skipped"]
+        return "\n\n".join(all_lines), ["line filter would remove over a third; skipped"]
     if removed or duplicates:
         notes.append(f"line filter removed {len(removed) + duplicates} boilerplate or repeated line(s)")
     return "\n\n".join(kept), notes
@@ -387,13 +418,13 @@ _PAYWALL = re.compile(
     r"subscribe to (?:continue|read)|subscribers? only|for subscribers|already a subscriber|"
     r"to continue reading|this (?:article|content) is (?:only )?(?:available|reserved) (?:to|for)|"
     r"premium (?:article|content)|paywall|유료\s*(?:회원|기사|구독)|구독자\s*전용|"
-    r"로그인\s*(?:후|하시면)\s*(?:이용|열람|보실)|회원\s*전용|프리미엄\s*기사", re.I)
+    r"로그인\s*(?:후|하시면)\s*(?:이용|열람|보실)|회원\s*전용|프리미엄\s*기사", re.IGNORECASE)
 _CONSENT = re.compile(
     r"(?:we|our partners) (?:use|store) cookies|cookie (?:policy|settings|consent)|"
     r"consent to (?:the use of|our use of)|accept (?:all )?cookies|manage (?:your )?(?:privacy|consent)|"
-    r"we value your privacy|before you continue|쿠키\s*(?:사용|정책)|개인정보\s*수집.{0,20}동의", re.I)
+    r"we value your privacy|before you continue|쿠키\s*(?:사용|정책)|개인정보\s*수집.{0,20}동의", re.IGNORECASE)
 _JS_NEEDED = re.compile(r"enable javascript|javascript (?:is )?(?:required|disabled)|"
-                        r"자바스크립트.{0,20}(?:활성화|사용)", re.I)
+                        r"자바스크립트.{0,20}(?:활성화|사용)", re.IGNORECASE)
 
 
 def _no_body_reason(tree: etree._Element, md, page_text: str, body: str) -> str:
@@ -448,9 +479,9 @@ def extract(html: str | bytes, url: str | None = None, *, charset: str | None = 
         html = decoded.text
     elif not isinstance(html, str):
         raise TypeError(f"extract() needs str or bytes, got {type(html).__name__}")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
 
     tree = _parse(html)
     # Without a URL (a saved file) the page's own canonical URL picks the site rule.
@@ -553,7 +584,9 @@ def _generic_body(tree: etree._Element, html: str, url: str | None, md, notes: l
         # Little text on the prepared tree: the pre-cleaning may have removed the body (a
         # wrapper marked hidden until scripts run): trafilatura on the page as served too.
         raw.append(("trafilatura-unprepared", candidates.trafilatura_text(html, url)))
-    raw = [(name, captions.drop_caption_lines(text, caption_keys)) for name, text in raw]
+    # (once per distinct text: trafilatura and its own extraction are often the same)
+    uncaptioned = {text: captions.drop_caption_lines(text, caption_keys) for _, text in raw}
+    raw = [(name, uncaptioned[text]) for name, text in raw]
     # Scored on what the line filter would keep: boilerplate lines it removes anyway must
     # not count for or against a candidate.
     cleaned = [bodychoice.Candidate(name, clean(text)[0]) for name, text in raw]
@@ -619,7 +652,7 @@ def _language(declared: str | None, text: str, rule, notes: list[str]) -> str | 
 def _utc(value: datetime, tz) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def reextract(raw_html: bytes, url: str | None, charset: str | None = None,

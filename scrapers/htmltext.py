@@ -93,13 +93,18 @@ def normalize_breaks(raw: str) -> str:
     return text.strip()
 
 
+def body_element(tree: etree._Element) -> etree._Element | None:
+    """The <body> of ``tree``'s document, found without a walk over the whole document
+    (scripts and styles of the head included): the HTML parser puts the one <body> right
+    under the root."""
+    root = tree.getroottree().getroot()
+    return root if root.tag == "body" else root.find("body")
+
+
 def in_body(xpath: etree.XPath, tree: etree._Element) -> list:
     """A relative ``descendant::...`` XPath evaluated on the <body> of ``tree``'s document:
-    what ``//body//...`` selects, without the walk over the whole document (scripts and
-    styles of the head included) that finding ``//body`` costs. The HTML parser puts the
-    one <body> right under the root."""
-    root = tree.getroottree().getroot()
-    body = root if root.tag == "body" else root.find("body")
+    what ``//body//...`` selects."""
+    body = body_element(tree)
     return xpath(body) if body is not None else []
 
 

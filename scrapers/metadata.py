@@ -56,7 +56,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from scrapers import titles
-from scrapers.htmltext import in_body
+from scrapers.htmltext import body_element
 
 MIN_YEAR = 1995
 FUTURE_SLACK = timedelta(days=1)
@@ -410,26 +410,30 @@ def _byline_candidates(tree: etree._Element) -> list[etree._Element]:
     """Elements of the body marked as a byline: ``rel``/``itemprop`` "author", or a class or id
     containing one of the byline words, in document order.
 
-    The attribute values are read in one XPath and the words looked for in Python: an XPath
-    predicate with one ``contains()`` per word and attribute costs ~1.5 ms a page."""
-    found: dict[etree._Element, None] = {}
-    for value in in_body(_MARKING_ATTRS, tree):
-        name = value.attrname
-        if name == "class":
-            hit = any(w in value for w in _BYLINE_CLASS_WORDS)
-        elif name == "id":
-            hit = any(w in value for w in _BYLINE_ID_WORDS)
-        else:  # rel, itemprop
-            hit = value == "author"
-        if hit:
-            found.setdefault(value.getparent())
-    return list(found)
+    One walk over the body's elements reads the four attributes (an XPath predicate with one
+    ``contains()`` per word and attribute cost ~1.5 ms a page, collecting the attribute values
+    by XPath and testing them in Python ~1.2 ms; the walk ~0.8 ms)."""
+    body = body_element(tree)
+    if body is None:
+        return []
+    found: list[etree._Element] = []
+    for el in body.iterdescendants(etree.Element):
+        cls = el.get("class")
+        if cls is not None and _BYLINE_CLASS.search(cls):
+            found.append(el)
+            continue
+        ident = el.get("id")
+        if (ident is not None and _BYLINE_ID.search(ident)) \
+                or el.get("rel") == "author" or el.get("itemprop") == "author":
+            found.append(el)
+    return found
 
 
-_MARKING_ATTRS = etree.XPath(
-    "descendant::*/@*[name() = 'class' or name() = 'id' or name() = 'rel' or name() = 'itemprop']")
 _BYLINE_CLASS_WORDS = ("byline", "author", "writer", "reporter", "journalist")
 _BYLINE_ID_WORDS = ("byline", "author", "writer", "reporter")
+# (any of the words as a substring: one C-level search)
+_BYLINE_CLASS = re.compile("|".join(_BYLINE_CLASS_WORDS))
+_BYLINE_ID = re.compile("|".join(_BYLINE_ID_WORDS))
 
 
 def _element_bylines(tree: etree._Element) -> list[str]:
@@ -480,13 +484,15 @@ _STOPWORDS = {
 }
 
 
-_LETTER = re.compile(r"[^\W\d_]")
+# Letters: what is left once every non-letter (non-word character, digit, underscore) is gone
+# (counting by removal: cheaper than a list of every letter).
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from the script of ``text`` (Latin: a stop-word vote), or None."""
     sample = text[:5000]
-    letters = len(_LETTER.findall(sample))
+    letters = len(_NOT_LETTERS.sub("", sample))
     if letters < 20:
         return None
     counts = {code: len(rx.findall(sample)) for code, rx in _SCRIPTS}
@@ -498,7 +504,7 @@ def detect_language(text: str) -> str | None:
     words = re.findall(r"[a-zà-ÿ]+", sample.lower())
     if not words:
         return None
-    votes = {lang: sum(1 for w in words if w in sw) for lang, sw in _STOPWORDS.items()}
+    votes = {lang: sum(map(sw.__contains__, words)) for lang, sw in _STOPWORDS.items()}  # (C-level count)
     lang, v = max(votes.items(), key=lambda kv: kv[1])
     return lang if v >= 3 else None
 

@@ -80,3 +80,16 @@ def test_shared_lines_and_identical_candidates_score_as_computed_alone():
                   for j, o in enumerate(cands) if j != i]
         assert c.scores[cand.name] == candidate_score(cand.text, others)
     assert c.scores["a"] == c.scores["c"] and c.name == "b"
+
+
+def test_lines_the_other_candidates_have_count_as_their_intersections():
+    # candidate_score(others_lines=...) skips the intersection for a line another candidate
+    # has (its 3-grams are all in that candidate's set): the same score to the last bit
+    from scrapers.bodychoice import _line_grams, line_trigrams
+
+    texts = ["\n".join(ARTICLE + TAIL), "\n".join(ARTICLE[1:]), "\n".join(TAIL + ["Share", "Share"])]
+    for i, text in enumerate(texts):
+        others = [set().union(*(trigrams(line) for line in o.split("\n"))) for j, o in enumerate(texts) if j != i]
+        lines = [set(o.split("\n")) for j, o in enumerate(texts) if j != i]
+        assert candidate_score(text, others, _line_grams(text), lines) == candidate_score(text, others)
+    assert all(line_trigrams(line) == trigrams(line) for line in ARTICLE + TAIL + ["", "a b"])

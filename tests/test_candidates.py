@@ -41,3 +41,24 @@ def test_fallbacks_read_a_rebuilt_tree_when_the_handed_over_one_is_spent(monkeyp
     # every paragraph, the comment section too: the rebuilt page, not the pruned one
     assert out["readability"] == "fallback:9"
     assert "Paragraph 3" in out["trafilatura-fast"]
+
+
+def test_the_final_text_of_a_kept_own_extraction_is_the_text_read_at_the_comparison(monkeypatch):
+    import trafilatura
+    import trafilatura.xml as txml
+
+    plain = trafilatura.extract(PAGE, include_comments=False, include_tables=True, deduplicate=False)
+    # every xmltotxt call renders its tree from the root element down: count the non-empty roots
+    rendered = []
+    original = txml.process_element
+
+    def counting(element, *args, **kwargs):
+        if element.tag == "body" and len(element):
+            rendered.append(element)
+        return original(element, *args, **kwargs)
+
+    monkeypatch.setattr(txml, "process_element", counting)
+    out = dict(candidates.trafilatura_candidates(_parse(PAGE), None, _readability))
+    assert out["trafilatura"] == out["trafilatura-fast"] == plain
+    # trafilatura kept its own extraction: rendered once, at the comparison, not again for the output
+    assert len(rendered) == 1

@@ -87,3 +87,20 @@ def test_extract_leaves_shouted_link_paragraphs_out():
     r = extract(html)
     assert "Paragraph 5 adds more detail" in r.text
     assert "MAYOR OPENS UP" not in r.text
+
+
+def test_caption_candidates_are_the_marked_elements_of_the_body_in_document_order():
+    from lxml import etree
+
+    from scrapers.captions import _candidates
+
+    tree = _tree("<figure><figcaption>a</figcaption></figure><p class='Caption'>b</p>"
+                 "<p id='photo-credit'>c</p><div class='x' id='wp-caption'>d</div><!-- caption -->"
+                 "<span class='credits'>e</span><p data-caption='x'>f</p><p>plain</p>")
+    # the rule as one XPath (what the walk replaces)
+    reference = etree.XPath("//body//*[self::figcaption or self::figure or "
+                            "@class[contains(., 'aption') or contains(., 'redit')] or "
+                            "@id[contains(., 'aption') or contains(., 'redit')]]")
+    found = _candidates(tree)
+    assert found == reference(tree)
+    assert [el.text_content() for el in found] == ["a", "a", "b", "c", "d", "e"]

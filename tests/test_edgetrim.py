@@ -62,3 +62,11 @@ def test_without_an_other_family_body_nothing_is_trimmed():
     chosen = _join("LOCAL NEWS", P1, P2, P3)
     cands = [("trafilatura", chosen), ("trafilatura-fast", chosen), ("readability", "")]
     assert trim_edges(chosen, "trafilatura", cands) == (chosen, 0)
+
+
+def test_a_text_key_is_the_key_of_the_whole_text():
+    from scrapers.captions import words
+    from scrapers.edgetrim import _text_key
+
+    text = "ΟΔΟΣ Σ\nHello, World!\n\n  Ünïcode — text_with_underscores 42\nİstanbul"
+    assert _text_key(text) == " ".join(words(text))

@@ -65,3 +65,37 @@ def test_prepare_drops_hidden_elements_and_keeps_styled_visible_ones():
     _prepare_for_trafilatura(tree, page)
     assert [p.text_content() for p in tree.iter("p", "span")] == [
         "kept red", "kept none border", "kept overflow", "kept plain"]
+
+
+def test_prepare_reads_markers_as_served_and_skips_what_a_hidden_parent_takes():
+    """The class words and the embed marker count only when the page as served has them (a
+    word spelled with a character reference is not a framework's class); a class-word element
+    inside a hidden one goes with it."""
+    from scrapers.extract import _hidden_elements, _prepare_for_trafilatura
+
+    page = ("<html><body><div hidden><p class='hovercard'>gone with parent</p></div>"
+            "<p class='tool&#116;ip'>kept: word not served</p><p class='popover x'>gone popover</p>"
+            "<p class='tool&#116;ip popover'>gone: one word served</p>"
+            "<blockquote class='Twitter-Tweet'><p>kept class: marker not served in lower case</p></blockquote>"
+            "<p>kept plain</p></body></html>")
+    tree = _parse(page)
+    hidden, classed = _hidden_elements(tree)
+    assert [el.tag for el in hidden] == ["div"]
+    assert [(el.text, words) for el, words in classed] == [
+        ("gone with parent", ("hovercard",)), ("kept: word not served", ("tooltip",)),
+        ("gone popover", ("popover",)), ("gone: one word served", ("tooltip", "popover"))]
+    _prepare_for_trafilatura(tree, page)
+    assert [p.text_content() for p in tree.iter("p")] == [
+        "kept: word not served", "kept class: marker not served in lower case", "kept plain"]
+    assert tree.find(".//blockquote").get("class") == "Twitter-Tweet"
+
+
+def test_letters_counted_by_removal_are_the_letter_class():
+    # detect_language counts letters as what is left once [\W\d_]+ is removed: exactly the
+    # characters of [^\W\d_], over every code point
+    import re
+
+    from scrapers.metadata import _NOT_LETTERS
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    assert len(_NOT_LETTERS.sub("", every)) == len(re.findall(r"[^\W\d_]", every)) > 100_000

@@ -166,8 +166,10 @@ from watch.korean import (
     COUNTRY_NOUNS,
     GROUP_NOUNS,
     MEDIA_NOUNS,
+    MODIFIER_WORDS,
     PLACE_NOUNS,
     SITE_NOUNS,
+    country_before,
     is_hangul,
     particle_follows,
     product_follows,
@@ -432,6 +434,10 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
         found = _company_named_with(text, s, e, article or text)
         if found:
             return found
+    if len(c.phrase) == 1 and c.amb == SHORT_ACRONYM:
+        found = _company_named_with(text, s, e, article or text)
+        if found:
+            return found
     if len(c.phrase) == 1:
         m = next((m for part in (_clause(before[-50:], after[:50], False), _clause(before[-50:], after[:50], True))
                   for m in _PLACEHOLDER.finditer(part) if m.group(1) != c.phrase), None)
@@ -471,13 +477,19 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
         return ""
     tok = m.group(1)
     after = text[e:e + 60]
-    if tok.lower() in english_words() or tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
+    if tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
         return ""
     name = text[s:e] + " " + tok
-    act = re.search(re.escape(name) + _COMPANY_ACT, article)
-    if not act:
-        return ""
-    return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
+    act = re.search(re.escape(name) + _COMPANY_ACT, article) if tok.lower() not in english_words() else None
+    if act:
+        return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
+    # rules 10: the two words are one item of a list of companies ("Companies such as Blinkx,
+    # Copernic, Enfish X1 Technologies and X Friend"): the list names "X Friend", not "X"
+    before = text[max(0, s - 200):s]
+    lst = _company_list(before) if before.rstrip().endswith(_LIST_END) else ""
+    if lst:
+        return f'the start of another company\'s name ("{name}", an item of {lst})'
+    return ""
 
 
 # ---------------------------------------------------------------------------- syntax
@@ -616,7 +628,8 @@ _L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
 _L_DESCR = re.compile(r"(?i:\b(?:company|firm|giant|maker|retailer|carrier|airline|automaker|carmaker|"
                       r"chipmaker|conglomerate|brand|startup|manufacturer|provider|supplier|vendor|rival|"
                       r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
-                      r"heavyweight)\s+)$")
+                      r"heavyweight|telco|telecoms|broadcaster|lender|insurer|publisher|chain|operator|grocer|"
+                      r"supermarket|miner|network)\s+)$")
 _L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
 _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career|role|position|intern|"
                       r"internship|employees?|staff|staffers|engineers?|researchers?|scientists?|"
@@ -766,7 +779,10 @@ _DESCR_WORDS = frozenset(("company", "firm", "giant", "maker", "retailer", "carr
                           "automaker", "carmaker", "chipmaker", "conglomerate", "brand", "startup",
                           "manufacturer", "provider", "supplier", "vendor", "rival", "rivals",
                           "competitor", "competitors", "partner", "parent", "owner", "major",
-                          "behemoth", "titan", "heavyweight"))
+                          "behemoth", "titan", "heavyweight",
+                          # rules 10: an industry's noun before a company ("Telco BT stepped in")
+                          "telco", "telecoms", "broadcaster", "lender", "insurer", "publisher",
+                          "chain", "operator", "grocer", "supermarket", "miner", "network"))
 
 
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -1046,6 +1062,9 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
     if before[-1:] and before[-1] in _NATION_PREFIX:
         return f'"{before[-1]}{word}" (a country prefix)'
+    country = country_before(before, len(before)) if word[:1].isascii() else ""
+    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10)
+        return f'"{country}{word}" (a country prefix)'
     if not (is_hangul(word[-1]) or after.lstrip(" ")[:1] and is_hangul(after.lstrip(" ")[0])):
         return ""
     if c.field == "title":
@@ -1053,7 +1072,11 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         if m:
             return f'"{word}{m.group(0)}" (a headline)'
     run = re.match("[가-힣]*", after).group(0)  # particle glued to the name ("는", "측은")
-    if run.startswith("측"):
+    # a pronoun, numeral or determiner (우리, 하나, 다음) before a noun modifies it ("우리 측",
+    # "우리측 환영단", "우리 경제"), and as a subject it is "we": neither is a company's syntax
+    # (its list partners, describing nouns, competitors and the like below still are)
+    modifier = c.phrase in MODIFIER_WORDS
+    if run.startswith("측") and not modifier:
         return f'"{word}측"'
     # (a particle first: "메타지만" is "meta, but", not a magazine)
     product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
@@ -1084,6 +1107,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
+        if rx is _K_RIVAL and modifier:
+            continue  # "우리와 경쟁하는 나라들": competing with us
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}" ({what})'
@@ -1091,14 +1116,14 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if m:
         return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
     rest = after[len(run):]
-    if not run or particle_follows(after, 0):
+    if (not run or particle_follows(after, 0)) and not modifier:
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
     m = _K_ACCORD.match(after)
     if m:
         return f'"{word}{m.group(0)}"'
-    if _K_SUBJECT.match(after) and not _quoted(text, c.start):
+    if _K_SUBJECT.match(after) and not modifier and not _quoted(text, c.start):
         end = _SENT_END_KO.search(after)
         clause = after[:end.end() if end else 100][:100]
         v = _K_VERB.search(clause)
@@ -1227,6 +1252,62 @@ def _as_company(t: str, i: int, k: int, word: str) -> bool:
 
 # --------------------------------------------------------------------------- decide
 
+# a longer name defined with its initials right after it: " Tokyo Financial Group (MTFG)"
+_CORP_END = re.compile(rf"\b(?:{_CORPORATE})$")
+_DEFINED_AFTER = re.compile(r"((?: (?:[A-Z][\w&'’-]*|of|and|&)){1,6}) \(([A-Z]{3,8})\)")
+
+
+def defined_after(text: str, start: int, end: int) -> str:
+    """The longer name, with its initials, that the mention text[start:end] starts ("Mitsubishi
+    Tokyo Financial Group (MTFG)"), when every initial is a capitalized word's; "" if none."""
+    if text[end:end + 1] != " ":
+        return ""  # (the usual case, decided without a regex)
+    m = _DEFINED_AFTER.match(text, end)
+    if not m:
+        return ""
+    words = [w for w in (text[start:end] + m.group(1)).split() if w[0].isupper()]
+    if len(words) < 3 or "".join(w[0] for w in words) != m.group(2):
+        return ""
+    # a company's name: it ends with a company word ("… Financial Group"), and the word after
+    # the alias is none ("Tokyo"): with one right after it, it is the alias's company ("Toyota
+    # Motor Corporation (TMC)"); without one at the end, its unit or product ("Amazon Web
+    # Services (AWS)", "Google Cloud Platform (GCP)")
+    if _R_CORP.match(text[end:end + 40]) or not _CORP_END.search(m.group(1)):
+        return ""
+    return text[start:m.end()]
+
+
+def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
+    """(kept, rejected): rules 10, the English side of "another company starting with the same
+    short form". A one-word alias that starts another organisation's name which the article
+    defines with its initials ("Mitsubishi Tokyo Financial Group (MTFG)", for Mitsubishi
+    Motors) names that organisation, in that place and bare elsewhere ("a deal with
+    Mitsubishi"), when the article names the entity by no other alias: the matcher would have
+    taken the entity's own longer alias ("Mitsubishi Motors (MMC)") as that. For every alias,
+    ambiguous or not; each initial must be a word's, so a mere abbreviation does not count."""
+    ents = {c.entity for c in cands
+            if not c.short and not c.topic and c.phrase.isascii() and c.phrase.isalpha() and " " not in c.phrase}
+    if not ents:
+        return cands, []
+    out: dict[int, str] = {}
+    for ent in ents:
+        own = [c for c in cands if c.entity == ent and not c.topic]
+        if len({c.phrase for c in own}) > 1:
+            continue  # the article also names the entity otherwise
+        for c in own:
+            found = defined_after(fields[c.field], c.start, c.end)
+            if found:
+                out[ent] = (f'the article names another organisation starting with "{c.phrase}" '
+                            f'("{found}") and the entity by no other name')
+                break
+    if not out:
+        return cands, []
+    rejected = [c for c in cands if c.entity in out]
+    for c in rejected:
+        c.reason = out[c.entity]
+    return [c for c in cands if c.entity not in out], rejected
+
+
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
            products: frozenset[str] = frozenset(),
@@ -1236,9 +1317,10 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     ``fields``: original title and text; ``context``: entity -> the first context term
     found; ``own_names``: per entity, every alias/context spelling (for compounds);
     ``names``: display labels of the entities (for notes)."""
+    cands, elsewhere = _named_elsewhere(cands, fields)
     amb = [c for c in cands if c.amb is not None]
     if not amb:
-        return cands, []
+        return cands, elsewhere
     established: dict[int, str] = {}
     for c in cands:
         if c.amb is None and not c.short and not c.topic and c.entity not in established:
@@ -1369,6 +1451,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
                         "company syntax around it, no other watchlist name nearby")
         c.reason = f"ambiguous alias ({c.amb}): {c.reason}"
         rejected.append(c)
+    rejected.extend(elsewhere)
     # short names need an accepted full alias of their entity
     with_alias = {c.entity for c in accepted if not c.short}
     keep: list[Cand] = []

@@ -107,6 +107,35 @@ def is_kana(c: str) -> bool:
     return 0x3040 <= cp <= 0x30FF or 0x31F0 <= cp <= 0x31FF or 0xFF66 <= cp <= 0xFF9F
 
 
+# Korean words of the closed classes that stand before a noun and modify it: pronouns (우리
+# "we, our", 저희, 너희), numerals (하나 "one", 둘) and determiners (다음 "next", 지난, 모든).
+# An alias that is one of them (Woori's 우리, Hana's 하나, Daum's 다음) followed by a noun is
+# the word: "우리 측" and "우리측" are "our side" (측 after a name is "the side of"), "우리
+# 경제" "our economy", "다음 달" "next month". So no noun after it, not even a business noun
+# (측, 관계자, 대표), says "company", and as a subject it is "we" (rules 10).
+MODIFIER_WORDS: frozenset[str] = frozenset(("우리", "저희", "너희", "하나", "둘", "다음", "지난", "모든", "여러"))
+# Countries written in Hangul. One glued before a Latin name names the company's business in
+# that country, which is the company (rules 10: "한국GM" is GM Korea, "한국IBM", "미국GM"): the
+# mirror of COUNTRY_NOUNS after a Hangul name (구글코리아).
+COUNTRY_PREFIXES: tuple[str, ...] = (
+    "한국", "미국", "중국", "일본", "영국", "독일", "프랑스", "대만", "홍콩", "인도", "베트남", "캐나다",
+    "호주", "러시아", "싱가포르", "태국", "인도네시아", "이탈리아", "스페인", "멕시코", "브라질",
+)
+_COUNTRY_PREFIX_SET = frozenset(COUNTRY_PREFIXES)
+
+
+def country_before(text: str, start: int) -> str:
+    """The Hangul country name glued right before ``start`` (a Latin name), as a whole Hangul
+    run ("한국GM"; not "대한국GM"), or ""."""
+    i = start
+    while i > 0 and is_hangul(text[i - 1]) and start - i < 5:
+        i -= 1
+    if i > 0 and is_hangul(text[i - 1]):
+        return ""
+    run = text[i:start]
+    return run if run in _COUNTRY_PREFIX_SET else ""
+
+
 PRODUCTS: tuple[str, ...] = (
     "워치", "페이", "뮤직", "스토어", "앱스토어", "플레이스토어", "티비", "클라우드", "맵", "북스",
     "포토", "월렛", "아케이드", "펜슬", "프라임", "비디오", "드라이브", "인텔리전스", "어시스턴트",

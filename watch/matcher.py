@@ -70,8 +70,16 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
-from watch.corroborate import Cand, decide, venue, verb_use
-from watch.korean import compound_of, is_hangul, is_ideograph, is_kana, particle_follows, product_follows
+from watch.corroborate import Cand, decide, defined_after, venue, verb_use
+from watch.korean import (
+    compound_of,
+    country_before,
+    is_hangul,
+    is_ideograph,
+    is_kana,
+    particle_follows,
+    product_follows,
+)
 from watch.normalize import fold, normalize
 from watch.prominence import (
     ABOUT,
@@ -460,8 +468,11 @@ class Matcher:
             if start and lcls:
                 p = t[start - 1]
                 if lcls == _WORD:
-                    if p.isalnum() and (p < "\u3040" or not (is_ideograph(p) or is_kana(p))):
-                        continue  # a letter, digit or Hangul before: inside a word
+                    if p.isalnum() and (p < "\u3040" or not (is_ideograph(p) or is_kana(p))) and not (
+                            p >= "\u1100" and is_hangul(p) and country_before(t, start)):
+                        # a letter, digit or Hangul before: inside a word; but a country in
+                        # Hangul glued before a Latin name is the company there ("한국GM")
+                        continue
                 elif lcls == _KANA:
                     if p.isalnum() and (p < "\u3400" or not is_ideograph(p)):
                         continue
@@ -690,7 +701,11 @@ class Matcher:
         rows = self._not_venues(rows, rejected)
         notes: dict[tuple, str] = {}
         amb = self._amb
-        if amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows):
+        if (amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows)
+                or any(r[7].original[r[2]:r[2] + 1] == " " and defined_after(r[7].original, r[1], r[2])
+                       for r in rows if r[5][1] == ALIAS)):
+            # (also for an alias that starts another organisation's name defined with its
+            # initials, "Mitsubishi Tokyo Financial Group (MTFG)": watch.corroborate)
             rows = self._corroborate(rows, title, text, context, notes, rejected, in_fixed)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []

@@ -35,7 +35,9 @@ _RUN_BEFORE = re.compile(r"(?:(?<=[\s(\"“])|^)(?:[A-Z][\w'’&-]* )+$")
 # "The New Apple Watch")
 _DESCRIBING = frozenset(("rival", "giant", "retailer", "maker", "carrier", "airline", "automaker",
                          "carmaker", "chipmaker", "company", "firm", "brand", "startup", "partner",
-                         "parent", "owner", "new", "former"))
+                         "parent", "owner", "new", "former",
+                         # rules 10: a paper's edition is the paper ("the Sunday Telegraph reported")
+                         "daily", "sunday", "saturday", "weekend", "weekly"))
 
 
 def sentence_case(text: str, start: int, end: int) -> bool:
@@ -57,6 +59,11 @@ def longer_name_before(text: str, start: int, end: int) -> str:
     ("Eat Amazon Prime")."""
     if start < 2 or text[start - 1] != " " or not text[start - 2].isalpha():
         return ""  # (the usual case, decided without a regex)
+    if text[start - 5:start] == " the ":
+        # rules 10: a title joined by "of the" ("Queen of the Sky", "Lord of the Rings"): the
+        # capitalized word before "of" starts it; a company's name takes no "the"
+        m = _OF_THE.search(text, max(0, start - 40), start)
+        return f"{m.group(1)} of the {text[start:end]}" if m and m.group(1).lower() not in _FUNCTION else ""
     m = _PREV_WORD.search(text, max(0, start - 40), start)
     if not m:
         return ""
@@ -73,7 +80,12 @@ def longer_name_before(text: str, start: int, end: int) -> str:
     return f"{run.group(0) if run else ''}{prev} {text[start:end]}"
 
 
+_OF_THE = re.compile(r"(?:^|(?<=[\s\"“(]))([A-Z][a-z][\w'’-]*) of the $")
 _THE_BEFORE = re.compile(r"(?:^|[\s(\"“])the $")
+# rules 10: a preposition right before it, without an article ("under United States law"): a
+# place or an institution takes none, a product does ("a used Ford Focus", "the Apple Watch")
+_PREPOSITION_BEFORE = re.compile(r"(?:^|[\s(\"“])(?:under|in|of|from|across|throughout|within|outside|"
+                                 r"into|to|between|against|towards?|beyond|among|inside) $")
 _NEXT_CAPITAL = re.compile(r" ([A-Z][a-z]+)(?![\w'’-])(?! [A-Z])")
 
 
@@ -85,7 +97,8 @@ def longer_name_after(text: str, start: int, end: int) -> str:
     capitalized words is a product's or program's name ("the Meta Blueprint Certification")."""
     if text[end:end + 1] != " " or not text[end + 1:end + 2].isupper():
         return ""  # (the usual case, decided without a regex)
-    if not _THE_BEFORE.search(text, max(0, start - 5), start):
+    if not (_THE_BEFORE.search(text, max(0, start - 5), start)
+            or _PREPOSITION_BEFORE.search(text, max(0, start - 12), start)):
         return ""
     m = _NEXT_CAPITAL.match(text, end)
     if not m or m.group(1).lower() not in english_words():
