@@ -74,6 +74,7 @@ from watch.corroborate import Cand, decide, defined_after, venue, verb_use
 from watch.korean import (
     compound_of,
     country_before,
+    latin_media_follows,
     is_hangul,
     is_ideograph,
     is_kana,
@@ -455,7 +456,8 @@ class Matcher:
             if end < n and rcls:
                 c = t[end]
                 if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
-                    right_ok = not c.isalnum()
+                    # (but an outlet's Latin kind glued to its Hangul name is it: 연합뉴스TV)
+                    right_ok = not c.isalnum() or rcls == _HANGUL and bool(latin_media_follows(t, end))
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end))
