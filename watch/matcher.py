@@ -74,10 +74,10 @@ from watch.corroborate import Cand, decide, defined_after, venue, verb_use
 from watch.korean import (
     compound_of,
     country_before,
-    latin_media_follows,
     is_hangul,
     is_ideograph,
     is_kana,
+    latin_media_follows,
     particle_follows,
     product_follows,
 )
@@ -93,7 +93,15 @@ from watch.prominence import (
 )
 from watch.romanize import split_given
 from watch.snippets import Sentences
-from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
+from watch.variants import (
+    ALIAS,
+    CONTEXT,
+    EXCLUDE,
+    FIXED,
+    SHORT,
+    fixed_spellings,
+    spellings,
+)
 from watch.watchlist import Watchlist
 
 _ROLE_KIND = {ALIAS: "alias", SHORT: "short_name"}
@@ -592,8 +600,7 @@ class Matcher:
                     key = (tg[1], s - e, s, tg[2])
                     if key < best_key:
                         best, best_key = tg, key
-                    if e > cur_e:
-                        cur_e = e
+                    cur_e = max(cur_e, e)
                 else:
                     merged.append((cur_s, cur_e, best))
                     cur_s, cur_e, best = s, e, tg
