@@ -67,8 +67,8 @@ def test_targets_on_the_labelled_set():
     mod = _eval_module()
     res = mod.evaluate()
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
-    # heldout9, the test of rules 10, and heldout10, the test of rules 11, are measured, not
-    # asserted (README there)
+    # heldout8 and heldout9, below, by their own figures; heldout10, the test of rules 11, is
+    # measured, not asserted (README there)
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10")])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
@@ -98,6 +98,15 @@ def test_targets_on_the_labelled_set():
     assert held8["about_precision"] >= 0.88 and held8["about_recall"] >= 0.61, held8
     with8 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout9", "heldout10")])
     assert with8["precision"] >= 0.985 and with8["recall"] >= 0.97, with8
+    # the ninth (more real news articles): its errors were turned into rules 11 (tuned on:
+    # 1.000 and 0.930, its seven misses footer share links left by design; 0.989 and 0.890
+    # with rules 10, measured once); the guard is at the figures reached, and the whole set
+    # with it keeps the "is the entity" targets
+    held9 = res["heldout9"]
+    assert held9["precision"] >= 0.985 and held9["recall"] >= 0.93, held9
+    assert held9["about_precision"] >= 0.9 and held9["about_recall"] >= 0.71, held9
+    with9 = _pooled(res, [p for p in mod.SPLITS if p != "heldout10"])
+    assert with9["precision"] >= 0.985 and with9["recall"] >= 0.97, with9
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
     assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held

@@ -229,8 +229,9 @@ _DIGIT = re.compile(r"\d")
 # a Korean sentence's end inside a line, before the next sentence: "했다. 이", "했다  이" (copy
 # whose full stops were lost keeps the final 다 and the spaces). Only Korean: an English line
 # of many ". " without a final stop is as often a reference list ("Cooney GM, Dwan K. Exercise
-# for depression. Cochrane Database Syst Rev. 2013;9") as prose
-_INNER_SENTENCE_END = re.compile(r"[가-힣]다[.\"”’']?\s+(?=\S)")
+# for depression. Cochrane Database Syst Rev. 2013;9") as prose. Also a stop glued to the next
+# sentence (rules 11: "했습니다.민주당은", copy whose spaces after the stops were lost)
+_INNER_SENTENCE_END = re.compile(r"[가-힣]다(?:[.\"”’']?\s+(?=\S)|[.\"”’'](?=[가-힣\[(<\"“‘'▶]))")
 
 
 def line_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -480,6 +481,12 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
     if tok in given_names() or _R_CORP.match(after) or _R_PRODUCT.match(after):
         return ""
     name = text[s:e] + " " + tok
+    longer = _LONGER_COMPANY.match(text, m.end())
+    if longer:
+        # rules 11: the two words go on to a company word ("United Business Media's NOP
+        # World"): another company's name, whose second word is none (with one right after
+        # the alias it is the alias's own company: "United Airlines")
+        return f'the start of another company\'s name ("{text[s:longer.end()]}")'
     act = re.search(re.escape(name) + _COMPANY_ACT, article) if tok.lower() not in english_words() else None
     if act:
         return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
@@ -547,6 +554,9 @@ _R_HYPH = re.compile(r"^-(?:owned|backed|funded|made|branded|led|run|built|desig
 _R_HYPH_MANNER = re.compile(r"^-(?:style|styled|like|esque|based|inspired|themed|worthy|friendly)\b")
 _R_ROLE = re.compile(rf"^\s+(?i:{_ROLE_NOUNS})\b")
 _R_CORP = re.compile(rf"^\s+(?:{_CORPORATE})\b\.?")
+# more capitalized words ending with a company word that describes a business (not a legal
+# form: "Apple Computer Inc" is Apple's own old name): "[United Business] Media"
+_LONGER_COMPANY = re.compile(rf"(?: [A-Z][a-z]+){{0,2}} (?:{_alt('Group,Holdings,Media,Entertainment,Studios,Pictures,Technologies,Networks,Systems,Solutions,Ventures,Brands,Capital,Financial,Securities,Insurance,Industries,Logistics,Telecom,Electronics,Motors,Airlines,Airways,Foods,Pharmaceuticals')})(?![\w-])")
 _R_VERB = re.compile(rf"^,?\s+(?:(?:{_ADVERBS})\s+){{0,2}}(?:{_VERBS})\b")
 # what a product or service does, as a verb after its name ("what Unity does", "Slack lets
 # you"): too common after an everyday word to count at a sentence's start, where the
@@ -1054,7 +1064,10 @@ def _korean_credit(before: str, after: str) -> tuple[str, str] | None:
 # a person's title after the name ("트럼프 대통령의", "트럼프 전 대통령"; rules 9): the Korean
 # "President Trump", which names the person, not the word or another of the family
 _K_TITLE = re.compile(r"^\s(?:전\s|前\s?)?(?:대통령|부통령|당선인|국무장관|장관|총리|수상|주석|국왕|의원|"
-                      r"상원의원|하원의원|주지사|위원장|회장|부회장|사장|대표|감독|선수)")  # (not 시장, "market")
+                      r"상원의원|하원의원|주지사|위원장|회장|부회장|사장|대표|감독|선수|"
+                      # the office a leader heads, named after the person (rules 11: "트럼프
+                      # 행정부가", the Trump administration; "트럼프 정부", "트럼프 측은")
+                      r"행정부|정부|정권|측)")  # (not 시장, "market")
 _MEDIA_APART = frozenset(("통신", "방송", "신문"))
 
 
@@ -1308,6 +1321,16 @@ def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Ca
     return [c for c in cands if c.entity not in out], rejected
 
 
+# how many of an acronym's mentions must name a company by their own syntax for one reading
+# of it as a person's initials not to spread to the whole article (rules 11)
+OWN_SYNTAX = 3
+
+
+def _own_syntax(fields: dict[str, str], cs: list[Cand]) -> int:
+    """How many of the mentions ``cs`` (positions known) have company syntax in prose."""
+    return sum(1 for c in cs if not c.veto and c.pos not in STRICT and syntax(fields[c.field], c))
+
+
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
            products: frozenset[str] = frozenset(),
@@ -1336,9 +1359,16 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     article = "\n\n".join(t for t in fields.values() if t)
+    # two-letter initials before a capitalized word ("CJ DeBose") are a weaker reading than a
+    # given name or a definition: they spread to the article only when the alias's other
+    # mentions do not name a company by their own syntax (rules 11: "BT Communicator" beside
+    # "BT's software", "BT has launched", "BT wants")
+    initials: set[str] = set()
     for c in amb:
         c.veto = veto(fields[c.field], c, products, article)
-        if c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
+        if c.veto.startswith(f'part of a person\'s name ("{fields[c.field][c.start:c.end]} '):
+            initials.add(c.phrase)
+        elif c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)
     hangul: list[bool] = []
 
@@ -1365,6 +1395,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             if found:
                 blocked[c.entity] = (f'the article names another company starting with "{c.phrase}" '
                                      f'("{found[0]}")')
+    for ph in initials - surname:
+        if _own_syntax(fields, [c for c in open_ if c.phrase == ph]) < OWN_SYNTAX:
+            surname.add(ph)
     for c in open_:
         if (c.pos == SPEC and not c.veto and c.entity not in established and c.entity not in blocked
                 and _in_value(fields[c.field], c)):

@@ -149,6 +149,10 @@ GROUP_NOUNS: tuple[str, ...] = ("그룹",)
 # paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
 # company of the same name.
 MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지")
+# A broadcaster's kind in Latin letters glued to a Hangul outlet is its channel, as 방송 or
+# 통신 glued to it is the outlet (rules 11: 연합뉴스TV, Yonhap's news channel); the matcher
+# takes it as a word boundary after a Hangul name, as it takes a particle.
+LATIN_MEDIA_NOUNS: tuple[str, ...] = ("TV",)
 # A country glued to a brand is the brand's business in that country (스타벅스코리아,
 # 구글코리아, 야후재팬): the brand, as when the two are written apart ("스타벅스 코리아").
 COUNTRY_NOUNS: tuple[str, ...] = ("코리아", "재팬", "저팬", "차이나", "인디아")
@@ -189,6 +193,18 @@ def product_follows(text: str, end: int) -> str:
             j = end + len(p)
             if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
                 return p
+    return ""
+
+
+def latin_media_follows(text: str, end: int) -> str:
+    """The Latin outlet kind (``LATIN_MEDIA_NOUNS``, any case) glued at ``end`` and ending a
+    word there, or followed by a particle (연합뉴스TV, 연합뉴스TV는); "" otherwise (a Latin word
+    that only starts with it: "TVING")."""
+    for p in LATIN_MEDIA_NOUNS:
+        j = end + len(p)
+        if text[end:j].upper() == p and (j >= len(text) or not text[j].isalnum()
+                                         or is_hangul(text[j]) and particle_follows(text, j)):
+            return p
     return ""
 
 

@@ -77,6 +77,7 @@ from watch.korean import (
     is_hangul,
     is_ideograph,
     is_kana,
+    latin_media_follows,
     particle_follows,
     product_follows,
 )
@@ -92,7 +93,15 @@ from watch.prominence import (
 )
 from watch.romanize import split_given
 from watch.snippets import Sentences
-from watch.variants import ALIAS, CONTEXT, EXCLUDE, FIXED, SHORT, fixed_spellings, spellings
+from watch.variants import (
+    ALIAS,
+    CONTEXT,
+    EXCLUDE,
+    FIXED,
+    SHORT,
+    fixed_spellings,
+    spellings,
+)
 from watch.watchlist import Watchlist
 
 _ROLE_KIND = {ALIAS: "alias", SHORT: "short_name"}
@@ -455,7 +464,8 @@ class Matcher:
             if end < n and rcls:
                 c = t[end]
                 if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
-                    right_ok = not c.isalnum()
+                    # (but an outlet's Latin kind glued to its Hangul name is it: 연합뉴스TV)
+                    right_ok = not c.isalnum() or rcls == _HANGUL and bool(latin_media_follows(t, end))
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end))
@@ -590,8 +600,7 @@ class Matcher:
                     key = (tg[1], s - e, s, tg[2])
                     if key < best_key:
                         best, best_key = tg, key
-                    if e > cur_e:
-                        cur_e = e
+                    cur_e = max(cur_e, e)
                 else:
                     merged.append((cur_s, cur_e, best))
                     cur_s, cur_e, best = s, e, tg
