@@ -67,7 +67,8 @@ def test_an_everyday_word_inside_another_bodys_name_is_not_the_company(m, text, 
     # an industry noun before the company, at a sentence's start or in mid-sentence
     ("The game needs a login. Developer Valve has assumed everyone is online.", ["valve"]),
     ("Fans blamed games studio Valve for the delay.", ["valve"]),
-    ("Shares in bank Target rose.", ["target"]),
+    ("The loan came from bank Target last year.", ["target"]),
+    ("They sued drugmaker Target in May.", ["target"]),
     # contrast: the noun's everyday sense, no company
     ("A valve in the engine failed.", []),
     # contrast: a kind already said before a capitalized word that starts another name

@@ -1293,6 +1293,16 @@ def defined_after(text: str, start: int, end: int) -> str:
     return text[start:m.end()]
 
 
+def _reject_entities(cands: list[Cand], out: dict[int, str]) -> tuple[list[Cand], list[Cand]]:
+    """(kept, rejected): every mention of the entities of ``out``, with its reason."""
+    if not out:
+        return cands, []
+    rejected = [c for c in cands if c.entity in out]
+    for c in rejected:
+        c.reason = out[c.entity]
+    return [c for c in cands if c.entity not in out], rejected
+
+
 def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
     """(kept, rejected): rules 10, the English side of "another company starting with the same
     short form". A one-word alias that starts another organisation's name which the article
@@ -1316,12 +1326,7 @@ def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Ca
                 out[ent] = (f'the article names another organisation starting with "{c.phrase}" '
                             f'("{found}") and the entity by no other name')
                 break
-    if not out:
-        return cands, []
-    rejected = [c for c in cands if c.entity in out]
-    for c in rejected:
-        c.reason = out[c.entity]
-    return [c for c in cands if c.entity not in out], rejected
+    return _reject_entities(cands, out)
 
 
 def _titled_person(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
@@ -1347,12 +1352,7 @@ def _titled_person(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand
             c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
         if _own_syntax(fields, [c for c in own if not title_before(fields[c.field], c.start, c.end)]) < OWN_SYNTAX:
             out[ent] = f'a person\'s surname in this article ("{found}")'
-    if not out:
-        return cands, []
-    rejected = [c for c in cands if c.entity in out]
-    for c in rejected:
-        c.reason = out[c.entity]
-    return [c for c in cands if c.entity not in out], rejected
+    return _reject_entities(cands, out)
 
 
 # how many of an acronym's mentions must name a company by their own syntax for one reading
