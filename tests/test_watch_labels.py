@@ -70,8 +70,8 @@ def test_targets_on_the_labelled_set():
     mod = _eval_module()
     res = mod.evaluate()
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
-    # heldout8 and heldout9, below, by their own figures; heldout10, the test of rules 11, and
-    # heldout11, the test of rules 12, are measured, not asserted (README there)
+    # heldout8, heldout9 and heldout10, below, by their own figures; heldout11, the test of
+    # rules 12, is measured, not asserted (README there)
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11")])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
@@ -110,6 +110,15 @@ def test_targets_on_the_labelled_set():
     assert held9["about_precision"] >= 0.9 and held9["about_recall"] >= 0.71, held9
     with9 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout10", "heldout11")])
     assert with9["precision"] >= 0.985 and with9["recall"] >= 0.97, with9
+    # the tenth (more real news articles): its errors were turned into rules 12 (tuned on:
+    # 1.000 and 0.942, its four misses footer share links left by design; 0.970 and 0.928
+    # with rules 11, measured once); the guard is at the figures reached, and the whole set
+    # with it keeps the "is the entity" targets
+    held10 = res["heldout10"]
+    assert held10["precision"] >= 0.985 and held10["recall"] >= 0.94, held10
+    assert held10["about_precision"] >= 0.75 and held10["about_recall"] >= 0.33, held10
+    whole = _pooled(res, [p for p in mod.SPLITS if p != "heldout11"])
+    assert whole["precision"] >= 0.985 and whole["recall"] >= 0.97, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
     assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held

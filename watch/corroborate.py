@@ -174,7 +174,9 @@ from watch.korean import (
     particle_follows,
     product_follows,
 )
+from watch.othernames import inside_body_name, title_before
 from watch.propernames import (
+    INDUSTRY_NOUNS,
     longer_name_after,
     longer_name_before,
     sentence_case,
@@ -397,6 +399,10 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
     if not c.person:
+        # rules 12: a personal title before it ("Dr Jakob Nielsen", "Dr Nielsen", "애플 박사")
+        found = title_before(text, s, e)
+        if found:
+            return f'a surname after a title ("{found}")'
         if before.rstrip()[-1:] == ".":
             m = _INITIAL_BEFORE.search(before)
             if m and (m.group(1) is None or m.group(1) in given_names()):
@@ -410,6 +416,11 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
         found = title_before_person(text, s, e)
         if found:
             return f'a title before a person\'s name ("{found}")'
+        # rules 12: one word of another body's name ("the Centre for Vision, Speech and Signal
+        # Processing"), wherever in the name, as rules 9-11's longer names at its ends
+        found = inside_body_name(text, s, e)
+        if found:
+            return f'inside another organisation\'s name ("{found}")'
         found = longer_name_before(text, s, e)
         # unless the longer name goes on with a company word ("Royal Dutch Shell plc"), or,
         # after a single everyday word, with the company's product or a product line and model
@@ -635,11 +646,9 @@ _L_BY = re.compile(r"\b(?:announced|unveiled|reported|confirmed|denied|acquired|
                    r"provided|supplied|hosted|deployed|used|adopted|pioneered|invented|patented|"
                    r"championed|featured|recognized|named)\s+by\s+$")
 _L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
-_L_DESCR = re.compile(r"(?i:\b(?:company|firm|giant|maker|retailer|carrier|airline|automaker|carmaker|"
-                      r"chipmaker|conglomerate|brand|startup|manufacturer|provider|supplier|vendor|rival|"
+_L_DESCR = re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, INDUSTRY_NOUNS)) + r"|rival|"
                       r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
-                      r"heavyweight|telco|telecoms|broadcaster|lender|insurer|publisher|chain|operator|grocer|"
-                      r"supermarket|miner|network)\s+)$")
+                      r"heavyweight)\s+)$")
 _L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
 _AT_ROLE = re.compile(r"(?i:\b(?:work|works|worked|working|job|jobs|stint|career|role|position|intern|"
                       r"internship|employees?|staff|staffers|engineers?|researchers?|scientists?|"
@@ -785,14 +794,8 @@ def syntax(text: str, c: Cand) -> str:
 
 _LIST_END = (",", " and", " or", "&", ":", " as", " like", "including", " include", " includes",
              "e.g.", "notably")
-_DESCR_WORDS = frozenset(("company", "firm", "giant", "maker", "retailer", "carrier", "airline",
-                          "automaker", "carmaker", "chipmaker", "conglomerate", "brand", "startup",
-                          "manufacturer", "provider", "supplier", "vendor", "rival", "rivals",
-                          "competitor", "competitors", "partner", "parent", "owner", "major",
-                          "behemoth", "titan", "heavyweight",
-                          # rules 10: an industry's noun before a company ("Telco BT stepped in")
-                          "telco", "telecoms", "broadcaster", "lender", "insurer", "publisher",
-                          "chain", "operator", "grocer", "supermarket", "miner", "network"))
+_DESCR_WORDS = frozenset(INDUSTRY_NOUNS + ("rival", "rivals", "competitor", "competitors", "partner",
+                                           "parent", "owner", "major", "behemoth", "titan", "heavyweight"))
 
 
 _PARA_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -1290,6 +1293,16 @@ def defined_after(text: str, start: int, end: int) -> str:
     return text[start:m.end()]
 
 
+def _reject_entities(cands: list[Cand], out: dict[int, str]) -> tuple[list[Cand], list[Cand]]:
+    """(kept, rejected): every mention of the entities of ``out``, with its reason."""
+    if not out:
+        return cands, []
+    rejected = [c for c in cands if c.entity in out]
+    for c in rejected:
+        c.reason = out[c.entity]
+    return [c for c in cands if c.entity not in out], rejected
+
+
 def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
     """(kept, rejected): rules 10, the English side of "another company starting with the same
     short form". A one-word alias that starts another organisation's name which the article
@@ -1313,12 +1326,33 @@ def _named_elsewhere(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Ca
                 out[ent] = (f'the article names another organisation starting with "{c.phrase}" '
                             f'("{found}") and the entity by no other name')
                 break
-    if not out:
-        return cands, []
-    rejected = [c for c in cands if c.entity in out]
-    for c in rejected:
-        c.reason = out[c.entity]
-    return [c for c in cands if c.entity not in out], rejected
+    return _reject_entities(cands, out)
+
+
+def _titled_person(cands: list[Cand], fields: dict[str, str]) -> tuple[list[Cand], list[Cand]]:
+    """(kept, rejected): rules 12, a person who bears an unambiguous one-word alias as a
+    surname ("usability guru Dr Jakob Nielsen … said Dr Nielsen", for the ratings company
+    Nielsen). When the article writes the alias after a personal title and names the entity
+    by no other alias, every mention is the person's, unless ``OWN_SYNTAX`` of the others name
+    a company by their own syntax (as rules 11's initials). Ambiguous aliases read the same
+    title in ``veto`` and spread it through ``decide``."""
+    titled: dict[int, str] = {}
+    for c in cands:
+        if (c.amb is None and not c.person and not c.short and not c.topic and c.entity not in titled
+                and " " not in c.phrase):
+            found = title_before(fields[c.field], c.start, c.end)
+            if found:
+                titled[c.entity] = found
+    out: dict[int, str] = {}
+    for ent, found in titled.items():
+        own = [c for c in cands if c.entity == ent and not c.topic]
+        if len({c.phrase for c in own}) > 1:
+            continue  # the article also names the entity otherwise
+        for c in own:
+            c.pos = position(fields[c.field], c.start, c.end, c.field == "title")
+        if _own_syntax(fields, [c for c in own if not title_before(fields[c.field], c.start, c.end)]) < OWN_SYNTAX:
+            out[ent] = f'a person\'s surname in this article ("{found}")'
+    return _reject_entities(cands, out)
 
 
 # how many of an acronym's mentions must name a company by their own syntax for one reading
@@ -1341,6 +1375,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     found; ``own_names``: per entity, every alias/context spelling (for compounds);
     ``names``: display labels of the entities (for notes)."""
     cands, elsewhere = _named_elsewhere(cands, fields)
+    cands, titled = _titled_person(cands, fields)
+    elsewhere += titled
     amb = [c for c in cands if c.amb is not None]
     if not amb:
         return cands, elsewhere
@@ -1362,11 +1398,13 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # two-letter initials before a capitalized word ("CJ DeBose") are a weaker reading than a
     # given name or a definition: they spread to the article only when the alias's other
     # mentions do not name a company by their own syntax (rules 11: "BT Communicator" beside
-    # "BT's software", "BT has launched", "BT wants")
+    # "BT's software", "BT has launched", "BT wants"); so does a surname after a personal
+    # title (rules 12: "Dr Jakob Nielsen … Dr Nielsen" makes the article's bare "Nielsen" his)
     initials: set[str] = set()
     for c in amb:
         c.veto = veto(fields[c.field], c, products, article)
-        if c.veto.startswith(f'part of a person\'s name ("{fields[c.field][c.start:c.end]} '):
+        if c.veto.startswith((f'part of a person\'s name ("{fields[c.field][c.start:c.end]} ',
+                              "a surname after a title")):
             initials.add(c.phrase)
         elif c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
             surname.add(c.phrase)

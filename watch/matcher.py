@@ -82,6 +82,7 @@ from watch.korean import (
     product_follows,
 )
 from watch.normalize import fold, normalize
+from watch.othernames import title_before
 from watch.prominence import (
     ABOUT,
     Shape,
@@ -712,9 +713,11 @@ class Matcher:
         amb = self._amb
         if (amb and any(r[5][1] == ALIAS and (r[5][0], r[5][2]) in amb for r in rows)
                 or any(r[7].original[r[2]:r[2] + 1] == " " and defined_after(r[7].original, r[1], r[2])
+                       or title_before(r[7].original, r[1], r[2])
                        for r in rows if r[5][1] == ALIAS)):
             # (also for an alias that starts another organisation's name defined with its
-            # initials, "Mitsubishi Tokyo Financial Group (MTFG)": watch.corroborate)
+            # initials, "Mitsubishi Tokyo Financial Group (MTFG)", or that follows a personal
+            # title, "Dr Nielsen": watch.corroborate)
             rows = self._corroborate(rows, title, text, context, notes, rejected, in_fixed)
         rows.sort(key=_MENTION_ORDER)
         mentions: list[Mention] = []

@@ -33,8 +33,16 @@ _START_BEFORE = re.compile(r"(?:^|\n|[.!?:;]\s+|\s[-–—]\s+|[\"“(\[]\s*)(?:
 _RUN_BEFORE = re.compile(r"(?:(?<=[\s(\"“])|^)(?:[A-Z][\w'’&-]* )+$")
 # words that describe a company before its name in a Title Case headline ("Tech Giant Apple",
 # "The New Apple Watch")
-_DESCRIBING = frozenset(("rival", "giant", "retailer", "maker", "carrier", "airline", "automaker",
-                         "carmaker", "chipmaker", "company", "firm", "brand", "startup", "partner",
+# rules 12: a business's kind before its name ("Developer Valve has", "games studio Valve",
+# "Japanese bank Mizuho"): one list, shared with watch.corroborate's describing nouns, so a
+# kind that makes the company syntax never starts a longer name either
+INDUSTRY_NOUNS = ("company", "firm", "giant", "maker", "retailer", "carrier", "airline", "automaker",
+                  "carmaker", "chipmaker", "conglomerate", "brand", "startup", "start-up", "manufacturer",
+                  "provider", "supplier", "vendor", "telco", "telecoms", "broadcaster", "lender",
+                  "insurer", "publisher", "chain", "operator", "grocer", "supermarket", "miner",
+                  "network", "developer", "studio", "bank", "group", "distributor", "producer",
+                  "brewer", "drugmaker", "e-tailer", "exporter", "importer", "outfit", "label")
+_DESCRIBING = frozenset(INDUSTRY_NOUNS + ("rival", "partner",
                          "parent", "owner", "new", "former",
                          # rules 10: a paper's edition is the paper ("the Sunday Telegraph reported")
                          "daily", "sunday", "saturday", "weekend", "weekly"))
@@ -74,7 +82,11 @@ def longer_name_before(text: str, start: int, end: int) -> str:
     if at_start and prev.lower() in english_words():
         return ""
     if prev.lower() in _DESCRIBING:
-        return ""
+        # unless the business's kind was already said before it ("Security firm Network Box
+        # said"): then the capitalized word starts the other business's name
+        kind = _PREV_WORD.search(text, max(0, m.start() - 30), m.start())
+        if not (kind and kind.group(1).lower() in _DESCRIBING):
+            return ""
     # the whole run of capitalized words that ends with the mention ("Razer Viper Mini")
     run = _RUN_BEFORE.search(text, max(0, m.start() - 40), m.start())
     return f"{run.group(0) if run else ''}{prev} {text[start:end]}"
