@@ -37,11 +37,20 @@ def _task_names(client, run_id) -> list[str]:
     return sorted(t.name for t in client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run_id]))))
 
 
-def _log_messages(client, run_id) -> list[str]:
+def _log_messages(client, run_id, *, wait_for: str | None = None, timeout: float = 30.0) -> list[str]:
+    """The run's log messages; with ``wait_for``, read again until one holds it (or ``timeout``).
+
+    The process that ran the flow ships its logs to the API in batches, after the run's state
+    may already read Completed, so the last lines can arrive a few seconds later."""
     from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
 
-    return [log.message for log in client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])),
-                                                    limit=200)]
+    deadline = time.monotonic() + timeout
+    while True:
+        logs = [log.message for log in client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run_id])), limit=200)]
+        if wait_for is None or any(wait_for in m for m in logs) or time.monotonic() > deadline:
+            return logs
+        time.sleep(0.5)
 
 
 def test_serve_registers_both_deployments_with_the_schedule(served):
@@ -88,7 +97,7 @@ def test_backfill_run_through_the_api_completes_with_progress_and_summary(served
     with api_client(served.server) as client:
         arts = _artifacts(client, run.id)
         tasks = _task_names(client, run.id)
-        logs = _log_messages(client, run.id)
+        logs = _log_messages(client, run.id, wait_for="Herald: 1/1 URLs: new=1")
     assert {"backfill-progress", "backfill-summary", "backfill-flagged"} <= set(arts)
     assert arts["backfill-progress"].type == "progress" and float(arts["backfill-progress"].data) == 100.0
     md = arts["backfill-summary"].data
