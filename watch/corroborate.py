@@ -164,6 +164,7 @@ from watch.ambiguity import (
 )
 from watch.korean import (
     COUNTRY_NOUNS,
+    COUNTRY_PREFIXES,
     GROUP_NOUNS,
     MEDIA_NOUNS,
     MODIFIER_WORDS,
@@ -690,6 +691,19 @@ _GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_
                **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+# rules 13: what a company has or makes, after a name written apart and before a particle
+# ("인텔 기술을 뛰어 넘으려", "애플 제품의", "KT 서비스가"): a company's attribute, the Korean
+# "Intel technology". Not for a Korean common word or group name (현대 기술 "modern
+# technology", 우리 제품 "our products", 카카오 제품 "cocoa products": the word modifies the
+# noun as well), nor for a loanword the article uses as the word (생산 라인을) or one
+# possessed by a noun before it ("세터의 토스 기술": the setter's toss)
+_K_ATTRIBUTE = re.compile(r"^\s(?:기술|기술력|제품|제품군|칩|칩셋|반도체|프로세서|공장|서비스|플랫폼|"
+                          r"소프트웨어|브랜드|특허|연구소|연구진|엔지니어|경영진|생태계|매장|신제품)"
+                          r"(?:은|는|이|가|을|를|의|과|와|도|에|으로|로|만|처럼)?(?![가-힣])")
+# (a noun bare or possessive right before it makes a compound with the word: "생산 라인 기술",
+# "세터의 토스 기술"; a country does not: "미국 인텔 기술")
+_K_BARE_BEFORE = re.compile(r"(?<![가-힣])(?!(?:" + "|".join(COUNTRY_PREFIXES) + r")\s$)[가-힣]*"
+                            r"[^은는이가을를에도와과로서고며면\s\W]\s$")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
 # a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
 # ("생산 라인을", "정교한 토스를"), not a name ("삼성전자가 애플을 제치고")
@@ -1136,6 +1150,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
+        m = (_K_ATTRIBUTE.match(after) if not run and c.amb not in (KOREAN_SHORT_FORM, KOREAN_MARKED)
+             and not c.word_use and len(c.phrase) > 1 and not _K_BARE_BEFORE.search(before) else None)
+        if m:
+            return f'"{word}{m.group(0)}" (what the company has or makes)'
     m = _K_ACCORD.match(after)
     if m:
         return f'"{word}{m.group(0)}"'
