@@ -502,12 +502,49 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
     act = re.search(re.escape(name) + _COMPANY_ACT, article) if tok.lower() not in english_words() else None
     if act:
         return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
-    # rules 10: the two words are one item of a list of companies ("Companies such as Blinkx,
-    # Copernic, Enfish X1 Technologies and X Friend"): the list names "X Friend", not "X"
+    return list_item_name(text, s, e, everyday=True)
+
+
+# rules 13: the makers a product comes from, after a verb of making and "by", up to the mention
+# ("Symbian phones produced by Sony Ericsson, Motorola, BenQ"): each item is one maker's name
+_L_MAKERS = re.compile(r"\b(?:made|produced|manufactured|built|developed|designed|supplied|sold|marketed)"
+                       r"\s+by\s+((?:[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*\s*(?:,\s*(?:and\s+|or\s+)?|"
+                       r"\s(?:and|or)\s+))*)$")
+_PRODUCT_LIST = re.compile(r"(?i:a list of (?:tools|apps|services|software|integrations|platforms|brands|tech)\b)")
+_MORE_ITEMS = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\w.&'’+-]*")
+
+
+def list_item_name(text: str, s: int, e: int, everyday: bool = False,
+                   products: frozenset[str] = frozenset()) -> str:
+    """The one-word name text[s:e] starts a two-word item of a list of companies or makers
+    (rules 10: "Companies such as Blinkx, Copernic and X Friend"; rules 13, for every alias:
+    "phones produced by Sony Ericsson, Motorola, BenQ"): each item of such a list is one
+    company's name, so the two words name another company, not the watched one. The next word
+    is capitalized and ends the item; it is no given name, company word, product noun, one-word
+    ``context`` term (``products``: "Sony PlayStation"), coined product or model code ("Sony
+    A7"), and, unless ``everyday``, no everyday word (a unit or product named with the name:
+    "Microsoft Research", "Samsung Galaxy"). The veto reason, or ""."""
+    m = _NEXT_NAME_WORD.match(text, e)
+    if not m:
+        return ""
+    tok = m.group(1)
+    after = text[e:e + 60]
+    if (tok in given_names() or tok in products or (not everyday and tok.lower() in english_words())
+            or _R_CORP.match(after) or _R_PRODUCT.match(after)):
+        return ""
+    if re.match(r"[\w'’&-]| [A-Z0-9]", text[m.end():m.end() + 2]):
+        return ""  # the item goes on: a longer name ("Sony Ericsson Mobile")
     before = text[max(0, s - 200):s]
     lst = _company_list(before) if before.rstrip().endswith(_LIST_END) else ""
+    if lst and not everyday and _PRODUCT_LIST.search(lst):
+        lst = ""  # a list of products is named with their makers ("tools like IBM Cognos")
+    if not lst:
+        k = _L_MAKERS.search(before)
+        # the first item only when more items follow: one maker is no list
+        if k and (k.group(1) or _MORE_ITEMS.match(text, m.end())):
+            lst = f'a list of makers ("{before[k.start():k.start(1)].strip()}")'
     if lst:
-        return f'the start of another company\'s name ("{name}", an item of {lst})'
+        return f'the start of another company\'s name ("{text[s:e]} {tok}", an item of {lst})'
     return ""
 
 
