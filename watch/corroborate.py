@@ -169,6 +169,7 @@ from watch.korean import (
     MEDIA_NOUNS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
+    SERVICE_NOUNS,
     SITE_NOUNS,
     country_before,
     is_hangul,
@@ -183,6 +184,7 @@ from watch.propernames import (
     sentence_case,
     title_before_person,
 )
+from watch.roles import link_call
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
 _KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
@@ -723,7 +725,8 @@ _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-
                          r"\s*(?:and|or|&)?\s*)*$")
 
 # what a noun glued to a name makes of it (watch.korean): the name in each case
-_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
+_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(SERVICE_NOUNS, "a web service"),
+               **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
                **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country"),
                **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
@@ -874,6 +877,12 @@ def _line_window(text: str, s: int, e: int, width: int) -> tuple[str, str]:
 def _syntax(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     word = text[s:e]
+    # rules 13: the platform of the outlet's own call to follow, subscribe or contact it
+    # ("[카카오 친구맺기]", "▶ 네이버메인에 … 설정하기!", "카톡/라인 jebo23": watch.roles);
+    # not a pronoun or determiner ("▶ 다음 기사 보기" is "next")
+    call = link_call(text, s, e) if c.phrase not in MODIFIER_WORDS else ""
+    if call:
+        return f'"{call}" (the platform of a call to follow the outlet)'
     before, after = _line_window(text, s, e, WINDOW)
     single = len(c.phrase) == 1
     if not after.isascii() or not before.isascii():  # match the patterns on NFKC forms
@@ -1147,6 +1156,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         return f'"{word}측"'
     # (a particle first: "메타지만" is "meta, but", not a magazine)
     product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
+    if product in SERVICE_NOUNS and modifier:
+        product = ""  # "우리채널", "다음카페" read as "our channel", "the next café"
     if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
         # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
         return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
