@@ -119,8 +119,8 @@ _FOLLOW_END = re.compile(r"(?:(?:설정|구독|확인|제보|공유|채팅|클�
 _AT_PLATFORM = re.compile(rf"(?:\s?[{_H}]{{1,3}})?(?:에서도|에서|에도|에)\s|\s?(?:채널\s|친구\s?맺기|친구\s?추가|"
                           r"구독|팔로우)")
 # a messenger handle after the name, or after a "/" list of messengers ending with it
-# ("카톡/라인 jebo23", "라인 @news"): four or more lower-case letters and digits, with a digit, or an
-# @ handle
+# ("카톡/라인 jebo23", "라인 @news"): an @ handle, or, in a "/" list, four or more lower-case
+# letters and digits, with a digit
 _HANDLE = re.compile(r"(?:/[\w가-힣]{1,8})*\s(?:(?=[a-z0-9_.]{4})[a-z][a-z0-9_.]*\d[a-z0-9_.]*|@[A-Za-z0-9_.]{3,})"
                      r"(?![\w@])")
 _LABEL_STOP = re.compile(r"[\n\[<©ⓒ" + _LINK_MARKS + "]")
@@ -157,7 +157,8 @@ def link_call(text: str, start: int, end: int) -> str:
     jebo23")."""
     if text[end:end + 1] in (" ", "/"):
         m = _HANDLE.match(text, end, end + 40)
-        if m and "\n" not in m.group(0):
+        # (an id without "@" only after a "/" list of messengers: "Hyundai i10s" is a model)
+        if m and "\n" not in m.group(0) and ("@" in m.group(0) or "/" in text[start - 1:start] + m.group(0)):
             return text[start:m.end()]
     span = _label(text, start, end) if _AT_PLATFORM.match(text, end, end + 20) else None
     return text[span[0]:span[1]].strip() if span else ""
