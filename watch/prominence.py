@@ -144,7 +144,7 @@ def _chunks(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [(a, b)]
 
 
-_LINKISH = re.compile(r"[\[▶►☞]|\s@\w|[\s/][a-z][a-z_.]*\d")
+_LINKISH = ("[", "▶", "►", "☞", "@", "/")
 
 
 class Shape:
@@ -173,8 +173,9 @@ class Shape:
         self.lede = lede[:2]
         self._hangul = not text.isascii()  # (Korean sentence ends need a Hangul syllable)
         # may the body hold a row of the site's links (rules 13: watch.roles.link_row)? A
-        # bracket, an arrow or a handle-like word must be in it (one scan per article)
-        self.links = _LINKISH.search(text) is not None
+        # bracket, an arrow, or the "@" or "/" of a handle must be in it (C-level finds: a
+        # regex over the whole body cost a third of the matching time)
+        self.links = any(ch in text for ch in _LINKISH)
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
