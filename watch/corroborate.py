@@ -14,6 +14,9 @@ Never (the mention is not the entity, whatever else the article says):
   which sees those phrases in its automaton);
 * part of a person's name: after a common given name or an initial ("Harrison Ford",
   "John M. Ford"); the bare alias is then that person in the rest of the article too;
+* the first word of another company's name, an item of a list of makers or companies
+  ("phones produced by Sony Ericsson, Motorola, BenQ": ``list_item_name``; rules 13, applied by
+  the matcher to EVERY alias);
 * part of a venue's name ("Shell Energy Stadium", "Toyota Music Factory", "Ford Field":
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
@@ -114,7 +117,13 @@ Company syntax (``syntax``), in the original text around the mention:
   an item of a list of companies or tools ("companies such as Google, Meta and Amazon").
   None of these when, in a sentence in lower case, a longer capitalized name goes on after
   the mention ("according to Box Office Mojo").
-* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
+* the platform of the site's own call to follow, subscribe or contact it ("[카카오 친구맺기]",
+  "▶ 네이버메인에 ‘뉴스1채널’ 설정하기!", "카톡/라인 jebo23": ``watch.roles.link_call``; rules 13),
+  not for a pronoun or determiner ("▶ 다음 기사 보기").
+* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); rules 13:
+  a company's attribute written apart (인텔 기술을, 애플 제품의: ``_K_ATTRIBUTE``), not after a
+  Korean common word or group name (현대 기술), a loanword used as the word, or a noun it
+  compounds with (생산 라인 기술); a
   product noun or the group noun 그룹 glued to it (삼성페이, 애플워치, 카카오톡, 두산그룹:
   ``watch.korean.product_follows``); for a loanword alias (라인, 토스, 애플:
   ``watch.loanword``) a subject, possessive or partner particle (애플은, 애플의, 애플과의) or
