@@ -70,8 +70,8 @@ def test_targets_on_the_labelled_set():
     mod = _eval_module()
     res = mod.evaluate()
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
-    # heldout8, heldout9 and heldout10, below, by their own figures; heldout11, the test of
-    # rules 12, is measured, not asserted (README there)
+    # heldout8 to heldout11, below, by their own figures (rules 13 were tuned on heldout11, and
+    # found the footer share links of heldout7-10: README there)
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11")])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
@@ -89,7 +89,8 @@ def test_targets_on_the_labelled_set():
     # now excludes "이방카 트럼프", whose mentions had lifted a story whose headline writes
     # "회견서트럼프" (glued, no word) from 47 to 63 (README there)
     held7 = res["heldout7"]
-    assert held7["precision"] >= 0.985 and held7["recall"] >= 0.965, held7
+    # (rules 13: 1.000 and 1.000, its footer share links found)
+    assert held7["precision"] >= 0.985 and held7["recall"] >= 0.99, held7
     assert held7["about_precision"] >= 0.92 and held7["about_recall"] >= 0.73, held7
     # the eighth (more real news articles): its errors were turned into rules 10 (tuned on:
     # 1.000 and 0.924, its seven misses six footer share links left by design and a photo
@@ -97,7 +98,8 @@ def test_targets_on_the_labelled_set():
     # recall target is not met, so the guard is at the figures reached. "about" (1.000 /
     # 0.615) was not worked on here. With it, the whole set keeps the "is the entity" targets
     held8 = res["heldout8"]
-    assert held8["precision"] >= 0.985 and held8["recall"] >= 0.92, held8
+    # (rules 13: 1.000 and 0.989, its footer share links found; the glued photo credit left)
+    assert held8["precision"] >= 0.985 and held8["recall"] >= 0.98, held8
     assert held8["about_precision"] >= 0.88 and held8["about_recall"] >= 0.61, held8
     with8 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout9", "heldout10", "heldout11")])
     assert with8["precision"] >= 0.985 and with8["recall"] >= 0.97, with8
@@ -106,7 +108,8 @@ def test_targets_on_the_labelled_set():
     # with rules 10, measured once); the guard is at the figures reached, and the whole set
     # with it keeps the "is the entity" targets
     held9 = res["heldout9"]
-    assert held9["precision"] >= 0.985 and held9["recall"] >= 0.93, held9
+    # (rules 13: 1.000 and 1.000, its footer share links found)
+    assert held9["precision"] >= 0.985 and held9["recall"] >= 0.99, held9
     assert held9["about_precision"] >= 0.9 and held9["about_recall"] >= 0.71, held9
     with9 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout10", "heldout11")])
     assert with9["precision"] >= 0.985 and with9["recall"] >= 0.97, with9
@@ -115,10 +118,19 @@ def test_targets_on_the_labelled_set():
     # with rules 11, measured once); the guard is at the figures reached, and the whole set
     # with it keeps the "is the entity" targets
     held10 = res["heldout10"]
-    assert held10["precision"] >= 0.985 and held10["recall"] >= 0.94, held10
+    # (rules 13: 1.000 and 1.000, its footer share links found)
+    assert held10["precision"] >= 0.985 and held10["recall"] >= 0.99, held10
     assert held10["about_precision"] >= 0.75 and held10["about_recall"] >= 0.33, held10
-    whole = _pooled(res, [p for p in mod.SPLITS if p != "heldout11"])
-    assert whole["precision"] >= 0.985 and whole["recall"] >= 0.97, whole
+    with10 = _pooled(res, [p for p in mod.SPLITS if p != "heldout11"])
+    assert with10["precision"] >= 0.985 and with10["recall"] >= 0.97, with10
+    # the eleventh (BBC News and Naver News IT/science): its errors were turned into rules 13
+    # (tuned on: 1.000 and 1.000; 0.981 and 0.981 with rules 12, measured once); "about" was
+    # not worked on (0.857 / 0.600). The whole set with it keeps the "is the entity" targets
+    held11 = res["heldout11"]
+    assert held11["precision"] >= 0.985 and held11["recall"] >= 0.99, held11
+    assert held11["about_precision"] >= 0.85 and held11["about_recall"] >= 0.6, held11
+    whole = res["all"]
+    assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
     assert held["precision"] >= 0.985 and held["recall"] >= 0.97, held

@@ -14,6 +14,9 @@ Never (the mention is not the entity, whatever else the article says):
   which sees those phrases in its automaton);
 * part of a person's name: after a common given name or an initial ("Harrison Ford",
   "John M. Ford"); the bare alias is then that person in the rest of the article too;
+* the first word of another company's name, an item of a list of makers or companies
+  ("phones produced by Sony Ericsson, Motorola, BenQ": ``list_item_name``; rules 13, applied by
+  the matcher to EVERY alias);
 * part of a venue's name ("Shell Energy Stadium", "Toyota Music Factory", "Ford Field":
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
@@ -114,7 +117,13 @@ Company syntax (``syntax``), in the original text around the mention:
   an item of a list of companies or tools ("companies such as Google, Meta and Amazon").
   None of these when, in a sentence in lower case, a longer capitalized name goes on after
   the mention ("according to Box Office Mojo").
-* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); a
+* the platform of the site's own call to follow, subscribe or contact it ("[카카오 친구맺기]",
+  "▶ 네이버메인에 ‘뉴스1채널’ 설정하기!", "카톡/라인 jebo23": ``watch.roles.link_call``; rules 13),
+  not for a pronoun or determiner ("▶ 다음 기사 보기").
+* Korean: a business noun after it (삼성 측, 메타 주가, KT 대표, 관계자, 대변인, 실적); rules 13:
+  a company's attribute written apart (인텔 기술을, 애플 제품의: ``_K_ATTRIBUTE``), not after a
+  Korean common word or group name (현대 기술), a loanword used as the word, or a noun it
+  compounds with (생산 라인 기술); a
   product noun or the group noun 그룹 glued to it (삼성페이, 애플워치, 카카오톡, 두산그룹:
   ``watch.korean.product_follows``); for a loanword alias (라인, 토스, 애플:
   ``watch.loanword``) a subject, possessive or partner particle (애플은, 애플의, 애플과의) or
@@ -164,10 +173,12 @@ from watch.ambiguity import (
 )
 from watch.korean import (
     COUNTRY_NOUNS,
+    COUNTRY_PREFIXES,
     GROUP_NOUNS,
     MEDIA_NOUNS,
     MODIFIER_WORDS,
     PLACE_NOUNS,
+    SERVICE_NOUNS,
     SITE_NOUNS,
     country_before,
     is_hangul,
@@ -182,6 +193,7 @@ from watch.propernames import (
     sentence_case,
     title_before_person,
 )
+from watch.roles import link_call
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
 _KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
@@ -501,12 +513,49 @@ def _company_named_with(text: str, s: int, e: int, article: str) -> str:
     act = re.search(re.escape(name) + _COMPANY_ACT, article) if tok.lower() not in english_words() else None
     if act:
         return f'the start of another company\'s name ("{name}": "{act.group(0).strip()}")'
-    # rules 10: the two words are one item of a list of companies ("Companies such as Blinkx,
-    # Copernic, Enfish X1 Technologies and X Friend"): the list names "X Friend", not "X"
+    return list_item_name(text, s, e, everyday=True)
+
+
+# rules 13: the makers a product comes from, after a verb of making and "by", up to the mention
+# ("Symbian phones produced by Sony Ericsson, Motorola, BenQ"): each item is one maker's name
+_L_MAKERS = re.compile(r"\b(?:made|produced|manufactured|built|developed|designed|supplied|sold|marketed)"
+                       r"\s+by\s+((?:[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-]*)*\s*(?:,\s*(?:and\s+|or\s+)?|"
+                       r"\s(?:and|or)\s+))*)$")
+_PRODUCT_LIST = re.compile(r"(?i:a list of (?:tools|apps|services|software|integrations|platforms|brands|tech)\b)")
+_MORE_ITEMS = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\w.&'’+-]*")
+
+
+def list_item_name(text: str, s: int, e: int, everyday: bool = False,
+                   products: frozenset[str] = frozenset()) -> str:
+    """The one-word name text[s:e] starts a two-word item of a list of companies or makers
+    (rules 10: "Companies such as Blinkx, Copernic and X Friend"; rules 13, for every alias:
+    "phones produced by Sony Ericsson, Motorola, BenQ"): each item of such a list is one
+    company's name, so the two words name another company, not the watched one. The next word
+    is capitalized and ends the item; it is no given name, company word, product noun, one-word
+    ``context`` term (``products``: "Sony PlayStation"), coined product or model code ("Sony
+    A7"), and, unless ``everyday``, no everyday word (a unit or product named with the name:
+    "Microsoft Research", "Samsung Galaxy"). The veto reason, or ""."""
+    m = _NEXT_NAME_WORD.match(text, e)
+    if not m:
+        return ""
+    tok = m.group(1)
+    after = text[e:e + 60]
+    if (tok in given_names() or tok in products or (not everyday and tok.lower() in english_words())
+            or _R_CORP.match(after) or _R_PRODUCT.match(after)):
+        return ""
+    if re.match(r"[\w'’&-]| [A-Z0-9]", text[m.end():m.end() + 2]):
+        return ""  # the item goes on: a longer name ("Sony Ericsson Mobile")
     before = text[max(0, s - 200):s]
     lst = _company_list(before) if before.rstrip().endswith(_LIST_END) else ""
+    if lst and not everyday and _PRODUCT_LIST.search(lst):
+        lst = ""  # a list of products is named with their makers ("tools like IBM Cognos")
+    if not lst:
+        k = _L_MAKERS.search(before)
+        # the first item only when more items follow: one maker is no list
+        if k and (k.group(1) or _MORE_ITEMS.match(text, m.end())):
+            lst = f'a list of makers ("{before[k.start():k.start(1)].strip()}")'
     if lst:
-        return f'the start of another company\'s name ("{name}", an item of {lst})'
+        return f'the start of another company\'s name ("{text[s:e]} {tok}", an item of {lst})'
     return ""
 
 
@@ -685,11 +734,25 @@ _LIST_ITEMS = re.compile(r"^(?:\s*[A-Z0-9][\w.&'’+-]*(?:\s+[A-Z0-9][\w.&'’+-
                          r"\s*(?:and|or|&)?\s*)*$")
 
 # what a noun glued to a name makes of it (watch.korean): the name in each case
-_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
+_GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(SERVICE_NOUNS, "a web service"),
+               **dict.fromkeys(MEDIA_NOUNS, "a news outlet"),
                **dict.fromkeys(COUNTRY_NOUNS, "the brand in a country"),
                **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+# rules 13: what a company has or makes, after a name written apart and before a particle
+# ("인텔 기술을 뛰어 넘으려", "애플 제품의", "KT 서비스가"): a company's attribute, the Korean
+# "Intel technology". Not for a Korean common word or group name (현대 기술 "modern
+# technology", 우리 제품 "our products", 카카오 제품 "cocoa products": the word modifies the
+# noun as well), nor for a loanword the article uses as the word (생산 라인을) or one
+# possessed by a noun before it ("세터의 토스 기술": the setter's toss)
+_K_ATTRIBUTE = re.compile(r"^\s(?:기술|기술력|제품|제품군|칩|칩셋|반도체|프로세서|공장|서비스|플랫폼|"
+                          r"소프트웨어|브랜드|특허|연구소|연구진|엔지니어|경영진|생태계|매장|신제품)"
+                          r"(?:은|는|이|가|을|를|의|과|와|도|에|으로|로|만|처럼)?(?![가-힣])")
+# (a noun bare or possessive right before it makes a compound with the word: "생산 라인 기술",
+# "세터의 토스 기술"; a country does not: "미국 인텔 기술")
+_K_BARE_BEFORE = re.compile(r"(?<![가-힣])(?!(?:" + "|".join(COUNTRY_PREFIXES) + r")\s$)[가-힣]*"
+                            r"[^은는이가을를에도와과로서고며면\s\W]\s$")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
 # a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
 # ("생산 라인을", "정교한 토스를"), not a name ("삼성전자가 애플을 제치고")
@@ -823,6 +886,12 @@ def _line_window(text: str, s: int, e: int, width: int) -> tuple[str, str]:
 def _syntax(text: str, c: Cand) -> str:
     s, e = c.start, c.end
     word = text[s:e]
+    # rules 13: the platform of the outlet's own call to follow, subscribe or contact it
+    # ("[카카오 친구맺기]", "▶ 네이버메인에 … 설정하기!", "카톡/라인 jebo23": watch.roles);
+    # not a pronoun or determiner ("▶ 다음 기사 보기" is "next")
+    call = link_call(text, s, e) if c.phrase not in MODIFIER_WORDS else ""
+    if call:
+        return f'"{call}" (the platform of a call to follow the outlet)'
     before, after = _line_window(text, s, e, WINDOW)
     single = len(c.phrase) == 1
     if not after.isascii() or not before.isascii():  # match the patterns on NFKC forms
@@ -1096,6 +1165,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         return f'"{word}측"'
     # (a particle first: "메타지만" is "meta, but", not a magazine)
     product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
+    if product in SERVICE_NOUNS and modifier:
+        product = ""  # "우리채널", "다음카페" read as "our channel", "the next café"
     if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
         # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
         return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
@@ -1136,6 +1207,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
+        m = (_K_ATTRIBUTE.match(after) if not run and c.amb not in (KOREAN_SHORT_FORM, KOREAN_MARKED)
+             and not c.word_use and len(c.phrase) > 1 and not _K_BARE_BEFORE.search(before) else None)
+        if m:
+            return f'"{word}{m.group(0)}" (what the company has or makes)'
     m = _K_ACCORD.match(after)
     if m:
         return f'"{word}{m.group(0)}"'

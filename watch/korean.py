@@ -141,6 +141,12 @@ PRODUCTS: tuple[str, ...] = (
     "포토", "월렛", "아케이드", "펜슬", "프라임", "비디오", "드라이브", "인텔리전스", "어시스턴트",
     "워크스페이스", "비전프로", "톡",
 )
+# rules 13: a web service of the company glued to its name, as Korean writes a portal's or
+# messenger's pages and channels (네이버메인, 네이버블로그, 다음카페, 카카오채널, 카카오계정): the
+# company itself (the labels' convention: a platform or product named with the company's name
+# is the company). Not 뱅크, 쇼핑, 증권, 카드: 카카오뱅크, 토스뱅크 and 롯데쇼핑 are other
+# companies of the group, named on their own.
+SERVICE_NOUNS: tuple[str, ...] = ("메인", "채널", "앱", "웹툰", "블로그", "카페", "메일", "계정")
 # A group noun glued to the name is the group itself, written as one word (두산그룹,
 # 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
 GROUP_NOUNS: tuple[str, ...] = ("그룹",)
@@ -174,7 +180,7 @@ PLACE_NOUNS: tuple[str, ...] = (
 )
 SITE_NOUNS: tuple[str, ...] = ("공장", "사업장", "캠퍼스", "법인")
 _PLACES = tuple(p + s for p in PLACE_NOUNS for s in ("",) + SITE_NOUNS)
-_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
                                 key=len, reverse=True))
 # the nouns by their first syllable (most Hangul runs fail on the first, cheaply)
 _PRODUCTS_BY_FIRST: dict[str, tuple[str, ...]] = {}
@@ -183,7 +189,8 @@ for _p in _PRODUCTS_BY_LEN:
 
 
 def product_follows(text: str, end: int) -> str:
-    """text[end] is Hangul: the product noun (``PRODUCTS``), group noun (``GROUP_NOUNS``),
+    """text[end] is Hangul: the product noun (``PRODUCTS``), web service (``SERVICE_NOUNS``),
+    group noun (``GROUP_NOUNS``),
     outlet kind (``MEDIA_NOUNS``), country (``COUNTRY_NOUNS``) or city, with or without a site
     noun (``PLACE_NOUNS``, ``SITE_NOUNS``), that the Hangul run from
     ``end`` starts with, when the rest of the run is empty or a particle (애플워치,

@@ -70,7 +70,14 @@ from typing import NamedTuple
 import ahocorasick_rs
 
 from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
-from watch.corroborate import Cand, decide, defined_after, venue, verb_use
+from watch.corroborate import (
+    Cand,
+    decide,
+    defined_after,
+    list_item_name,
+    venue,
+    verb_use,
+)
 from watch.korean import (
     compound_of,
     country_before,
@@ -875,6 +882,13 @@ class Matcher:
                     rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
                                              f'used as a verb ("{original[max(0, s - 12):e + 8].strip()}"), '
                                              f"not the name"))
+                    continue
+                # rules 13: the first word of another company's name in a list of companies
+                # or makers ("produced by Sony Ericsson, Motorola, BenQ")
+                found = (list_item_name(original, r[1], e, products=self._products)
+                         if original[e + 1:e + 2].isupper() and r[5][1] == ALIAS and " " not in r[4] else "")
+                if found:
+                    rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e, found))
                     continue
             keep.append(r)
         return keep

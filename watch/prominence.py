@@ -34,6 +34,12 @@ too), and after a Hangul syllable at a full stop glued to the next word or at tw
 the entity. A line of more than ``RUN_TOGETHER`` sentences is a body without paragraph
 breaks: its lede is its first two runs of ``LEDE_SENTENCES`` sentences.
 
+An entity not in the headline named only in the site's own row of links or call to follow it
+(``watch.roles.link_row``: "SNS [페이스북] [트위터]", "[카카오 친구맺기]", "▶ 네이버메인에 …
+설정하기!", "카톡/라인 jebo23"; rules 13) scores 0, every part 0, ``parts["role"]`` "link": a
+real mention of the platform that says nothing of the story; beside other mentions, such a
+mention is left out of the score.
+
 An entity not in the headline whose every body mention plays a role that is not a subject's
 (``watch.roles``: the outlet cited as the source, the platform where someone posted, the
 possessor in "A's daughter B", a row of links, an item of a long list) gets no lede, sentence
@@ -54,7 +60,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from watch.roles import role
+from watch.roles import link_row, role
 
 ABOUT = 55
 HEADLINE, LEDE_FIRST, LEDE_SECOND = 30, 15, 10
@@ -138,13 +144,16 @@ def _chunks(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return [(a, b)]
 
 
+_LINKISH = ("[", "▶", "►", "☞", "@", "/")
+
+
 class Shape:
     """What prominence needs to know about one body, computed once per article: the spans of
     the lede's paragraphs (Python work per paragraph only until the lede is found) and the
     sentence numbers of the mentions (counted up to the last one; the number of sentences
     is finished from there on first use)."""
 
-    __slots__ = ("_a", "_b", "_count", "_hangul", "_n", "_pos", "lede", "length", "text")
+    __slots__ = ("_a", "_b", "_count", "_hangul", "_n", "_pos", "lede", "length", "links", "text")
 
     def __init__(self, text: str | None):
         text = text or ""
@@ -163,6 +172,10 @@ class Shape:
             pos = end + 1
         self.lede = lede[:2]
         self._hangul = not text.isascii()  # (Korean sentence ends need a Hangul syllable)
+        # may the body hold a row of the site's links (rules 13: watch.roles.link_row)? A
+        # bracket, an arrow, or the "@" or "/" of a handle must be in it (C-level finds: a
+        # regex over the whole body cost a third of the matching time)
+        self.links = any(ch in text for ch in _LINKISH)
         self._a = n - len(text.lstrip())  # (str.strip returns the string itself when there
         self._b = len(text.rstrip())      # is nothing to strip: no copy in the usual case)
         self._pos = self._a
@@ -210,6 +223,17 @@ def score(shape: Shape, in_title: bool, body: list[tuple[int, int]], n_title: in
     speed: it runs for every flag of every article."""
     lede_para = None
     lede = shape.lede
+    if body and shape.links:
+        # rules 13: a mention in the site's own row of links or call to follow it ("[카카오
+        # 친구맺기]", "▶ 네이버메인에 … 설정하기!") says nothing of the story: not scored; named
+        # only there (and not in the headline), the entity scores 0
+        kept = [m for m in body if not link_row(shape.text, m[0], m[1])]
+        if not kept and not in_title:
+            return Prominence(0, {"headline": 0, "lede": 0, "mentions": 0, "sentences": 0, "position": 0,
+                                  "in_title": False, "lede_paragraph": None, "count": n_title + len(body),
+                                  "share": 0.0, "sentences_with": 0, "sentences_of": 0, "first_at": None,
+                                  "role": "link"})
+        body = kept
     if body:
         if numbers is None:  # (one-off use: a fresh Shape)
             numbers = shape.sentence_numbers([s for s, _ in body])

@@ -19,9 +19,14 @@ is about, because of the part it plays in its sentence:
     (미국 대통령)의 장녀/딸/아들/부인/사위/측근/자회사/브랜드 B"; English "A's daughter B",
     "the daughter of (President) A". The head noun is the subject, the possessor is not.
 ``link``
-    the name alone in square brackets beside another bracketed label: a site's links to its
-    channels ("SNS [페이스북] [트위터]"), not an editor's insertion in a quote ("if [Google]
-    gets").
+    a row of links of the site that published the story: the name alone in square brackets
+    beside another bracketed label, a site's links to its channels ("SNS [페이스북] [트위터]"),
+    not an editor's insertion in a quote ("if [Google] gets"); rules 13 (``link_call``): the
+    name as the place of a call to follow, subscribe or contact the outlet, in a bracketed
+    label with a verb of following ("[카카오 친구맺기]"), in an arrow-led call that ends in
+    one ("▶ 네이버메인에 ‘뉴스1채널’ 설정하기!", "▶ 네이버 홈에서 … 구독하세요"), or before a
+    messenger handle ("카톡/라인 jebo23"). Such a mention is a real mention of the platform
+    (the labels' convention) and says nothing of the story: prominence gives it 0.
 ``listed``
     one item of an enumeration of at least ``LIST_MIN`` names in one sentence, separated by
     commas, "·" or "、" ("셀트리온·삼성바이오로직스·한미약품·대웅제약", "Google, Apple,
@@ -100,6 +105,78 @@ _REL_AFTER_EN = re.compile(
     rf"^[’']s\s+(?:(?:eldest|youngest|elder|younger|older|only|first|second|late|former|estranged)\s+)?"
     rf"(?:{_REL_EN})\b", re.IGNORECASE)
 _REL_BEFORE_EN = re.compile(rf"\b(?:{_REL_EN})\s+of\s+(?:(?:[A-Z][\w.]*|the)\s+){{0,2}}$")
+
+# --- link: the outlet's own row of links and calls to follow it (rules 13) -------------------
+_LINK_MARKS = "▶►☞"
+# what ends a link's label: a verb of following, subscribing, sharing, contacting or viewing
+# ("설정하기!", "구독하세요.", "친구맺기", "바로가기", "무료만화 보기"), then only punctuation
+_FOLLOW_END = re.compile(r"(?:(?:설정|구독|확인|제보|공유|채팅|클릭)하(?:기|세요)|보기|바로\s?가기|친구\s?맺기|"
+                         r"친구\s?추가|다운\s?받기|구독|팔로우)[\s!.~]*$")
+# the platform's place in the call: a locative after it, or a service noun then one ("네이버메인에
+# ‘뉴스1채널’ 설정하기", "네이버 홈에서", "네이버 채널 구독"); the verb of following right after
+# it ("[카카오 친구맺기]")
+# (anchored by .match at an offset: no "^", which would only match at the string's start)
+_AT_PLATFORM = re.compile(rf"(?:\s?[{_H}]{{1,3}})?(?:에서도|에서|에도|에)\s|\s?(?:채널\s|친구\s?맺기|친구\s?추가|"
+                          r"구독|팔로우)")
+# a messenger handle after the name, or after a "/" list of messengers ending with it
+# ("카톡/라인 jebo23", "라인 @news"): an @ handle, or, in a "/" list, four or more lower-case
+# letters and digits, with a digit
+_HANDLE = re.compile(r"(?:/[\w가-힣]{1,8})*\s(?:(?=[a-z0-9_.]{4})[a-z][a-z0-9_.]*\d[a-z0-9_.]*|@[A-Za-z0-9_.]{3,})"
+                     r"(?![\w@])")
+_LABEL_STOP = re.compile(r"[\n\[<©ⓒ" + _LINK_MARKS + "]")
+
+
+def _label(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The link label holding ``text[start:end]`` that ends with a verb of following (above):
+    a bracketed one ("[카카오 친구맺기]") or an arrow-led one, up to the next arrow, bracket
+    or line ("▶ 네이버메인에 ‘뉴스1채널’ 설정하기!"); its span, or None. A bracket or an arrow
+    must stand within 40 characters before the mention, in its sentence."""
+    left = text[max(0, start - 40):start]
+    cut = max(left.rfind("\n"), left.rfind(". "), left.rfind("다."), left.rfind("]"))
+    left = left[cut + 1:]
+    opener = max(left.rfind("["), *(left.rfind(m) for m in _LINK_MARKS))
+    if opener == -1:
+        return None
+    a = start - len(left) + opener
+    if text[a] == "[":
+        b = text.find("]", end, end + 20)
+        if b == -1 or "[" in text[end:b]:
+            return None
+    else:
+        stop = _LABEL_STOP.search(text, end, end + 60)
+        b = stop.start() if stop else min(len(text), end + 60)
+    inner = text[a + 1:b]
+    return (a, b + (text[b:b + 1] == "]")) if _FOLLOW_END.search(inner) else None
+
+
+def link_call(text: str, start: int, end: int) -> str:
+    """The call to follow, subscribe or contact in which ``text[start:end]`` is the platform
+    (rules 13), quoted, or "": a link label ending with a verb of following (``_label``) in
+    which the name is the place ("[카카오 친구맺기]", "▶ 네이버메인에 ‘뉴스1채널’ 설정하기!"; not
+    "▶ 다음 기사 보기", "▶ 현대 미술 특집 보기"), or a messenger handle after it ("카톡/라인
+    jebo23")."""
+    if text[end:end + 1] in (" ", "/"):
+        m = _HANDLE.match(text, end, end + 40)
+        # (an id without "@" only after a "/" list of messengers: "Hyundai i10s" is a model)
+        if m and "\n" not in m.group(0) and ("@" in m.group(0) or "/" in text[start - 1:start] + m.group(0)):
+            return text[start:m.end()]
+    span = _label(text, start, end) if _AT_PLATFORM.match(text, end, end + 20) else None
+    return text[span[0]:span[1]].strip() if span else ""
+
+
+def link_row(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` in one of the site's own links: alone in brackets beside another
+    bracketed label ("SNS [페이스북] [트위터]"), anywhere in a link label that ends with a verb
+    of following ("▶ 네이버메인에 ‘뉴스1채널’ 설정하기!": 뉴스1 too), or before a messenger
+    handle (``link_call``)?"""
+    if text[start - 1:start] == "[" and text[end:end + 1] == "]":
+        before = text[max(0, start - 60):start - 1]
+        before = before[before.rfind("\n") + 1:].rstrip()  # (on the mention's line)
+        after = text[end + 1:end + 60].split("\n", 1)[0].lstrip()
+        if before.endswith("]") or after.startswith("["):
+            return True
+    return _label(text, start, end) is not None or bool(link_call(text, start, end))
+
 
 # --- listed: an item of an enumeration of many names ---------------------------------------
 _SEP = r"(?:\s*[,·、]\s*(?:(?:and|or|및)\s+)?|\s+(?:and|or|및)\s+)"
@@ -195,8 +272,7 @@ _TESTS = (("source", _source), ("platform", _platform), ("relation", _relation),
 def role(text: str, start: int, end: int) -> str | None:
     """The role of the mention ``text[start:end]`` that says the story is not about it
     (``source``, ``platform``, ``relation``, ``link``, ``listed``), or None."""
-    left, right = _left(text, start), _right(text, end)
-    if left.endswith("[") and right.startswith("]") and (
-            left[:-1].rstrip().endswith("]") or right[1:].lstrip().startswith("[")):
+    if link_row(text, start, end):
         return "link"  # one of a row of links: "SNS [페이스북] [트위터]", not "if [Google] gets"
+    left, right = _left(text, start), _right(text, end)
     return next((name for name, test in _TESTS if test(left, right)), None)

@@ -62,7 +62,9 @@ def prominence_rows(parts: dict[str, Any] | None) -> list[PartRow]:
     for key, label, most in PARTS:
         v = parts.get(key)
         measure = _measure(key, parts)
-        if played and key in _DISCOUNTED:
+        if played == "link":  # (rules 13: every part is 0)
+            measure += "; not counted: named only in the site's own links (share, subscribe or contact)"
+        elif played and key in _DISCOUNTED:
             measure += f"; not counted: named only as a {played}"
         rows.append(PartRow(key, label, int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None,
                             most, measure))
