@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout11 ...]
-                                                   [--errors dev|heldout|...|heldout11|all] [--json]
+                                                   [--only dev|heldout|...|heldout12 ...]
+                                                   [--errors dev|heldout|...|heldout12|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -25,7 +25,9 @@ way, built while rules 10 were written from heldout8's errors) a tenth (``heldou
 more of them again, ``tests/fixtures/labels/heldout10``, the same way, built while rules 11
 were written from heldout9's errors) and an eleventh (``heldout11``: more BBC News and Naver News
 IT/science articles, ``tests/fixtures/labels/heldout11``, the same way, built while rules 12 were
-written from heldout10's errors); the Readability
+written from heldout10's errors), a twelfth (``heldout12``: more BBC News tech and Naver News
+IT/science articles, ``tests/fixtures/labels/heldout12``, the same way, built while rules 13 were
+written from heldout11's errors); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
