@@ -23,9 +23,9 @@ more real news articles of the same sources, never used before, ``rt:<name>`` in
 (``heldout9``: more of the same sources again, ``tests/fixtures/labels/heldout9``, the same
 way, built while rules 10 were written from heldout8's errors) a tenth (``heldout10``:
 more of them again, ``tests/fixtures/labels/heldout10``, the same way, built while rules 11
-were written from heldout9's errors) and an eleventh (``heldout11``: more BBC News and Naver News
+were written from heldout9's errors), an eleventh (``heldout11``: more BBC News and Naver News
 IT/science articles, ``tests/fixtures/labels/heldout11``, the same way, built while rules 12 were
-written from heldout10's errors), a twelfth (``heldout12``: more BBC News tech and Naver News
+written from heldout10's errors) and a twelfth (``heldout12``: more BBC News tech and Naver News
 IT/science articles, ``tests/fixtures/labels/heldout12``, the same way, built while rules 13 were
 written from heldout11's errors); the Readability
 pages are ``tests/fixtures/labels/readability``, or
