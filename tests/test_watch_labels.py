@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
+# the parts measured, not asserted: each one the test of rules it was built apart from (labels README)
+UNASSERTED = ("heldout11", "heldout13")
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -40,7 +42,7 @@ def test_the_set_is_well_formed():
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
     assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                                           "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                                          "heldout11"}
+                                          "heldout11", "heldout13"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
@@ -55,6 +57,8 @@ def test_the_set_is_well_formed():
     assert sum(r["split"] == "heldout10" and r["source"] == "naver-news" for r in rows) >= 45  # Korean
     assert sum(r["split"] == "heldout11" for r in rows) >= 80  # and an eleventh, on more of them
     assert sum(r["split"] == "heldout11" and r["source"] == "naver-news" for r in rows) >= 30  # Korean
+    assert sum(r["split"] == "heldout13" for r in rows) >= 140  # and a thirteenth, on more of them
+    assert sum(r["split"] == "heldout13" and r["source"] == "naver-news" for r in rows) >= 115  # Korean
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -71,8 +75,9 @@ def test_targets_on_the_labelled_set():
     res = mod.evaluate()
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
     # heldout8, heldout9 and heldout10, below, by their own figures; heldout11, the test of
-    # rules 12, is measured, not asserted (README there)
-    everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11")])
+    # rules 12, and heldout13, built apart from the rules of its time, are measured, not asserted
+    # (README there)
+    everything = _pooled(res, [p for p in mod.SPLITS if p not in UNASSERTED + ("heldout8", "heldout9", "heldout10")])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -99,7 +104,7 @@ def test_targets_on_the_labelled_set():
     held8 = res["heldout8"]
     assert held8["precision"] >= 0.985 and held8["recall"] >= 0.92, held8
     assert held8["about_precision"] >= 0.88 and held8["about_recall"] >= 0.61, held8
-    with8 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout9", "heldout10", "heldout11")])
+    with8 = _pooled(res, [p for p in mod.SPLITS if p not in UNASSERTED + ("heldout9", "heldout10")])
     assert with8["precision"] >= 0.985 and with8["recall"] >= 0.97, with8
     # the ninth (more real news articles): its errors were turned into rules 11 (tuned on:
     # 1.000 and 0.930, its seven misses footer share links left by design; 0.989 and 0.890
@@ -108,7 +113,7 @@ def test_targets_on_the_labelled_set():
     held9 = res["heldout9"]
     assert held9["precision"] >= 0.985 and held9["recall"] >= 0.93, held9
     assert held9["about_precision"] >= 0.9 and held9["about_recall"] >= 0.71, held9
-    with9 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout10", "heldout11")])
+    with9 = _pooled(res, [p for p in mod.SPLITS if p not in UNASSERTED + ("heldout10",)])
     assert with9["precision"] >= 0.985 and with9["recall"] >= 0.97, with9
     # the tenth (more real news articles): its errors were turned into rules 12 (tuned on:
     # 1.000 and 0.942, its four misses footer share links left by design; 0.970 and 0.928
@@ -117,7 +122,7 @@ def test_targets_on_the_labelled_set():
     held10 = res["heldout10"]
     assert held10["precision"] >= 0.985 and held10["recall"] >= 0.94, held10
     assert held10["about_precision"] >= 0.75 and held10["about_recall"] >= 0.33, held10
-    whole = _pooled(res, [p for p in mod.SPLITS if p != "heldout11"])
+    whole = _pooled(res, [p for p in mod.SPLITS if p not in UNASSERTED])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.97, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
@@ -166,7 +171,10 @@ def test_targets_on_the_labelled_set():
                                                           "heldout9")),
                                            ("heldout11", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
                                                           "heldout5", "heldout6", "heldout7", "heldout8",
-                                                          "heldout9", "heldout10"))])
+                                                          "heldout9", "heldout10")),
+                                           ("heldout13", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
+                                                          "heldout5", "heldout6", "heldout7", "heldout8",
+                                                          "heldout9", "heldout10", "heldout11"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""
