@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout11 ...]
-                                                   [--errors dev|heldout|...|heldout11|all] [--json]
+                                                   [--only dev|heldout|...|heldout14 ...]
+                                                   [--errors dev|heldout|...|heldout14|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -23,9 +23,11 @@ more real news articles of the same sources, never used before, ``rt:<name>`` in
 (``heldout9``: more of the same sources again, ``tests/fixtures/labels/heldout9``, the same
 way, built while rules 10 were written from heldout8's errors) a tenth (``heldout10``:
 more of them again, ``tests/fixtures/labels/heldout10``, the same way, built while rules 11
-were written from heldout9's errors) and an eleventh (``heldout11``: more BBC News and Naver News
+were written from heldout9's errors), an eleventh (``heldout11``: more BBC News and Naver News
 IT/science articles, ``tests/fixtures/labels/heldout11``, the same way, built while rules 12 were
-written from heldout10's errors); the Readability
+written from heldout10's errors) and a fourteenth (``heldout14``: Naver News business and IT
+articles of another crawl, ``tests/fixtures/labels/heldout14``, the same way, built blind while
+other rules were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -60,7 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-          "heldout8", "heldout9", "heldout10", "heldout11")
+          "heldout8", "heldout9", "heldout10", "heldout11", "heldout14")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
 # heldout7's real news articles: a title line (empty for the Korean ones), a blank line, the body
@@ -74,6 +76,9 @@ HELDOUT10 = LABELS / "heldout10"
 # heldout11's: more BBC News and Naver News (IT/science, sci-news-sum-kr-50), built while rules 12
 # were written from heldout10's errors
 HELDOUT11 = LABELS / "heldout11"
+# heldout14's: Naver News business and IT articles (naverNewsSummary's aa.csv and 요약1 csv), built
+# blind while other rules were written
+HELDOUT14 = LABELS / "heldout14"
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 _RUNNER = r"""
@@ -106,7 +111,8 @@ def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
     readability = Path(os.environ.get("NEWSMON_READABILITY_PAGES", READABILITY))
     for path in sorted(readability.glob("*.txt")):
         docs["rdb:" + path.stem] = ("", path.read_text(encoding="utf-8"))
-    for path in sorted(p for d in (HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11) for p in d.glob("*.txt")):
+    for path in sorted(p for d in (HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11,
+                                              HELDOUT14) for p in d.glob("*.txt")):
         title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
         docs["rt:" + path.stem] = (title.strip(), body.strip())
     for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):

@@ -40,7 +40,7 @@ def test_the_set_is_well_formed():
     assert {r["label"] for r in rows} == {"about", "passing", "not"}
     assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                                           "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                                          "heldout11"}
+                                          "heldout11", "heldout14"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
@@ -55,6 +55,8 @@ def test_the_set_is_well_formed():
     assert sum(r["split"] == "heldout10" and r["source"] == "naver-news" for r in rows) >= 45  # Korean
     assert sum(r["split"] == "heldout11" for r in rows) >= 80  # and an eleventh, on more of them
     assert sum(r["split"] == "heldout11" and r["source"] == "naver-news" for r in rows) >= 30  # Korean
+    assert sum(r["split"] == "heldout14" for r in rows) >= 95  # and a fourteenth, built blind
+    assert sum(r["split"] == "heldout14" and r["source"] == "naver-news" for r in rows) >= 95  # all Korean
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -72,7 +74,9 @@ def test_targets_on_the_labelled_set():
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
     # heldout8 to heldout11, below, by their own figures (rules 13 were tuned on heldout11, and
     # found the footer share links of heldout7-10: README there)
-    everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11")])
+    # heldout14 (built blind while other rules were written) is measured, not asserted: README there
+    everything = _pooled(res, [p for p in mod.SPLITS
+                               if p not in ("heldout8", "heldout9", "heldout10", "heldout11", "heldout14")])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -101,7 +105,7 @@ def test_targets_on_the_labelled_set():
     # (rules 13: 1.000 and 0.989, its footer share links found; the glued photo credit left)
     assert held8["precision"] >= 0.985 and held8["recall"] >= 0.98, held8
     assert held8["about_precision"] >= 0.88 and held8["about_recall"] >= 0.61, held8
-    with8 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout9", "heldout10", "heldout11")])
+    with8 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout9", "heldout10", "heldout11", "heldout14")])
     assert with8["precision"] >= 0.985 and with8["recall"] >= 0.97, with8
     # the ninth (more real news articles): its errors were turned into rules 11 (tuned on:
     # 1.000 and 0.930, its seven misses footer share links left by design; 0.989 and 0.890
@@ -111,7 +115,7 @@ def test_targets_on_the_labelled_set():
     # (rules 13: 1.000 and 1.000, its footer share links found)
     assert held9["precision"] >= 0.985 and held9["recall"] >= 0.99, held9
     assert held9["about_precision"] >= 0.9 and held9["about_recall"] >= 0.71, held9
-    with9 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout10", "heldout11")])
+    with9 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout10", "heldout11", "heldout14")])
     assert with9["precision"] >= 0.985 and with9["recall"] >= 0.97, with9
     # the tenth (more real news articles): its errors were turned into rules 12 (tuned on:
     # 1.000 and 0.942, its four misses footer share links left by design; 0.970 and 0.928
@@ -121,7 +125,7 @@ def test_targets_on_the_labelled_set():
     # (rules 13: 1.000 and 1.000, its footer share links found)
     assert held10["precision"] >= 0.985 and held10["recall"] >= 0.99, held10
     assert held10["about_precision"] >= 0.75 and held10["about_recall"] >= 0.33, held10
-    with10 = _pooled(res, [p for p in mod.SPLITS if p != "heldout11"])
+    with10 = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout11", "heldout14")])
     assert with10["precision"] >= 0.985 and with10["recall"] >= 0.97, with10
     # the eleventh (BBC News and Naver News IT/science): its errors were turned into rules 13
     # (tuned on: 1.000 and 1.000; 0.981 and 0.981 with rules 12, measured once); "about" was
@@ -129,7 +133,7 @@ def test_targets_on_the_labelled_set():
     held11 = res["heldout11"]
     assert held11["precision"] >= 0.985 and held11["recall"] >= 0.99, held11
     assert held11["about_precision"] >= 0.85 and held11["about_recall"] >= 0.6, held11
-    whole = res["all"]
+    whole = _pooled(res, [p for p in mod.SPLITS if p != "heldout14"])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets
     # the targets
@@ -178,7 +182,10 @@ def test_targets_on_the_labelled_set():
                                                           "heldout9")),
                                            ("heldout11", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
                                                           "heldout5", "heldout6", "heldout7", "heldout8",
-                                                          "heldout9", "heldout10"))])
+                                                          "heldout9", "heldout10")),
+                                           ("heldout14", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
+                                                          "heldout5", "heldout6", "heldout7", "heldout8",
+                                                          "heldout9", "heldout10", "heldout11"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""
