@@ -1478,7 +1478,7 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     forms = {fold(f"{c.phrase}{w}").replace(" ", "") for w in stems}
     if any(o.replace(" ", "") in forms for o in own):
         return ""
-    return f'the start of another company\'s name ("{text[c.start:m.end()]}")'
+    return f'another company named with an industry word ("{text[c.start:m.end()]}")'
 
 
 def _proper_name_end(why: str) -> bool:
@@ -1527,7 +1527,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     initials: set[str] = set()
     for c in amb:
         c.veto = veto(fields[c.field], c, products, article) or other_company(fields[c.field], c, own_names[c.entity])
-        if c.veto.startswith("the start of another company") or _proper_name_end(c.veto):
+        if c.veto.startswith("another company named with an industry word") or _proper_name_end(c.veto):
             # rules 14: the article's bare mentions are short for that name ("Twentieth
             # Century Fox … If Fox decided"), unless enough of them name a company by their own
             # syntax; an unambiguous alias or a context term still establishes the entity
