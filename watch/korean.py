@@ -38,6 +38,8 @@ company of the same group are NOT product nouns: 카드 (현대카드, 우리카
 """
 from __future__ import annotations
 
+import re
+
 BASE_PARTICLES: tuple[str, ...] = (
     # subject / topic / object / genitive
     "이", "가", "께서", "은", "는", "을", "를", "의",
@@ -262,9 +264,7 @@ AFFILIATE_NOUNS: tuple[str, ...] = (
 # without 계 ("faction") after it: 친윤석열계 (pro-Yoon), 비윤석열계, 반윤석열: the person named.
 FACTION_PREFIXES: tuple[str, ...] = ("친", "비", "반")
 
-import re as _re  # noqa: E402  (the helpers below only)
-
-_ELIDED = _re.compile(r"(?<![가-힣A-Za-z0-9])((?:[가-힣A-Za-z0-9]+·)+)([가-힣A-Za-z0-9]+)")
+_ELIDED = re.compile(r"(?<![가-힣A-Za-z0-9])((?:[가-힣A-Za-z0-9]+·)+)([가-힣A-Za-z0-9]+)")
 
 
 def elided_lists(text: str):
