@@ -26,7 +26,8 @@ def m() -> Matcher:
         entity("kb", ["KB", "KB국민은행", "국민은행"]), entity("samsung_card", ["Samsung Card", "삼성카드"]),
         entity("dell", ["Dell", "Dell Technologies", "델"]), entity("cnet", ["CNET", "씨넷"]),
         entity("nbc", ["NBC"]), entity("ford", ["Ford", "포드"]), entity("stellantis", ["Stellantis", "스텔란티스"]),
-        entity("delta", ["Delta", "Delta Air Lines"]), PERSON,
+        entity("delta", ["Delta", "Delta Air Lines"]), entity("wired", ["Wired"]), entity("macworld", ["Macworld"]),
+        PERSON,
     ])))
 
 
@@ -50,6 +51,9 @@ def test_another_company_named_with_an_industry_word(m, text, expected):
     # contrast: a context term establishes the entity; a short or loose longer name does not spread
     ("Twentieth Century Fox has yet to choose. If Fox decided to back Tubi, others would follow.", ["fox"]),
     ("Universal said the film would open in May, a spokesman for Universal said.", ["universal"]),
+    # contrast: a name that goes on after the word is a product's, inside it, and does not spread
+    ("The Floodlight Cam Wired Pro is bright. His work has appeared in Wired, Macworld and others.",
+     ["macworld", "wired"]),
 ])
 def test_bare_mentions_short_for_a_longer_proper_name(m, text, expected):
     assert flagged(m, text) == expected

@@ -1481,6 +1481,11 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     return f'another company named with an industry word ("{text[c.start:m.end()]}")'
 
 
+# a name goes on after the mention: it is inside a product's name ("Floodlight Cam Wired Pro"),
+# not the end of a company's ("Twentieth Century Fox is")
+_NAME_GOES_ON = re.compile(r" [A-Z0-9]")
+
+
 def _proper_name_end(why: str) -> bool:
     """Is the veto ``why`` the end of a longer proper name of three or more capitalized words
     ("Twentieth Century Fox")? A shorter or looser one ("Style Box", "Most of the Amazon") is
@@ -1527,7 +1532,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     initials: set[str] = set()
     for c in amb:
         c.veto = veto(fields[c.field], c, products, article) or other_company(fields[c.field], c, own_names[c.entity])
-        if c.veto.startswith("another company named with an industry word") or _proper_name_end(c.veto):
+        if (c.veto.startswith("another company named with an industry word")
+                or _proper_name_end(c.veto) and not _NAME_GOES_ON.match(fields[c.field], c.end)):
             # rules 14: the article's bare mentions are short for that name ("Twentieth
             # Century Fox … If Fox decided"), unless enough of them name a company by their own
             # syntax; an unambiguous alias or a context term still establishes the entity
