@@ -117,3 +117,14 @@ def test_glued_korean_forms(m, text, expected):
 ])
 def test_korean_syntax_of_rules_14(m, text, expected):
     assert flagged(m, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a context term that ends another quoted name (a card company's data alliance) is that name
+    ("카드사들은 데이터 동맹 ‘도메인 갤럭시’를 통해 협력한다. 이번 행사에는 삼성 등이 참석했다.", []),
+    # contrast: a quoted name it starts is the product; the bare term corroborates
+    ("카드사들은 새 폰 ‘갤럭시 S24’를 홍보한다. 이번 행사에는 삼성 등이 참석했다.", ["samsung"]),
+    ("카드사들은 갤럭시를 홍보한다. 이번 행사에는 삼성 등이 참석했다.", ["samsung"]),
+])
+def test_a_context_term_ending_another_quoted_name(m, text, expected):
+    assert flagged(m, text) == expected

@@ -825,6 +825,9 @@ class Matcher:
         for s, e, targets in specials:
             for tg in targets:
                 if tg.role == CONTEXT:
+                    if _QUOTED_NAME_END.search(norm.text, max(0, s - 20), s) and \
+                            _QUOTE_CLOSES.match(norm.text, e):
+                        continue  # rules 14: the last word of another quoted name ("‘도메인 갤럭시’")
                     if tg.phrase not in self._affiliates[tg.entity]:
                         context.setdefault(tg.entity, tg.phrase)
                     elif head is not None:
@@ -970,6 +973,13 @@ class Matcher:
             d["reason"] = c.reason
             rejected.append(r)
         return [c.row for c in accepted]
+
+
+# rules 14: a context term that ends a longer name in quotes ("데이터 동맹 ‘도메인 갤럭시’", a
+# card company's data alliance; "the 'Open Galaxy' programme") names that other thing, not the
+# entity's product; a quoted name it starts stays the product ("‘갤럭시 S24’")
+_QUOTED_NAME_END = re.compile(r"[‘'\"“「『<《][^\s‘’'\"“”」』>》]+ $")
+_QUOTE_CLOSES = re.compile(r"[’'\"”」』>》]")
 
 
 def _glued_forms(ent) -> list[tuple[str, str]]:
