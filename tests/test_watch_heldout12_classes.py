@@ -96,6 +96,7 @@ def test_elided_list_helpers():
 @pytest.mark.parametrize("text, expected", [
     # glued Korean forms: a full name transliterated, a site's .com, a faction word
     ("델테크놀로지스는 판매 중단 권고문을 배포했다.", ["dell"]),
+    ("델 테크놀로지스는 판매 중단 권고문을 배포했다.", ["dell"]),
     ("그래픽카드 사진. (=씨넷닷컴)", ["cnet"]),
     ("당 지도부와 친윤석열계 의원들이 모였다.", ["yoon"]),
     # contrast: another company's glued name, a name inside another word
@@ -128,3 +129,9 @@ def test_korean_syntax_of_rules_14(m, text, expected):
 ])
 def test_a_context_term_ending_another_quoted_name(m, text, expected):
     assert flagged(m, text) == expected
+
+
+def test_an_elided_affiliate_is_explained(m):
+    r = m.match("", "신한·삼성·롯데생명은 보험료를 올렸다.")
+    assert [x.reason for x in r.rejected if x.entity_id == "samsung"] == [
+        'an item of an elided list, short for "삼성생명", another company']

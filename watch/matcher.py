@@ -985,7 +985,8 @@ _QUOTE_CLOSES = re.compile(r"[’'\"”」』>》]")
 def _glued_forms(ent) -> list[tuple[str, str]]:
     """(spelling, alias) pairs that Korean glues together (rules 14): a Latin alias "X W" whose
     W is a company word (``watch.korean.COMPANY_WORDS``) and whose X is also an alias, as each
-    one-word Hangul alias glued to W's transliteration (델테크놀로지스 = "Dell Technologies");
+    one-word Hangul alias glued to W's transliteration, or written apart (델테크놀로지스, 델
+    테크놀로지스 = "Dell Technologies");
     a person's Hangul name of three or more syllables inside a faction word (친윤석열계, the
     person: ``FACTION_PREFIXES`` + name, with or without 계)."""
     hangul = [a for a in ent.aliases if " " not in a and is_hangul(a[-1])]
@@ -993,7 +994,7 @@ def _glued_forms(ent) -> list[tuple[str, str]]:
     for alias in ent.aliases:
         head, _, word = alias.rpartition(" ")
         if alias.isascii() and head in ent.aliases and word in COMPANY_WORDS:
-            out += [(h + k, alias) for h in hangul for k in COMPANY_WORDS[word]]
+            out += [(h + sep + k, alias) for h in hangul for k in COMPANY_WORDS[word] for sep in ("", " ")]
     if ent.kind == "person":
         out += [(p + h + x, h) for h in hangul if len(h) >= 3 for p in FACTION_PREFIXES for x in ("", "계")]
     return out
