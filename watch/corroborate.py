@@ -17,6 +17,13 @@ Never (the mention is not the entity, whatever else the article says):
 * the first word of another company's name, an item of a list of makers or companies
   ("phones produced by Sony Ericsson, Motorola, BenQ": ``list_item_name``; rules 13, applied by
   the matcher to EVERY alias);
+* the first word of another company's name made with an industry word that is not one of the
+  entity's aliases ("Universal Electronics'": ``other_company``; rules 14), and the end of a
+  longer proper name of three or more capitalized words that ends there ("Twentieth Century
+  Fox is"): the article's bare mentions are then short for that name ("If Fox decided"), unless
+  ``OWN_SYNTAX`` of them have company syntax or an alias or context term names the entity;
+* (rules 14, in the matcher) an item of an elided Korean list whose shared ending makes another
+  company's name (신한·삼성·롯데카드: 삼성카드) or an affiliate's kind (삼성·롯데생명);
 * part of a venue's name ("Shell Energy Stadium", "Toyota Music Factory", "Ford Field":
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
