@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
-# the parts measured, not asserted: each one the test of rules it was built apart from (labels README)
-UNASSERTED = ("heldout12", "heldout13", "heldout14")
+# the parts measured, not asserted: each one the test of rules it was built apart from (labels
+# README); rules 14 were tuned on heldout12 and heldout13 (asserted below), heldout14 is their test
+UNASSERTED: tuple[str, ...] = ("heldout14",)
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -79,11 +80,12 @@ def test_targets_on_the_labelled_set():
     res = mod.evaluate()
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
     # heldout8 to heldout11, below, by their own figures (rules 13 were tuned on heldout11, and
-    # found the footer share links of heldout7-10: README there); heldout12, the test of rules
-    # 13 (built blind while they were written), heldout13, built at the same time, and
-    # heldout14, the test of rules 14 (built blind while they were written), are measured, not asserted (README there)
+    # found the footer share links of heldout7-10: README there); heldout12 and heldout13 (the
+    # tests of rules 13, then tuned on by rules 14) below; heldout14, the test of rules 14 (built
+    # blind while they were written), is measured, not asserted (README there)
     unasserted = UNASSERTED
-    everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11", *unasserted)])
+    everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
+                                                                 "heldout12", "heldout13", *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -140,6 +142,13 @@ def test_targets_on_the_labelled_set():
     held11 = res["heldout11"]
     assert held11["precision"] >= 0.985 and held11["recall"] >= 0.99, held11
     assert held11["about_precision"] >= 0.85 and held11["about_recall"] >= 0.6, held11
+    # the twelfth and thirteenth (BBC News, Naver News, Daily Mail): their errors were turned
+    # into rules 14 (tuned on: 1.000 and 1.000 each; 0.968 / 0.968 and 0.989 / 0.926 with rules
+    # 13, measured once); "about" was not worked on (1.000 / 0.583 and 0.875 / 0.875)
+    for part in ("heldout12", "heldout13"):
+        assert res[part]["precision"] >= 0.985 and res[part]["recall"] >= 0.99, (part, res[part])
+    assert res["heldout12"]["about_precision"] >= 0.95 and res["heldout12"]["about_recall"] >= 0.58, res
+    assert res["heldout13"]["about_precision"] >= 0.85 and res["heldout13"]["about_recall"] >= 0.85, res
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

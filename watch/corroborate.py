@@ -17,6 +17,13 @@ Never (the mention is not the entity, whatever else the article says):
 * the first word of another company's name, an item of a list of makers or companies
   ("phones produced by Sony Ericsson, Motorola, BenQ": ``list_item_name``; rules 13, applied by
   the matcher to EVERY alias);
+* the first word of another company's name made with an industry word that is not one of the
+  entity's aliases ("Universal Electronics'": ``other_company``; rules 14), and the end of a
+  longer proper name of three or more capitalized words that ends there ("Twentieth Century
+  Fox is"): the article's bare mentions are then short for that name ("If Fox decided"), unless
+  ``OWN_SYNTAX`` of them have company syntax or an alias or context term names the entity;
+* (rules 14, in the matcher) an item of an elided Korean list whose shared ending makes another
+  company's name (신한·삼성·롯데카드: 삼성카드) or an affiliate's kind (삼성·롯데생명);
 * part of a venue's name ("Shell Energy Stadium", "Toyota Music Factory", "Ford Field":
   ``venue``; the matcher applies it to EVERY alias of every entity, ambiguous or not: a
   venue is not its sponsor);
@@ -185,6 +192,7 @@ from watch.korean import (
     particle_follows,
     product_follows,
 )
+from watch.normalize import fold
 from watch.othernames import inside_body_name, title_before
 from watch.propernames import (
     INDUSTRY_NOUNS,
@@ -624,6 +632,9 @@ _R_VERB = re.compile(rf"^,?\s+(?:(?:{_ADVERBS})\s+){{0,2}}(?:{_VERBS})\b")
 _R_VERB_MID = re.compile(r"^,?\s+(?:(?:also|now|just|still|already|even)\s+)?(?:does|did|offers|offered|"
                          r"provides|provided|uses|used|supports|supported|lets|let|allows|allowed|enables|"
                          r"enabled|recommends|integrates|charges|requires|handles|syncs|stores|hosts)\b")
+# rules 14: British English gives a company a plural verb ("which Apple have been responsible
+# for", "BT are expected to"); a singular thing named by the everyday word takes "has", "is"
+_R_PLURAL_VERB = re.compile(r"^\s+(?:have|are|were)\s+(?:been|not|also|now|still|already|long|[a-z]+ed|[a-z]+en)\b")
 _COMPANY_NOUNS = ("company|firm|giant|maker|parent|owner|retailer|carrier|airline|automaker|carmaker|"
                   "chipmaker|conglomerate|group|platform|network|operator|manufacturer|provider|startup|"
                   "bank|insurer|brand|supplier|vendor|developer|publisher|studio")
@@ -747,11 +758,15 @@ _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대�
 # noun as well), nor for a loanword the article uses as the word (생산 라인을) or one
 # possessed by a noun before it ("세터의 토스 기술": the setter's toss)
 _K_ATTRIBUTE = re.compile(r"^\s(?:기술|기술력|제품|제품군|칩|칩셋|반도체|프로세서|공장|서비스|플랫폼|"
-                          r"소프트웨어|브랜드|특허|연구소|연구진|엔지니어|경영진|생태계|매장|신제품)"
+                          r"소프트웨어|브랜드|특허|연구소|연구진|엔지니어|경영진|생태계|매장|신제품|"
+                          r"차량|차종|신차|모델|스마트폰|노트북|방송)"
                           r"(?:은|는|이|가|을|를|의|과|와|도|에|으로|로|만|처럼)?(?![가-힣])")
 # (a noun bare or possessive right before it makes a compound with the word: "생산 라인 기술",
 # "세터의 토스 기술"; a country does not: "미국 인텔 기술")
-_K_BARE_BEFORE = re.compile(r"(?<![가-힣])(?!(?:" + "|".join(COUNTRY_PREFIXES) + r")\s$)[가-힣]*"
+# (rules 14: nor does a verb's or adjective's adnominal of two or more syllables, which modifies
+# the name and its noun together: "잠수 가능한 로터스 차량", "새로운 인텔 칩")
+_K_BARE_BEFORE = re.compile(r"(?<![가-힣])(?!(?:" + "|".join(COUNTRY_PREFIXES) + r")\s$)"
+                            r"(?![가-힣]+(?:한|운|른|된|던|는)\s$)[가-힣]*"
                             r"[^은는이가을를에도와과로서고며면\s\W]\s$")
 _K_NAME_PARTICLE = re.compile(r"은|는|이|가|의|과|와|과의|와의|도|에게")
 # a Hangul word that is no particle-ended phrase, then the loanword as an object: the word
@@ -801,7 +816,7 @@ _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
 _K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
-                      r"포털사이트|메신저|검색엔진)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
+                      r"포털사이트|메신저|검색엔진|방송사|방송국|언론사|통신사|신문사|완성차업체|자동차업체)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
                       r"\s['‘\"“<《「『〈]?$")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
@@ -951,6 +966,9 @@ def _syntax(text: str, c: Cand) -> str:
         m = _R_VERB_MID.match(after) if mid and c.amb == EVERYDAY_WORD else None
         if m:
             return f'"{word}{m.group(0)}"'
+        m = _R_PLURAL_VERB.match(after) if mid else None
+        if m:
+            return f'"{word}{m.group(0)}" (a company\'s plural verb)'
     else:
         m = _R_VERB.match(after)
         if m:
@@ -1051,8 +1069,11 @@ def _names_list(text: str, c: Cand, before: str, after: str) -> str:
 _LIST_BETWEEN = re.compile(r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*|\s*[A-Z0-9][\w.&'’+-]*)*\s*$")
 _COLON = re.compile(r"[:：]")
 # only Korean list separators (with names between them) between two mentions
-_KO_SEP = r"\s*(?:[,·、/]|와|과|및)\s*"
-_KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/]+)*{_KO_SEP}$")
+# (rules 14: an item may carry its figure in parentheses, and 나/이나/또는 join items too:
+# "포드(2만962대)나 스텔란티스(2만92대)")
+_KO_FIGURE = r"(?:\([^()\n]{0,24}\d[^()\n]{0,24}\))?"
+_KO_SEP = rf"{_KO_FIGURE}\s*(?:[,·、/]|와|과|및|이나|나|또는)\s*"
+_KO_LIST_BETWEEN = re.compile(rf"(?:{_KO_SEP}[^\s,·、/()]+)*{_KO_SEP}$")
 
 
 # the possessor of the name after it, right before it or before a noun of what a company
@@ -1440,6 +1461,46 @@ def _own_syntax(fields: dict[str, str], cs: list[Cand]) -> int:
     return sum(1 for c in cs if not c.veto and c.pos not in STRICT and syntax(fields[c.field], c))
 
 
+# rules 14: industry words that make a company's name with the word before them ("Universal
+# Electronics", "Sony Pictures", "Delta Air Lines" aside): with a watched name that is not one of
+# the entity's own aliases, another company (a remote-control maker, not Universal Pictures; a
+# subsidiary named on its own, not its group: the labels' convention). Legal forms (Inc, Corp,
+# Group, Holdings) and product nouns (Music, TV) are not among them: "Fox Corp", "Apple Music"
+# are the company's own.
+_INDUSTRY_WORD = re.compile(r" (Electronics|Motors?|Airlines|Airways|Pictures|Studios|Technolog(?:y|ies)|"
+                            r"Systems|Networks|Industries|Pharmaceuticals|Semiconductors?|Chemicals?|Steel|"
+                            r"Foods|Bank|Insurance|Securities|Entertainment|Records|Energy)(?![\w-])")
+
+
+def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
+    """The other company's name the mention starts ("Universal Electronics"), when the watched
+    name and an industry word after it are not one of the entity's own aliases (in any number:
+    "Hyundai Motors" is "Hyundai Motor"); "" otherwise."""
+    m = _INDUSTRY_WORD.match(text, c.end)
+    if not m or not text[c.start:c.end][:1].isupper():
+        return ""
+    word = m.group(1)
+    stems = {word, word[:-1] if word.endswith("s") else word + "s"}
+    # (spaces aside: "Delta Airlines" is "Delta Air Lines")
+    forms = {fold(f"{c.phrase}{w}").replace(" ", "") for w in stems}
+    if any(o.replace(" ", "") in forms for o in own):
+        return ""
+    return f'another company named with an industry word ("{text[c.start:m.end()]}")'
+
+
+# a name goes on after the mention: it is inside a product's name ("Floodlight Cam Wired Pro"),
+# not the end of a company's ("Twentieth Century Fox is")
+_NAME_GOES_ON = re.compile(r" [A-Z0-9]")
+
+
+def _proper_name_end(why: str) -> bool:
+    """Is the veto ``why`` the end of a longer proper name of three or more capitalized words
+    ("Twentieth Century Fox")? A shorter or looser one ("Style Box", "Most of the Amazon") is
+    too often a phrase for its bare mentions elsewhere to be read as short for it."""
+    m = re.match(r'the end of a longer name \("([^"]+)"\)', why)
+    return bool(m) and len(m.group(1).split()) >= 3 and all(w[:1].isupper() for w in m.group(1).split())
+
+
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
            products: frozenset[str] = frozenset(),
@@ -1477,8 +1538,14 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # title (rules 12: "Dr Jakob Nielsen … Dr Nielsen" makes the article's bare "Nielsen" his)
     initials: set[str] = set()
     for c in amb:
-        c.veto = veto(fields[c.field], c, products, article)
-        if c.veto.startswith((f'part of a person\'s name ("{fields[c.field][c.start:c.end]} ',
+        c.veto = veto(fields[c.field], c, products, article) or other_company(fields[c.field], c, own_names[c.entity])
+        if (c.veto.startswith("another company named with an industry word")
+                or _proper_name_end(c.veto) and not _NAME_GOES_ON.match(fields[c.field], c.end)):
+            # rules 14: the article's bare mentions are short for that name ("Twentieth
+            # Century Fox … If Fox decided"), unless enough of them name a company by their own
+            # syntax; an unambiguous alias or a context term still establishes the entity
+            initials.add(c.phrase)
+        elif c.veto.startswith((f'part of a person\'s name ("{fields[c.field][c.start:c.end]} ',
                               "a surname after a title")):
             initials.add(c.phrase)
         elif c.veto.startswith(("part of a person", "the initials of", "a placeholder")):
@@ -1587,7 +1654,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
             continue
         elif c.phrase in surname and not c.person:
             c.reason = (f'"{c.phrase}" names someone or something else in this article (a person\'s '
-                        f"surname, the initials of another name, or a placeholder letter)")
+                        f"surname, the initials of another name, a placeholder letter, or short for another "
+                        f"company's longer name)")
         elif c.pos in STRICT:
             c.reason = _WEAK_REASON[c.pos] + ", and nothing else in the article names the entity"
         elif c.entity in blocked:

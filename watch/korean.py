@@ -38,6 +38,8 @@ company of the same group are NOT product nouns: 카드 (현대카드, 우리카
 """
 from __future__ import annotations
 
+import re
+
 BASE_PARTICLES: tuple[str, ...] = (
     # subject / topic / object / genitive
     "이", "가", "께서", "은", "는", "을", "를", "의",
@@ -154,7 +156,8 @@ GROUP_NOUNS: tuple[str, ...] = ("그룹",)
 # service as name + 통신 (로이터통신, AP통신, 블룸버그통신), a broadcaster + 방송 (CNN방송), a
 # paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
 # company of the same name.
-MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지")
+# Rules 14: a site's ".com" transliterated and glued (씨넷닷컴, "CNET.com") is the site too.
+MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지", "닷컴")
 # A broadcaster's kind in Latin letters glued to a Hangul outlet is its channel, as 방송 or
 # 통신 glued to it is the outlet (rules 11: 연합뉴스TV, Yonhap's news channel); the matcher
 # takes it as a word boundary after a Hangul name, as it takes a particle.
@@ -234,3 +237,62 @@ def compound_of(name: str, short: str) -> bool:
     n = len(short)
     return (len(name) > n and name.startswith(short) and is_hangul(name[n])
             and not particle_follows(name, n) and not product_follows(name, n))
+
+
+# Rules 14: the company words of a full name, transliterated, as Korean glues them to a Hangul
+# name (델테크놀로지스 = "Dell Technologies"): the matcher spells an entity's Latin alias "X W"
+# also as each Hangul alias of X glued to W's spelling here, so the glued full name is that
+# alias (and another company's "Universal Electronics", never an alias, is not read).
+COMPANY_WORDS: dict[str, tuple[str, ...]] = {
+    "Technologies": ("테크놀로지스", "테크놀러지스"), "Technology": ("테크놀로지", "테크놀러지"),
+    "Electronics": ("일렉트로닉스",), "Motors": ("모터스",), "Motor": ("모터",),
+    "Pictures": ("픽처스", "픽쳐스"), "Studios": ("스튜디오",), "Systems": ("시스템즈",),
+    "Airlines": ("에어라인스",), "Corporation": ("코퍼레이션",), "Holdings": ("홀딩스",),
+    "Entertainment": ("엔터테인먼트",), "Networks": ("네트웍스", "네트워크스"),
+}
+# Rules 14: an affiliate's kind, glued to a group's short form, names the affiliate (삼성카드,
+# 삼성생명, 현대중공업: the labels' convention, a company of the group named on its own is not the
+# group); in an elided list the last item's kind is every item's (신한·삼성·롯데카드 = 신한카드,
+# 삼성카드, 롯데카드). Not 은행 (a group's bank is one of its aliases: 우리은행, 하나은행) nor 차
+# (현대차 is Hyundai Motor's own short name).
+AFFILIATE_NOUNS: tuple[str, ...] = (
+    "카드", "생명", "화재", "해상", "증권", "물산", "중공업", "바이오로직스", "바이오에피스", "캐피탈",
+    "손해보험", "자산운용", "저축은행", "건설", "화학", "전기", "엔지니어링", "SDI", "SDS", "쇼핑",
+    "백화점", "제과", "칠성", "케미칼", "글로벌", "에너지", "에너지솔루션", "디스플레이", "이노텍",
+)
+# Rules 14: a Korean political faction is written as a prefix glued to a person's name, with or
+# without 계 ("faction") after it: 친윤석열계 (pro-Yoon), 비윤석열계, 반윤석열: the person named.
+FACTION_PREFIXES: tuple[str, ...] = ("친", "비", "반")
+
+_ELIDED = re.compile(r"(?<![가-힣A-Za-z0-9])((?:[가-힣A-Za-z0-9]+·)+)([가-힣A-Za-z0-9]+)")
+
+
+def elided_lists(text: str):
+    """Yield (items, last) for each dotted list of names written with their shared ending once,
+    after the last item (현대·기아차, KB국민·신한·하나·우리은행의): ``items`` the (start, end) of each
+    item but the last, ``last`` the last item's run (its particle included). Reading the items
+    as names is the caller's: only the ending the lookup confirms counts."""
+    if "·" not in text:
+        return
+    for m in _ELIDED.finditer(text):
+        pos = m.start(1)
+        items = []
+        for part in m.group(1).split("·")[:-1]:
+            items.append((pos, pos + len(part)))
+            pos += len(part) + 1
+        yield items, m.group(2)
+
+
+def endings(last: str):
+    """The endings the items of an elided list may share, longest first: every proper suffix of
+    the last item, with or without a particle after it (우리은행의 -> 리은행, 은행, 행)."""
+    runs = [last]
+    for k in range(1, min(MAX_PARTICLE_LEN, len(last) - 1) + 1):
+        if last[-k:] in PARTICLES:
+            runs.append(last[:-k])
+    seen = set()
+    for run in runs:
+        for k in range(1, len(run)):
+            if run[k:] not in seen:
+                seen.add(run[k:])
+                yield run[k:]

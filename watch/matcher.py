@@ -79,8 +79,13 @@ from watch.corroborate import (
     verb_use,
 )
 from watch.korean import (
+    AFFILIATE_NOUNS,
+    COMPANY_WORDS,
+    FACTION_PREFIXES,
     compound_of,
     country_before,
+    elided_lists,
+    endings,
     is_hangul,
     is_ideograph,
     is_kana,
@@ -354,6 +359,11 @@ class Matcher:
                                   (EXCLUDE, ent.exclude), (CONTEXT, ent.context)):
                 for phrase in phrases:
                     add(_Target(i, role, phrase), spellings(phrase, ent.kind, role))
+            for form, alias in _glued_forms(ent):
+                add(_Target(i, ALIAS, alias), spellings(form, ent.kind, ALIAS))
+        # rules 14: Hangul spellings of aliases, for the names of elided lists (현대·기아차)
+        self._hangul_aliases = {k: tgs for k, v in keys.items() if not k.isascii()
+                                for tgs in (tuple(tg for tg in v if tg.role == ALIAS),) if tgs}
         # fixed phrases (watch/data/fixed_terms.txt) that hold an ambiguous alias as a word:
         # its mentions inside them are rejected
         if self._amb:
@@ -661,6 +671,8 @@ class Matcher:
                 norm = normalize(value, blank_line)
                 scan = self._scan(norm.text)
             cands, shorts, excluded, specials = scan
+            if "·" in norm.text and cands is not None:
+                cands = self._elided(fname, norm, cands, rejected)
             if excluded and cands:
                 cands = self._not_excluded(cands, excluded)
             if specials:
@@ -813,6 +825,9 @@ class Matcher:
         for s, e, targets in specials:
             for tg in targets:
                 if tg.role == CONTEXT:
+                    if _QUOTED_NAME_END.search(norm.text, max(0, s - 20), s) and \
+                            _QUOTE_CLOSES.match(norm.text, e):
+                        continue  # rules 14: the last word of another quoted name ("‘도메인 갤럭시’")
                     if tg.phrase not in self._affiliates[tg.entity]:
                         context.setdefault(tg.entity, tg.phrase)
                     elif head is not None:
@@ -838,6 +853,41 @@ class Matcher:
                     continue
             keep.append(c)
         return keep
+
+    def _elided(self, fname: str, norm, cands: list[tuple[int, int, _Target]],
+                rejected: list[Rejected]) -> list[tuple[int, int, _Target]]:
+        """Rules 14: the items of an elided list are the names it abbreviates (현대·기아차 =
+        현대차 and 기아차; KB국민·신한·하나·우리은행 = KB국민은행 …): an item that is an alias
+        once the last item's ending is added becomes that alias, for its own entity or another
+        (신한·삼성·롯데카드: 삼성카드, Samsung Card, not Samsung); an item whose list ends with an
+        affiliate's kind that makes no watched name (`AFFILIATE_NOUNS`: 삼성·롯데생명) names
+        that affiliate, so the group's mention there is dropped, with the reason."""
+        t = norm.text
+        for items, last in elided_lists(t):
+            ends = tuple(endings(last))
+            for a, b in items:
+                item = t[a:b]
+                full = next((item + x for x in ends if item + x in self._hangul_aliases), "")
+                if full:
+                    new = [(a, b, tg) for tg in self._hangul_aliases[full]]
+                else:
+                    kind = next((x for x in ends if x in AFFILIATE_NOUNS), "")
+                    if not kind:
+                        continue
+                    new = []
+                    full = item + kind
+                old = [c for c in cands if c[0] == a and c[1] == b]
+                if not full or not (old or new):
+                    continue
+                mine = {tg.entity for _, _, tg in new}
+                for s, e, tg in old:
+                    if tg.entity not in mine:
+                        s0, e0 = norm.span(s, e)
+                        rejected.append(Rejected(self._ids[tg.entity], tg.phrase, norm.original[s0:e0], fname,
+                                                 s0, e0, f'an item of an elided list, short for "{full}", '
+                                                         f"another company"))
+                cands = [c for c in cands if not (c[0] == a and c[1] == b)] + new
+        return cands
 
     def _lower_case_words(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
         """Drops a lower-case spelling of a capitalized name inside a web address
@@ -923,6 +973,31 @@ class Matcher:
             d["reason"] = c.reason
             rejected.append(r)
         return [c.row for c in accepted]
+
+
+# rules 14: a context term that ends a longer name in quotes ("데이터 동맹 ‘도메인 갤럭시’", a
+# card company's data alliance; "the 'Open Galaxy' programme") names that other thing, not the
+# entity's product; a quoted name it starts stays the product ("‘갤럭시 S24’")
+_QUOTED_NAME_END = re.compile(r"[‘'\"“「『<《][^\s‘’'\"“”」』>》]+ $")
+_QUOTE_CLOSES = re.compile(r"[’'\"”」』>》]")
+
+
+def _glued_forms(ent) -> list[tuple[str, str]]:
+    """(spelling, alias) pairs that Korean glues together (rules 14): a Latin alias "X W" whose
+    W is a company word (``watch.korean.COMPANY_WORDS``) and whose X is also an alias, as each
+    one-word Hangul alias glued to W's transliteration, or written apart (델테크놀로지스, 델
+    테크놀로지스 = "Dell Technologies");
+    a person's Hangul name of three or more syllables inside a faction word (친윤석열계, the
+    person: ``FACTION_PREFIXES`` + name, with or without 계)."""
+    hangul = [a for a in ent.aliases if " " not in a and is_hangul(a[-1])]
+    out = []
+    for alias in ent.aliases:
+        head, _, word = alias.rpartition(" ")
+        if alias.isascii() and head in ent.aliases and word in COMPANY_WORDS:
+            out += [(h + sep + k, alias) for h in hangul for k in COMPANY_WORDS[word] for sep in ("", " ")]
+    if ent.kind == "person":
+        out += [(p + h + x, h) for h in hangul if len(h) >= 3 for p in FACTION_PREFIXES for x in ("", "계")]
+    return out
 
 
 _ADDRESS_AFTER = re.compile(r"[./][A-Za-z0-9]")
