@@ -50,6 +50,7 @@ from scrapers import (
     captions,
     edgetrim,
     embedded,
+    footerlines,
     sites,
 )
 from scrapers.decode import decode_html
@@ -293,6 +294,14 @@ _TAIL_PROMO = re.compile(
 _ANYWHERE_LINK = re.compile(
     r"^(?:also on \S+\s|read more|related|also read|read also|see also|more|recommended|watch|"
     r"관련\s*기사|함께\s*보면|추천\s*기사|많이\s*본\s*뉴스)\s*[:：|>].{0,200}$", re.IGNORECASE)
+
+
+def _is_tail_promo(line: str) -> bool:
+    """A promotion prompt (``_TAIL_PROMO``), unless the line is a Korean declarative sentence:
+    "회사는 카카오톡 채널을 열고 상담을 시작했다." is the story's last sentence, not a prompt."""
+    return bool(_TAIL_PROMO.search(line)) and not footerlines.is_korean_sentence(line)
+
+
 # "By Jane Doe", "By JANE DOE and John Roe | Reuters": names are capitalised words; "By the
 # end of the year ..." is prose and stays.
 _NAME = r"(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)){0,4}"
@@ -346,6 +355,22 @@ def _related_list_start(lines: list[str]) -> int:
     return len(lines)
 
 
+def _is_tail_boilerplate(line: str) -> bool:
+    """A line that is boilerplate when it ends the text: copyright, prompts, reporter e-mail,
+    photo credits, a date or byline, a tag list."""
+    return len(line) < 300 and bool(
+        _TAIL_BOILER.match(line) or _is_tail_promo(line) or footerlines.is_footer_line(line)
+        or (len(line) < 120 and (_HEAD_META.match(line) or _DATE_LINE.match(line) or _BYLINE_LINE.match(line)))
+        or (len(line) < 200 and _COPYRIGHT.search(line))
+        or _is_tag_list(line))
+
+
+def _pop_tail_boilerplate(lines: list[str], removed: list[str]) -> None:
+    """Move the boilerplate lines at the end of ``lines`` to ``removed`` (never the last line)."""
+    while len(lines) > 1 and _is_tail_boilerplate(lines[-1]):
+        removed.append(lines.pop())
+
+
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
     lines = all_lines = paragraphs(text)
@@ -376,16 +401,14 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
             removed += lines[i:]
             lines = lines[:i]
             break
-    while len(lines) > 1:
-        line = lines[-1]
-        if len(line) < 300 and (_TAIL_BOILER.match(line) or _TAIL_PROMO.search(line)
-                                or (len(line) < 120 and (_HEAD_META.match(line) or _DATE_LINE.match(line)
-                                                         or _BYLINE_LINE.match(line)))
-                                or (len(line) < 200 and _COPYRIGHT.search(line))
-                                or _is_tag_list(line)):
-            removed.append(lines.pop())
-            continue
-        break
+    _pop_tail_boilerplate(lines, removed)
+    # an outlet's call-to-action block with its unlabelled lines ("Follow X on Instagram",
+    # "Listen live at ...") under it; then what the block hid (a reporter line, a copyright)
+    zone = footerlines.footer_zone_start(lines)
+    if zone < len(lines):
+        removed += lines[zone:]
+        lines = lines[:zone]
+        _pop_tail_boilerplate(lines, removed)
     cut = _related_list_start(lines)
     removed += lines[cut:]
     lines = lines[:cut]
