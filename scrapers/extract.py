@@ -20,7 +20,8 @@ The body cascade (``Extracted.method`` says which step produced the text):
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
 newsletter/follow/share prompts, reporter e-mail lines, photo credits, a trailing "related
-stories" heading with its teaser titles), "Read more:" link
+stories" heading with its teaser titles; the outlet's calls to action, share rows and tip lines
+with the unlabelled lines of their block: ``scrapers.footerlines``), "Read more:" link
 lines, and duplicate paragraphs are removed, never more than a third of the text.
 
 A page whose HTML holds no body anywhere comes back ``status="no_body"`` with a ``reason``
@@ -64,7 +65,7 @@ from scrapers.metadata import (
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "3.1.0"
+EXTRACTOR_VERSION = "3.2.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
@@ -380,13 +381,14 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     removed: list[str] = []
     ntitle = _norm(title) if title else ""
 
-    # top: the repeated headline, bylines and dates (only in the first few lines)
+    # top: the repeated headline, bylines and dates, a share row (only in the first few lines)
     head = 0
     while head < min(4, len(lines) - 1):
         line = lines[head]
         nl = _norm(line)
         if (ntitle and nl and (nl == ntitle or (len(nl) > 20 and ntitle.startswith(nl)))) \
-                or (len(line) < 120 and (_HEAD_META.match(line) or _BYLINE_LINE.match(line))):
+                or (len(line) < 120 and (_HEAD_META.match(line) or _BYLINE_LINE.match(line))) \
+                or footerlines.is_footer_line(line):
             head += 1
             continue
         break
@@ -428,7 +430,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
         kept.append(line)
 
     total = sum(len(x) for x in all_lines)
-    if removed and sum(len(x) for x in removed) > total / 3:
+    # an outlet prompt is never the story (``footerlines``): like a repeat, it is not counted
+    # against the guard, which a short news brief under a long prompt block would else trip
+    if removed and sum(len(x) for x in removed if not footerlines.is_footer_line(x)) > total / 3:
         return "\n\n".join(all_lines), ["line filter would remove over a third; skipped"]
     if removed or duplicates:
         notes.append(f"line filter removed {len(removed) + duplicates} boilerplate or repeated line(s)")

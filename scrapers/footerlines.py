@@ -69,8 +69,9 @@ _HANGUL = re.compile(r"[가-힣]")
 _KO_SENTENCE = re.compile(r"(?:다|요|죠)[.!?\"”’)]*\s*$")
 # Tip / enquiry label with a way to reach the newsroom.
 _TIP_LABEL = re.compile(r"제보|기사\s*문의|취재\s*문의|\btips?\b|\bnews\s*desk\b", re.IGNORECASE)
-_CONTACT = re.compile(r"\d{2,4}[-.)\s]\d{3,4}[-.\s]\d{4}|\S+@\S+\.\w+|카톡|카카오톡|라인|\bline\b|whatsapp|"
-                      r"telegram|signal", re.IGNORECASE)
+# (case-sensitive messenger names: "the tip line received 400 calls" names no messenger)
+_CONTACT = re.compile(r"\d{2,4}[-.)\s]\d{3,4}[-.\s]\d{4}|\S+@\S+\.\w+|카톡|카카오톡|라인|\bLINE\b|WhatsApp|"
+                      r"Telegram|Signal")
 
 
 def _is_link_row(line: str) -> bool:
