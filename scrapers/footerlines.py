@@ -57,15 +57,23 @@ _EN_CTA = re.compile(
     r"download\s+(?:the|our)\s+(?:[\w-]+\s+)?app\b|get\s+(?:the|our)\s+(?:[\w-]+\s+)?(?:newsletter|app)\b|"
     r"(?:send|email|e-mail)\s+(?:us\s+)?(?:your\s+)?(?:news\s+)?tips?\b|"
     r"(?:have|got)\s+a\s+(?:news\s+)?tip\b)", re.IGNORECASE)
-# Korean call to action: a clause that ends in a nominal imperative (a "-하기" button label, a
-# bare "구독"/"바로가기"), optionally followed by "!" or a closing bracket.
-_KO_CTA_CLAUSE = re.compile(
-    r"(?:설정|구독|제보|추가|신청|다운로드|친구\s*맺|공유|참여|클릭)\s*(?:하기|하세요)?\s*[!)\]】]*\s*$|"
-    r"바로\s*가기\s*[!)\]】]*\s*$|친구\s*맺기\s*[!)\]】]*\s*$")
-# Clause separators inside a Korean prompt line ("▶ ... 설정하기! ▶ ... 제보하기!").
-_KO_CLAUSES = re.compile(r"\s*(?:[▶►☞■◆●※]|\]\s*\[)\s*")
+# Korean call to action: a clause that ends in the noun of a prompt verb, bare or as a "-하기"
+# button label ("설정하기!", "채널 구독", "친구맺기", "바로가기", "앱 다운받기"), then "!" or a bracket.
+_KO_CTA_END = re.compile(
+    r"(?:설정|구독|제보|추가|신청|다운로드|다운\s*받|친구\s*맺|공유|참여|클릭|바로\s*가)\s*(?:하기|기|하세요)?"
+    r"\s*[!~♥)\]】]*\s*$")
+# A clause led by a link arrow or in brackets is a link label: also any nominal ("모아보기",
+# "확인하기") or polite imperative ending ("친구가 되어주세요~♥", "구독하세요."), or a short label
+# naming a platform ("▶ 동아일보 공식 페이스북", "[카카오톡]").
+_KO_LABEL_END = re.compile(r"(?:기|세요)\s*[.!~♥)\]】]*\s*$")
+_KO_LABEL_PLATFORM_CHARS = 40
+_PLATFORM_IN = re.compile(r"카카오톡?|카톡|네이버|페이스북|트위터|인스타그램|유튜브|텔레그램|밴드|라인")
+# The clauses of a prompt line: "[...]" items, "▶..." items, plain text between them.
+_KO_CLAUSE = re.compile(r"\[[^\[\]]*\]?|[▶►☞][^▶►☞\[]*|[^▶►☞\[]+")
 _HANGUL = re.compile(r"[가-힣]")
-# A Korean declarative sentence end: the line is prose, not a button label.
+# A Korean declarative sentence end: the line is prose, not a button label ("-요" is checked
+# separately: "구독하세요." is a prompt when it is a link label).
+_KO_DECLARATIVE = re.compile(r"다[.!?\"”’)]*\s*$")
 _KO_SENTENCE = re.compile(r"(?:다|요|죠)[.!?\"”’)]*\s*$")
 # Tip / enquiry label with a way to reach the newsroom.
 _TIP_LABEL = re.compile(r"제보|기사\s*문의|취재\s*문의|\btips?\b|\bnews\s*desk\b", re.IGNORECASE)
@@ -80,10 +88,20 @@ def _is_link_row(line: str) -> bool:
     return platforms >= 2 and all(_PLATFORM_WORD.match(t) or _ROW_FILLER.match(t) for t in tokens)
 
 
-def _is_korean_cta(line: str) -> bool:
-    if not _HANGUL.search(line) or _KO_SENTENCE.search(line):
+def _is_korean_cta_clause(clause: str) -> bool:
+    clause = clause.strip()
+    if _KO_CTA_END.search(clause):
+        return True
+    if not clause.startswith(("[", "▶", "►", "☞")):
         return False
-    return any(_KO_CTA_CLAUSE.search(c) for c in _KO_CLAUSES.split(line) if c)
+    return bool(_KO_LABEL_END.search(clause)) or (
+        len(clause) <= _KO_LABEL_PLATFORM_CHARS and bool(_PLATFORM_IN.search(clause)))
+
+
+def _is_korean_cta(line: str) -> bool:
+    if not _HANGUL.search(line) or _KO_DECLARATIVE.search(line):
+        return False
+    return any(_is_korean_cta_clause(c) for c in _KO_CLAUSE.findall(line))
 
 
 def _is_tip_line(line: str) -> bool:
@@ -100,8 +118,8 @@ def is_footer_line(line: str) -> bool:
 
 
 def is_korean_sentence(line: str) -> bool:
-    """A Korean line that ends as a declarative sentence ("...을 열었다.")."""
-    return bool(_HANGUL.search(line)) and bool(_KO_SENTENCE.search(line.strip()))
+    """A Korean line that ends as a sentence ("...을 열었다.", "...했어요.") and is not a prompt."""
+    return bool(_HANGUL.search(line)) and bool(_KO_SENTENCE.search(line.strip())) and not is_footer_line(line)
 
 
 def footer_zone_start(lines: list[str]) -> int:
@@ -116,8 +134,10 @@ def footer_zone_start(lines: list[str]) -> int:
     start = len(lines)
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
-        if start - i > ZONE_GAP + 1 or len(line) > MAX_FOOTER_CHARS or is_korean_sentence(line):
+        if start - i > ZONE_GAP + 1:
             break
         if is_footer_line(line):
             start = i
+        elif len(line) > MAX_FOOTER_CHARS or is_korean_sentence(line):
+            break
     return start

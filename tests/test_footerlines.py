@@ -25,6 +25,14 @@ EN_STORY = [
     "▶ 연합뉴스TV 네이버 채널 구독",
     "[카카오 친구맺기] [페이스북][취재대행소 왱!(클릭)]",
     "☞ 뉴스원 유튜브 바로가기",
+    # link labels led by an arrow or in brackets (shapes of 2018 Naver News footers): any
+    # nominal or polite-imperative ending, or a short label naming a platform
+    "▶ 네이버 홈에서 '뉴스원' 뉴스를 구독하세요.",
+    "▶ '뉴스원'의 카톡 친구가 되어주세요~♥",
+    "▶ 대한민국 뉴스의 시작, 뉴스원TV 앱 다운받기",
+    "▶ 뉴스원 공식 페이스북",
+    "[카카오톡]",
+    "[모바일뉴스원 구독신청]",
     # a tip line: label + phone / messenger ID / e-mail
     "연합뉴스TV : 02-398-4441(기사문의·제보) 카톡/라인 jebo23",
     "제보 : newsdesk@newsone.example",
@@ -50,6 +58,9 @@ def test_outlet_prompts_are_footer_lines(line):
     "회사는 카카오톡 채널을 열었다.",
     "한빛전자는 고객 문의에 빠르게 답하기 위해 카카오톡 채널을 열고 상담 창구를 일원화했다고 설명했다.",
     "네이버는 뉴스 구독 서비스를 다음 달 종료한다고 밝혔다.",
+    "▶ 네이버는 다음 달부터 카카오톡 채널에서도 뉴스 구독을 받는다고 밝혔다.",
+    "이용자는 앱에서 '구독하기'를 누르면 된다고 회사는 설명했다.",
+    "[단독] 카카오, 네이버와 지도 제휴 추진",
     "Meta said users can share posts with their followers.",
     "The bank said 2 million customers now follow its updates on Twitter.",
     "Download the files. Read the license. Let us know what you think.",
@@ -121,5 +132,5 @@ def test_prompts_do_not_count_against_the_one_third_guard():
               "[카카오 친구맺기] [페이스북] [취재대행소 왕!(클릭)]"]
     assert _clean(brief + footer) == brief
     # other tail boilerplate still does: over a third of the text, nothing is removed
-    credits = ["[사진=뉴스원 자료사진]", "[그래픽=뉴스원 디자인팀]", "[영상=뉴스원 유튜브 채널 제공]"]
+    credits = ["[사진=뉴스원 자료사진]", "[그래픽=뉴스원 디자인팀]", "[영상=뉴스원 보도국 취재팀 제공]"]
     assert _clean(brief + credits) == brief + credits
