@@ -403,17 +403,17 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
             removed += lines[i:]
             lines = lines[:i]
             break
-    _pop_tail_boilerplate(lines, removed)
-    # an outlet's call-to-action block with its unlabelled lines ("Follow X on Instagram",
-    # "Listen live at ...") under it; then what the block hid (a reporter line, a copyright)
-    zone = footerlines.footer_zone_start(lines)
-    if zone < len(lines):
-        removed += lines[zone:]
-        lines = lines[:zone]
+    # tail boilerplate, an outlet's call-to-action block with its unlabelled lines ("Follow X on
+    # Instagram", "Listen live at ..."), a trailing "related stories" list: each can hide the
+    # others (prompts above a related list, a reporter line above the prompts), so until none is left
+    while True:
+        before = len(lines)
         _pop_tail_boilerplate(lines, removed)
-    cut = _related_list_start(lines)
-    removed += lines[cut:]
-    lines = lines[:cut]
+        cut = max(1, min(footerlines.footer_zone_start(lines), _related_list_start(lines)))
+        removed += lines[cut:]
+        del lines[cut:]
+        if len(lines) == before:
+            break
 
     kept: list[str] = []
     seen: set[str] = set()

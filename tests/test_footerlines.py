@@ -134,3 +134,13 @@ def test_prompts_do_not_count_against_the_one_third_guard():
     # other tail boilerplate still does: over a third of the text, nothing is removed
     credits = ["[사진=뉴스원 자료사진]", "[그래픽=뉴스원 디자인팀]", "[영상=뉴스원 보도국 취재팀 제공]"]
     assert _clean(brief + credits) == brief + credits
+
+
+def test_prompts_above_a_related_list_and_a_reporter_line_above_the_prompts_go_too():
+    # more teaser titles than a footer block's gap: the list is cut first, then the prompts
+    related = ["관련 기사"] + [f"전고체 경쟁 {i}" for i in range(5)]
+    prompts = ["▶ 뉴스원TV 네이버 채널 구독", "[카카오 친구맺기] [페이스북]"]
+    assert _clean(STORY + ["박서연 기자 psy@newsone.example"] + prompts + related) == STORY
+    # contrast: the story's own last sentence above the prompts stays
+    last = "회사는 카카오톡 채널로 투자 설명회 일정을 알리겠다고 밝혔다."
+    assert _clean(STORY + [last] + prompts + related) == STORY + [last]
