@@ -56,7 +56,10 @@ _EN_CTA = re.compile(
     r"sign\s+up\b|subscribe\b|"
     r"download\s+(?:the|our)\s+(?:[\w-]+\s+)?app\b|get\s+(?:the|our)\s+(?:[\w-]+\s+)?(?:newsletter|app)\b|"
     r"(?:send|email|e-mail)\s+(?:us\s+)?(?:your\s+)?(?:news\s+)?tips?\b|"
-    r"(?:have|got)\s+a\s+(?:news\s+)?tip\b)", re.IGNORECASE)
+    r"(?:have|got)\s+a\s+(?:news\s+)?tip\b|"
+    # "Like this article? Subscribe ...", "Enjoyed the article? Get ...": not "Like the story of ..."
+    r"(?:if\s+you\s+)?(?:(?:liked?|enjoy(?:ed)?|loved?)\s+(?:this|my|our)|enjoy(?:ed)?\s+the)\s+"
+    r"(?:article|story|post|blog)\b)", re.IGNORECASE)
 # Korean call to action: a clause that ends in the noun of a prompt verb, bare or as a "-하기"
 # button label ("설정하기!", "채널 구독", "친구맺기", "바로가기", "앱 다운받기"), then "!" or a bracket.
 _KO_CTA_END = re.compile(

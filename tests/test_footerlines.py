@@ -48,6 +48,8 @@ EN_STORY = [
     "Subscribe to stay up to date with our latest news.",
     "Download our free app",
     "Send us your tips",
+    "Enjoyed the article? Get new content delivered to your inbox.",
+    "Like this article? Subscribe to our blog.",
 ])
 def test_outlet_prompts_are_footer_lines(line):
     assert is_footer_line(line)
@@ -66,6 +68,8 @@ def test_outlet_prompts_are_footer_lines(line):
     "Download the files. Read the license. Let us know what you think.",
     "Facebook and Twitter shares fell on Monday.",
     "The tip line received 400 calls, police said.",
+    "Like the story of Nokia, the company's rise was quick.",
+    "Readers who enjoyed the story wrote in by the hundred.",
     # a long line is content whatever it opens with
     "Subscribe " + "word " * 60,
 ])
