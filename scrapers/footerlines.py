@@ -47,6 +47,15 @@ _ROW_FILLER = re.compile(
     r"채널|기사|닫기)$", re.IGNORECASE)
 _ROW_SPLIT = re.compile(r"[\s,|/·•\[\]()<>▶►☞※:;!?+&-]+")
 
+# A link to a profile on a platform ("twitter.com/name", "https://www.facebook.com/Page"): not
+# a post ("pic.twitter.com/..", ".../status/..": an embedded post is the story's quote).
+_PROFILE_URL = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|youtube|tiktok|pinterest|"
+    r"threads)\.(?:com|net)/(?:@?[\w.-]+)/?(?=$|[\s,;)])", re.IGNORECASE)
+# A line with such a link is a sign-off ("Reach the reporters on Twitter at ..", "More AP NBA:
+# .. and https://twitter.com/AP_Sports") when it is this short and does not end a sentence.
+MAX_PROFILE_LINE_CHARS = 160
+
 # English call to action: the imperative opens the line ("Please share this", "Follow us on X").
 _EN_CTA = re.compile(
     r"^\W*(?:please\s+|(?:don'?t forget|be sure|make sure) to\s+)?(?:"
@@ -57,6 +66,7 @@ _EN_CTA = re.compile(
     r"download\s+(?:the|our)\s+(?:[\w-]+\s+)?app\b|get\s+(?:the|our)\s+(?:[\w-]+\s+)?(?:newsletter|app)\b|"
     r"(?:send|email|e-mail)\s+(?:us\s+)?(?:your\s+)?(?:news\s+)?tips?\b|"
     r"(?:have|got)\s+a\s+(?:news\s+)?tip\b|"
+    r"(?:reach|contact)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:reporters?|writers?|authors?|editors?|columnist)\b|"
     # "Like this article? Subscribe ...", "Enjoyed the article? Get ...": not "Like the story of ..."
     r"(?:if\s+you\s+)?(?:(?:liked?|enjoy(?:ed)?|loved?)\s+(?:this|my|our)|enjoy(?:ed)?\s+the)\s+"
     r"(?:article|story|post|blog)\b)", re.IGNORECASE)
@@ -107,6 +117,11 @@ def _is_korean_cta(line: str) -> bool:
     return any(_is_korean_cta_clause(c) for c in _KO_CLAUSE.findall(line))
 
 
+def _is_profile_link_line(line: str) -> bool:
+    return (len(line) <= MAX_PROFILE_LINE_CHARS and not line.endswith((".", "!", "?", "\"", "”"))
+            and bool(_PROFILE_URL.search(line)))
+
+
 def _is_tip_line(line: str) -> bool:
     return (len(line) <= 150 and not _KO_SENTENCE.search(line)
             and bool(_TIP_LABEL.search(line)) and bool(_CONTACT.search(line)))
@@ -117,7 +132,8 @@ def is_footer_line(line: str) -> bool:
     line = line.strip()
     if not line or len(line) > MAX_FOOTER_CHARS:
         return False
-    return bool(_EN_CTA.match(line)) or _is_link_row(line) or _is_korean_cta(line) or _is_tip_line(line)
+    return (bool(_EN_CTA.match(line)) or _is_link_row(line) or _is_korean_cta(line) or _is_tip_line(line)
+            or _is_profile_link_line(line))
 
 
 def is_korean_sentence(line: str) -> bool:

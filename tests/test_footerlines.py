@@ -50,6 +50,11 @@ EN_STORY = [
     "Send us your tips",
     "Enjoyed the article? Get new content delivered to your inbox.",
     "Like this article? Subscribe to our blog.",
+    # sign-offs to the reporters' or the outlet's profiles
+    "Reach the reporters on Twitter at http://twitter.com/JaneRoeAP and http://twitter.com/jdoe",
+    "twitter.com/janeroe",
+    "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports",
+    "Contact staff writer Jane Roe at 212-000-0000 or roe@example.org.",
 ])
 def test_outlet_prompts_are_footer_lines(line):
     assert is_footer_line(line)
@@ -70,6 +75,11 @@ def test_outlet_prompts_are_footer_lines(line):
     "The tip line received 400 calls, police said.",
     "Like the story of Nokia, the company's rise was quick.",
     "Readers who enjoyed the story wrote in by the hundred.",
+    # an embedded post is the story's quote, not a profile link
+    "Who are we as a nation if we respond with retribution? pic.twitter.com/s96jjh8AlD",
+    "— Jane Roe (@janeroe) March 1, 2018 https://twitter.com/janeroe/status/123456",
+    "The senator posted the video at https://twitter.com/senator on Monday.",
+    "Contacts between the reporter and the agency were cut off.",
     # a long line is content whatever it opens with
     "Subscribe " + "word " * 60,
 ])
