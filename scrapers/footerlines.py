@@ -58,7 +58,8 @@ MAX_PROFILE_LINE_CHARS = 160
 
 # English call to action: the imperative opens the line ("Please share this", "Follow us on X").
 _EN_CTA = re.compile(
-    r"^\W*(?:please\s+|(?:don'?t forget|be sure|make sure) to\s+)?(?:"
+    # (after a short question: "Want more recipes? Follow me on Pinterest")
+    r"^\W*(?:[^.?!\n]{1,60}\?\s*)?(?:please\s+|(?:don'?t forget|be sure|make sure) to\s+)?(?:"
     r"share\s+(?:this|the|on|via|it)\b|"
     r"(?:follow|like|join|find|connect with)\s+(?:us|me)\b|"
     rf"(?:follow|like|join|find)\s+[\w.&'’@-]+(?:\s+[\w.&'’@-]+){{0,3}}\s+on\s+(?:{_SOCIAL})\b|"

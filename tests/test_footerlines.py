@@ -50,6 +50,7 @@ EN_STORY = [
     "Send us your tips",
     "Enjoyed the article? Get new content delivered to your inbox.",
     "Like this article? Subscribe to our blog.",
+    "Want more recipes? Follow me on Pinterest to see what I'm pinning.",
     # sign-offs to the reporters' or the outlet's profiles
     "Reach the reporters on Twitter at http://twitter.com/JaneRoeAP and http://twitter.com/jdoe",
     "twitter.com/janeroe",
@@ -75,6 +76,7 @@ def test_outlet_prompts_are_footer_lines(line):
     "The tip line received 400 calls, police said.",
     "Like the story of Nokia, the company's rise was quick.",
     "Readers who enjoyed the story wrote in by the hundred.",
+    "Who gains? Shares of rivals rose 3% on Monday.",
     # an embedded post is the story's quote, not a profile link
     "Who are we as a nation if we respond with retribution? pic.twitter.com/s96jjh8AlD",
     "— Jane Roe (@janeroe) March 1, 2018 https://twitter.com/janeroe/status/123456",
