@@ -6,16 +6,18 @@ story's subjects: "▶ 네이버메인에 ‘뉴스1채널’ 설정하기! ▶ 
 "Share this article", "Follow us on Twitter", "Sign up for our newsletter". Left in the body,
 Naver, Kakao, LINE or Twitter would be flagged as mentioned by every article of the outlet.
 
-``is_footer_line`` recognises three shapes, by form rather than by outlet:
+``is_footer_line`` recognises these shapes, by form rather than by outlet:
 
 - a call to action: an English line that *starts* with the imperative (share this / follow us
-  on / sign up for / subscribe to / download our app / send us your tips), or a Korean one whose
-  clause ends in the nominal imperative of such a verb ("설정하기!", "제보하기", "친구맺기",
-  "채널 구독", "바로가기") - a Korean news sentence ends in "-다." instead;
+  on / sign up for / subscribe to / download our app / send us your tips / reach the reporter),
+  or a Korean one with a clause that ends in such a verb as a button label ("설정하기!",
+  "제보하기", "친구맺기", "바로가기"), or a link label led by "▶"/"☞" or in brackets ("▶ ...
+  채널 구독", "▶ ... 모아보기", "[카카오톡]") - a Korean news sentence ends in "-다." instead;
 - a link row: only platform names and share words ("Facebook Twitter LinkedIn Email",
   "[카카오 친구맺기] [페이스북]"), two platforms at least;
 - a tip line: a tip or article-enquiry label with a telephone number, a messenger ID or an
-  e-mail address ("기사문의·제보 02-398-4441 카톡/라인 jebo23").
+  e-mail address ("기사문의·제보 02-398-4441 카톡/라인 jebo23"); a short line with a link to a
+  platform profile ("twitter.com/name"), not to a post.
 
 A sentence that only talks about a platform ("회사는 카카오톡 채널을 열었다.", "Meta said users
 can share posts.") is none of these: the English verb is not at the start, the Korean clause
@@ -71,11 +73,15 @@ _EN_CTA = re.compile(
     # "Like this article? Subscribe ...", "Enjoyed the article? Get ...": not "Like the story of ..."
     r"(?:if\s+you\s+)?(?:(?:liked?|enjoy(?:ed)?|loved?)\s+(?:this|my|our)|enjoy(?:ed)?\s+the)\s+"
     r"(?:article|story|post|blog)\b)", re.IGNORECASE)
-# Korean call to action: a clause that ends in the noun of a prompt verb, bare or as a "-하기"
-# button label ("설정하기!", "채널 구독", "친구맺기", "바로가기", "앱 다운받기"), then "!" or a bracket.
+# Korean call to action: a clause that ends in a prompt verb as a button label ("설정하기!",
+# "제보하기", "친구맺기", "바로가기", "앱 다운받기", "구독하세요") or as a bare noun with "!"
+# ("구독!"). A bare noun without it ("채널 구독") only in a link label (below): a subtitle under
+# the headline ends in a noun too ("중소기업도 사업 참여").
+_KO_PROMPT_VERB = r"(?:설정|구독|제보|추가|신청|다운로드|공유|참여|클릭)"
 _KO_CTA_END = re.compile(
-    r"(?:설정|구독|제보|추가|신청|다운로드|다운\s*받|친구\s*맺|공유|참여|클릭|바로\s*가)\s*(?:하기|기|하세요)?"
-    r"\s*[!~♥)\]】]*\s*$")
+    rf"(?:{_KO_PROMPT_VERB}\s*(?:하기|하세요)|다운\s*받기|친구\s*맺기|바로\s*가기)\s*[.!~♥)\]】]*\s*$|"
+    rf"{_KO_PROMPT_VERB}\s*!+[)\]】]*\s*$")
+_KO_LABEL_NOUN_END = re.compile(rf"{_KO_PROMPT_VERB}\s*[!~♥)\]】]*\s*$")
 # A clause led by a link arrow or in brackets is a link label: also any nominal ("모아보기",
 # "확인하기") or polite imperative ending ("친구가 되어주세요~♥", "구독하세요."), or a short label
 # naming a platform ("▶ 동아일보 공식 페이스북", "[카카오톡]").
@@ -108,7 +114,7 @@ def _is_korean_cta_clause(clause: str) -> bool:
         return True
     if not clause.startswith(("[", "▶", "►", "☞")):
         return False
-    return bool(_KO_LABEL_END.search(clause)) or (
+    return bool(_KO_LABEL_END.search(clause) or _KO_LABEL_NOUN_END.search(clause)) or (
         len(clause) <= _KO_LABEL_PLATFORM_CHARS and bool(_PLATFORM_IN.search(clause)))
 
 

@@ -33,6 +33,8 @@ EN_STORY = [
     "▶ 뉴스원 공식 페이스북",
     "[카카오톡]",
     "[모바일뉴스원 구독신청]",
+    "네이버 홈에서 '뉴스원' 뉴스를 구독하세요.",
+    "☞ 뉴스원 자발적 유료 구독!",
     # a tip line: label + phone / messenger ID / e-mail
     "연합뉴스TV : 02-398-4441(기사문의·제보) 카톡/라인 jebo23",
     "제보 : newsdesk@newsone.example",
@@ -69,6 +71,9 @@ def test_outlet_prompts_are_footer_lines(line):
     "▶ 네이버는 다음 달부터 카카오톡 채널에서도 뉴스 구독을 받는다고 밝혔다.",
     "이용자는 앱에서 '구독하기'를 누르면 된다고 회사는 설명했다.",
     "[단독] 카카오, 네이버와 지도 제휴 추진",
+    # a subtitle under the headline ends in a noun too
+    "중소기업도 배터리 공동 개발 참여",
+    "네이버 채널 구독",
     "Meta said users can share posts with their followers.",
     "The bank said 2 million customers now follow its updates on Twitter.",
     "Download the files. Read the license. Let us know what you think.",
@@ -160,3 +165,8 @@ def test_prompts_above_a_related_list_and_a_reporter_line_above_the_prompts_go_t
     # contrast: the story's own last sentence above the prompts stays
     last = "회사는 카카오톡 채널로 투자 설명회 일정을 알리겠다고 밝혔다."
     assert _clean(STORY + [last] + prompts + related) == STORY + [last]
+
+
+def test_a_korean_subtitle_ending_in_a_noun_stays_at_the_top():
+    subtitle = "중소기업도 배터리 공동 개발 참여"
+    assert _clean([subtitle] + STORY) == [subtitle] + STORY
