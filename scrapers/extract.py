@@ -20,7 +20,8 @@ The body cascade (``Extracted.method`` says which step produced the text):
 
 The chosen text then goes through a line filter (``clean_lines``): repeated title and byline/date lines at the top, boilerplate at the bottom (copyright,
 newsletter/follow/share prompts, reporter e-mail lines, photo credits, a trailing "related
-stories" heading with its teaser titles), "Read more:" link
+stories" heading with its teaser titles; the outlet's calls to action, share rows and tip lines
+with the unlabelled lines of their block: ``scrapers.footerlines``), "Read more:" link
 lines, and duplicate paragraphs are removed, never more than a third of the text.
 
 A page whose HTML holds no body anywhere comes back ``status="no_body"`` with a ``reason``
@@ -50,6 +51,7 @@ from scrapers import (
     captions,
     edgetrim,
     embedded,
+    footerlines,
     sites,
 )
 from scrapers.decode import decode_html
@@ -63,7 +65,7 @@ from scrapers.metadata import (
 
 # Bump when the output for the same HTML can change: stored articles with an older version
 # are candidates for re-extraction from their kept raw HTML.
-EXTRACTOR_VERSION = "3.1.0"
+EXTRACTOR_VERSION = "3.2.0"
 
 # Below this many characters a body is "no body" (a one-line teaser, a caption, a wall).
 MIN_BODY_CHARS = 100
@@ -293,6 +295,14 @@ _TAIL_PROMO = re.compile(
 _ANYWHERE_LINK = re.compile(
     r"^(?:also on \S+\s|read more|related|also read|read also|see also|more|recommended|watch|"
     r"관련\s*기사|함께\s*보면|추천\s*기사|많이\s*본\s*뉴스)\s*[:：|>].{0,200}$", re.IGNORECASE)
+
+
+def _is_tail_promo(line: str) -> bool:
+    """A promotion prompt (``_TAIL_PROMO``), unless the line is a Korean declarative sentence:
+    "회사는 카카오톡 채널을 열고 상담을 시작했다." is the story's last sentence, not a prompt."""
+    return bool(_TAIL_PROMO.search(line)) and not footerlines.is_korean_sentence(line)
+
+
 # "By Jane Doe", "By JANE DOE and John Roe | Reuters": names are capitalised words; "By the
 # end of the year ..." is prose and stays.
 _NAME = r"(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)(?:\s+(?:[A-Z][\w.'’-]*|[a-z]{1,3}\b)){0,4}"
@@ -346,6 +356,22 @@ def _related_list_start(lines: list[str]) -> int:
     return len(lines)
 
 
+def _is_tail_boilerplate(line: str) -> bool:
+    """A line that is boilerplate when it ends the text: copyright, prompts, reporter e-mail,
+    photo credits, a date or byline, a tag list."""
+    return len(line) < 300 and bool(
+        _TAIL_BOILER.match(line) or _is_tail_promo(line) or footerlines.is_footer_line(line)
+        or (len(line) < 120 and (_HEAD_META.match(line) or _DATE_LINE.match(line) or _BYLINE_LINE.match(line)))
+        or (len(line) < 200 and _COPYRIGHT.search(line))
+        or _is_tag_list(line))
+
+
+def _pop_tail_boilerplate(lines: list[str], removed: list[str]) -> None:
+    """Move the boilerplate lines at the end of ``lines`` to ``removed`` (never the last line)."""
+    while len(lines) > 1 and _is_tail_boilerplate(lines[-1]):
+        removed.append(lines.pop())
+
+
 def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     """Remove boilerplate lines; returns (text, notes). Keeps at least 2/3 of the text."""
     lines = all_lines = paragraphs(text)
@@ -355,13 +381,14 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
     removed: list[str] = []
     ntitle = _norm(title) if title else ""
 
-    # top: the repeated headline, bylines and dates (only in the first few lines)
+    # top: the repeated headline, bylines and dates, a share row (only in the first few lines)
     head = 0
     while head < min(4, len(lines) - 1):
         line = lines[head]
         nl = _norm(line)
         if (ntitle and nl and (nl == ntitle or (len(nl) > 20 and ntitle.startswith(nl)))) \
-                or (len(line) < 120 and (_HEAD_META.match(line) or _BYLINE_LINE.match(line))):
+                or (len(line) < 120 and (_HEAD_META.match(line) or _BYLINE_LINE.match(line))) \
+                or footerlines.is_footer_line(line):
             head += 1
             continue
         break
@@ -376,19 +403,17 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
             removed += lines[i:]
             lines = lines[:i]
             break
-    while len(lines) > 1:
-        line = lines[-1]
-        if len(line) < 300 and (_TAIL_BOILER.match(line) or _TAIL_PROMO.search(line)
-                                or (len(line) < 120 and (_HEAD_META.match(line) or _DATE_LINE.match(line)
-                                                         or _BYLINE_LINE.match(line)))
-                                or (len(line) < 200 and _COPYRIGHT.search(line))
-                                or _is_tag_list(line)):
-            removed.append(lines.pop())
-            continue
-        break
-    cut = _related_list_start(lines)
-    removed += lines[cut:]
-    lines = lines[:cut]
+    # tail boilerplate, an outlet's call-to-action block with its unlabelled lines ("Follow X on
+    # Instagram", "Listen live at ..."), a trailing "related stories" list: each can hide the
+    # others (prompts above a related list, a reporter line above the prompts), so until none is left
+    while True:
+        before = len(lines)
+        _pop_tail_boilerplate(lines, removed)
+        cut = max(1, min(footerlines.footer_zone_start(lines), _related_list_start(lines)))
+        removed += lines[cut:]
+        del lines[cut:]
+        if len(lines) == before:
+            break
 
     kept: list[str] = []
     seen: set[str] = set()
@@ -405,7 +430,9 @@ def clean_lines(text: str, title: str | None) -> tuple[str, list[str]]:
         kept.append(line)
 
     total = sum(len(x) for x in all_lines)
-    if removed and sum(len(x) for x in removed) > total / 3:
+    # an outlet prompt is never the story (``footerlines``): like a repeat, it is not counted
+    # against the guard, which a short news brief under a long prompt block would else trip
+    if removed and sum(len(x) for x in removed if not footerlines.is_footer_line(x)) > total / 3:
         return "\n\n".join(all_lines), ["line filter would remove over a third; skipped"]
     if removed or duplicates:
         notes.append(f"line filter removed {len(removed) + duplicates} boilerplate or repeated line(s)")

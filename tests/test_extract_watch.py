@@ -1,5 +1,6 @@
 """End to end: extraction + the watchlist matcher. An entity named only in a "most read" /
-"related" list beside the article is not flagged once the page is extracted."""
+"related" list beside the article, or only in the outlet's footer prompts ("[페이스북]",
+"Follow us on Facebook"), is not flagged once the page is extracted."""
 from __future__ import annotations
 
 import gzip
@@ -25,6 +26,9 @@ def matcher() -> Matcher:
     ("euckr_br_most_viewed", "http://www.dailymonitor.example/news/view.php?no=1023", "sk_hynix", None),
     ("en_most_read", "https://www.dailyledger.example/business/lg-heat-pump-plant", "samsung", "lg"),
     ("nextjs_rsc_contenthtml", "https://www.technow.example/news/20240205000123", "sk_hynix", None),
+    # the outlet's share/follow prompts name Facebook (a Meta alias) under every story
+    ("ko_outlet_footer", "https://www.newsone.example/news/20240212093000", "meta", None),
+    ("en_outlet_footer", "https://www.harbourpost.example/business/nordvik-fibre", "meta", None),
 ])
 def test_entity_only_in_most_read_list_is_not_flagged(matcher, name, url, only_in_list, in_body):
     raw = gzip.decompress((GOLDEN / f"{name}.html.gz").read_bytes())
