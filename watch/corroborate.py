@@ -812,6 +812,16 @@ _K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출�
 # (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
 _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
                         r"차종|제품)")
+# rules 15: every item of a Korean list closed by 등 and a noun of companies, up to three
+# describing words after 등 ("네이버 카카오 등 국내 디지털 플랫폼 기업", "르노 닛산 포드 등 여타
+# 완성차업체들도"; the crawl may have dropped the commas): each item is a company. Only nouns of
+# companies, not of products ("카카오 버터 등 원료로 만든 제품" is cocoa), and the words after 등
+# bare ones ("등 원료로 만든 기업" reads on past a particle)
+_K_COMPANY_KINDS = ("업체|기업|회사|경쟁사|제조사|빅테크|유통사|통신사|방송사|언론사|증권사|카드사|보험사|"
+                    "금융사|게임사|완성차")
+_K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+){0,4}\s*등\s+"
+                               r"(?:[가-힣A-Za-z]+(?<![은는이가을를의로서에])\s+){0,3}"
+                               rf"[가-힣]*(?:{_K_COMPANY_KINDS})들?(?:{'|'.join(('은', '는', '이', '가', '을', '를', '의', '에', '과', '와', '도', '로', '으로', '에서', '에게', '에는', '에도', '에서는', '에서도', '보다', '까지', '만'))})?(?![가-힣])")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
@@ -1214,9 +1224,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if m:  # the carrier or store a product comes through ("KT를 통해 출시된다"; not "우리를 통해")
         return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
+                     (_K_LIST_COMPANIES, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
-        if rx is _K_RIVAL and modifier:
-            continue  # "우리와 경쟁하는 나라들": competing with us
+        if rx is not _K_LIST_OF and rx is not _K_PARTNER_AFTER and modifier:
+            continue  # "우리와 경쟁하는 나라들": competing with us; "우리 기업 등": our companies
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}" ({what})'
