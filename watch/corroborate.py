@@ -751,6 +751,12 @@ _GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(SERVIC
                **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+# rules 15: a division or office of the company after its name, at most one word between
+# ("한화 건설부문은", "삼성 DS부문", "카카오 공동체 준법경영실과", "LG 사업본부장"): only a company
+# is divided into 부문, 사업부, 본부 or a management office (경영실, 전략실); a person's post
+# there (본부장, 부문장) too. Not for a pronoun or determiner ("우리 사업부": our division).
+_K_DIVISION = re.compile(r"^\s(?:[가-힣A-Za-z]+\s)?[가-힣A-Za-z]*(?:부문|사업부|본부|경영실|전략실)(?:장)?"
+                         r"(?:은|는|이|가|의|과|와|도|에서|에|을|를|으로|로)?(?![가-힣])")
 # rules 13: what a company has or makes, after a name written apart and before a particle
 # ("인텔 기술을 뛰어 넘으려", "애플 제품의", "KT 서비스가"): a company's attribute, the Korean
 # "Intel technology". Not for a Korean common word or group name (현대 기술 "modern
@@ -1239,6 +1245,9 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
+        m = _K_DIVISION.match(after) if not run else None
+        if m:
+            return f'"{word}{m.group(0)}" (a division of the company)'
         m = (_K_ATTRIBUTE.match(after) if not run and c.amb not in (KOREAN_SHORT_FORM, KOREAN_MARKED)
              and not c.word_use and len(c.phrase) > 1 and not _K_BARE_BEFORE.search(before) else None)
         if m:
