@@ -171,6 +171,7 @@ from dataclasses import dataclass, field
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
+    KOREAN_GROUP,
     KOREAN_LOANWORD,
     KOREAN_MARKED,
     KOREAN_SHORT_FORM,
@@ -179,6 +180,7 @@ from watch.ambiguity import (
     given_names,
 )
 from watch.korean import (
+    COMPANY_WORDS,
     COUNTRY_NOUNS,
     COUNTRY_PREFIXES,
     GROUP_NOUNS,
@@ -204,7 +206,7 @@ from watch.propernames import (
 from watch.roles import link_call
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
-_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED, KOREAN_GROUP})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -1409,6 +1411,21 @@ def defined_after(text: str, start: int, end: int) -> str:
     return text[start:m.end()]
 
 
+# the nickname of a Korean sports team after its owner's group name, glued or apart: an English
+# plural in Hangul (한화 이글스, 롯데 자이언츠, 삼성라이온즈, LG 트윈스, KIA 타이거즈), not a company word
+# that ends the same way (홀딩스, 시스템즈, 파트너스, 서비스, 뉴스)
+_TEAM_AFTER = r"\s?([가-힣]{1,4}(?:스|즈|츠))(?:은|는|이|가|의|을|를|에|에게|와|과|도|전)?(?![가-힣])"
+_NOT_TEAMS = frozenset(w for ws in COMPANY_WORDS.values() for w in ws) | frozenset((
+    "파트너스", "솔루션스", "인베스트먼츠", "커뮤니케이션즈", "인더스트리즈", "서비스", "뉴스", "비즈",
+    "케미칼스", "에너지스", "플러스"))
+
+
+def team_named(fields: dict[str, str], name: str) -> bool:
+    """Does the article name a sports team with the group name ``name`` (rules 15)?"""
+    rx = re.compile(re.escape(name) + _TEAM_AFTER)
+    return any(m.group(1) not in _NOT_TEAMS for t in fields.values() if name in t for m in rx.finditer(t))
+
+
 def _reject_entities(cands: list[Cand], out: dict[int, str]) -> tuple[list[Cand], list[Cand]]:
     """(kept, rejected): every mention of the entities of ``out``, with its reason."""
     if not out:
@@ -1548,6 +1565,11 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         t = fields[c.field]
         if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
+    for c in amb:
+        # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),
+        # is the group unless the article names a sports team with it (한화 이글스)
+        if c.amb == KOREAN_GROUP and c.entity not in established and not team_named(fields, c.phrase):
+            established[c.entity] = f'"{c.phrase}", the name of the group the entity is'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     article = "\n\n".join(t for t in fields.values() if t)
