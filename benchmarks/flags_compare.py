@@ -14,41 +14,25 @@ exported with ``git archive <commit> | tar -x -C /tmp/old``).
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mentions_eval import ROOT, load_articles, load_labels, watchlist_text  # noqa: E402
+from mentions_eval import (
+    ROOT,
+    RUNNER,
+    load_articles,
+    load_labels,
+    run_checkout,
+    watchlist_text,
+)
 
-_RUNNER = r"""
-import json, sys
-sys.path.insert(0, sys.argv[1])
-from watch import Matcher, parse_watchlist
-m = Matcher(parse_watchlist(open(sys.argv[2], encoding="utf-8").read()))
-for line in sys.stdin:
-    a = json.loads(line)
-    r = m.match(a["title"], a["text"])
-    print(json.dumps({"id": a["id"], "flags": {f.entity_id: f.snippet for f in r.flags}}, ensure_ascii=False))
-"""
+_RUNNER = RUNNER.replace("VALUE", "f.snippet")
 
 
 def flags(code: Path, docs: dict[str, tuple[str, str]], wl_text: str) -> dict[str, dict[str, str]]:
     """article -> {entity: snippet} with the matcher of checkout ``code``."""
-    with tempfile.TemporaryDirectory() as d:
-        wl = Path(d) / "watchlist.toml"
-        wl.write_text(wl_text, encoding="utf-8")
-        stdin = "".join(json.dumps({"id": a, "title": t, "text": b}, ensure_ascii=False) + "\n"
-                        for a, (t, b) in docs.items())
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        res = subprocess.run([sys.executable, "-c", _RUNNER, str(code), str(wl)], input=stdin,
-                             capture_output=True, text=True, env=env, cwd=d, check=False)
-        if res.returncode:
-            raise SystemExit(f"matching with {code} failed: {res.stderr[-2000:]}")
-    return {r["id"]: r["flags"] for r in map(json.loads, res.stdout.splitlines())}
+    return run_checkout(code, docs, wl_text, _RUNNER)
 
 
 def main() -> None:

@@ -827,9 +827,10 @@ _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|
 # bare ones ("등 원료로 만든 기업" reads on past a particle)
 _K_COMPANY_KINDS = ("업체|기업|회사|경쟁사|제조사|빅테크|유통사|통신사|방송사|언론사|증권사|카드사|보험사|"
                     "금융사|게임사|완성차")
+_K_AFTER_KIND = "은|는|이|가|을|를|의|에|과|와|도|로|으로|에서|에게|에는|에도|에서는|에서도|보다|까지|만"
 _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+){0,4}\s*등\s+"
                                r"(?:[가-힣A-Za-z]+(?<![은는이가을를의로서에])\s+){0,3}"
-                               rf"[가-힣]*(?:{_K_COMPANY_KINDS})들?(?:{'|'.join(('은', '는', '이', '가', '을', '를', '의', '에', '과', '와', '도', '로', '으로', '에서', '에게', '에는', '에도', '에서는', '에서도', '보다', '까지', '만'))})?(?![가-힣])")
+                               rf"[가-힣]*(?:{_K_COMPANY_KINDS})들?(?:{_K_AFTER_KIND})?(?![가-힣])")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
