@@ -152,7 +152,11 @@ Company syntax (``syntax``), in the original text around the mention:
   challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
   (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
   '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
-  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는).
+  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는); rules 15:
+  a division or office after it (한화 건설부문은, 카카오 공동체 준법경영실과: ``_K_DIVISION``),
+  every item of a list closed by 등 and a noun of companies (네이버 카카오 등 국내 디지털 플랫폼
+  기업: ``_K_LIST_COMPANIES``), and the group's own name for an entity that is the group (한화
+  for Hanwha Group), unless the article names a sports team with it (``team_named``).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
