@@ -30,6 +30,7 @@ def m() -> Matcher:
         entity("dell", ["Dell", "델"]),
         entity("ford", ["Ford", "포드"]), entity("nissan", ["Nissan", "닛산"]),
         entity("sdi", ["Samsung SDI", "삼성SDI"]),
+        entity("mirae", ["Mirae Asset", "미래에셋", "미래"]),
     ])))
 
 
@@ -76,6 +77,7 @@ def test_team_named():
     # contrast: a pronoun before it, a common word with another noun, cocoa
     ("카카오 함량이 높은 초콜릿이다.", []),
     ("우리 사업부는 올해 목표를 달성했다.", []),
+    ("회사는 미래 사업부문을 새로 만들었다.", []),
 ])
 def test_a_division_of_the_company(m, text, expected):
     assert flagged(m, text) == expected

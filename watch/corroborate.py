@@ -182,6 +182,7 @@ from watch.ambiguity import (
     SHORT_ACRONYM,
     english_words,
     given_names,
+    korean_sections,
 )
 from watch.korean import (
     COMPANY_WORDS,
@@ -1252,7 +1253,11 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
-        m = _K_DIVISION.match(after) if not run else None
+        # (not for a common noun that names no group: "미래 사업부문" is "the future business
+        # division"; 카카오 and 현대, group names too, keep it)
+        m = (_K_DIVISION.match(after) if not run and not (
+            c.amb in (KOREAN_SHORT_FORM, KOREAN_MARKED) and c.phrase not in korean_sections().get("groups", ()))
+            else None)
         if m:
             return f'"{word}{m.group(0)}" (a division of the company)'
         m = (_K_ATTRIBUTE.match(after) if not run and c.amb not in (KOREAN_SHORT_FORM, KOREAN_MARKED)
