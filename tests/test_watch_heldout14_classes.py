@@ -61,6 +61,12 @@ def test_the_group_itself_unless_a_team(m, text, expected):
     assert flagged(m, text) == expected
 
 
+def test_a_team_in_the_explanation(m):
+    r = m.match("", "롯데 자이언츠가 이겼다. 롯데는 3위다.")
+    assert r.entities == []
+    assert any("sports team" in x.reason for x in r.rejected if x.entity_id == "lotte")
+
+
 def test_team_named():
     assert team_named({"text": "롯데 자이언츠가 이겼다"}, "롯데")
     assert team_named({"text": "삼성라이온즈는"}, "삼성")

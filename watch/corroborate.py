@@ -1575,11 +1575,15 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         t = fields[c.field]
         if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
+    teams: set[str] = set()  # group names the article gives a sports team (한화 이글스)
     for c in amb:
         # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),
         # is the group unless the article names a sports team with it (한화 이글스)
-        if c.amb == KOREAN_GROUP and c.entity not in established and not team_named(fields, c.phrase):
-            established[c.entity] = f'"{c.phrase}", the name of the group the entity is'
+        if c.amb == KOREAN_GROUP and c.entity not in established:
+            if c.phrase in teams or team_named(fields, c.phrase):
+                teams.add(c.phrase)
+            else:
+                established[c.entity] = f'"{c.phrase}", the name of the group the entity is'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     article = "\n\n".join(t for t in fields.values() if t)
@@ -1715,6 +1719,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         else:
             c.reason = ("no corroboration: no unambiguous alias or context term of the entity, no "
                         "company syntax around it, no other watchlist name nearby")
+            if c.phrase in teams:
+                c.reason += f'; the article names a sports team with "{c.phrase}"'
+
         c.reason = f"ambiguous alias ({c.amb}): {c.reason}"
         rejected.append(c)
     rejected.extend(elsewhere)
