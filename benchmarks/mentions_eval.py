@@ -101,7 +101,8 @@ HELDOUT15 = LABELS / "heldout15"
 HELDOUT16 = LABELS / "heldout16"
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
-_RUNNER = r"""
+# matches stdin's articles with another checkout's matcher; VALUE: what is printed per flag
+RUNNER = r"""
 import json, sys
 sys.path.insert(0, sys.argv[1])
 from watch import Matcher, parse_watchlist
@@ -109,8 +110,9 @@ m = Matcher(parse_watchlist(open(sys.argv[2], encoding="utf-8").read()))
 for line in sys.stdin:
     a = json.loads(line)
     r = m.match(a["title"], a["text"])
-    print(json.dumps({"id": a["id"], "flags": {f.entity_id: getattr(f, "prominence", None) for f in r.flags}}))
+    print(json.dumps({"id": a["id"], "flags": {f.entity_id: VALUE for f in r.flags}}))
 """
+_RUNNER = RUNNER.replace("VALUE", 'getattr(f, "prominence", None)')
 
 
 def load_labels() -> list[dict]:
@@ -170,13 +172,19 @@ def predict(docs: dict[str, tuple[str, str]], wl_text: str, code: Path | None = 
             r = m.match(*docs[aid])
             out[aid] = {f.entity_id: f.prominence for f in r.flags}
         return out
+    return run_checkout(code, {a: docs[a] for a in wanted}, wl_text, _RUNNER)
+
+
+def run_checkout(code: Path, docs: dict[str, tuple[str, str]], wl_text: str, runner: str) -> dict[str, dict]:
+    """article -> the ``flags`` that ``runner`` prints for it, matched in a subprocess with the
+    ``watch`` package of checkout ``code`` (also used by flags_compare.py)."""
     with tempfile.TemporaryDirectory() as d:
         wl = Path(d) / "watchlist.toml"
         wl.write_text(wl_text, encoding="utf-8")
-        stdin = "".join(json.dumps({"id": a, "title": docs[a][0], "text": docs[a][1]}, ensure_ascii=False) + "\n"
-                        for a in wanted)
+        stdin = "".join(json.dumps({"id": a, "title": t, "text": b}, ensure_ascii=False) + "\n"
+                        for a, (t, b) in docs.items())
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        res = subprocess.run([sys.executable, "-c", _RUNNER, str(code), str(wl)], input=stdin,
+        res = subprocess.run([sys.executable, "-c", runner, str(code), str(wl)], input=stdin,
                              capture_output=True, text=True, env=env, cwd=d, check=False)
         if res.returncode:
             raise SystemExit(f"matching with {code} failed: {res.stderr[-2000:]}")

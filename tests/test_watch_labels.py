@@ -16,9 +16,9 @@ LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
-# README); rules 14 were tuned on heldout12 and heldout13 (asserted below); heldout14, heldout15
-# and heldout16 were built blind while later rules were written: their tests
-UNASSERTED: tuple[str, ...] = ("heldout14", "heldout15", "heldout16")
+# README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14 (all asserted
+# below); heldout15 and heldout16, built blind while rules 15 were written, are their tests
+UNASSERTED: tuple[str, ...] = ("heldout15", "heldout16")
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -86,11 +86,13 @@ def test_targets_on_the_labelled_set():
     # the targets, "about" included, on the parts before heldout8 (its "about" is below them);
     # heldout8 to heldout11, below, by their own figures (rules 13 were tuned on heldout11, and
     # found the footer share links of heldout7-10: README there); heldout12 and heldout13 (the
-    # tests of rules 13, then tuned on by rules 14) below; heldout14 and heldout15, the tests of rules 14
-    # (built blind while they were written), are measured, not asserted (README there)
+    # tests of rules 13, then tuned on by rules 14) below; heldout14 (the test of rules 14, then
+    # tuned on by rules 15) below; heldout15 and heldout16, the tests of rules 15 (built blind
+    # while they were written), are measured, not asserted (README there)
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
-                                                                 "heldout12", "heldout13", *unasserted)])
+                                                                 "heldout12", "heldout13", "heldout14",
+                                                                 *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -154,6 +156,12 @@ def test_targets_on_the_labelled_set():
         assert res[part]["precision"] >= 0.985 and res[part]["recall"] >= 0.99, (part, res[part])
     assert res["heldout12"]["about_precision"] >= 0.95 and res["heldout12"]["about_recall"] >= 0.58, res
     assert res["heldout13"]["about_precision"] >= 0.85 and res["heldout13"]["about_recall"] >= 0.85, res
+    # the fourteenth (Naver News business and IT, built blind): its errors were turned into rules
+    # 15 (tuned on: 1.000 and 1.000; 1.000 and 0.893 with rules 14, measured once); "about" was not
+    # worked on (0.853 / 0.853; 0.839 / 0.765 with rules 14)
+    held14 = res["heldout14"]
+    assert held14["precision"] >= 0.985 and held14["recall"] >= 0.99, held14
+    assert held14["about_precision"] >= 0.85 and held14["about_recall"] >= 0.85, held14
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

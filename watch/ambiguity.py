@@ -40,6 +40,9 @@ SHORT_ACRONYM = "short acronym"
 EVERYDAY_WORD = "everyday word"
 KOREAN_SHORT_FORM = "Korean group name or common noun"
 KOREAN_LOANWORD = "Korean spelling of an everyday English word"
+# rules 15: a group name of an entity that is the group itself (한화 for Hanwha Group): it may
+# still be the group's sports team (한화 이글스), never an affiliate
+KOREAN_GROUP = "Korean group name, of the group itself"
 OVERRIDE = "marked ambiguous in the watchlist"
 # a Hangul alias the watchlist marks ambiguous: a Korean common word, like the list's
 KOREAN_MARKED = "Korean word marked ambiguous in the watchlist"
@@ -66,6 +69,28 @@ def english_words() -> dict[str, None]:
 @lru_cache(maxsize=None)
 def korean_forms() -> dict[str, None]:
     return dict.fromkeys(_entries("korean_ambiguous.txt"))
+
+
+@lru_cache(maxsize=None)
+def korean_sections() -> dict[str, tuple[str, ...]]:
+    """``korean_ambiguous.txt`` by section (rules 15): "groups" and "common nouns"."""
+    out: dict[str, list[str]] = {}
+    section = ""
+    for line in (DATA / "korean_ambiguous.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = "groups" if line[3:].startswith("groups") else "common nouns"
+        elif line.strip() and not line.lstrip().startswith("#"):
+            out.setdefault(section, []).append(line.strip())
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def group_itself(alias: str, siblings: tuple[str, ...]) -> bool:
+    """Is ``alias`` a group name (only) of an entity that is the group itself: one of its
+    aliases is the name glued to or followed by 그룹 (한화그룹, "한화 그룹")? Then the reason
+    a group name is ambiguous (it may mean any affiliate) does not apply (rules 15)."""
+    sections = korean_sections()
+    return (alias in sections.get("groups", ()) and alias not in sections.get("common nouns", ())
+            and any(normalize_phrase(s).replace(" ", "") == alias + "그룹" for s in siblings))
 
 
 @lru_cache(maxsize=None)
@@ -98,7 +123,7 @@ def why_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> str 
     if _WORD_RE.fullmatch(a) and a.lower() in english_words():
         return EVERYDAY_WORD
     if _HANGUL_RE.fullmatch(a) and a in korean_forms():
-        return KOREAN_SHORT_FORM
+        return KOREAN_GROUP if group_itself(a, siblings) else KOREAN_SHORT_FORM
     if _HANGUL_WORD_RE.fullmatch(a) and any(
             _WORD_RE.fullmatch(w) and w.lower() in english_words() and spells(a, w)
             for w in map(normalize_phrase, siblings)):

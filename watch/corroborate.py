@@ -152,7 +152,11 @@ Company syntax (``syntax``), in the original text around the mention:
   challenged or in its stronghold (아마존에 도전장, 아마존의 아성)
   (…아마존 추격, 아마존과의 격차); a describing noun before it (유통업체 타깃이, 포털
   '다음', 포털 서비스인 다음의); an item of a list of companies or products (타깃 등 다른
-  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는).
+  경쟁사, 제네시스 등 신차); a list partner in a company's form (KT와 LG유플러스는); rules 15:
+  a division or office after it (한화 건설부문은, 카카오 공동체 준법경영실과: ``_K_DIVISION``),
+  every item of a list closed by 등 and a noun of companies (네이버 카카오 등 국내 디지털 플랫폼
+  기업: ``_K_LIST_COMPANIES``), and the group's own name for an entity that is the group (한화
+  for Hanwha Group), unless the article names a sports team with it (``team_named``).
   When the article names another company that starts with the same short form
   (현대백화점, 우리카드, 삼성라이온즈파크, LG디스플레이) and never the entity
   unambiguously, Korean and English syntax and nearby names do not count: the bare
@@ -171,14 +175,17 @@ from dataclasses import dataclass, field
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
+    KOREAN_GROUP,
     KOREAN_LOANWORD,
     KOREAN_MARKED,
     KOREAN_SHORT_FORM,
     SHORT_ACRONYM,
     english_words,
     given_names,
+    korean_sections,
 )
 from watch.korean import (
+    COMPANY_WORDS,
     COUNTRY_NOUNS,
     COUNTRY_PREFIXES,
     GROUP_NOUNS,
@@ -204,7 +211,7 @@ from watch.propernames import (
 from watch.roles import link_call
 
 # Korean aliases that are also common words: a name nearby counts only as an item of a list
-_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED})
+_KOREAN_WORDS = frozenset({KOREAN_SHORT_FORM, KOREAN_LOANWORD, KOREAN_MARKED, KOREAN_GROUP})
 NEAR = 250  # characters: "another watchlist name near it"
 WINDOW = 160  # characters of context read on each side of a mention
 
@@ -751,6 +758,12 @@ _GLUED_KIND = {**dict.fromkeys(GROUP_NOUNS, "the group"), **dict.fromkeys(SERVIC
                **{p + x: "the company's site in a city" for p in PLACE_NOUNS for x in ("",) + SITE_NOUNS}}
 _K_NOUN = re.compile(r"^\s*(?:측|관계자|대변인|주가|주식|주주|대표|대표이사|회장|부회장|사장|최고경영자|"
                      r"CEO|임원|직원|노조|본사|이사회|실적|매출|영업이익|순이익|공시|자회사|창업자|설립자)")
+# rules 15: a division or office of the company after its name, at most one word between
+# ("한화 건설부문은", "삼성 DS부문", "카카오 공동체 준법경영실과", "LG 사업본부장"): only a company
+# is divided into 부문, 사업부, 본부 or a management office (경영실, 전략실); a person's post
+# there (본부장, 부문장) too. Not for a pronoun or determiner ("우리 사업부": our division).
+_K_DIVISION = re.compile(r"^\s(?:[가-힣A-Za-z]+\s)?[가-힣A-Za-z]*(?:부문|사업부|본부|경영실|전략실)(?:장)?"
+                         r"(?:은|는|이|가|의|과|와|도|에서|에|을|를|으로|로)?(?![가-힣])")
 # rules 13: what a company has or makes, after a name written apart and before a particle
 # ("인텔 기술을 뛰어 넘으려", "애플 제품의", "KT 서비스가"): a company's attribute, the Korean
 # "Intel technology". Not for a Korean common word or group name (현대 기술 "modern
@@ -812,6 +825,17 @@ _K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출�
 # (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
 _K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
                         r"차종|제품)")
+# rules 15: every item of a Korean list closed by 등 and a noun of companies, up to three
+# describing words after 등 ("네이버 카카오 등 국내 디지털 플랫폼 기업", "르노 닛산 포드 등 여타
+# 완성차업체들도"; the crawl may have dropped the commas): each item is a company. Only nouns of
+# companies, not of products ("카카오 버터 등 원료로 만든 제품" is cocoa), and the words after 등
+# bare ones ("등 원료로 만든 기업" reads on past a particle)
+_K_COMPANY_KINDS = ("업체|기업|회사|경쟁사|제조사|빅테크|유통사|통신사|방송사|언론사|증권사|카드사|보험사|"
+                    "금융사|게임사|완성차")
+_K_AFTER_KIND = "은|는|이|가|을|를|의|에|과|와|도|로|으로|에서|에게|에는|에도|에서는|에서도|보다|까지|만"
+_K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+){0,4}\s*등\s+"
+                               r"(?:[가-힣A-Za-z]+(?<![은는이가을를의로서에])\s+){0,3}"
+                               rf"[가-힣]*(?:{_K_COMPANY_KINDS})들?(?:{_K_AFTER_KIND})?(?![가-힣])")
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
@@ -1214,9 +1238,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if m:  # the carrier or store a product comes through ("KT를 통해 출시된다"; not "우리를 통해")
         return f'"{word}{m.group(0)}" (a channel)'
     for rx, what in ((_K_RIVAL, "a competitor"), (_K_LIST_OF, "a list of companies"),
+                     (_K_LIST_COMPANIES, "a list of companies"),
                      (_K_PARTNER_AFTER, "a list partner in a company's form")):
-        if rx is _K_RIVAL and modifier:
-            continue  # "우리와 경쟁하는 나라들": competing with us
+        if rx is not _K_LIST_OF and rx is not _K_PARTNER_AFTER and modifier:
+            continue  # "우리와 경쟁하는 나라들": competing with us; "우리 기업 등": our companies
         m = rx.match(after)
         if m:
             return f'"{word}{m.group(0)}" ({what})'
@@ -1228,6 +1253,13 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         m = _K_NOUN.match(rest)
         if m:
             return f'"{word}{run}{rest[:m.end()]}"'
+        # (not for a common noun that names no group: "미래 사업부문" is "the future business
+        # division"; 카카오 and 현대, group names too, keep it)
+        m = (_K_DIVISION.match(after) if not run and not (
+            c.amb in (KOREAN_SHORT_FORM, KOREAN_MARKED) and c.phrase not in korean_sections().get("groups", ()))
+            else None)
+        if m:
+            return f'"{word}{m.group(0)}" (a division of the company)'
         m = (_K_ATTRIBUTE.match(after) if not run and c.amb not in (KOREAN_SHORT_FORM, KOREAN_MARKED)
              and not c.word_use and len(c.phrase) > 1 and not _K_BARE_BEFORE.search(before) else None)
         if m:
@@ -1389,6 +1421,21 @@ def defined_after(text: str, start: int, end: int) -> str:
     return text[start:m.end()]
 
 
+# the nickname of a Korean sports team after its owner's group name, glued or apart: an English
+# plural in Hangul (한화 이글스, 롯데 자이언츠, 삼성라이온즈, LG 트윈스, KIA 타이거즈), not a company word
+# that ends the same way (홀딩스, 시스템즈, 파트너스, 서비스, 뉴스)
+_TEAM_AFTER = r"\s?([가-힣]{1,4}(?:스|즈|츠))(?:은|는|이|가|의|을|를|에|에게|와|과|도|전)?(?![가-힣])"
+_NOT_TEAMS = frozenset(w for ws in COMPANY_WORDS.values() for w in ws) | frozenset((
+    "파트너스", "솔루션스", "인베스트먼츠", "커뮤니케이션즈", "인더스트리즈", "서비스", "뉴스", "비즈",
+    "케미칼스", "에너지스", "플러스"))
+
+
+def team_named(fields: dict[str, str], name: str) -> bool:
+    """Does the article name a sports team with the group name ``name`` (rules 15)?"""
+    rx = re.compile(re.escape(name) + _TEAM_AFTER)
+    return any(m.group(1) not in _NOT_TEAMS for t in fields.values() if name in t for m in rx.finditer(t))
+
+
 def _reject_entities(cands: list[Cand], out: dict[int, str]) -> tuple[list[Cand], list[Cand]]:
     """(kept, rejected): every mention of the entities of ``out``, with its reason."""
     if not out:
@@ -1528,6 +1575,15 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         t = fields[c.field]
         if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
+    teams: set[str] = set()  # group names the article gives a sports team (한화 이글스)
+    for c in amb:
+        # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),
+        # is the group unless the article names a sports team with it (한화 이글스)
+        if c.amb == KOREAN_GROUP and c.entity not in established:
+            if c.phrase in teams or team_named(fields, c.phrase):
+                teams.add(c.phrase)
+            else:
+                established[c.entity] = f'"{c.phrase}", the name of the group the entity is'
     surname: set[str] = set()
     blocked: dict[int, str] = {}
     article = "\n\n".join(t for t in fields.values() if t)
@@ -1663,6 +1719,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         else:
             c.reason = ("no corroboration: no unambiguous alias or context term of the entity, no "
                         "company syntax around it, no other watchlist name nearby")
+            if c.phrase in teams:
+                c.reason += f'; the article names a sports team with "{c.phrase}"'
+
         c.reason = f"ambiguous alias ({c.amb}): {c.reason}"
         rejected.append(c)
     rejected.extend(elsewhere)

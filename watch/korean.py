@@ -148,7 +148,8 @@ PRODUCTS: tuple[str, ...] = (
 # company itself (the labels' convention: a platform or product named with the company's name
 # is the company). Not 뱅크, 쇼핑, 증권, 카드: 카카오뱅크, 토스뱅크 and 롯데쇼핑 are other
 # companies of the group, named on their own.
-SERVICE_NOUNS: tuple[str, ...] = ("메인", "채널", "앱", "웹툰", "블로그", "카페", "메일", "계정")
+# Rules 15: 플레이, a streaming or app service (쿠팡플레이, 구글플레이); 페이 is a product already.
+SERVICE_NOUNS: tuple[str, ...] = ("메인", "채널", "앱", "웹툰", "블로그", "카페", "메일", "계정", "플레이")
 # A group noun glued to the name is the group itself, written as one word (두산그룹,
 # 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
 GROUP_NOUNS: tuple[str, ...] = ("그룹",)

@@ -78,6 +78,7 @@ from watch.corroborate import (
     venue,
     verb_use,
 )
+from watch.glue import LONG_GLUED, gloss_follows, glossed_context, latin_terms
 from watch.korean import (
     AFFILIATE_NOUNS,
     COMPANY_WORDS,
@@ -122,6 +123,9 @@ _ROLE_KIND = {ALIAS: "alias", SHORT: "short_name"}
 # Latin (or other alphabetic) end is a boundary (Japanese has no spaces: "Amazonが"); kana
 # next to a kana end is not ("メタ" in "メタバース").
 _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
+# rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
+# Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
+_HANGUL_GLUED = 4
 
 
 @dataclass(frozen=True)
@@ -337,6 +341,19 @@ class Matcher:
         # is a model letter ("아이폰 X": watch.corroborate.veto)
         self._products = frozenset(w for e in watchlist.entities for t in e.context
                                    for w in (normalize(t).text,) if " " not in w)
+        # rules 15 (watch.glue): Latin names any case, for a gloss glued to a Hangul name
+        # ("뉴욕타임스NYT"), and the Latin context terms with the Hangul names of their entity
+        # ("라마LLamA" after its loanword spelling)
+        self._latin_terms = latin_terms(watchlist.entities)
+        self._latin_context: dict[str, list[tuple[int, str]]] = {}
+        self._hangul_names: dict[str, frozenset[int]] = {}
+        for i, e in enumerate(watchlist.entities):
+            for t in e.context:
+                if t.isascii() and " " not in t:
+                    self._latin_context.setdefault(t.casefold(), []).append((i, t))
+            for t in e.aliases + e.context:
+                if all(map(is_hangul, t)):
+                    self._hangul_names[t] = self._hangul_names.get(t, frozenset()) | {i}
         # an entity's own spellings: a Hangul compound that starts with one of them is not
         # "another company of the same group" (watch.corroborate.compounds)
         self._own = []
@@ -391,6 +408,9 @@ class Matcher:
             rcls = classes.get(key[-1])
             if rcls is None:
                 rcls = _end_class(key[-1])
+            if (lcls == _HANGUL and len(key) >= LONG_GLUED and all(map(is_hangul, key))
+                    and all(tg.role == ALIAS and (tg.entity, tg.phrase) not in self._amb for tg in tgs)):
+                lcls = _HANGUL_GLUED  # rules 15 (watch.glue)
             payload = shared.get((tgs, lcls, rcls))
             if payload is None:
                 excl = tuple(dict.fromkeys(tg.entity for tg in tgs if tg.role == EXCLUDE))
@@ -483,7 +503,11 @@ class Matcher:
                 c = t[end]
                 if c < "\u1100":  # (no Hangul, no Hanja): a letter or digit is a word
                     # (but an outlet's Latin kind glued to its Hangul name is it: 연합뉴스TV)
-                    right_ok = not c.isalnum() or rcls == _HANGUL and bool(latin_media_follows(t, end))
+                    # (rules 15: or a Latin alias or context term of the same entity glued to
+                    # its Hangul name, a gloss whose brackets a crawl dropped: 뉴욕타임스NYT)
+                    right_ok = not c.isalnum() or rcls == _HANGUL and (
+                        bool(latin_media_follows(t, end))
+                        or gloss_follows(t, end, {tg.entity for tg in aliases}, self._latin_terms))
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end))
@@ -504,8 +528,8 @@ class Matcher:
                 elif lcls == _KANA:
                     if p.isalnum() and (p < "\u3400" or not is_ideograph(p)):
                         continue
-                elif p >= "\u1100" and is_hangul(p):
-                    continue
+                elif lcls == _HANGUL and p >= "\u1100" and is_hangul(p):
+                    continue  # (a long unambiguous alias may be glued after Hangul: rules 15)
             if not right_ok:
                 # A Hangul exclude phrase may be the start of a longer word: only the
                 # exclude (and fixed) phrases of this spelling count.
@@ -679,6 +703,10 @@ class Matcher:
                 cands = self._specials(fname, norm, cands, specials,
                                        title_context if fname == "title" else context,
                                        head_affiliates if fname == "title" else None, in_fixed, rejected)
+            if self._latin_context and not norm.text.isascii():
+                for ent, term in glossed_context(norm.text, self._latin_context, self._hangul_names):
+                    if term not in self._affiliates[ent]:
+                        (title_context if fname == "title" else context).setdefault(ent, term)
             if cands or shorts:
                 scanned.append((fname, norm, cands, shorts, excluded))
                 with_alias.update(map(_ENTITY, map(_TARGET, cands)))  # (C-level loops)
