@@ -80,6 +80,7 @@ from watch.corroborate import (
 )
 from watch.glue import LONG_GLUED, gloss_follows, glossed_context, latin_terms
 from watch.korean import (
+    AFFILIATE_HANJA,
     AFFILIATE_NOUNS,
     COMPANY_WORDS,
     FACTION_PREFIXES,
@@ -514,7 +515,8 @@ class Matcher:
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
-                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c)))
+                    # (rules 16: a Hanja affiliate kind glued to it is another company: 현대차證)
+                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c))) and c not in AFFILIATE_HANJA
                 if not right_ok and not open_right:
                     continue
             if start and lcls:
