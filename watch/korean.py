@@ -223,6 +223,20 @@ def latin_media_follows(text: str, end: int) -> str:
     return ""
 
 
+def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
+    """Rules 16: the group name (of ``groups``) that the Hangul run from ``end`` is, alone or
+    before a particle, or "": a firm named after a merger glues the two names (미래에셋대우는,
+    Mirae Asset Daewoo; 다음카카오). Read by the matcher only after a long unambiguous alias
+    (three syllables or more: its rules 15 class), so a short form glued to a group name stays
+    the start of another word."""
+    for g in groups:
+        if text.startswith(g, end):
+            j = end + len(g)
+            if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
+                return g
+    return ""
+
+
 def particle_follows(text: str, end: int) -> bool:
     """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
     n = len(text)
