@@ -869,8 +869,10 @@ _NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
 _K_ROLE_BEFORE_NOUNS = "앱|어플|부품사|부품업체|개발사|게임사|제작사|배급사|제조사|완성차업체|업체|기업|대기업|포털"
 _K_ROLE_BEFORE = re.compile(rf"(?:^|[\s{_NATION_PREFIX}])[가-힣]*(?:{_K_ROLE_BEFORE_NOUNS})\s['‘\"“]?$")
 _K_ROLE_AFTER_NOUNS = "출신|기획자|개발자|디자이너|연구원|앱스토어|플레이스토어|근무|재직|퇴사|입사"
-_K_ROLE_AFTER = re.compile(rf"^(?:\s(?:{_K_ROLE_AFTER_NOUNS})(?:{_K_AFTER_KIND}|으로|이자|인)?(?![가-힣])|"
+_K_ROLE_AFTER = re.compile(rf"^(?:\s(?:{_K_ROLE_AFTER_NOUNS})(?:{_K_AFTER_KIND}|으로|이자|인|이다|이었다|이며|이고|이라)?(?![가-힣])|"
                            r"에서(?:는|도)?\s(?:[가-힣]+\s)?(?:업무|근무|재직|일했|일한|일하|경력을))")
+# (for a pronoun or determiner, only a describing noun of a service: "포털사이트 다음", "메신저 라인")
+_K_DESCR_SERVICE = re.compile(r"포털|메신저|검색엔진|서비스|플랫폼|앱")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
 _K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
@@ -1274,6 +1276,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         if m:
             return f'"{word}{m.group(0)}" ({what})'
     m = _K_DESCR.search(before) or _K_PARTNER_BEFORE.search(before)
+    if m and modifier and m.re is _K_DESCR and not _K_DESCR_SERVICE.search(m.group(0)):
+        m = None  # rules 16: "업체 다음으로" is "after the suppliers"; "포털 다음에서" is Daum
     if m:
         return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
     if not modifier:
