@@ -1281,7 +1281,7 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if m:
         return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
     if not modifier:
-        m = _K_ROLE_BEFORE.search(before)
+        m = _K_ROLE_BEFORE.search(before[-24:])  # (the noun and a word glued before it)
         if m:
             return f'"{m.group(0).strip()} {word}" (an industry noun before it)'
         m = _K_ROLE_AFTER.match(after)
