@@ -24,10 +24,10 @@ def m() -> Matcher:
         entity("toss", ["Toss", "토스"]),
         entity("blizzard", ["Blizzard"]),
         entity("mirae", ["Mirae Asset", "미래에셋"]),
-        '[[entities]]\nid = "daum"\nname = "Daum"\nkind = "company"\naliases = ["Daum", "다음"]\n'
-        'ambiguous = { "다음" = true }\n',
-        '[[entities]]\nid = "woori"\nname = "Woori"\nkind = "company"\naliases = ["Woori Financial", "우리"]\n'
-        'ambiguous = { "우리" = true }\n',
+        ('[[entities]]\nid = "daum"\nname = "Daum"\nkind = "company"\naliases = ["Daum", "다음"]\n'
+        'ambiguous = { "다음" = true }\n'),
+        ('[[entities]]\nid = "woori"\nname = "Woori"\nkind = "company"\naliases = ["Woori Financial", "우리"]\n'
+        'ambiguous = { "우리" = true }\n'),
     ])))
 
 
@@ -45,19 +45,19 @@ def test_a_hanja_affiliate_kind_glued_to_the_short_form(m, title, text, expected
 
 @pytest.mark.parametrize("line, table", [
     # Korean notes in the clipped style: sentences ending on a stem or noun and a stop
-    ("네이버가 검색어 시스템을 일부 개편하고 연령대별 차트를 먼저 보여주는 방식으로 바꿔. 이를테면 20대, 30대, "
+    (("네이버가 검색어 시스템을 일부 개편하고 연령대별 차트를 먼저 보여주는 방식으로 바꿔. 이를테면 20대, 30대, "
      "40대 사용자에게 각각 다른 차트를 보여줘. 포털사이트 다음에서는 연관 검색어를 폐지할 예정. 더불어 "
      "실시간 이슈 검색어 기능도 없애. 정치적·상업적으로 이용된다는 비판이 이어지자 단행한 조치로 해석. 반응은 "
-     "시큰둥, 이용자 3명 중 2명은 변화를 모른다고 답해 [ⓒ 무단전재 및 재배포 금지]", False),
+     "시큰둥, 이용자 3명 중 2명은 변화를 모른다고 답해 [ⓒ 무단전재 및 재배포 금지]"), False),
     # English sentences run into one line with a heading at its end
-    ("The US reception to this game from developers Blizzard has been huge, with 25 titles and 3 "
+    (("The US reception to this game from developers Blizzard has been huge, with 25 titles and 3 "
      "sequels behind it. It may well open up the genre like never before. If nothing else, it will "
-     "develop a loyal community. The other title is still, for now, untitled. THE LEGEND OF ZELDA", False),
+     "develop a loyal community. The other title is still, for now, untitled. THE LEGEND OF ZELDA"), False),
     # contrast: a long row of figures without sentences, and a reference list
     ("Blizzard, 25, 2005, PC, 3, 4, " * 8, True),
-    ("Cooney GM, Dwan K. Exercise for depression. Cochrane Database Syst Rev. 2013, 9, 12. Blizzard R, "
+    (("Cooney GM, Dwan K. Exercise for depression. Cochrane Database Syst Rev. 2013, 9, 12. Blizzard R, "
      "Smith J. Snow and ice. Weather, 2010, 4, 5. Blizzard A. Winds. Nature Reviews, 2011, 7, 8. Dwan K, "
-     "Cooney GM. Exercise and ice. Weather Reviews, 2012, 5, 6", True),
+     "Cooney GM. Exercise and ice. Weather Reviews, 2012, 5, 6"), True),
 ])
 def test_a_long_line_of_prose_is_no_table(line, table):
     i = line.index("Blizzard") if "Blizzard" in line else line.index("다음")
