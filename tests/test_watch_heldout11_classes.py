@@ -92,9 +92,9 @@ _YTN = "정부는 3일 회의를 열었다. 연합뉴스TV : 02-398-4441(기사�
     (_YTN, ["line"]),
     ("▶ 네이버 홈에서 '한국일보' 뉴스를 구독하세요.", ["naver"]),
     ("이 소식은 카카오채널과 네이버블로그에 올라왔다.", ["kakao", "naver"]),
-    # contrast: a pronoun or determiner glued to a service noun is the word ("우리카페 회원님들"
-    # is "our café's members"; 다음카페, Daum's, is lost with it)
-    ("우리카페 회원님들과 다음카페에 모였다.", []),
+    # contrast: a pronoun glued to a service noun is the word ("우리카페 회원님들" is "our café's
+    # members"); a determiner is written apart from its noun, so 다음카페 is Daum's (rules 16)
+    ("우리카페 회원님들과 다음카페에 모였다.", ["daum"]),
     # contrast: the everyday words stay rejected
     ("카카오 함량 70% 초콜릿을 보기 좋게 담았다.", []),
     ("▶ 카카오 함량 70% 초콜릿 보기", []),

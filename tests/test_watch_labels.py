@@ -16,9 +16,9 @@ LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
-# README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14 (all asserted
-# below); heldout15 and heldout16, built blind while rules 15 were written, are their tests
-UNASSERTED: tuple[str, ...] = ("heldout15", "heldout16")
+# README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
+# heldout15 and heldout16 (all asserted below); none is left unasserted until the next blind part
+UNASSERTED: tuple[str, ...] = ()
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -87,12 +87,12 @@ def test_targets_on_the_labelled_set():
     # heldout8 to heldout11, below, by their own figures (rules 13 were tuned on heldout11, and
     # found the footer share links of heldout7-10: README there); heldout12 and heldout13 (the
     # tests of rules 13, then tuned on by rules 14) below; heldout14 (the test of rules 14, then
-    # tuned on by rules 15) below; heldout15 and heldout16, the tests of rules 15 (built blind
-    # while they were written), are measured, not asserted (README there)
+    # tuned on by rules 15) below; heldout15 and heldout16 (the tests of rules 15, then tuned on
+    # by rules 16) below
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
-                                                                 *unasserted)])
+                                                                 "heldout15", "heldout16", *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -162,6 +162,16 @@ def test_targets_on_the_labelled_set():
     held14 = res["heldout14"]
     assert held14["precision"] >= 0.985 and held14["recall"] >= 0.99, held14
     assert held14["about_precision"] >= 0.85 and held14["about_recall"] >= 0.85, held14
+    # the fifteenth and sixteenth (Naver News business of 2019, BBC tech, built blind): their
+    # errors were turned into rules 16 (tuned on: 1.000 / 0.992 and 1.000 / 0.980; 1.000 / 0.926
+    # and 0.990 / 0.969 with rules 15, measured once). Left: a former employer's job beside a
+    # longer company of the same name (`카카오 기획자` with 카카오벤처스) and two bare 삼성 for its
+    # insurers, labelled passing by that part's convention; "about" was not worked on
+    held15, held16 = res["heldout15"], res["heldout16"]
+    assert held15["precision"] >= 0.985 and held15["recall"] >= 0.99, held15
+    assert held15["about_precision"] >= 0.75 and held15["about_recall"] >= 0.83, held15
+    assert held16["precision"] >= 0.985 and held16["recall"] >= 0.979, held16
+    assert held16["about_precision"] >= 0.84 and held16["about_recall"] >= 0.70, held16
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

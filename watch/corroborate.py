@@ -188,6 +188,7 @@ from watch.korean import (
     COMPANY_WORDS,
     COUNTRY_NOUNS,
     COUNTRY_PREFIXES,
+    GLUED_MODIFIERS,
     GROUP_NOUNS,
     MEDIA_NOUNS,
     MODIFIER_WORDS,
@@ -261,6 +262,15 @@ _DIGIT = re.compile(r"\d")
 # for depression. Cochrane Database Syst Rev. 2013;9") as prose. Also a stop glued to the next
 # sentence (rules 11: "했습니다.민주당은", copy whose spaces after the stops were lost)
 _INNER_SENTENCE_END = re.compile(r"[가-힣]다(?:[.\"”’']?\s+(?=\S)|[.\"”’'](?=[가-힣\[(<\"“‘'▶]))")
+# rules 16: two more kinds of inner sentence ends of a long line of prose. English sentences run
+# into one line by a crawl (a games roundup whose reviews and headings share a line): a lower-case
+# word, a stop and a next sentence opening on a function word ("… like never before. If nothing
+# else …"); a reference list's items open on titles and names ("Dwan K. Exercise for …"), rarely
+# on these. And Korean notes in the clipped style (개조식), whose sentences end on a noun or stem
+# and a full stop ("… 방식으로 바꿔. 이를테면 …", "… 폐지할 예정. 더불어 …"). Three of either.
+_ENGLISH_INNER_END = re.compile(r"[a-z]{3,}[.!?][\"”’)]?\s+(?:The|A|An|It|Its|He|She|They|We|You|I|If|In|On|"
+                                r"At|This|That|These|Those|There|But|And|As|So|With|For|When|While)\s")
+_CLIPPED_END = re.compile(r"[가-힣]\.\s+(?=[가-힣])")
 
 
 def line_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -293,7 +303,8 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
     ls, le = line_span(text, start, end)
     line = text[ls:le]
     if le - ls > 200 and "|" not in line and "\t" not in line and (
-            _SENTENCE_END.search(line) or len(_INNER_SENTENCE_END.findall(line, 0, 2000)) >= 3):
+            _SENTENCE_END.search(line) or len(_INNER_SENTENCE_END.findall(line, 0, 2000)) >= 3
+            or len(_CLIPPED_END.findall(line, 0, 2000)) >= 3 or len(_ENGLISH_INNER_END.findall(line, 0, 2000)) >= 3):
         # a long line of prose (the usual case: decided without splitting it); also when it
         # ends without a full stop but holds sentences (rules 9: a Korean article run into one
         # line that ends with its outlet's footer, "… 무단 전재 및 재배포 금지"), which the
@@ -713,7 +724,11 @@ _L_BY = re.compile(r"\b(?:announced|unveiled|reported|confirmed|denied|acquired|
                    r"provided|supplied|hosted|deployed|used|adopted|pioneered|invented|patented|"
                    r"championed|featured|recognized|named)\s+by\s+$")
 _L_ACCORDING = re.compile(r"\b[Aa]ccording\s+to\s+$")
-_L_DESCR = re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, INDUSTRY_NOUNS)) + r"|rival|"
+# rules 16: an industry noun in the plural before one name is its apposition too ("from
+# developers Blizzard", "carmakers Ford and GM")
+_INDUSTRY_PLURALS = tuple(n[:-1] + "ies" if n.endswith("y") else n + "s" for n in INDUSTRY_NOUNS
+                          if not n.endswith(("s", "-up")))
+_L_DESCR = re.compile(r"(?i:\b(?:" + "|".join(map(re.escape, INDUSTRY_NOUNS + _INDUSTRY_PLURALS)) + r"|rival|"
                       r"rivals|competitor|competitors|partner|parent|owner|major|behemoth|titan|"
                       r"heavyweight)\s+)$")
 _L_AT = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:at|with)\s+$")
@@ -842,6 +857,22 @@ _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+
 _K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
                       r"포털사이트|메신저|검색엔진|방송사|방송국|언론사|통신사|신문사|완성차업체|자동차업체)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
                       r"\s['‘\"“<《「『〈]?$")
+_NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
+# rules 16: one table of the nouns of a company's roles around a name written apart (the Korean
+# "parts maker Continental", "a former Kakao planner"), for a name that is no pronoun or
+# determiner (우리, 다음 "next": "업체 다음으로" is "after the suppliers"):
+# * before it, an industry noun, which Korean compounds with what it describes (간편 송금앱,
+#   獨부품사, 게임 개발사, 대기업), so any Hangul may precede it: apps and makers of a kind;
+# * after it, where a person's career or a store stands: a former employer's 출신 and the jobs
+#   held there (기획자, 개발자, 디자이너, 연구원), an app store of the company (애플 앱스토어, the
+#   two written apart), and working there (아마존에서 관련 업무를 담당했다, 구글에서 근무한).
+_K_ROLE_BEFORE_NOUNS = "앱|어플|부품사|부품업체|개발사|게임사|제작사|배급사|제조사|완성차업체|업체|기업|대기업|포털"
+_K_ROLE_BEFORE = re.compile(rf"(?:^|[\s{_NATION_PREFIX}])[가-힣]*(?:{_K_ROLE_BEFORE_NOUNS})\s['‘\"“]?$")
+_K_ROLE_AFTER_NOUNS = "출신|기획자|개발자|디자이너|연구원|앱스토어|플레이스토어|근무|재직|퇴사|입사"
+_K_ROLE_AFTER = re.compile(rf"^(?:\s(?:{_K_ROLE_AFTER_NOUNS})(?:{_K_AFTER_KIND}|으로|이자|인|이다|이었다|이며|이고|이라)?(?![가-힣])|"
+                           r"에서(?:는|도)?\s(?:[가-힣]+\s)?(?:업무|근무|재직|일했|일한|일하|경력을))")
+# (for a pronoun or determiner, only a describing noun of a service: "포털사이트 다음", "메신저 라인")
+_K_DESCR_SERVICE = re.compile(r"포털|메신저|검색엔진|서비스|플랫폼|앱")
 # a list partner written in a company's form: a Latin acronym glued to Hangul ("LG유플러스",
 # "SK텔레콤") or a word ending in a company noun ("삼성전자", "현대카드"): "KT와 LG유플러스는"
 _K_COMPANY_FORM = r"(?:[A-Z]{1,4}[가-힣]{2,}|[가-힣]+(?:전자|텔레콤|통신|그룹|은행|증권|카드|생명|화재|건설|화학|제약|중공업|자동차|항공|홀딩스))"
@@ -856,7 +887,6 @@ _K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|�
 # a headline's "X, …" / "X…" followed by a business noun ("美메타, 새 모델 공개")
 _K_HEADLINE = re.compile(rf"^\s*[,…·]\s*[^.!?\n]{{0,40}}?(?:{_K_ACTS}|개발)")
 _K_OTHER_SUBJECT = re.compile(r"[가-힣]{2,}(?:이|가)\s")
-_NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
 _SENT_END_KO = re.compile(r"다\.|[.!?]\s|\n")
 _QUOTES = "\"“”'‘’「」『』"
 
@@ -896,7 +926,7 @@ def syntax(text: str, c: Cand) -> str:
 
 _LIST_END = (",", " and", " or", "&", ":", " as", " like", "including", " include", " includes",
              "e.g.", "notably")
-_DESCR_WORDS = frozenset(INDUSTRY_NOUNS + ("rival", "rivals", "competitor", "competitors", "partner",
+_DESCR_WORDS = frozenset(INDUSTRY_NOUNS + _INDUSTRY_PLURALS + ("rival", "rivals", "competitor", "competitors", "partner",
                                            "parent", "owner", "major", "behemoth", "titan", "heavyweight"))
 
 
@@ -1210,8 +1240,8 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         return f'"{word}측"'
     # (a particle first: "메타지만" is "meta, but", not a magazine)
     product = product_follows(after, 0) if run and not particle_follows(after, 0) else ""
-    if product in SERVICE_NOUNS and modifier:
-        product = ""  # "우리채널", "다음카페" read as "our channel", "the next café"
+    if product in SERVICE_NOUNS and c.phrase in GLUED_MODIFIERS:
+        product = ""  # "우리채널", "하나앱" read as "our channel", "one app" (rules 16: not 다음카페)
     if product:  # a product glued to the brand ("삼성페이", "애플워치"), the group ("두산그룹"),
         # a news outlet ("로이터통신") or the brand's business in a country ("구글코리아")
         return f'"{word}{product}" ({_GLUED_KIND.get(product, "a product name")})'
@@ -1246,8 +1276,17 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         if m:
             return f'"{word}{m.group(0)}" ({what})'
     m = _K_DESCR.search(before) or _K_PARTNER_BEFORE.search(before)
+    if m and modifier and m.re is _K_DESCR and not _K_DESCR_SERVICE.search(m.group(0)):
+        m = None  # rules 16: "업체 다음으로" is "after the suppliers"; "포털 다음에서" is Daum
     if m:
         return f'"{m.group(0).strip()} {word}" ({"a describing noun" if m.re is _K_DESCR else "a list partner"})'
+    if not modifier:
+        m = _K_ROLE_BEFORE.search(before[-24:])  # (the noun and a word glued before it)
+        if m:
+            return f'"{m.group(0).strip()} {word}" (an industry noun before it)'
+        m = _K_ROLE_AFTER.match(after)
+        if m:
+            return f'"{word}{m.group(0)}" (a career or store at the company)'
     rest = after[len(run):]
     if (not run or particle_follows(after, 0)) and not modifier:
         m = _K_NOUN.match(rest)

@@ -116,6 +116,10 @@ def is_kana(c: str) -> bool:
 # 경제" "our economy", "다음 달" "next month". So no noun after it, not even a business noun
 # (측, 관계자, 대표), says "company", and as a subject it is "we" (rules 10).
 MODIFIER_WORDS: frozenset[str] = frozenset(("우리", "저희", "너희", "하나", "둘", "다음", "지난", "모든", "여러"))
+# Rules 16: of those, the pronouns and numerals are glued to their noun in everyday writing
+# (우리카페 "our café", 우리나라, 하나뿐); a determiner is written apart from it (다음 달, 다음 카페
+# "the next café"), so a web service glued to it (다음웹툰, 다음카페, 다음메일) is the portal's.
+GLUED_MODIFIERS: frozenset[str] = frozenset(("우리", "저희", "너희", "하나", "둘"))
 # Countries written in Hangul. One glued before a Latin name names the company's business in
 # that country, which is the company (rules 10: "한국GM" is GM Korea, "한국IBM", "미국GM"): the
 # mirror of COUNTRY_NOUNS after a Hangul name (구글코리아).
@@ -219,6 +223,30 @@ def latin_media_follows(text: str, end: int) -> str:
     return ""
 
 
+_FIRST_SYLLABLES: dict[frozenset[str], frozenset[str]] = {}
+
+
+def first_syllables(groups: frozenset[str]) -> frozenset[str]:
+    """The first syllables of ``groups``, kept for ``merged_follows``'s quick refusal."""
+    return _FIRST_SYLLABLES.setdefault(groups, frozenset(g[0] for g in groups))
+
+
+def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
+    """Rules 16: the group name (of ``groups``) that the Hangul run from ``end`` is, alone or
+    before a particle, or "": a firm named after a merger glues the two names (미래에셋대우는,
+    Mirae Asset Daewoo; 다음카카오). Read by the matcher only after a long unambiguous alias
+    (three syllables or more: its rules 15 class), so a short form glued to a group name stays
+    the start of another word."""
+    if text[end:end + 1] not in first_syllables(groups):  # (most runs fail here, cheaply)
+        return ""
+    for g in groups:
+        if text.startswith(g, end):
+            j = end + len(g)
+            if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
+                return g
+    return ""
+
+
 def particle_follows(text: str, end: int) -> bool:
     """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
     n = len(text)
@@ -261,6 +289,11 @@ AFFILIATE_NOUNS: tuple[str, ...] = (
     "손해보험", "자산운용", "저축은행", "건설", "화학", "전기", "엔지니어링", "SDI", "SDS", "쇼핑",
     "백화점", "제과", "칠성", "케미칼", "글로벌", "에너지", "에너지솔루션", "디스플레이", "이노텍",
 )
+# Rules 16: the same kinds as headlines abbreviate them, one Hanja glued to the short form
+# (현대차證 = 현대차증권, Hyundai Motor Securities; 삼성重 = 삼성중공업; LG化 = LG화학; 한화生 =
+# 한화생명): the affiliate, not the name it starts with. Not 車 (현대車 is Hyundai Motor's own
+# name), 電 (삼성電 is Samsung Electronics, the group's flagship) nor 銀 (a group's bank is its alias).
+AFFILIATE_HANJA: frozenset[str] = frozenset("證重化建生")
 # Rules 14: a Korean political faction is written as a prefix glued to a person's name, with or
 # without 계 ("faction") after it: 친윤석열계 (pro-Yoon), 비윤석열계, 반윤석열: the person named.
 FACTION_PREFIXES: tuple[str, ...] = ("친", "비", "반")

@@ -69,7 +69,12 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from watch.ambiguity import fixed_terms, marked_ambiguous, why_ambiguous
+from watch.ambiguity import (
+    fixed_terms,
+    korean_sections,
+    marked_ambiguous,
+    why_ambiguous,
+)
 from watch.corroborate import (
     Cand,
     decide,
@@ -80,6 +85,7 @@ from watch.corroborate import (
 )
 from watch.glue import LONG_GLUED, gloss_follows, glossed_context, latin_terms
 from watch.korean import (
+    AFFILIATE_HANJA,
     AFFILIATE_NOUNS,
     COMPANY_WORDS,
     FACTION_PREFIXES,
@@ -91,6 +97,7 @@ from watch.korean import (
     is_ideograph,
     is_kana,
     latin_media_follows,
+    merged_follows,
     particle_follows,
     product_follows,
 )
@@ -126,6 +133,8 @@ _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 # rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
 # Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
 _HANGUL_GLUED = 4
+# rules 16: the groups a merged firm's name may end with (watch.korean.merged_follows)
+_GROUPS = frozenset(korean_sections().get("groups", ()))
 
 
 @dataclass(frozen=True)
@@ -510,11 +519,13 @@ class Matcher:
                         or gloss_follows(t, end, {tg.entity for tg in aliases}, self._latin_terms))
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
-                    right_ok = particle_follows(t, end) or bool(product_follows(t, end))
+                    right_ok = particle_follows(t, end) or bool(product_follows(t, end)) or (
+                        lcls == _HANGUL_GLUED and bool(merged_follows(t, end, _GROUPS)))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
-                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c)))
+                    # (rules 16: a Hanja affiliate kind glued to it is another company: 현대차證)
+                    right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c))) and c not in AFFILIATE_HANJA
                 if not right_ok and not open_right:
                     continue
             if start and lcls:
