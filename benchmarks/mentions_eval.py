@@ -35,7 +35,9 @@ built blind while rules 14 were written) and a fifteenth (``heldout15``: Naver N
 2019 from another crawl, ``tests/fixtures/labels/heldout15``, the same way, built blind while
 rules 15 were written) and a sixteenth (``heldout16``: Naver News business and IT articles of
 2019 and BBC News tech articles, ``tests/fixtures/labels/heldout16``, the same way, built blind
-while rules 15 were written) and an eighteenth (``heldout18``: Naver News articles of 2019 and BBC
+while rules 15 were written), a seventeenth (``heldout17``: Naver News business and IT articles
+of 2019 from the same crawl's E1 and Kakao files, ``tests/fixtures/labels/heldout17``, the same way,
+built blind while rules 16 were written) and an eighteenth (``heldout18``: Naver News articles of 2019 and BBC
 News tech articles, ``tests/fixtures/labels/heldout18``, the same way, built blind while rules 16
 were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
@@ -73,7 +75,8 @@ LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-          "heldout13", "heldout14", "heldout15", "heldout16", "heldout18")
+          "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
+          "heldout18")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
 # heldout7's real news articles: a title line (empty for the Korean ones), a blank line, the body
@@ -101,6 +104,9 @@ HELDOUT15 = LABELS / "heldout15"
 # heldout16's: Naver News business and IT articles of 2019 (Korean_News_summarization's crawl) and
 # BBC News tech, built blind while rules 15 were written
 HELDOUT16 = LABELS / "heldout16"
+# heldout17's: Naver News business and IT articles of 2019 (the same crawl's E1 and Kakao files),
+# built blind while rules 16 were written
+HELDOUT17 = LABELS / "heldout17"
 # heldout18's: Naver News of 2019 (Korean_News_summarization's crawl: Samsung, Naver and Hyundai
 # files) and BBC News tech, built blind while rules 16 were written
 HELDOUT18 = LABELS / "heldout18"
@@ -140,7 +146,7 @@ def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
         docs["rdb:" + path.stem] = ("", path.read_text(encoding="utf-8"))
     for path in sorted(p for d in (HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13,
                                               HELDOUT14, HELDOUT15,
-                                              HELDOUT16, HELDOUT18) for p in d.glob("*.txt")):
+                                              HELDOUT16, HELDOUT17, HELDOUT18) for p in d.glob("*.txt")):
         title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
         docs["rt:" + path.stem] = (title.strip(), body.strip())
     for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):
