@@ -199,6 +199,7 @@ from watch.korean import (
     is_hangul,
     particle_follows,
     product_follows,
+    stock_code_follows,
 )
 from watch.normalize import fold
 from watch.othernames import inside_body_name, title_before
@@ -1614,6 +1615,10 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         t = fields[c.field]
         if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
+        # rules 17: a listed company's stock code right after the name (두산(000150)) says
+        # it is the company, also in a disclosure list that reads as a table row
+        elif c.entity not in established and stock_code_follows(t, c.end):
+            established[c.entity] = f'"{t[c.start:c.end]}{t[c.end:t.index(")", c.end) + 1]}" (a stock code)'
     teams: set[str] = set()  # group names the article gives a sports team (한화 이글스)
     for c in amb:
         # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),

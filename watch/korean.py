@@ -247,6 +247,17 @@ def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
     return ""
 
 
+# rules 17: a listed company's six-digit stock code in parentheses right after its name, as
+# disclosure and market lists write it (두산(000150), ▲E1(017940)=…): the name before it is a
+# whole company's name, and a listed one
+_STOCK_CODE = re.compile(r"\(\s?[0-9]{6}\s?\)")
+
+
+def stock_code_follows(text: str, end: int) -> bool:
+    """Rules 17: is ``text[end:]`` a stock code in parentheses (``(000150)``)?"""
+    return text[end:end + 1] == "(" and _STOCK_CODE.match(text, end) is not None
+
+
 def particle_follows(text: str, end: int) -> bool:
     """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
     n = len(text)

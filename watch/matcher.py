@@ -100,6 +100,7 @@ from watch.korean import (
     merged_follows,
     particle_follows,
     product_follows,
+    stock_code_follows,
 )
 from watch.normalize import fold, normalize
 from watch.othernames import title_before
@@ -541,6 +542,8 @@ class Matcher:
                         continue
                 elif lcls == _HANGUL and p >= "\u1100" and is_hangul(p):
                     continue  # (a long unambiguous alias may be glued after Hangul: rules 15)
+                elif lcls == _HANGUL_GLUED and p >= "\u1100" and is_hangul(p) and stock_code_follows(t, end):
+                    continue  # (rules 17: but before a stock code it ends another listed name: 디에스케이(109740))
             if not right_ok:
                 # A Hangul exclude phrase may be the start of a longer word: only the
                 # exclude (and fixed) phrases of this spelling count.
