@@ -817,12 +817,18 @@ _K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\
 _K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)(?![가-힣])|(?=[^\\s가-힣]|$))"
 
 
+# rules 17: a code of letters and digits right before it names which one ("L8-1 라인",
+# "L8-2라인도", "A3 라인"): the common word (a production line), as a name takes no code before
+_K_CODE_BEFORE = r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?:-[0-9]+)?\s?"
+
+
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
     before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
     adjective ("세터의 정확한 토스가")?"""
     w = re.escape(word)
     return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
+            or re.search(_K_CODE_BEFORE + w, text) is not None
             or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.MULTILINE) is not None)
 
 

@@ -950,6 +950,13 @@ class Matcher:
                                          f'"{original[s:e]}{_WORD_AFTER.match(original, e).group(0)}", '
                                          f"not the name"))
                 continue
+            if not r[4].islower() and _NUMERAL_BEFORE.search(original, max(0, s - 12), s):
+                # rules 17: a numeral before the lower-case word makes it a unit ("one gigabyte
+                # of storage", "512 gigabytes"), as a name is not counted in numbers
+                rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
+                                         f'lower case after a numeral ("{original[max(0, s - 12):e].strip()}"), '
+                                         f"a unit, not the name"))
+                continue
             keep.append(r)
         return keep
 
@@ -1043,6 +1050,10 @@ def _glued_forms(ent) -> list[tuple[str, str]]:
 
 
 _ADDRESS_AFTER = re.compile(r"[./][A-Za-z0-9]")
+# rules 17: a numeral right before a lower-case spelling of a capitalized name (a unit: "one
+# gigabyte", "512 gigabytes"); digits or an English number word
+_NUMERAL_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                             r"twelve|twenty|hundred|thousand|million)|[0-9])[ -]?$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[\w-]*")
 
 
