@@ -198,6 +198,7 @@ from watch.korean import (
     country_before,
     is_hangul,
     particle_follows,
+    company_words_after,
     product_follows,
     stock_code_follows,
 )
@@ -1570,6 +1571,8 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     name and an industry word after it are not one of the entity's own aliases (in any number:
     "Hyundai Motors" is "Hyundai Motor"); "" otherwise."""
     m = _INDUSTRY_WORD.match(text, c.end)
+    if not m and c.phrase.isascii() and text[c.start:c.start + 1].isupper():
+        return _other_company_korean(text, c, own)
     if not m or not text[c.start:c.end][:1].isupper():
         return ""
     word = m.group(1)
@@ -1579,6 +1582,24 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     if any(o.replace(" ", "") in forms for o in own):
         return ""
     return f'another company named with an industry word ("{text[c.start:m.end()]}")'
+
+
+def _other_company_korean(text: str, c: Cand, own: frozenset[str]) -> str:
+    """Rules 17, the Korean side of other_company: a Latin name before Hangul industry words
+    (SCG 케미칼 트레이딩) is another company's when the words go on past the entity's own alias
+    (SCG케미칼, spaces aside) or spell none of it."""
+    words = company_words_after(text, c.end)
+    if not words:
+        return ""
+    bare = {fold(o).replace(" ", "") for o in own}
+    name = fold(c.phrase).replace(" ", "")
+    longest = 0  # how many of the words the entity's own aliases take
+    for i in range(1, len(words) + 1):
+        if name + "".join(words[:i]) in bare:
+            longest = i
+    if longest == len(words):
+        return ""
+    return f'another company named with an industry word ("{c.phrase} {" ".join(words)}")'
 
 
 # a name goes on after the mention: it is inside a product's name ("Floodlight Cam Wired Pro"),

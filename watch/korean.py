@@ -290,6 +290,38 @@ COMPANY_WORDS: dict[str, tuple[str, ...]] = {
     "Airlines": ("에어라인스",), "Corporation": ("코퍼레이션",), "Holdings": ("홀딩스",),
     "Entertainment": ("엔터테인먼트",), "Networks": ("네트웍스", "네트워크스"),
 }
+# Rules 17: the Hangul industry words a company's name is made of after a Latin name
+# (SCG 케미칼 트레이딩): COMPANY_WORDS' spellings and a few more; read by
+# corroborate.other_company, which lets a run of them through only when it spells the entity's
+# own alias (SCG 케미칼 = SCG케미칼) and flags another company when it goes on past one
+HANGUL_COMPANY_WORDS: frozenset[str] = frozenset(
+    [w for ws in COMPANY_WORDS.values() for w in ws]
+    + ["케미칼", "케미컬", "트레이딩", "인터내셔널", "에너지", "솔루션", "솔루션즈", "캐피탈", "파트너스",
+       "인더스트리", "인더스트리즈", "일렉트릭", "머티리얼즈", "글로벌"])
+_HANGUL_WORD_RUN = re.compile(r"\s?([가-힣]+)")
+
+
+def company_words_after(text: str, end: int) -> list[str]:
+    """Rules 17: the Hangul industry words (HANGUL_COMPANY_WORDS) that follow ``end``, each
+    written apart or glued, as far as they go (" 케미칼 트레이딩과" -> 케미칼, 트레이딩; the last
+    may carry a particle)."""
+    words: list[str] = []
+    j = end
+    while True:
+        m = _HANGUL_WORD_RUN.match(text, j)
+        if not m:
+            return words
+        run = m.group(1)
+        w = next((w for w in HANGUL_COMPANY_WORDS if run.startswith(w) and (
+            len(run) == len(w) or particle_follows(text, m.start(1) + len(w)))), "")
+        if not w:
+            return words
+        words.append(w)
+        if len(run) > len(w):  # a particle closes the name
+            return words
+        j = m.end()
+
+
 # Rules 14: an affiliate's kind, glued to a group's short form, names the affiliate (삼성카드,
 # 삼성생명, 현대중공업: the labels' convention, a company of the group named on its own is not the
 # group); in an elided list the last item's kind is every item's (신한·삼성·롯데카드 = 신한카드,
