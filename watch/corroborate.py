@@ -823,6 +823,12 @@ _K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|�
 _K_CODE_BEFORE = r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?:-[0-9]+)?\s?"
 
 
+# rules 17: a quoted product name after a loanword name, one noun of its kind at most between
+_K_BRAND_OF_QUOTED = re.compile(r"^\s(?:[가-힣]{2,6}\s)?['‘\"“][^'’\"”\n]{1,20}['’\"”]")
+# a bare Hangul noun right before (no particle, no number and unit: "2011년 애플" is a date's)
+_K_BARE_NOUN_BEFORE = re.compile(r"(?<![0-9])[가-힣]*[가-힣](?<![은는이가의을를에도와과로서고며면])\s$")
+
+
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
     before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
@@ -1269,6 +1275,12 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
+        # rules 17: the maker before a quoted product name, with at most one noun of its kind
+        # between (애플 '시리'에서, 애플 무선이어폰 '에어팟'을); not after a bare noun, which
+        # makes the loanword the word (생산 라인 'A'를)
+        m = _K_BRAND_OF_QUOTED.match(after)
+        if m and not _K_BARE_NOUN_BEFORE.search(before):
+            return f'"{word}{m.group(0)}" (the maker of a quoted product)'
     m = _K_MODEL.match(after)
     if m:  # a product line's model code after the name ("엘지 V30", "삼성 S24")
         return f'"{word}{m.group(0)}" (a model name)'
