@@ -156,7 +156,10 @@ PRODUCTS: tuple[str, ...] = (
 SERVICE_NOUNS: tuple[str, ...] = ("메인", "채널", "앱", "웹툰", "블로그", "카페", "메일", "계정", "플레이")
 # A group noun glued to the name is the group itself, written as one word (두산그룹,
 # 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
-GROUP_NOUNS: tuple[str, ...] = ("그룹",)
+# Rules 17: 지주 (a holding company) after a financial group's name (우리금융지주 = 우리금융,
+# KB금융지주); only there (_GLUED_ONLY_AFTER): elsewhere 지주 is also "landowner".
+GROUP_NOUNS: tuple[str, ...] = ("그룹", "지주")
+_GLUED_ONLY_AFTER: dict[str, tuple[str, ...]] = {"지주": ("금융",)}
 # The kind of a news outlet glued to its name is the outlet itself: Korean writes a wire
 # service as name + 통신 (로이터통신, AP통신, 블룸버그통신), a broadcaster + 방송 (CNN방송), a
 # paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
@@ -205,6 +208,8 @@ def product_follows(text: str, end: int) -> str:
     애플워치처럼, 로이터통신은); "" otherwise (애플리케이션, 현대카드, 아마존지역)."""
     for p in _PRODUCTS_BY_FIRST.get(text[end:end + 1], ()):
         if text.startswith(p, end):
+            if p in _GLUED_ONLY_AFTER and not text.endswith(_GLUED_ONLY_AFTER[p], 0, end):
+                continue
             j = end + len(p)
             if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
                 return p
