@@ -79,6 +79,7 @@ from watch.corroborate import (
     Cand,
     decide,
     defined_after,
+    line_span,
     list_item_name,
     venue,
     verb_use,
@@ -134,6 +135,7 @@ _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 # rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
 # Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
 _HANGUL_GLUED = 4
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]")  # (rules 17: a line of Korean text)
 # rules 16: the groups a merged firm's name may end with (watch.korean.merged_follows)
 _GROUPS = frozenset(korean_sections().get("groups", ()))
 
@@ -938,6 +940,12 @@ class Matcher:
         keep = []
         for r in rows:
             original, s, e = r[7].original, r[1], r[2]
+            if (original[s:e].isupper() and not r[4].isupper() and r[4].isascii()
+                    and not _HANGUL_RUN.search(original, *line_span(original, s, e))):
+                # rules 17: a one-word name's capitals (watch.variants) are Korean lists' and
+                # company style (NAVER(190억원)); in English they are headings and other brands
+                # written in capitals ("VIVO DESK-V000B"): silently, as before rules 17
+                continue
             if not original[s].islower():  # (the usual case: a name as written)
                 keep.append(r)
                 continue
