@@ -111,3 +111,22 @@ def test_the_maker_before_a_quoted_product(m, text, expected):
 ])
 def test_holding_company_and_capitals(m, text, expected):
     assert flagged(m, text) == expected
+
+
+@pytest.fixture(scope="module")
+def credits() -> Matcher:
+    return Matcher(parse_watchlist("\n".join([
+        entity("dsme", ["DSME", "대우조선해양"]),
+        entity("samsung", ["Samsung Electronics", "삼성전자"]),
+    ])))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a credit's name with the next paragraph glued on by the crawl
+    ("운반선의 항해 모습 / 사진제공=대우조선해양E1은 가격을 올렸다.", ["dsme"]),
+    # contrast: no credit before it, and glued Hangul after a credit (a longer name)
+    ("운반선 대우조선해양E1은 가격을 올렸다.", []),
+    ("사진=삼성전자서비스", []),
+])
+def test_a_credit_glued_to_the_next_paragraph(credits, text, expected):
+    assert flagged(credits, text) == expected

@@ -135,6 +135,10 @@ _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 # rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
 # Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
 _HANGUL_GLUED = 4
+# rules 17: a photo or data credit before a name ("사진제공=", "자료=", "출처:"): the name ends the
+# credit, and a crawl glues the next paragraph to it: a Latin letter or digit may follow (glued
+# Hangul may still be a longer name: 삼성전자서비스)
+_CREDIT_BEFORE = re.compile(r"(?:제공|사진|자료|출처|그래픽)\s?[=:]\s?$")
 _HANGUL_RUN = re.compile("[\uac00-\ud7a3]")  # (rules 17: a line of Korean text)
 # rules 16: the groups a merged firm's name may end with (watch.korean.merged_follows)
 _GROUPS = frozenset(korean_sections().get("groups", ()))
@@ -529,6 +533,8 @@ class Matcher:
                 else:
                     # (rules 16: a Hanja affiliate kind glued to it is another company: 현대차證)
                     right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c))) and c not in AFFILIATE_HANJA
+                if not right_ok and c < "\u1100" and t[start - 1] in "=:" and _CREDIT_BEFORE.search(t, max(0, start - 8), start):
+                    right_ok = True  # rules 17: a credit's name, the next paragraph glued on (사진제공=대우조선해양E1은)
                 if not right_ok and not open_right:
                     continue
             if start and lcls:
