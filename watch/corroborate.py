@@ -195,10 +195,10 @@ from watch.korean import (
     PLACE_NOUNS,
     SERVICE_NOUNS,
     SITE_NOUNS,
+    company_words_after,
     country_before,
     is_hangul,
     particle_follows,
-    company_words_after,
     product_follows,
     stock_code_follows,
 )
