@@ -63,6 +63,9 @@ def test_company_words_after():
     assert company_words_after(" 케미칼 트레이딩과 계약", 0) == ["케미칼", "트레이딩"]
     assert company_words_after("케미칼은", 0) == ["케미칼"]
     assert company_words_after(" 공장에서", 0) == []
+    # everyday loanwords after a group's name are no company's words
+    assert company_words_after(" 글로벌 시장에서", 0) == []
+    assert company_words_after(" 에너지 사업", 0) == []
 
 
 @pytest.mark.parametrize("text, expected", [

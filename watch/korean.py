@@ -301,8 +301,10 @@ COMPANY_WORDS: dict[str, tuple[str, ...]] = {
 # own alias (SCG 케미칼 = SCG케미칼) and flags another company when it goes on past one
 HANGUL_COMPANY_WORDS: frozenset[str] = frozenset(
     [w for ws in COMPANY_WORDS.values() for w in ws]
-    + ["케미칼", "케미컬", "트레이딩", "인터내셔널", "에너지", "솔루션", "솔루션즈", "캐피탈", "파트너스",
-       "인더스트리", "인더스트리즈", "일렉트릭", "머티리얼즈", "글로벌"])
+    + ["케미칼", "케미컬", "트레이딩", "인터내셔널", "솔루션즈", "캐피탈", "파트너스", "인더스트리",
+       "인더스트리즈", "일렉트릭", "머티리얼즈"])
+# (not 에너지, 솔루션, 글로벌: everyday loanwords after a group's name, "LG 글로벌 시장", "SK 에너지
+# 사업", which would take the group's every bare mention with them)
 _HANGUL_WORD_RUN = re.compile(r"\s?([가-힣]+)")
 
 
