@@ -17,9 +17,9 @@ SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
 # README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
-# heldout15 and heldout16 (all asserted below); heldout17 and heldout18, built blind while rules 16
-# were written, are their tests
-UNASSERTED: tuple[str, ...] = ("heldout17", "heldout18")
+# heldout15 and heldout16, rules 17 on heldout17 and heldout18 (all asserted below; the parts
+# built blind while rules 17 were written are set here when they are merged)
+UNASSERTED: tuple[str, ...] = ()
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -94,12 +94,13 @@ def test_targets_on_the_labelled_set():
     # found the footer share links of heldout7-10: README there); heldout12 and heldout13 (the
     # tests of rules 13, then tuned on by rules 14) below; heldout14 (the test of rules 14, then
     # tuned on by rules 15) below; heldout15 and heldout16 (the tests of rules 15, then tuned on
-    # by rules 16) below; heldout17 and heldout18 (built blind while rules 16 were written) are
-    # measured, not asserted (README there)
+    # by rules 16) below; heldout17 and heldout18 (the tests of rules 16, then tuned on by rules
+    # 17) below
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
-                                                                 "heldout15", "heldout16", *unasserted)])
+                                                                 "heldout15", "heldout16", "heldout17",
+                                                                 "heldout18", *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -181,6 +182,18 @@ def test_targets_on_the_labelled_set():
     assert held15["about_precision"] >= 0.75 and held15["about_recall"] >= 0.83, held15
     assert held16["precision"] >= 0.985 and held16["recall"] >= 0.979, held16
     assert held16["about_precision"] >= 0.84 and held16["about_recall"] >= 0.70, held16
+    # the seventeenth and eighteenth (Naver News business of 2019, BBC tech, built blind): their
+    # errors were turned into rules 17 (tuned on: 1.000 / 0.952 and 0.988 / 0.966; 0.983 / 0.911
+    # and 0.964 / 0.931 with rules 16, measured once). Left: four outlet sign-offs as a bare
+    # domain (chosunbiz.com, against the convention that a name only inside a web address is no
+    # mention), three bare names in articles naming a longer company that starts with them
+    # (카카오페이지, 아마존웹서비스, KBS뉴스), Daum in 다음웹툰 (Daum Webtoon's), and Spectrum beside
+    # Atari (a list of computer makers); "about" was not worked on
+    held17, held18 = res["heldout17"], res["heldout18"]
+    assert held17["precision"] >= 0.985 and held17["recall"] >= 0.95, held17
+    assert held17["about_precision"] >= 0.67 and held17["about_recall"] >= 0.91, held17
+    assert held18["precision"] >= 0.985 and held18["recall"] >= 0.965, held18
+    assert held18["about_precision"] >= 0.84 and held18["about_recall"] >= 0.88, held18
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

@@ -195,10 +195,12 @@ from watch.korean import (
     PLACE_NOUNS,
     SERVICE_NOUNS,
     SITE_NOUNS,
+    company_words_after,
     country_before,
     is_hangul,
     particle_follows,
     product_follows,
+    stock_code_follows,
 )
 from watch.normalize import fold
 from watch.othernames import inside_body_name, title_before
@@ -816,12 +818,24 @@ _K_ADJ_USE = (r"(?:^|[^가-힣\s]\s?|[가-힣]*[^을를에로서년월일전후\
 _K_PARTICLE_OR_END = "(?:(?:은|는|이|가|을|를|의|로|으로|과|와|도|만|에)(?![가-힣])|(?=[^\\s가-힣]|$))"
 
 
+# rules 17: a code of letters and digits right before it names which one ("L8-1 라인",
+# "L8-2라인도", "A3 라인"): the common word (a production line), as a name takes no code before
+_K_CODE_BEFORE = r"(?<![A-Za-z0-9])[A-Z]{1,3}[0-9]+(?:-[0-9]+)?\s?"
+
+
+# rules 17: a quoted product name after a loanword name, one noun of its kind at most between
+_K_BRAND_OF_QUOTED = re.compile(r"^\s(?:[가-힣]{2,6}\s)?['‘\"“][^'’\"”\n]{1,20}['’\"”]")
+# a bare Hangul noun right before (no particle, no number and unit: "2011년 애플" is a date's)
+_K_BARE_NOUN_BEFORE = re.compile(r"(?<![0-9])[가-힣]*[가-힣](?<![은는이가의을를에도와과로서고며면])\s$")
+
+
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
     before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
     adjective ("세터의 정확한 토스가")?"""
     w = re.escape(word)
     return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
+            or re.search(_K_CODE_BEFORE + w, text) is not None
             or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.MULTILINE) is not None)
 
 
@@ -1261,6 +1275,12 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
             return f'"{word}{run}" (a name\'s particle)'
         if before.endswith("·") or after.startswith("·"):
             return f'"{word}" in a list of names'
+        # rules 17: the maker before a quoted product name, with at most one noun of its kind
+        # between (애플 '시리'에서, 애플 무선이어폰 '에어팟'을); not after a bare noun, which
+        # makes the loanword the word (생산 라인 'A'를)
+        m = _K_BRAND_OF_QUOTED.match(after)
+        if m and not _K_BARE_NOUN_BEFORE.search(before):
+            return f'"{word}{m.group(0)}" (the maker of a quoted product)'
     m = _K_MODEL.match(after)
     if m:  # a product line's model code after the name ("엘지 V30", "삼성 S24")
         return f'"{word}{m.group(0)}" (a model name)'
@@ -1563,6 +1583,8 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     name and an industry word after it are not one of the entity's own aliases (in any number:
     "Hyundai Motors" is "Hyundai Motor"); "" otherwise."""
     m = _INDUSTRY_WORD.match(text, c.end)
+    if not m and c.phrase.isascii() and text[c.start:c.start + 1].isupper():
+        return _other_company_korean(text, c, own)
     if not m or not text[c.start:c.end][:1].isupper():
         return ""
     word = m.group(1)
@@ -1572,6 +1594,24 @@ def other_company(text: str, c: Cand, own: frozenset[str]) -> str:
     if any(o.replace(" ", "") in forms for o in own):
         return ""
     return f'another company named with an industry word ("{text[c.start:m.end()]}")'
+
+
+def _other_company_korean(text: str, c: Cand, own: frozenset[str]) -> str:
+    """Rules 17, the Korean side of other_company: a Latin name before Hangul industry words
+    (SCG 케미칼 트레이딩) is another company's when the words go on past the entity's own alias
+    (SCG케미칼, spaces aside) or spell none of it."""
+    words = company_words_after(text, c.end)
+    if not words:
+        return ""
+    bare = {fold(o).replace(" ", "") for o in own}
+    name = fold(c.phrase).replace(" ", "")
+    longest = 0  # how many of the words the entity's own aliases take
+    for i in range(1, len(words) + 1):
+        if name + "".join(words[:i]) in bare:
+            longest = i
+    if longest == len(words):
+        return ""
+    return f'another company named with an industry word ("{c.phrase} {" ".join(words)}")'
 
 
 # a name goes on after the mention: it is inside a product's name ("Floodlight Cam Wired Pro"),
@@ -1614,6 +1654,10 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         t = fields[c.field]
         if c.entity not in established and t[c.end:c.end + 1] == "그" and product_follows(t, c.end) in GROUP_NOUNS:
             established[c.entity] = f'"{t[c.start:c.end]}그룹" (the group)'
+        # rules 17: a listed company's stock code right after the name (두산(000150)) says
+        # it is the company, also in a disclosure list that reads as a table row
+        elif c.entity not in established and stock_code_follows(t, c.end):
+            established[c.entity] = f'"{t[c.start:c.end]}{t[c.end:t.index(")", c.end) + 1]}" (a stock code)'
     teams: set[str] = set()  # group names the article gives a sports team (한화 이글스)
     for c in amb:
         # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),

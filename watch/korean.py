@@ -156,7 +156,10 @@ PRODUCTS: tuple[str, ...] = (
 SERVICE_NOUNS: tuple[str, ...] = ("메인", "채널", "앱", "웹툰", "블로그", "카페", "메일", "계정", "플레이")
 # A group noun glued to the name is the group itself, written as one word (두산그룹,
 # 신세계그룹의, 폭스바겐그룹 산하): unlike 카드 or 은행, it names no other company.
-GROUP_NOUNS: tuple[str, ...] = ("그룹",)
+# Rules 17: 지주 (a holding company) after a financial group's name (우리금융지주 = 우리금융,
+# KB금융지주); only there (_GLUED_ONLY_AFTER): elsewhere 지주 is also "landowner".
+GROUP_NOUNS: tuple[str, ...] = ("그룹", "지주")
+_GLUED_ONLY_AFTER: dict[str, tuple[str, ...]] = {"지주": ("금융",)}
 # The kind of a news outlet glued to its name is the outlet itself: Korean writes a wire
 # service as name + 통신 (로이터통신, AP통신, 블룸버그통신), a broadcaster + 방송 (CNN방송), a
 # paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
@@ -205,6 +208,8 @@ def product_follows(text: str, end: int) -> str:
     애플워치처럼, 로이터통신은); "" otherwise (애플리케이션, 현대카드, 아마존지역)."""
     for p in _PRODUCTS_BY_FIRST.get(text[end:end + 1], ()):
         if text.startswith(p, end):
+            if p in _GLUED_ONLY_AFTER and not text.endswith(_GLUED_ONLY_AFTER[p], 0, end):
+                continue
             j = end + len(p)
             if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
                 return p
@@ -247,6 +252,17 @@ def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
     return ""
 
 
+# rules 17: a listed company's six-digit stock code in parentheses right after its name, as
+# disclosure and market lists write it (두산(000150), ▲E1(017940)=…): the name before it is a
+# whole company's name, and a listed one
+_STOCK_CODE = re.compile(r"\(\s?[0-9]{6}\s?\)")
+
+
+def stock_code_follows(text: str, end: int) -> bool:
+    """Rules 17: is ``text[end:]`` a stock code in parentheses (``(000150)``)?"""
+    return text[end:end + 1] == "(" and _STOCK_CODE.match(text, end) is not None
+
+
 def particle_follows(text: str, end: int) -> bool:
     """text[end] is Hangul: is the whole Hangul run from ``end`` a particle (combination)?"""
     n = len(text)
@@ -279,6 +295,40 @@ COMPANY_WORDS: dict[str, tuple[str, ...]] = {
     "Airlines": ("에어라인스",), "Corporation": ("코퍼레이션",), "Holdings": ("홀딩스",),
     "Entertainment": ("엔터테인먼트",), "Networks": ("네트웍스", "네트워크스"),
 }
+# Rules 17: the Hangul industry words a company's name is made of after a Latin name
+# (SCG 케미칼 트레이딩): COMPANY_WORDS' spellings and a few more; read by
+# corroborate.other_company, which lets a run of them through only when it spells the entity's
+# own alias (SCG 케미칼 = SCG케미칼) and flags another company when it goes on past one
+HANGUL_COMPANY_WORDS: frozenset[str] = frozenset(
+    [w for ws in COMPANY_WORDS.values() for w in ws]
+    + ["케미칼", "케미컬", "트레이딩", "인터내셔널", "솔루션즈", "캐피탈", "파트너스", "인더스트리",
+       "인더스트리즈", "일렉트릭", "머티리얼즈"])
+# (not 에너지, 솔루션, 글로벌: everyday loanwords after a group's name, "LG 글로벌 시장", "SK 에너지
+# 사업", which would take the group's every bare mention with them)
+_HANGUL_WORD_RUN = re.compile(r"\s?([가-힣]+)")
+
+
+def company_words_after(text: str, end: int) -> list[str]:
+    """Rules 17: the Hangul industry words (HANGUL_COMPANY_WORDS) that follow ``end``, each
+    written apart or glued, as far as they go (" 케미칼 트레이딩과" -> 케미칼, 트레이딩; the last
+    may carry a particle)."""
+    words: list[str] = []
+    j = end
+    while True:
+        m = _HANGUL_WORD_RUN.match(text, j)
+        if not m:
+            return words
+        run = m.group(1)
+        w = next((w for w in HANGUL_COMPANY_WORDS if run.startswith(w) and (
+            len(run) == len(w) or particle_follows(text, m.start(1) + len(w)))), "")
+        if not w:
+            return words
+        words.append(w)
+        if len(run) > len(w):  # a particle closes the name
+            return words
+        j = m.end()
+
+
 # Rules 14: an affiliate's kind, glued to a group's short form, names the affiliate (삼성카드,
 # 삼성생명, 현대중공업: the labels' convention, a company of the group named on its own is not the
 # group); in an elided list the last item's kind is every item's (신한·삼성·롯데카드 = 신한카드,

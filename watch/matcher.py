@@ -79,6 +79,7 @@ from watch.corroborate import (
     Cand,
     decide,
     defined_after,
+    line_span,
     list_item_name,
     venue,
     verb_use,
@@ -100,6 +101,7 @@ from watch.korean import (
     merged_follows,
     particle_follows,
     product_follows,
+    stock_code_follows,
 )
 from watch.normalize import fold, normalize
 from watch.othernames import title_before
@@ -133,6 +135,11 @@ _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 # rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
 # Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
 _HANGUL_GLUED = 4
+# rules 17: a photo or data credit before a name ("사진제공=", "자료=", "출처:"): the name ends the
+# credit, and a crawl glues the next paragraph to it: a Latin letter or digit may follow (glued
+# Hangul may still be a longer name: 삼성전자서비스)
+_CREDIT_BEFORE = re.compile(r"(?:제공|사진|자료|출처|그래픽)\s?[=:]\s?$")
+_HANGUL_RUN = re.compile("[\uac00-\ud7a3]")  # (rules 17: a line of Korean text)
 # rules 16: the groups a merged firm's name may end with (watch.korean.merged_follows)
 _GROUPS = frozenset(korean_sections().get("groups", ()))
 
@@ -526,6 +533,8 @@ class Matcher:
                 else:
                     # (rules 16: a Hanja affiliate kind glued to it is another company: 현대차證)
                     right_ok = not (c.isalnum() and (c < "\u3400" or not is_ideograph(c))) and c not in AFFILIATE_HANJA
+                if not right_ok and c < "\u1100" and t[start - 1] in "=:" and _CREDIT_BEFORE.search(t, max(0, start - 8), start):
+                    right_ok = True  # rules 17: a credit's name, the next paragraph glued on (사진제공=대우조선해양E1은)
                 if not right_ok and not open_right:
                     continue
             if start and lcls:
@@ -541,6 +550,8 @@ class Matcher:
                         continue
                 elif lcls == _HANGUL and p >= "\u1100" and is_hangul(p):
                     continue  # (a long unambiguous alias may be glued after Hangul: rules 15)
+                elif lcls == _HANGUL_GLUED and p >= "\u1100" and is_hangul(p) and stock_code_follows(t, end):
+                    continue  # (rules 17: but before a stock code it ends another listed name: 디에스케이(109740))
             if not right_ok:
                 # A Hangul exclude phrase may be the start of a longer word: only the
                 # exclude (and fixed) phrases of this spelling count.
@@ -935,6 +946,12 @@ class Matcher:
         keep = []
         for r in rows:
             original, s, e = r[7].original, r[1], r[2]
+            if (original[s:e].isupper() and not r[4].isupper() and r[4].isascii()
+                    and not _HANGUL_RUN.search(original, *line_span(original, s, e))):
+                # rules 17: a one-word name's capitals (watch.variants) are Korean lists' and
+                # company style (NAVER(190억원)); in English they are headings and other brands
+                # written in capitals ("VIVO DESK-V000B"): silently, as before rules 17
+                continue
             if not original[s].islower():  # (the usual case: a name as written)
                 keep.append(r)
                 continue
@@ -946,6 +963,13 @@ class Matcher:
                                          f'lower case, the first part of the hyphenated word '
                                          f'"{original[s:e]}{_WORD_AFTER.match(original, e).group(0)}", '
                                          f"not the name"))
+                continue
+            if not r[4].islower() and _NUMERAL_BEFORE.search(original, max(0, s - 12), s):
+                # rules 17: a numeral before the lower-case word makes it a unit ("one gigabyte
+                # of storage", "512 gigabytes"), as a name is not counted in numbers
+                rejected.append(Rejected(r[3], r[4], original[s:e], r[6], s, e,
+                                         f'lower case after a numeral ("{original[max(0, s - 12):e].strip()}"), '
+                                         f"a unit, not the name"))
                 continue
             keep.append(r)
         return keep
@@ -1040,6 +1064,10 @@ def _glued_forms(ent) -> list[tuple[str, str]]:
 
 
 _ADDRESS_AFTER = re.compile(r"[./][A-Za-z0-9]")
+# rules 17: a numeral right before a lower-case spelling of a capitalized name (a unit: "one
+# gigabyte", "512 gigabytes"); digits or an English number word
+_NUMERAL_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                             r"twelve|twenty|hundred|thousand|million)|[0-9])[ -]?$", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[\w-]*")
 
 

@@ -15,7 +15,8 @@
   never inside a web address (the matcher drops "pic.twitter.com") nor as the lower-case
   first part of a hyphenated word ("uber-popular"); such a name in camel case also
   with only its first letter capitalized ("GitHub" as "Github", "TikTok" as "Tiktok");
-  an everyday word ("Meta", "Apple") never matches in lower case;
+  an everyday word ("Meta", "Apple") never matches in lower case; rules 17: such a name
+  also in capitals ("NAVER", "SAMSUNG"), as Korean lists and company style write it;
 * a name that is a web domain ("Amazon.com") in any case.
 
 Roles: ``ALIAS``, ``SHORT`` (short names), ``EXCLUDE``, ``CONTEXT`` (context terms: spelled
@@ -48,6 +49,9 @@ def spellings(phrase: str, kind: str, role: int) -> tuple[str, ...]:
         out += name_variants(base, kind)[1:]  # generated in their allowed capitalizations
         if lower_case_ok(base, kind):
             out.append(base.lower())
+            # rules 17: and in capitals, as Korean business lists and company style write it
+            # (NAVER(190억원), SAMSUNG): the everyday words that stay out are the same
+            out.append(base.upper())
             if _CAMEL_RE.fullmatch(base):  # "GitHub" also as "Github", as informal text writes it
                 out.append(base[0] + base[1:].lower())
         elif _DOMAIN_RE.fullmatch(base):
