@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout19 ...]
-                                                   [--errors dev|heldout|...|heldout19|all] [--json]
+                                                   [--only dev|heldout|...|heldout20 ...]
+                                                   [--errors dev|heldout|...|heldout20|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -41,7 +41,9 @@ built blind while rules 16 were written), an eighteenth (``heldout18``: Naver Ne
 News tech articles, ``tests/fixtures/labels/heldout18``, the same way, built blind while rules 16
 were written) and a nineteenth (``heldout19``: Naver News articles of 2019 from the same crawl's
 Samsung Fire, Hanwha Life, Hyundai Heavy, Nexon and Kakao files, ``tests/fixtures/labels/heldout19``,
-the same way, built blind while rules 17 were written); the Readability
+the same way, built blind while rules 17 were written) and a twentieth (``heldout20``: Naver News articles
+of March 2019 on Hyundai and BBC News tech articles, ``tests/fixtures/labels/heldout20``, the
+same way, built blind at the same time); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -78,7 +80,7 @@ SHARED = ROOT.parent / "shared"
 SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
           "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
           "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
-          "heldout18", "heldout19")
+          "heldout18", "heldout19", "heldout20")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
 # heldout7's real news articles: a title line (empty for the Korean ones), a blank line, the body
@@ -115,6 +117,9 @@ HELDOUT18 = LABELS / "heldout18"
 # heldout19's: Naver News of 2019 (the same crawl's Samsung Fire, Hanwha Life, Hyundai Heavy, Nexon
 # and Kakao files), built blind while rules 17 were written
 HELDOUT19 = LABELS / "heldout19"
+# heldout20's: Naver News of March 2019 (the same crawl's Hyundai file, articles no part took) and
+# BBC News tech, built blind while rules 17 were written
+HELDOUT20 = LABELS / "heldout20"
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 # matches stdin's articles with another checkout's matcher; VALUE: what is printed per flag
@@ -151,7 +156,8 @@ def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
         docs["rdb:" + path.stem] = ("", path.read_text(encoding="utf-8"))
     for path in sorted(p for d in (HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13,
                                               HELDOUT14, HELDOUT15,
-                                              HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19) for p in d.glob("*.txt")):
+                                              HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19,
+                                              HELDOUT20) for p in d.glob("*.txt")):
         title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
         docs["rt:" + path.stem] = (title.strip(), body.strip())
     for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):
