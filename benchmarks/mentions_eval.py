@@ -83,43 +83,10 @@ SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "hel
           "heldout18", "heldout19", "heldout20")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# heldout7's real news articles: a title line (empty for the Korean ones), a blank line, the body
-HELDOUT7 = LABELS / "heldout7"
-# heldout8's: more of the same sources, never used before (tests/fixtures/labels/README.md)
-HELDOUT8 = LABELS / "heldout8"
-# heldout9's: more of them again, built while rules 10 were written from heldout8's errors
-HELDOUT9 = LABELS / "heldout9"
-# heldout10's: more of them again, built while rules 11 were written from heldout9's errors
-HELDOUT10 = LABELS / "heldout10"
-# heldout11's: more BBC News and Naver News (IT/science, sci-news-sum-kr-50), built while rules 12
-# were written from heldout10's errors
-HELDOUT11 = LABELS / "heldout11"
-# heldout12's: more BBC News tech and sci-news-sum-kr-50, built while rules 13 were written
-HELDOUT12 = LABELS / "heldout12"
-# heldout13's: Naver News of 24 Nov 2023 (naverNewsSummary's crawl), BBC News politics and sport,
-# Daily Mail (finescoop), built at the same time as heldout12, while rules 13 were written
-HELDOUT13 = LABELS / "heldout13"
-# heldout14's: Naver News business and IT articles (naverNewsSummary's aa.csv and 요약1 csv), built
-# blind while rules 14 were written
-HELDOUT14 = LABELS / "heldout14"
-# heldout15's: Naver News of 2019 (Korean_News_summarization's crawl), built blind while
-# rules 15 were written
-HELDOUT15 = LABELS / "heldout15"
-# heldout16's: Naver News business and IT articles of 2019 (Korean_News_summarization's crawl) and
-# BBC News tech, built blind while rules 15 were written
-HELDOUT16 = LABELS / "heldout16"
-# heldout17's: Naver News business and IT articles of 2019 (the same crawl's E1 and Kakao files),
-# built blind while rules 16 were written
-HELDOUT17 = LABELS / "heldout17"
-# heldout18's: Naver News of 2019 (Korean_News_summarization's crawl: Samsung, Naver and Hyundai
-# files) and BBC News tech, built blind while rules 16 were written
-HELDOUT18 = LABELS / "heldout18"
-# heldout19's: Naver News of 2019 (the same crawl's Samsung Fire, Hanwha Life, Hyundai Heavy, Nexon
-# and Kakao files), built blind while rules 17 were written
-HELDOUT19 = LABELS / "heldout19"
-# heldout20's: Naver News of March 2019 (the same crawl's Hyundai file, articles no part took) and
-# BBC News tech, built blind while rules 17 were written
-HELDOUT20 = LABELS / "heldout20"
+# the real news parts, heldout7 to heldout20 (tests/fixtures/labels/README.md says where each
+# came from and which rules it was built blind beside): one folder each, a text a file, a title
+# line (empty for the Korean ones), a blank line, the body
+REAL_NEWS = [LABELS / f"heldout{n}" for n in range(7, 21)]
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 # matches stdin's articles with another checkout's matcher; VALUE: what is printed per flag
@@ -154,10 +121,7 @@ def load_articles(shared: Path = SHARED) -> dict[str, tuple[str, str]]:
     readability = Path(os.environ.get("NEWSMON_READABILITY_PAGES", READABILITY))
     for path in sorted(readability.glob("*.txt")):
         docs["rdb:" + path.stem] = ("", path.read_text(encoding="utf-8"))
-    for path in sorted(p for d in (HELDOUT7, HELDOUT8, HELDOUT9, HELDOUT10, HELDOUT11, HELDOUT12, HELDOUT13,
-                                              HELDOUT14, HELDOUT15,
-                                              HELDOUT16, HELDOUT17, HELDOUT18, HELDOUT19,
-                                              HELDOUT20) for p in d.glob("*.txt")):
+    for path in sorted(p for d in REAL_NEWS for p in d.glob("*.txt")):
         title, _, body = path.read_text(encoding="utf-8").partition("\n\n")
         docs["rt:" + path.stem] = (title.strip(), body.strip())
     for path in sorted(glob.glob(str(ROOT / "tests" / "fixtures" / "golden" / "*.json"))):
