@@ -77,16 +77,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-          "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-          "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
-          "heldout18", "heldout19", "heldout20")
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 21)))
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
 # the real news parts, heldout7 to heldout20 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
-REAL_NEWS = [LABELS / f"heldout{n}" for n in range(7, 21)]
+REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
 TARGETS = {"precision": 0.985, "recall": 0.97, "about_precision": 0.9, "about_recall": 0.9}
 
 # matches stdin's articles with another checkout's matcher; VALUE: what is printed per flag

@@ -84,12 +84,22 @@ def korean_sections() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=None)
+def korean_groups() -> frozenset[str]:
+    """The group names of ``korean_ambiguous.txt`` (its "groups" section), as a set."""
+    return frozenset(korean_sections().get("groups", ()))
+
+
+@lru_cache(maxsize=None)
+def _korean_common() -> frozenset[str]:
+    return frozenset(korean_sections().get("common nouns", ()))
+
+
 def group_itself(alias: str, siblings: tuple[str, ...]) -> bool:
     """Is ``alias`` a group name (only) of an entity that is the group itself: one of its
     aliases is the name glued to or followed by 그룹 (한화그룹, "한화 그룹")? Then the reason
     a group name is ambiguous (it may mean any affiliate) does not apply (rules 15)."""
-    sections = korean_sections()
-    return (alias in sections.get("groups", ()) and alias not in sections.get("common nouns", ())
+    return (alias in korean_groups() and alias not in _korean_common()
             and any(normalize_phrase(s).replace(" ", "") == alias + "그룹" for s in siblings))
 
 
@@ -141,7 +151,3 @@ def marked_ambiguous(alias: str, kind: str, siblings: tuple[str, ...] = ()) -> s
     if why:
         return why
     return KOREAN_MARKED if _HANGUL_WORD_RE.fullmatch(normalize_phrase(alias)) else OVERRIDE
-
-
-def is_everyday_word(word: str) -> bool:
-    return word.lower() in english_words()

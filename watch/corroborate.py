@@ -172,6 +172,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import islice
 
 from watch.ambiguity import (
     EVERYDAY_WORD,
@@ -182,7 +183,7 @@ from watch.ambiguity import (
     SHORT_ACRONYM,
     english_words,
     given_names,
-    korean_sections,
+    korean_groups,
 )
 from watch.korean import (
     COMPANY_WORDS,
@@ -296,6 +297,12 @@ def _gloss(text: str, start: int) -> bool:
 _CLOSERS = ">》〉」』’”'\""
 
 
+def _three(rx: re.Pattern[str], line: str) -> bool:
+    """Does ``rx`` match three times in the line's first 2,000 characters? (stops at the third:
+    this runs for every open mention on a long line)"""
+    return next(islice(rx.finditer(line, 0, 2000), 2, None), None) is not None
+
+
 def position(text: str, start: int, end: int, is_title: bool) -> str:
     """The kind of place the mention sits in (see the module docstring); "" for prose."""
     if 0 < start and end < len(text) and text[start - 1] == "(" and text[end] == ")" and not _gloss(text, start):
@@ -305,8 +312,8 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
     ls, le = line_span(text, start, end)
     line = text[ls:le]
     if le - ls > 200 and "|" not in line and "\t" not in line and (
-            _SENTENCE_END.search(line) or len(_INNER_SENTENCE_END.findall(line, 0, 2000)) >= 3
-            or len(_CLIPPED_END.findall(line, 0, 2000)) >= 3 or len(_ENGLISH_INNER_END.findall(line, 0, 2000)) >= 3):
+            _SENTENCE_END.search(line) or _three(_INNER_SENTENCE_END, line) or _three(_CLIPPED_END, line)
+            or _three(_ENGLISH_INNER_END, line)):
         # a long line of prose (the usual case: decided without splitting it); also when it
         # ends without a full stop but holds sentences (rules 9: a Korean article run into one
         # line that ends with its outlet's footer, "… 무단 전재 및 재배포 금지"), which the
@@ -902,7 +909,6 @@ _K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|�
 _K_HEADLINE = re.compile(rf"^\s*[,…·]\s*[^.!?\n]{{0,40}}?(?:{_K_ACTS}|개발)")
 _K_OTHER_SUBJECT = re.compile(r"[가-힣]{2,}(?:이|가)\s")
 _SENT_END_KO = re.compile(r"다\.|[.!?]\s|\n")
-_QUOTES = "\"“”'‘’「」『』"
 
 
 def _quoted(text: str, start: int) -> bool:
@@ -1315,7 +1321,7 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
         # (not for a common noun that names no group: "미래 사업부문" is "the future business
         # division"; 카카오 and 현대, group names too, keep it)
         m = (_K_DIVISION.match(after) if not run and not (
-            c.amb in (KOREAN_SHORT_FORM, KOREAN_MARKED) and c.phrase not in korean_sections().get("groups", ()))
+            c.amb in (KOREAN_SHORT_FORM, KOREAN_MARKED) and c.phrase not in korean_groups())
             else None)
         if m:
             return f'"{word}{m.group(0)}" (a division of the company)'
@@ -1414,7 +1420,7 @@ def _bare_name(text: str, c: Cand) -> bool:
 
 # ------------------------------------------------------------------------- compounds
 
-_HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
 
 def compounds(title: str, text: str, word: str, own: frozenset[str]) -> list[str]:
     """Words that start with ``word`` glued to more Hangul that is not a particle ("현대" ->
@@ -1693,7 +1699,7 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
 
     def has_hangul() -> bool:  # (compounds need Hangul after the name: once per article)
         if not hangul:
-            hangul.append(any(_HANGUL_SYLLABLE.search(t) for t in fields.values()))
+            hangul.append(any(HANGUL_SYLLABLE.search(t) for t in fields.values()))
         return hangul[0]
 
     # the rest only for entities that nothing has established yet (the expensive part:

@@ -71,11 +71,12 @@ import ahocorasick_rs
 
 from watch.ambiguity import (
     fixed_terms,
-    korean_sections,
+    korean_groups,
     marked_ambiguous,
     why_ambiguous,
 )
 from watch.corroborate import (
+    HANGUL_SYLLABLE,
     Cand,
     decide,
     defined_after,
@@ -139,9 +140,7 @@ _HANGUL_GLUED = 4
 # credit, and a crawl glues the next paragraph to it: a Latin letter or digit may follow (glued
 # Hangul may still be a longer name: 삼성전자서비스)
 _CREDIT_BEFORE = re.compile(r"(?:제공|사진|자료|출처|그래픽)\s?[=:]\s?$")
-_HANGUL_RUN = re.compile("[\uac00-\ud7a3]")  # (rules 17: a line of Korean text)
 # rules 16: the groups a merged firm's name may end with (watch.korean.merged_follows)
-_GROUPS = frozenset(korean_sections().get("groups", ()))
 
 
 @dataclass(frozen=True)
@@ -527,7 +526,7 @@ class Matcher:
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end)) or (
-                        lcls == _HANGUL_GLUED and bool(merged_follows(t, end, _GROUPS)))
+                        lcls == _HANGUL_GLUED and bool(merged_follows(t, end, korean_groups())))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
@@ -947,7 +946,7 @@ class Matcher:
         for r in rows:
             original, s, e = r[7].original, r[1], r[2]
             if (original[s:e].isupper() and not r[4].isupper() and r[4].isascii()
-                    and not _HANGUL_RUN.search(original, *line_span(original, s, e))):
+                    and not HANGUL_SYLLABLE.search(original, *line_span(original, s, e))):
                 # rules 17: a one-word name's capitals (watch.variants) are Korean lists' and
                 # company style (NAVER(190억원)); in English they are headings and other brands
                 # written in capitals ("VIVO DESK-V000B"): silently, as before rules 17

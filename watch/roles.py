@@ -155,13 +155,21 @@ def link_call(text: str, start: int, end: int) -> str:
     which the name is the place ("[카카오 친구맺기]", "▶ 네이버메인에 ‘뉴스1채널’ 설정하기!"; not
     "▶ 다음 기사 보기", "▶ 현대 미술 특집 보기"), or a messenger handle after it ("카톡/라인
     jebo23")."""
+    handle = _handle(text, start, end)
+    if handle:
+        return handle
+    span = _label(text, start, end) if _AT_PLATFORM.match(text, end, end + 20) else None
+    return text[span[0]:span[1]].strip() if span else ""
+
+
+def _handle(text: str, start: int, end: int) -> str:
+    """The name and the messenger handle after it ("카톡/라인 jebo23", "라인 @news"), or ""."""
     if text[end:end + 1] in (" ", "/"):
         m = _HANDLE.match(text, end, end + 40)
         # (an id without "@" only after a "/" list of messengers: "Hyundai i10s" is a model)
         if m and "\n" not in m.group(0) and ("@" in m.group(0) or "/" in text[start - 1:start] + m.group(0)):
             return text[start:m.end()]
-    span = _label(text, start, end) if _AT_PLATFORM.match(text, end, end + 20) else None
-    return text[span[0]:span[1]].strip() if span else ""
+    return ""
 
 
 def link_row(text: str, start: int, end: int) -> bool:
@@ -175,7 +183,8 @@ def link_row(text: str, start: int, end: int) -> bool:
         after = text[end + 1:end + 60].split("\n", 1)[0].lstrip()
         if before.endswith("]") or after.startswith("["):
             return True
-    return _label(text, start, end) is not None or bool(link_call(text, start, end))
+    # (``link_call``'s label part is a narrower ``_label``: only its handle part can add)
+    return _label(text, start, end) is not None or bool(_handle(text, start, end))
 
 
 # --- listed: an item of an enumeration of many names ---------------------------------------
