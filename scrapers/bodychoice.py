@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scrapers.captions import line_words
+from scrapers.captions import line_words, words
 
 # A paragraph of at least this many characters that ends like a sentence is prose.
 PROSE_MIN_CHARS = 60
@@ -66,7 +66,7 @@ def _lines(text: str) -> list[str]:
 
 
 def trigrams(text: str) -> set[tuple[str, ...]]:
-    return _grams(_WORD.findall(text.lower()))
+    return _grams(words(text))
 
 
 def line_trigrams(line: str) -> set[tuple[str, ...]]:

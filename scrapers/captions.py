@@ -50,13 +50,13 @@ _PARAGRAPHS = etree.XPath("descendant::p[.//a][translate(., 'abcdefghijklmnopqrs
 _WORD = re.compile(r"\w+")
 
 
-# The candidates of a page share most of their lines, and pages of one site their boilerplate;
-# the caption filter, then the line filter (``scrapers.extract``) key the same lines: one cache.
 def words(text: str) -> list[str]:
     """The words of ``text``, lower case (uncached: for whole texts)."""
     return _WORD.findall(text.lower())
 
 
+# The candidates of a page share most of their lines, and pages of one site their boilerplate;
+# the caption filter, then the line filter (``scrapers.extract``) key the same lines: one cache.
 @lru_cache(maxsize=4096)
 def line_words(line: str) -> tuple[str, ...]:
     """``words`` of one line, cached: the line key here and the body choice's 3-grams

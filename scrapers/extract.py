@@ -248,7 +248,7 @@ _HIDDEN_CLASS_WORDS = ("sr-only", "visually-hidden", "visuallyhidden", "screen-r
 _HIDDEN_CLASS = re.compile("|".join(map(re.escape, _HIDDEN_CLASS_WORDS)))
 _EMBED_WORDS = ("twitter-tweet", "instagram-media", "tiktok-embed")
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_EMBED_QUOTE = re.compile(r"twitter-tweet|instagram-media|tiktok-embed", re.IGNORECASE)
+_EMBED_QUOTE = re.compile("|".join(map(re.escape, _EMBED_WORDS)), re.IGNORECASE)
 
 
 def _prepared(html: str) -> etree._Element | None:

@@ -27,6 +27,7 @@ the edges of the body (``scrapers.extract.clean_lines``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Longer lines are content (a paragraph that happens to mention a newsletter).
 MAX_FOOTER_CHARS = 200
@@ -37,7 +38,7 @@ _PLATFORM = (r"facebook|twitter|x|instagram|linkedin|whatsapp|telegram|youtube|t
              r"reddit|flipboard|threads|bluesky|mastodon|snapchat|kakao(?:talk|story)?|naver|line|band|"
              r"email|e-mail|mail|print|rss|"
              r"카카오톡?|카카오스토리|카톡|네이버|페이스북|페북|트위터|인스타그램|인스타|유튜브|라인|밴드|텔레그램|"
-             r"링크드인|틱톡|스레드|엑스|이메일|메일|블로그|밴드")
+             r"링크드인|틱톡|스레드|엑스|이메일|메일|블로그")
 # Platforms one follows (not the ambiguous "line", "x", "band", "mail": "find it on line 5").
 _SOCIAL = r"facebook|twitter|instagram|linkedin|whatsapp|telegram|youtube|tiktok|pinterest|threads|bluesky"
 _PLATFORM_WORD = re.compile(rf"^(?:{_PLATFORM})$", re.IGNORECASE)
@@ -134,6 +135,7 @@ def _is_tip_line(line: str) -> bool:
             and bool(_TIP_LABEL.search(line)) and bool(_CONTACT.search(line)))
 
 
+@lru_cache(maxsize=2048)  # pure; the filters of one page test the same lines several times
 def is_footer_line(line: str) -> bool:
     """True for an outlet's call to action, share/follow link row or tip line (see module doc)."""
     line = line.strip()
