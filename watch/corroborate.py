@@ -1243,8 +1243,10 @@ def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> st
     if before[-1:] and before[-1] in _NATION_PREFIX:
         return f'"{before[-1]}{word}" (a country prefix)'
     country = country_before(before, len(before)) if word[:1].isascii() else ""
-    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10)
-        return f'"{country}{word}" (a country prefix)'
+    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10),
+        # or its station in a city ("창원KBS", rules 18)
+        kind = "country" if country in COUNTRY_PREFIXES else "city"
+        return f'"{country}{word}" (a {kind} prefix)'
     if not (is_hangul(word[-1]) or after.lstrip(" ")[:1] and is_hangul(after.lstrip(" ")[0])):
         return ""
     if c.field == "title":

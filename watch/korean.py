@@ -131,15 +131,15 @@ _COUNTRY_PREFIX_SET = frozenset(COUNTRY_PREFIXES)
 
 
 def country_before(text: str, start: int) -> str:
-    """The Hangul country name glued right before ``start`` (a Latin name), as a whole Hangul
-    run ("한국GM"; not "대한국GM"), or ""."""
+    """The Hangul country name, or (rules 18) Korean city (``PLACE_NOUNS``), glued right before
+    ``start`` (a Latin name), as a whole Hangul run ("한국GM", "창원KBS"; not "대한국GM"), or ""."""
     i = start
     while i > 0 and is_hangul(text[i - 1]) and start - i < 5:
         i -= 1
     if i > 0 and is_hangul(text[i - 1]):
         return ""
     run = text[i:start]
-    return run if run in _COUNTRY_PREFIX_SET else ""
+    return run if run in _COUNTRY_PREFIX_SET or run in _PLACE_SET else ""
 
 
 PRODUCTS: tuple[str, ...] = (
@@ -189,6 +189,9 @@ PLACE_NOUNS: tuple[str, ...] = (
     "안동", "구미", "영주", "경산", "창원", "통영", "김해", "밀양", "거제", "양산", "제주",
     "서귀포", "기흥", "부평", "온양", "탕정", "오창", "오송", "대산", "송도", "마곡", "판교",
 )
+# Rules 18: the mirror, a city glued BEFORE a Latin name, is the company's branch or regional
+# station there ("창원KBS", "부산MBC", "대구KT"), as a country before it is (``country_before``).
+_PLACE_SET = frozenset(PLACE_NOUNS)
 SITE_NOUNS: tuple[str, ...] = ("공장", "사업장", "캠퍼스", "법인")
 _PLACES = tuple(p + s for p in PLACE_NOUNS for s in ("",) + SITE_NOUNS)
 _PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
