@@ -202,6 +202,26 @@ for _p in _PRODUCTS_BY_LEN:
     _PRODUCTS_BY_FIRST[_p[0]] = _PRODUCTS_BY_FIRST.get(_p[0], ()) + (_p,)
 
 
+# Rules 18: an outlet named after an economy, a country or city + 경제 (한국경제, 서울경제), is also
+# that economy in prose: before another noun ("한국경제 버팀목", "한국경제 성장 잠재력") or "에 대한"
+# ("한국경제에 대한 우려"). The outlet stands before its own words (뉴스, 기자, 구독, 바로가기 …), a
+# reporter's name and 기자, or after an opening bracket, quote or copyright sign (its dateline,
+# footer or a link to it: "[서울경제]", "ⓒ 한국경제", "'아시아경제' 뉴스").
+OUTLET_WORDS: tuple[str, ...] = ("뉴스", "신문", "방송", "기자", "기사", "보도", "단독", "특파원", "구독",
+                                 "바로가기", "채널", "닷컴")
+_ECONOMY_AFTER = re.compile(r" (?![가-힣]{2,4} ?기자)(?!" + "|".join(OUTLET_WORDS) + r")[가-힣]|에 대한")
+_ECONOMY_PLACES = _COUNTRY_PREFIX_SET | _PLACE_SET
+_OUTLET_BEFORE = ("[", "(", "<", "'", "‘", "\"", "“", "ⓒ", "©")
+
+
+def economy_named(text: str, start: int, end: int) -> bool:
+    """Is the name ``text[start:end]``, a country or city (``PLACE_NOUNS``) + 경제, used as
+    that economy rather than the outlet named after it?"""
+    if not text.endswith("경제", start, end) or text[start:end - 2] not in _ECONOMY_PLACES:
+        return False
+    return not text[:start].rstrip().endswith(_OUTLET_BEFORE) and bool(_ECONOMY_AFTER.match(text, end))
+
+
 def product_follows(text: str, end: int) -> str:
     """text[end] is Hangul: the product noun (``PRODUCTS``), web service (``SERVICE_NOUNS``),
     group noun (``GROUP_NOUNS``),

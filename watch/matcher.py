@@ -93,6 +93,7 @@ from watch.korean import (
     FACTION_PREFIXES,
     compound_of,
     country_before,
+    economy_named,
     elided_lists,
     endings,
     is_hangul,
@@ -1004,6 +1005,11 @@ class Matcher:
         for r in rows:
             original = r[7].original
             e = r[2]
+            if original[e - 2:e] == "경제" and economy_named(original, r[1], e):
+                rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
+                                         f'the economy ("{original[r[1]:e + 8].strip()}"), not the outlet '
+                                         f"named after it"))
+                continue
             if original[e:e + 1] == " " and not self._topic[r[5][0]]:
                 v = venue(original, e)
                 if v:
