@@ -32,6 +32,8 @@ def m() -> Matcher:
     # contrast: other Hangul glued before it is one word (not a city, or a longer run)
     ("재원KBS 공개홀에서 열렸다.", []),
     ("마창원KBS 공개홀에서 열렸다.", []),
+    # contrast: in a sports report a city before a sponsor's name is its club
+    ("창원MBC가 대구MBC를 꺾고 리그 선두에 올랐다.", []),
 ])
 def test_a_city_glued_before_a_latin_name(m, text, expected):
     assert flagged(m, text) == expected

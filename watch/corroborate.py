@@ -1241,11 +1241,18 @@ _K_TITLE = re.compile(r"^\s(?:전\s|前\s?)?(?:대통령|부통령|당선인|국
 _MEDIA_APART = frozenset(("통신", "방송", "신문"))
 
 
+# rules 18: words of a sports report, where a city glued before a sponsor's name is its club
+# (not 경기, also "the economy" and a province)
+_SPORTS = re.compile(r"승리|패배|꺾|리그|시즌|감독|선수|구단|득점|우승|농구|야구|축구|배구|홈팀|원정")
+
+
 def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> str:
     """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
     if before[-1:] and before[-1] in _NATION_PREFIX:
         return f'"{before[-1]}{word}" (a country prefix)'
     country = country_before(before, len(before)) if word[:1].isascii() else ""
+    if country and country not in COUNTRY_PREFIXES and _SPORTS.search(_sentence(text, c.start, c.end)):
+        country = ""  # a club is named after its city and sponsor ("창원LG가 서울SK를 꺾었다")
     if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10),
         # or its station in a city ("창원KBS", rules 18)
         kind = "country" if country in COUNTRY_PREFIXES else "city"
