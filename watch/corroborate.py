@@ -859,15 +859,16 @@ _K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출�
                         r"배송|구매|예약|개통)")
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
 # (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
-_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
-                        r"차종|제품)")
+# the nouns of companies that the three alternations below share (a list's closing noun, a
+# list's companies, a describing noun before the name); each adds its own
+_K_COMPANY_NOUNS = "업체|기업|회사|경쟁사|제조사|빅테크"
+_K_LIST_OF = re.compile(rf"^\s*등\s+(?:[가-힣]+\s+)?(?:{_K_COMPANY_NOUNS}|경쟁업체|유통업체|브랜드|신차|차종|제품)")
 # rules 15: every item of a Korean list closed by 등 and a noun of companies, up to three
 # describing words after 등 ("네이버 카카오 등 국내 디지털 플랫폼 기업", "르노 닛산 포드 등 여타
 # 완성차업체들도"; the crawl may have dropped the commas): each item is a company. Only nouns of
 # companies, not of products ("카카오 버터 등 원료로 만든 제품" is cocoa), and the words after 등
 # bare ones ("등 원료로 만든 기업" reads on past a particle)
-_K_COMPANY_KINDS = ("업체|기업|회사|경쟁사|제조사|빅테크|유통사|통신사|방송사|언론사|증권사|카드사|보험사|"
-                    "금융사|게임사|완성차")
+_K_COMPANY_KINDS = f"{_K_COMPANY_NOUNS}|유통사|통신사|방송사|언론사|증권사|카드사|보험사|금융사|게임사|완성차"
 _K_AFTER_KIND = "은|는|이|가|을|를|의|에|과|와|도|로|으로|에서|에게|에는|에도|에서는|에서도|보다|까지|만"
 _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+){0,4}\s*등\s+"
                                r"(?:[가-힣A-Za-z]+(?<![은는이가을를의로서에])\s+){0,3}"
@@ -875,7 +876,7 @@ _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
-_K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
+_K_DESCR = re.compile(rf"(?:^|\s)(?:(?:{_K_COMPANY_NOUNS}|유통업체|브랜드|유통사|소매업체|포털|"
                       r"포털사이트|메신저|검색엔진|방송사|방송국|언론사|통신사|신문사|완성차업체|자동차업체)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
                       r"\s['‘\"“<《「『〈]?$")
 _NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
