@@ -859,15 +859,16 @@ _K_CHANNEL = re.compile(r"^(?:을|를)\s통해\s(?:(?!다\.)[^\n]){0,30}?(?:출�
                         r"배송|구매|예약|개통)")
 # an item of a list of companies: "타깃 등 다른 경쟁사", "구글 등 빅테크 기업"
 # (rules 8: or of a company's products, "제네시스 등 신차", "애플 등 브랜드")
-_K_LIST_OF = re.compile(r"^\s*등\s+(?:[가-힣]+\s+)?(?:경쟁사|경쟁업체|업체|기업|회사|빅테크|유통업체|제조사|브랜드|신차|"
-                        r"차종|제품)")
+# the nouns of companies that the three alternations below share (a list's closing noun, a
+# list's companies, a describing noun before the name); each adds its own
+_K_COMPANY_NOUNS = "업체|기업|회사|경쟁사|제조사|빅테크"
+_K_LIST_OF = re.compile(rf"^\s*등\s+(?:[가-힣]+\s+)?(?:{_K_COMPANY_NOUNS}|경쟁업체|유통업체|브랜드|신차|차종|제품)")
 # rules 15: every item of a Korean list closed by 등 and a noun of companies, up to three
 # describing words after 등 ("네이버 카카오 등 국내 디지털 플랫폼 기업", "르노 닛산 포드 등 여타
 # 완성차업체들도"; the crawl may have dropped the commas): each item is a company. Only nouns of
 # companies, not of products ("카카오 버터 등 원료로 만든 제품" is cocoa), and the words after 등
 # bare ones ("등 원료로 만든 기업" reads on past a particle)
-_K_COMPANY_KINDS = ("업체|기업|회사|경쟁사|제조사|빅테크|유통사|통신사|방송사|언론사|증권사|카드사|보험사|"
-                    "금융사|게임사|완성차")
+_K_COMPANY_KINDS = f"{_K_COMPANY_NOUNS}|유통사|통신사|방송사|언론사|증권사|카드사|보험사|금융사|게임사|완성차"
 _K_AFTER_KIND = "은|는|이|가|을|를|의|에|과|와|도|로|으로|에서|에게|에는|에도|에서는|에서도|보다|까지|만"
 _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+){0,4}\s*등\s+"
                                r"(?:[가-힣A-Za-z]+(?<![은는이가을를의로서에])\s+){0,3}"
@@ -875,7 +876,7 @@ _K_LIST_COMPANIES = re.compile(r"^(?:(?:\s*[,·、/]\s*|\s+)[가-힣A-Za-z0-9&]+
 # a describing noun before the name: "유통업체 타깃이", "미국 기업 아마존" (the Korean "retailer Target")
 # ... and what a portal or messenger is called ("포털 다음", "포털 '다음'", "메신저 라인"), or a
 # noun with the copula's adnominal, an apposition ("포털 서비스인 다음의", "플랫폼인 트위치")
-_K_DESCR = re.compile(r"(?:^|\s)(?:(?:유통업체|업체|기업|회사|브랜드|경쟁사|제조사|빅테크|유통사|소매업체|포털|"
+_K_DESCR = re.compile(rf"(?:^|\s)(?:(?:{_K_COMPANY_NOUNS}|유통업체|브랜드|유통사|소매업체|포털|"
                       r"포털사이트|메신저|검색엔진|방송사|방송국|언론사|통신사|신문사|완성차업체|자동차업체)|[가-힣]*(?:업체|기업|회사|브랜드|서비스|플랫폼|포털|앱|메신저)인)"
                       r"\s['‘\"“<《「『〈]?$")
 _NATION_PREFIX = "美中日英獨佛韓北"  # 美메타 = "the US company Meta"
@@ -904,7 +905,10 @@ _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
 # business acts, as verb stems or (in headlines) nouns
 _K_ACTS = "발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|채용|설립|진출|철수|양산|수주|협력|제휴|소송|반발"
-_K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|반박|해명|부인|사과|제소|추진|도입|개발했|공급")
+# (rules 18: and what a seller does with its goods and customers: 공지했, 안내했, 분류했; no
+# verb that people or a nation do as well, such as 요구했 or 결정했: "국민이 요구했다")
+_K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|반박|해명|부인|사과|제소|추진|도입|개발했|공급|"
+                     r"공지했|안내했|분류했")
 # a headline's "X, …" / "X…" followed by a business noun ("美메타, 새 모델 공개")
 _K_HEADLINE = re.compile(rf"^\s*[,…·]\s*[^.!?\n]{{0,40}}?(?:{_K_ACTS}|개발)")
 _K_OTHER_SUBJECT = re.compile(r"[가-힣]{2,}(?:이|가)\s")
@@ -1238,13 +1242,22 @@ _K_TITLE = re.compile(r"^\s(?:전\s|前\s?)?(?:대통령|부통령|당선인|국
 _MEDIA_APART = frozenset(("통신", "방송", "신문"))
 
 
+# rules 18: words of a sports report, where a city glued before a sponsor's name is its club
+# (not 경기, also "the economy" and a province)
+_SPORTS = re.compile(r"승리|패배|꺾|리그|시즌|감독|선수|구단|득점|우승|농구|야구|축구|배구|홈팀|원정")
+
+
 def _korean_syntax(text: str, c: Cand, word: str, after: str, before: str) -> str:
     """Korean company syntax after a mention (Hangul alias, or a Latin one in Korean text)."""
     if before[-1:] and before[-1] in _NATION_PREFIX:
         return f'"{before[-1]}{word}" (a country prefix)'
     country = country_before(before, len(before)) if word[:1].isascii() else ""
-    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10)
-        return f'"{country}{word}" (a country prefix)'
+    if country and country not in COUNTRY_PREFIXES and _SPORTS.search(_sentence(text, c.start, c.end)):
+        country = ""  # a club is named after its city and sponsor ("창원LG가 서울SK를 꺾었다")
+    if country:  # "한국GM": the company's business in a country, as "구글코리아" (rules 10),
+        # or its station in a city ("창원KBS", rules 18)
+        kind = "country" if country in COUNTRY_PREFIXES else "city"
+        return f'"{country}{word}" (a {kind} prefix)'
     if not (is_hangul(word[-1]) or after.lstrip(" ")[:1] and is_hangul(after.lstrip(" ")[0])):
         return ""
     if c.field == "title":

@@ -131,15 +131,15 @@ _COUNTRY_PREFIX_SET = frozenset(COUNTRY_PREFIXES)
 
 
 def country_before(text: str, start: int) -> str:
-    """The Hangul country name glued right before ``start`` (a Latin name), as a whole Hangul
-    run ("한국GM"; not "대한국GM"), or ""."""
+    """The Hangul country name, or (rules 18) Korean city (``PLACE_NOUNS``), glued right before
+    ``start`` (a Latin name), as a whole Hangul run ("한국GM", "창원KBS"; not "대한국GM"), or ""."""
     i = start
     while i > 0 and is_hangul(text[i - 1]) and start - i < 5:
         i -= 1
     if i > 0 and is_hangul(text[i - 1]):
         return ""
     run = text[i:start]
-    return run if run in _COUNTRY_PREFIX_SET else ""
+    return run if run in _COUNTRY_PREFIX_SET or run in _PLACE_SET else ""
 
 
 PRODUCTS: tuple[str, ...] = (
@@ -189,6 +189,9 @@ PLACE_NOUNS: tuple[str, ...] = (
     "안동", "구미", "영주", "경산", "창원", "통영", "김해", "밀양", "거제", "양산", "제주",
     "서귀포", "기흥", "부평", "온양", "탕정", "오창", "오송", "대산", "송도", "마곡", "판교",
 )
+# Rules 18: the mirror, a city glued BEFORE a Latin name, is the company's branch or regional
+# station there ("창원KBS", "부산MBC", "대구KT"), as a country before it is (``country_before``).
+_PLACE_SET = frozenset(PLACE_NOUNS)
 SITE_NOUNS: tuple[str, ...] = ("공장", "사업장", "캠퍼스", "법인")
 _PLACES = tuple(p + s for p in PLACE_NOUNS for s in ("",) + SITE_NOUNS)
 _PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
@@ -197,6 +200,26 @@ _PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_N
 _PRODUCTS_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _p in _PRODUCTS_BY_LEN:
     _PRODUCTS_BY_FIRST[_p[0]] = _PRODUCTS_BY_FIRST.get(_p[0], ()) + (_p,)
+
+
+# Rules 18: an outlet named after an economy, a country or city + 경제 (한국경제, 서울경제), is also
+# that economy in prose: before another noun ("한국경제 버팀목", "한국경제 성장 잠재력") or "에 대한"
+# ("한국경제에 대한 우려"). The outlet stands before its own words (뉴스, 기자, 구독, 바로가기 …), a
+# reporter's name and 기자, or after an opening bracket, quote or copyright sign (its dateline,
+# footer or a link to it: "[서울경제]", "ⓒ 한국경제", "'아시아경제' 뉴스").
+OUTLET_WORDS: tuple[str, ...] = ("뉴스", "신문", "방송", "기자", "기사", "보도", "단독", "특파원", "구독",
+                                 "바로가기", "채널", "닷컴")
+_ECONOMY_AFTER = re.compile(r" (?![가-힣]{2,4} ?기자)(?!" + "|".join(OUTLET_WORDS) + r")[가-힣]|에 대한")
+_ECONOMY_PLACES = _COUNTRY_PREFIX_SET | _PLACE_SET
+_OUTLET_BEFORE = ("[", "(", "<", "'", "‘", "\"", "“", "ⓒ", "©")
+
+
+def economy_named(text: str, start: int, end: int) -> bool:
+    """Is the name ``text[start:end]``, a country or city (``PLACE_NOUNS``) + 경제, used as
+    that economy rather than the outlet named after it?"""
+    if not text.endswith("경제", start, end) or text[start:end - 2] not in _ECONOMY_PLACES:
+        return False
+    return not text[:start].rstrip().endswith(_OUTLET_BEFORE) and bool(_ECONOMY_AFTER.match(text, end))
 
 
 def product_follows(text: str, end: int) -> str:

@@ -93,6 +93,7 @@ from watch.korean import (
     FACTION_PREFIXES,
     compound_of,
     country_before,
+    economy_named,
     elided_lists,
     endings,
     is_hangul,
@@ -718,6 +719,8 @@ class Matcher:
             cands, shorts, excluded, specials = scan
             if "·" in norm.text and cands is not None:
                 cands = self._elided(fname, norm, cands, rejected)
+            if cands and not norm.text.isascii():
+                cands = self._glued_pair(norm.text, cands)
             if excluded and cands:
                 cands = self._not_excluded(cands, excluded)
             if specials:
@@ -938,6 +941,27 @@ class Matcher:
                 cands = [c for c in cands if not (c[0] == a and c[1] == b)] + new
         return cands
 
+    def _glued_pair(self, t: str, cands: list[tuple[int, int, _Target]]) -> list[tuple[int, int, _Target]]:
+        """Rules 18: an elided pair written as one word, without its middle dot (현대기아자동차 =
+        현대·기아자동차, 현대기아차): a long Hangul alias glued after a whole Hangul run (rules
+        15) whose tail, added to that run, spells another entity's alias (현대 + 자동차 =
+        현대자동차) names that entity too, as rules 14's elided lists do."""
+        extra = []
+        for s, e, tg in cands:
+            if not s or not "\uac00" <= t[s - 1] <= "\ud7a3" or tg.role != ALIAS:
+                continue
+            w = s - 1
+            while w and "\uac00" <= t[w - 1] <= "\ud7a3":
+                w -= 1
+            if s - w < 2 or w and t[w - 1].isalnum():
+                continue
+            run = t[w:s]
+            for k in range(s + 1, e):
+                for tg2 in self._hangul_aliases.get(run + t[k:e], ()):
+                    if tg2.entity != tg.entity:
+                        extra.append((w, s, tg2))
+        return cands + extra if extra else cands
+
     def _lower_case_words(self, rows: list[tuple], rejected: list[Rejected]) -> list[tuple]:
         """Drops a lower-case spelling of a capitalized name inside a web address
         ("pic.twitter.com": silently, it names the site, not a mention) or as the first part
@@ -981,6 +1005,11 @@ class Matcher:
         for r in rows:
             original = r[7].original
             e = r[2]
+            if original[e - 2:e] == "경제" and economy_named(original, r[1], e):
+                rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
+                                         f'the economy ("{original[r[1]:e + 8].strip()}"), not the outlet '
+                                         f"named after it"))
+                continue
             if original[e:e + 1] == " " and not self._topic[r[5][0]]:
                 v = venue(original, e)
                 if v:
