@@ -46,7 +46,7 @@ def test_the_set_is_well_formed():
     assert {r["split"] for r in rows} == {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                                           "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
                                           "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
-                                          "heldout17", "heldout18", "heldout19", "heldout20"}
+                                          "heldout17", "heldout18", "heldout19", "heldout20", "heldout21"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
@@ -79,6 +79,8 @@ def test_the_set_is_well_formed():
     assert sum(r["split"] == "heldout19" and r["source"] == "naver-news" for r in rows) >= 80  # all Korean
     assert sum(r["split"] == "heldout20" for r in rows) >= 70  # and a twentieth, built blind
     assert sum(r["split"] == "heldout20" and r["source"] == "naver-news" for r in rows) >= 50  # Korean
+    assert sum(r["split"] == "heldout21" for r in rows) >= 130  # and a twenty-first, built blind
+    assert sum(r["split"] == "heldout21" and r["source"] == "naver-news" for r in rows) >= 130  # all Korean
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -285,7 +287,12 @@ def test_targets_on_the_labelled_set():
                                                           "heldout5", "heldout6", "heldout7", "heldout8",
                                                           "heldout9", "heldout10", "heldout11", "heldout12",
                                                           "heldout13", "heldout14", "heldout15", "heldout16",
-                                                          "heldout17", "heldout18", "heldout19"))])
+                                                          "heldout17", "heldout18", "heldout19")),
+                                           ("heldout21", ("dev", "heldout", "heldout2", "heldout3", "heldout4",
+                                                          "heldout5", "heldout6", "heldout7", "heldout8",
+                                                          "heldout9", "heldout10", "heldout11", "heldout12",
+                                                          "heldout13", "heldout14", "heldout15", "heldout16",
+                                                          "heldout17", "heldout18", "heldout19", "heldout20"))])
 def test_a_later_held_out_part_is_exactly_the_candidates_it_was_built_from(part, earlier):
     """A later held-out part's pairs are the output of ``candidates.py --<part>`` (seeded), in
     order, and none of its articles holds a pair of an earlier part."""
