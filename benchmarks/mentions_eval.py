@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout22 ...]
-                                                   [--errors dev|heldout|...|heldout22|all] [--json]
+                                                   [--only dev|heldout|...|heldout24 ...]
+                                                   [--errors dev|heldout|...|heldout24|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -45,7 +45,10 @@ the same way, built blind while rules 17 were written) and a twentieth (``heldou
 of March 2019 on Hyundai and BBC News tech articles, ``tests/fixtures/labels/heldout20``, the
 same way, built blind at the same time) and a twenty-second (``heldout22``: English articles of Korean
 outlets of Dec 2025 - Jan 2026 and BBC News articles, ``tests/fixtures/labels/heldout22``, the same
-way, built blind while rules 18 were written); the Readability
+way, built blind while rules 18 were written) and a twenty-fourth (``heldout24``: Yonhap articles of
+December 2025 on parties, special counsels, the presidential office, chaebol affiliates and
+chips, hephaex/Baram's Naver News crawl, ``tests/fixtures/labels/heldout24``, the same way, built
+blind at the same time); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -79,10 +82,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 23)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 23)), "heldout24")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout22 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout22 and heldout24 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
