@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout20 ...]
-                                                   [--errors dev|heldout|...|heldout20|all] [--json]
+                                                   [--only dev|heldout|...|heldout23 ...]
+                                                   [--errors dev|heldout|...|heldout23|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -43,7 +43,9 @@ were written) and a nineteenth (``heldout19``: Naver News articles of 2019 from 
 Samsung Fire, Hanwha Life, Hyundai Heavy, Nexon and Kakao files, ``tests/fixtures/labels/heldout19``,
 the same way, built blind while rules 17 were written) and a twentieth (``heldout20``: Naver News articles
 of March 2019 on Hyundai and BBC News tech articles, ``tests/fixtures/labels/heldout20``, the
-same way, built blind at the same time); the Readability
+same way, built blind at the same time) and a twenty-third (``heldout23``: Naver News articles of
+December 2025 from economy and business outlets, ``tests/fixtures/labels/heldout23``, the same
+way, built blind while the next rules were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -77,10 +79,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 21)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 21)), "heldout23")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout20 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout20 and heldout23 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
