@@ -45,7 +45,9 @@ the same way, built blind while rules 17 were written) and a twentieth (``heldou
 of March 2019 on Hyundai and BBC News tech articles, ``tests/fixtures/labels/heldout20``, the
 same way, built blind at the same time) and a twenty-second (``heldout22``: English articles of Korean
 outlets of Dec 2025 - Jan 2026 and BBC News articles, ``tests/fixtures/labels/heldout22``, the same
-way, built blind while rules 18 were written) and a twenty-fourth (``heldout24``: Yonhap articles of
+way, built blind while rules 18 were written) a twenty-third (``heldout23``: Naver News articles of
+December 2025 from economy and business outlets, hephaex/Baram, ``tests/fixtures/labels/heldout23``,
+the same way, built blind at the same time) and a twenty-fourth (``heldout24``: Yonhap articles of
 December 2025 on parties, special counsels, the presidential office, chaebol affiliates and
 chips, hephaex/Baram's Naver News crawl, ``tests/fixtures/labels/heldout24``, the same way, built
 blind at the same time); the Readability
@@ -82,10 +84,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 23)), "heldout24")
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 25)))
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout22 and heldout24 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout24 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
