@@ -85,7 +85,13 @@ from watch.corroborate import (
     venue,
     verb_use,
 )
-from watch.glue import LONG_GLUED, gloss_follows, glossed_context, latin_terms, title_glued_before
+from watch.glue import (
+    LONG_GLUED,
+    gloss_follows,
+    glossed_context,
+    latin_terms,
+    title_glued_before,
+)
 from watch.korean import (
     AFFILIATE_HANJA,
     AFFILIATE_NOUNS,
