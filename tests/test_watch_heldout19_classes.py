@@ -138,3 +138,28 @@ def test_series_step():
     t = "E1과 E12를"
     assert series_step(t, 0, 2) == ""
     assert series_step("GS 칼텍스", 0, 2) == ""
+
+
+@pytest.fixture(scope="module")
+def m2() -> Matcher:
+    return Matcher(parse_watchlist("\n".join([
+        entity("e1", ["E1", "E1 Corporation"]),
+        entity("kt", ["KT", "케이티"]),
+        entity("lg", ["LG", "LG그룹"]),
+    ])))
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    # a Korean headline opening on the name and a comma, then its Hangul predicate: its subject
+    ("E1, 세무조사로 추징금 384억 부과받아", "이번 추징금은 자기자본 대비 2.92%에 해당한다.", ["e1"]),
+    ("[단독] KT, 요금제 전면 개편", "이번 개편은 다음달 시행된다.", ["kt"]),
+    # contrast: a list of names or steps, an English headline, the name later in the headline
+    ("E1, E2 단계 승진 시험", "이번 시험은 다음달 시행된다.", []),
+    ("E1, 삼성, 현대 등 참여", "이번 사업은 다음달 시행된다.", []),
+    ("E1, the new standard", "The standard ships next month.", []),
+    ("승진 단계 E1, 올해 바뀐다", "이번 시험은 다음달 시행된다.", []),
+    # contrast: the article names a sports team with it (the team's win)
+    ("LG, 한국시리즈 우승", "LG 트윈스가 한국시리즈에서 우승했다.", []),
+])
+def test_a_korean_headline_opening_on_the_name(m2, title, text, expected):
+    assert flagged(m2, text, title) == expected

@@ -423,6 +423,12 @@ def _people_nearby(text: str, s: int, e: int) -> bool:
     return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
 
 
+# rules 19: a Korean headline's opening (nothing, or a tag in brackets: "[단독] ") and, after the
+# name, a comma and a Hangul word that is no particle-less list item ("E1, 세무조사로")
+_HEADLINE_OPENING = re.compile(r"\s*(?:[\[【<(][^\]】>)]{1,8}[\]】>)]\s*)?")
+_HEADLINE_TOPIC = re.compile(r", (?=[가-힣]{2})(?![가-힣]{1,6}(?:,|·|와 |과 |및 ))")
+
+
 _SERIES_CODE = re.compile(r"([A-Z]{1,3})(\d{1,2})")
 
 
@@ -1782,6 +1788,16 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.syntax = syntax(fields[c.field], c)
         if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
+    # rules 19: a Korean headline opening on the name and a comma, then its Hangul predicate
+    # ("E1, 세무조사로 추징금 384억 부과받아", "[단독] KT, 요금제 개편"): the headline's subject, as
+    # Korean headlines name the company they are about (a list goes on with another name; not
+    # when the article names a sports team with it: the team's win)
+    for c in open_:
+        if (c.amb == SHORT_ACRONYM and c.field == "title" and c.entity not in established
+                and c.entity not in blocked and not c.veto and _HEADLINE_TOPIC.match(fields["title"], c.end)
+                and _HEADLINE_OPENING.fullmatch(fields["title"], 0, c.start)
+                and not team_named(fields, c.phrase)):  # ("LG, 한국시리즈 우승" beside "LG 트윈스")
+            established[c.entity] = f'"{c.phrase}," opening a Korean headline'
     # a three-letter acronym that is no word, in a sentence of prose, not defined there as
     # the initials of something else ("a lush BBC adaptation", "the CNN"): it is rarely
     # anything but the name, while two letters are initials, sizes or codes ("LG", "HP")
