@@ -17,10 +17,10 @@ SHARED = ROOT.parent / "shared" / "data"
 READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
 # README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
-# heldout15 and heldout16, rules 17 on heldout17 and heldout18 (all asserted below); heldout19
-# and heldout20, built blind while rules 17 were written, are their tests; heldout21 to
-# heldout24, built blind while rules 18 were written, are theirs
-UNASSERTED: tuple[str, ...] = ("heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24")
+# heldout15 and heldout16, rules 17 on heldout17 and heldout18, rules 18 on heldout19 and
+# heldout20, rules 19 on heldout21 and heldout22 (all asserted below); heldout23 and heldout24,
+# built blind while rules 19 were written, are their tests
+UNASSERTED: tuple[str, ...] = ("heldout23", "heldout24")
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -109,14 +109,15 @@ def test_targets_on_the_labelled_set():
     # tests of rules 13, then tuned on by rules 14) below; heldout14 (the test of rules 14, then
     # tuned on by rules 15) below; heldout15 and heldout16 (the tests of rules 15, then tuned on
     # by rules 16) below; heldout17 and heldout18 (the tests of rules 16, then tuned on by rules
-    # 17) below; heldout19 and heldout20 (built blind while rules 17 were written) and heldout21
-    # to heldout24 (built blind while rules 18 were written) are measured, not asserted
-    # (README there)
+    # 17) below; heldout19 and heldout20 (the tests of rules 17, then tuned on by rules 18) and
+    # heldout21 and heldout22 (the tests of rules 18, then tuned on by rules 19) below; heldout23
+    # and heldout24 (the tests of rules 18 and 19) are measured, not asserted (README there)
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
                                                                  "heldout15", "heldout16", "heldout17",
-                                                                 "heldout18", *unasserted)])
+                                                                 "heldout18", "heldout19", "heldout20",
+                                                                 "heldout21", "heldout22", *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -210,6 +211,24 @@ def test_targets_on_the_labelled_set():
     assert held17["about_precision"] >= 0.67 and held17["about_recall"] >= 0.91, held17
     assert held18["precision"] >= 0.985 and held18["recall"] >= 0.965, held18
     assert held18["about_precision"] >= 0.84 and held18["about_recall"] >= 0.88, held18
+    # the nineteenth and twentieth (Naver News business of 2019, built blind): their errors were
+    # turned into rules 18 (tuned on: 1.000 / 1.000 each; 0.983 / 0.966 and 1.000 / 0.983 with
+    # rules 17, measured once); "about" was not worked on
+    held19, held20 = res["heldout19"], res["heldout20"]
+    assert held19["precision"] >= 0.985 and held19["recall"] >= 0.99, held19
+    assert held19["about_precision"] >= 0.75 and held19["about_recall"] >= 0.99, held19
+    assert held20["precision"] >= 0.985 and held20["recall"] >= 0.99, held20
+    assert held20["about_precision"] >= 0.87 and held20["about_recall"] >= 0.99, held20
+    # the twenty-first and twenty-second (Naver News of 2019 with lists of groups and affiliates,
+    # English news of Korean outlets of 2025-26, built blind): their errors were turned into rules
+    # 19 (tuned on: 1.000 / 0.991 and 1.000 / 1.000; 1.000 / 0.965 and 1.000 / 0.989 with rules 18,
+    # measured once). Left: `현대가 한양대를 지원하듯이` (a bare 현대 with the subject particle, in an
+    # interview: nothing tells the company from "the modern age" there); "about" was not worked on
+    held21, held22 = res["heldout21"], res["heldout22"]
+    assert held21["precision"] >= 0.985 and held21["recall"] >= 0.99, held21
+    assert held21["about_precision"] >= 0.76 and held21["about_recall"] >= 0.62, held21
+    assert held22["precision"] >= 0.985 and held22["recall"] >= 0.99, held22
+    assert held22["about_precision"] >= 0.99 and held22["about_recall"] >= 0.81, held22
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

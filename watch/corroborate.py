@@ -263,8 +263,11 @@ _DIGIT = re.compile(r"\d")
 # whose full stops were lost keeps the final 다 and the spaces). Only Korean: an English line
 # of many ". " without a final stop is as often a reference list ("Cooney GM, Dwan K. Exercise
 # for depression. Cochrane Database Syst Rev. 2013;9") as prose. Also a stop glued to the next
-# sentence (rules 11: "했습니다.민주당은", copy whose spaces after the stops were lost)
-_INNER_SENTENCE_END = re.compile(r"[가-힣]다(?:[.\"”’']?\s+(?=\S)|[.\"”’'](?=[가-힣\[(<\"“‘'▶]))")
+# sentence (rules 11: "했습니다.민주당은", copy whose spaces after the stops were lost), also when
+# the next sentence opens on a Latin name with its particle (rules 19: "해당한다.E1은",
+# "밝혔다.LG전자는") or on the reporter's mail address of the sign-off ("밝혔다.themoon@news1.kr")
+_INNER_SENTENCE_END = re.compile(r"[가-힣]다(?:[.\"”’']?\s+(?=\S)|[.\"”’'](?=[가-힣\[(<\"“‘'▶]"
+                                 r"|[A-Z][A-Za-z0-9&]*[가-힣]|[A-Za-z0-9][\w.+-]*@[a-z]))")
 # rules 16: two more kinds of inner sentence ends of a long line of prose. English sentences run
 # into one line by a crawl (a games roundup whose reviews and headings share a line): a lower-case
 # word, a stop and a next sentence opening on a function word ("… like never before. If nothing
@@ -311,15 +314,17 @@ def position(text: str, start: int, end: int, is_title: bool) -> str:
         return ""
     ls, le = line_span(text, start, end)
     line = text[ls:le]
-    if le - ls > 200 and "|" not in line and "\t" not in line and (
+    piped = "|" in line and (line.count("|") >= 2 or line.lstrip().startswith("|"))
+    if le - ls > 200 and not piped and "\t" not in line and (
             _SENTENCE_END.search(line) or _three(_INNER_SENTENCE_END, line) or _three(_CLIPPED_END, line)
             or _three(_ENGLISH_INNER_END, line)):
         # a long line of prose (the usual case: decided without splitting it); also when it
         # ends without a full stop but holds sentences (rules 9: a Korean article run into one
         # line that ends with its outlet's footer, "… 무단 전재 및 재배포 금지"), which the
         # comma rule below would take for a row of figures
+        # (rules 19: one "|" is no table: an outlet's footer run into the line, "덧붙이는 글 | …")
         return ""
-    if "|" in line and (line.count("|") >= 2 or line.lstrip().startswith("|")) or "\t" in line.strip():
+    if piped or "\t" in line.strip():
         return TABLE
     fields = line.split(",")
     if (len(fields) >= 3 and sum(1 for f in fields if _DIGIT.search(f)) >= 2
@@ -418,6 +423,32 @@ def _people_nearby(text: str, s: int, e: int) -> bool:
     return any(m.group(1) in given_names() for m in _GIVEN_SURNAME.finditer(para))
 
 
+# rules 19: a Korean headline's opening (nothing, or a tag in brackets: "[단독] ") and, after the
+# name, a comma and a Hangul word that is no particle-less list item ("E1, 세무조사로")
+_HEADLINE_OPENING = re.compile(r"\s*(?:[\[【<(][^\]】>)]{1,8}[\]】>)]\s*)?")
+_HEADLINE_TOPIC = re.compile(r", (?=[가-힣]{2})(?![가-힣]{1,6}(?:,|·|와 |과 |및 ))")
+
+
+_SERIES_CODE = re.compile(r"([A-Z]{1,3})(\d{1,2})")
+
+
+def series_step(text: str, s: int, e: int) -> str:
+    """Rules 19: for a code of capitals and a number (E1), the same capitals with the number
+    one above or below it, as a word of its own within 30 characters ("E2"); "" if none."""
+    m = _SERIES_CODE.fullmatch(text, s, e)
+    if not m:
+        return ""
+    n = int(m.group(2))
+    for k in (n + 1, n - 1):
+        if k < 0:
+            continue
+        near = re.compile(rf"(?<![A-Za-z0-9]){m.group(1)}{k}(?![A-Za-z0-9])")
+        found = near.search(text, max(0, s - 30), min(len(text), e + 30))
+        if found:
+            return found.group(0)
+    return ""
+
+
 def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: str = "") -> str:
     """Why the mention is never the entity ("" if it may be); ``article``: title and body
     together (a name's use elsewhere in the article), ``text`` when not given."""
@@ -445,6 +476,12 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
                 return f'part of a person\'s name ("{text[s:e]} {m.group(1)}")'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
+    if c.amb == SHORT_ACRONYM:
+        # rules 19: a step of a series, the same letters with the next or previous number near it
+        # ("E1으로 시작하여 E2 단계까지", "E1, E2, E3 단계마다"): a grade, level or model code
+        found = series_step(text, s, e)
+        if found:
+            return f'a step of a series ("{text[s:e]}" beside "{found}")'
     if not c.person:
         # rules 12: a personal title before it ("Dr Jakob Nielsen", "Dr Nielsen", "애플 박사")
         found = title_before(text, s, e)
@@ -694,7 +731,9 @@ _THINGS = _alt("devices,device,products,hardware,software,ecosystem,services,fan
                "survey,surveys,study,studies,report,reports,poll,whitepaper,white paper,documentation,"
                "docs,session,sessions,meeting,meetings,call,calls,webinar,webinars,message,messages,"
                "channel,channels,workspace,workspaces,integration,integrations,subscription,"
-               "subscriptions,plan,plans,pricing,login,API,SDK")
+               "subscriptions,plan,plans,pricing,login,API,SDK,"
+               # rules 19: a messenger's chats ("in the Telegram chat", "a Signal chatroom")
+               "chat,chats,chatroom,chatrooms,chat room,chat rooms,group chat,group chats")
 _R_THING = re.compile(rf"^\s+(?i:{_THINGS})\b")
 # a product or service named with the company's name and a capitalized product noun ("Apple
 # TV", "Amazon Prime", "Google Maps", "Meta Business Suite"): counts even at a sentence's
@@ -1749,6 +1788,16 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         c.syntax = syntax(fields[c.field], c)
         if c.syntax:
             established[c.entity] = f"company syntax {c.syntax}"
+    # rules 19: a Korean headline opening on the name and a comma, then its Hangul predicate
+    # ("E1, 세무조사로 추징금 384억 부과받아", "[단독] KT, 요금제 개편"): the headline's subject, as
+    # Korean headlines name the company they are about (a list goes on with another name; not
+    # when the article names a sports team with it: the team's win)
+    for c in open_:
+        if (c.amb == SHORT_ACRONYM and c.field == "title" and c.entity not in established
+                and c.entity not in blocked and not c.veto and _HEADLINE_TOPIC.match(fields["title"], c.end)
+                and _HEADLINE_OPENING.fullmatch(fields["title"], 0, c.start)
+                and not team_named(fields, c.phrase)):  # ("LG, 한국시리즈 우승" beside "LG 트윈스")
+            established[c.entity] = f'"{c.phrase}," opening a Korean headline'
     # a three-letter acronym that is no word, in a sentence of prose, not defined there as
     # the initials of something else ("a lush BBC adaptation", "the CNN"): it is rarely
     # anything but the name, while two letters are initials, sizes or codes ("LG", "HP")

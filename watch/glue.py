@@ -15,7 +15,11 @@ back, both general and both narrow enough to keep the word boundary's job (메�
 * a long Hangul alias (three syllables or more) that no rule finds ambiguous, glued after
   other Hangul (``LONG_GLUED``: applied by the matcher to the spelling's left boundary): such a
   name is rarely the end of another word, while a short or ambiguous one often is (모델 holds
-  델, 소비자 holds 비자, 비메타 is "non-meta").
+  델, 소비자 holds 비자, 비메타 is "non-meta");
+* rules 19: a Hangul alias of several words whose first word is long (도널드 트럼프), glued after a
+  person's title that ends a Hangul run (``title_glued_before``: "권태민 파트너도널드 트럼프", a
+  column's byline run into its first sentence). Only after a title: after other Hangul the first
+  word may end another word (맥도널드 트럼프 타워점 holds 도널드 트럼프).
 """
 from __future__ import annotations
 
@@ -69,3 +73,18 @@ def glossed_context(text: str, context_terms: dict[str, list[tuple[int, str]]],
                    for k in range(len(hangul) - 1)):
                 out.append((ent, term))
     return out
+
+
+# rules 19: the titles and posts a byline or caption puts after a person's name, before the
+# crawl glues the next words on ("권태민 파트너", "김철수 기자", "홍길동 연구원")
+TITLE_NOUNS: tuple[str, ...] = (
+    "파트너", "기자", "특파원", "연구원", "애널리스트", "논설위원", "위원", "위원장", "대표", "회장", "사장",
+    "부사장", "교수", "변호사", "전무", "상무", "부장", "팀장", "센터장", "앵커", "칼럼니스트", "이사")
+_HANGUL_RUN_BEFORE = re.compile(r"(?<![가-힣])[가-힣]+$")
+
+
+def title_glued_before(text: str, start: int) -> bool:
+    """Rules 19: is the Hangul run glued before ``start`` a person's title (``TITLE_NOUNS``),
+    standing as a word of its own (after a space or the start of the line)?"""
+    m = _HANGUL_RUN_BEFORE.search(text, max(0, start - 8), start)
+    return m is not None and m.group(0) in TITLE_NOUNS

@@ -275,6 +275,29 @@ def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
     return ""
 
 
+# Rules 19: a company's full legal name is its short name + the rest of its industry's word
+# (한화생명 + 보험 = 한화생명보험, Hanwha Life Insurance; 삼성화재 + 해상보험 = 삼성화재해상보험), or
+# + 주식회사 (the legal form). By the alias's last word: only these completions, so a glued noun
+# of another business (한화생명과학, 삼성화재청소) stays another word.
+LEGAL_TAILS: dict[str, tuple[str, ...]] = {
+    "생명": ("보험",), "화재": ("해상보험", "보험"), "해상": ("화재보험", "보험"), "손해": ("보험",),
+    "": ("주식회사",),
+}
+
+
+def legal_name_follows(text: str, start: int, end: int) -> str:
+    """Rules 19: the rest of a legal name glued after the alias ``text[start:end]``
+    (``LEGAL_TAILS``), ending the word there or before a particle; "" otherwise."""
+    for last, tails in LEGAL_TAILS.items():
+        if not text.endswith(last, start, end):
+            continue
+        for tail in tails:
+            j = end + len(tail)
+            if text.startswith(tail, end) and (j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j)):
+                return tail
+    return ""
+
+
 # rules 17: a listed company's six-digit stock code in parentheses right after its name, as
 # disclosure and market lists write it (두산(000150), ▲E1(017940)=…): the name before it is a
 # whole company's name, and a listed one

@@ -85,7 +85,13 @@ from watch.corroborate import (
     venue,
     verb_use,
 )
-from watch.glue import LONG_GLUED, gloss_follows, glossed_context, latin_terms
+from watch.glue import (
+    LONG_GLUED,
+    gloss_follows,
+    glossed_context,
+    latin_terms,
+    title_glued_before,
+)
 from watch.korean import (
     AFFILIATE_HANJA,
     AFFILIATE_NOUNS,
@@ -100,6 +106,7 @@ from watch.korean import (
     is_ideograph,
     is_kana,
     latin_media_follows,
+    legal_name_follows,
     merged_follows,
     particle_follows,
     product_follows,
@@ -137,6 +144,10 @@ _NONE, _WORD, _HANGUL, _KANA = 0, 1, 2, 3
 # rules 15: the left end of a long unambiguous Hangul alias, which may be glued after other
 # Hangul by a crawl ("착수엔비디아": watch.glue); its right end is an ordinary Hangul end
 _HANGUL_GLUED = 4
+# rules 19: the left end of a Hangul alias of several words whose first word is long (three
+# syllables or more) and that no rule finds ambiguous (도널드 트럼프): glued by a crawl after a
+# person's title (권태민 파트너도널드 트럼프: watch.glue.title_glued_before)
+_HANGUL_TITLED = 5
 # rules 17: a photo or data credit before a name ("사진제공=", "자료=", "출처:"): the name ends the
 # credit, and a crawl glues the next paragraph to it: a Latin letter or digit may follow (glued
 # Hangul may still be a longer name: 삼성전자서비스)
@@ -427,6 +438,10 @@ class Matcher:
             if (lcls == _HANGUL and len(key) >= LONG_GLUED and all(map(is_hangul, key))
                     and all(tg.role == ALIAS and (tg.entity, tg.phrase) not in self._amb for tg in tgs)):
                 lcls = _HANGUL_GLUED  # rules 15 (watch.glue)
+            elif (lcls == _HANGUL and " " in key and len(key.split(" ", 1)[0]) >= LONG_GLUED
+                  and all(c == " " or is_hangul(c) for c in key)
+                  and all(tg.role == ALIAS and (tg.entity, tg.phrase) not in self._amb for tg in tgs)):
+                lcls = _HANGUL_TITLED  # rules 19 (watch.glue)
             payload = shared.get((tgs, lcls, rcls))
             if payload is None:
                 excl = tuple(dict.fromkeys(tg.entity for tg in tgs if tg.role == EXCLUDE))
@@ -526,8 +541,10 @@ class Matcher:
                         or gloss_follows(t, end, {tg.entity for tg in aliases}, self._latin_terms))
                 elif is_hangul(c):
                     # a particle ("메타는"), or a product glued to the brand ("애플워치")
+                    # (rules 19: or the rest of its legal name: 한화생명보험, 삼성전자주식회사)
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end)) or (
-                        lcls == _HANGUL_GLUED and bool(merged_follows(t, end, korean_groups())))
+                        lcls == _HANGUL_GLUED and bool(merged_follows(t, end, korean_groups()))
+                    ) or bool(legal_name_follows(t, start, end))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
@@ -552,6 +569,8 @@ class Matcher:
                     continue  # (a long unambiguous alias may be glued after Hangul: rules 15)
                 elif lcls == _HANGUL_GLUED and p >= "\u1100" and is_hangul(p) and stock_code_follows(t, end):
                     continue  # (rules 17: but before a stock code it ends another listed name: 디에스케이(109740))
+                elif lcls == _HANGUL_TITLED and p >= "\u1100" and is_hangul(p) and not title_glued_before(t, start):
+                    continue  # (rules 19: after a person's title it starts a name: 파트너도널드 트럼프)
             if not right_ok:
                 # A Hangul exclude phrase may be the start of a longer word: only the
                 # exclude (and fixed) phrases of this spelling count.
