@@ -943,7 +943,8 @@ _K_ACCORD = re.compile(r"^(?:에|에게)?\s*따르면")
 # subject / topic particles; 에서 marks an institution as the subject ("메타에서는 반발했다")
 _K_SUBJECT = re.compile(r"^(?:측)?(?:은|는|이|가|도|에서는|에서도|에서)(?![가-힣])")
 # business acts, as verb stems or (in headlines) nouns
-_K_ACTS = "발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|채용|설립|진출|철수|양산|수주|협력|제휴|소송|반발"
+# (rules 20: and sponsoring an event, 후원, 협찬: "카카오가 후원했다")
+_K_ACTS = "발표|공개|출시|인수|투자|선보|체결|합병|매각|상장|채용|설립|진출|철수|양산|수주|협력|제휴|소송|반발|후원|협찬"
 # (rules 18: and what a seller does with its goods and customers: 공지했, 안내했, 분류했; no
 # verb that people or a nation do as well, such as 요구했 or 결정했: "국민이 요구했다")
 _K_VERB = re.compile(rf"{_K_ACTS}|내놓|내놨|밝혔|말했|설명했|공시|반박|해명|부인|사과|제소|추진|도입|개발했|공급|"

@@ -298,6 +298,24 @@ def legal_name_follows(text: str, start: int, end: int) -> str:
     return ""
 
 
+# Rules 20: a unit of an organisation glued to its name is the organisation acting through it
+# (민중기 특별검사팀은, the special counsel's team; 삼성전자측은, "Samsung's side"; 한국은행본부,
+# 국정원단): read by the matcher only after a long unambiguous alias (its rules 15 and 19 classes),
+# the unit ending the word there or before a particle, so a short form glued to 단 or 팀 stays the
+# start of another word (삼성단지, LG팀장).
+UNIT_NOUNS: tuple[str, ...] = ("팀", "측", "본부", "단")
+
+
+def unit_follows(text: str, end: int) -> str:
+    """Rules 20: the organisational unit (``UNIT_NOUNS``) glued at ``end``, ending the Hangul
+    run there or before a particle (특별검사팀은, 삼성전자측); "" otherwise (팀장, 단계)."""
+    for u in UNIT_NOUNS:
+        j = end + len(u)
+        if text.startswith(u, end) and (j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j)):
+            return u
+    return ""
+
+
 # rules 17: a listed company's six-digit stock code in parentheses right after its name, as
 # disclosure and market lists write it (두산(000150), ▲E1(017940)=…): the name before it is a
 # whole company's name, and a listed one

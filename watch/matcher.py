@@ -111,6 +111,7 @@ from watch.korean import (
     particle_follows,
     product_follows,
     stock_code_follows,
+    unit_follows,
 )
 from watch.normalize import fold, normalize
 from watch.othernames import title_before
@@ -544,7 +545,8 @@ class Matcher:
                     # (rules 19: or the rest of its legal name: 한화생명보험, 삼성전자주식회사)
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end)) or (
                         lcls == _HANGUL_GLUED and bool(merged_follows(t, end, korean_groups()))
-                    ) or bool(legal_name_follows(t, start, end))
+                    ) or bool(legal_name_follows(t, start, end)) or (
+                        lcls >= _HANGUL_GLUED and bool(unit_follows(t, end)))  # rules 20: 특별검사팀은
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
