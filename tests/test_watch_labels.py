@@ -18,9 +18,9 @@ READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
 # README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
 # heldout15 and heldout16, rules 17 on heldout17 and heldout18, rules 18 on heldout19 and
-# heldout20, rules 19 on heldout21 and heldout22 (all asserted below); heldout23 and heldout24,
-# built blind while rules 19 were written, are their tests
-UNASSERTED: tuple[str, ...] = ("heldout23", "heldout24")
+# heldout20, rules 19 on heldout21 and heldout22, rules 20 on heldout23 and heldout24 (all
+# asserted below); the parts built blind while rules 20 were written are their tests
+UNASSERTED: tuple[str, ...] = ()
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -110,14 +110,15 @@ def test_targets_on_the_labelled_set():
     # tuned on by rules 15) below; heldout15 and heldout16 (the tests of rules 15, then tuned on
     # by rules 16) below; heldout17 and heldout18 (the tests of rules 16, then tuned on by rules
     # 17) below; heldout19 and heldout20 (the tests of rules 17, then tuned on by rules 18) and
-    # heldout21 and heldout22 (the tests of rules 18, then tuned on by rules 19) below; heldout23
-    # and heldout24 (the tests of rules 18 and 19) are measured, not asserted (README there)
+    # heldout21 and heldout22 (the tests of rules 18, then tuned on by rules 19) and heldout23 and
+    # heldout24 (the tests of rules 18 and 19, then tuned on by rules 20) below
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
                                                                  "heldout15", "heldout16", "heldout17",
                                                                  "heldout18", "heldout19", "heldout20",
-                                                                 "heldout21", "heldout22", *unasserted)])
+                                                                 "heldout21", "heldout22", "heldout23",
+                                                                 "heldout24", *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -229,6 +230,14 @@ def test_targets_on_the_labelled_set():
     assert held21["about_precision"] >= 0.76 and held21["about_recall"] >= 0.62, held21
     assert held22["precision"] >= 0.985 and held22["recall"] >= 0.99, held22
     assert held22["about_precision"] >= 0.99 and held22["about_recall"] >= 0.81, held22
+    # the twenty-third and twenty-fourth (Naver News of December 2025, economy outlets and Yonhap,
+    # built blind): their errors were turned into rules 20 (tuned on: 1.000 / 1.000 each; 1.000 /
+    # 0.952 and 1.000 / 0.975 with rules 18 and 19, measured once); "about" was not worked on
+    held23, held24 = res["heldout23"], res["heldout24"]
+    assert held23["precision"] >= 0.985 and held23["recall"] >= 0.99, held23
+    assert held23["about_precision"] >= 0.72 and held23["about_recall"] >= 0.69, held23
+    assert held24["precision"] >= 0.985 and held24["recall"] >= 0.99, held24
+    assert held24["about_precision"] >= 0.80 and held24["about_recall"] >= 0.66, held24
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

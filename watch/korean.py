@@ -234,7 +234,7 @@ def product_follows(text: str, end: int) -> str:
             if p in _GLUED_ONLY_AFTER and not text.endswith(_GLUED_ONLY_AFTER[p], 0, end):
                 continue
             j = end + len(p)
-            if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
+            if word_ends(text, j):
                 return p
     return ""
 
@@ -270,7 +270,7 @@ def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
     for g in groups:
         if text.startswith(g, end):
             j = end + len(g)
-            if j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j):
+            if word_ends(text, j):
                 return g
     return ""
 
@@ -293,7 +293,7 @@ def legal_name_follows(text: str, start: int, end: int) -> str:
             continue
         for tail in tails:
             j = end + len(tail)
-            if text.startswith(tail, end) and (j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j)):
+            if text.startswith(tail, end) and word_ends(text, j):
                 return tail
     return ""
 
@@ -311,7 +311,7 @@ def unit_follows(text: str, end: int) -> str:
     run there or before a particle (특별검사팀은, 삼성전자측); "" otherwise (팀장, 단계)."""
     for u in UNIT_NOUNS:
         j = end + len(u)
-        if text.startswith(u, end) and (j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j)):
+        if text.startswith(u, end) and word_ends(text, j):
             return u
     return ""
 
@@ -325,6 +325,11 @@ _STOCK_CODE = re.compile(r"\(\s?[0-9]{6}\s?\)")
 def stock_code_follows(text: str, end: int) -> bool:
     """Rules 17: is ``text[end:]`` a stock code in parentheses (``(000150)``)?"""
     return text[end:end + 1] == "(" and _STOCK_CODE.match(text, end) is not None
+
+
+def word_ends(text: str, j: int) -> bool:
+    """Does the Hangul word end at ``j``: the text's end, no Hangul, or only a particle after it?"""
+    return j >= len(text) or not is_hangul(text[j]) or particle_follows(text, j)
 
 
 def particle_follows(text: str, end: int) -> bool:
