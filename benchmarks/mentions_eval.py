@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout24 ...]
-                                                   [--errors dev|heldout|...|heldout24|all] [--json]
+                                                   [--only dev|heldout|...|heldout26 ...]
+                                                   [--errors dev|heldout|...|heldout26|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -50,7 +50,10 @@ December 2025 from economy and business outlets, hephaex/Baram, ``tests/fixtures
 the same way, built blind at the same time) and a twenty-fourth (``heldout24``: Yonhap articles of
 December 2025 on parties, special counsels, the presidential office, chaebol affiliates and
 chips, hephaex/Baram's Naver News crawl, ``tests/fixtures/labels/heldout24``, the same way, built
-blind at the same time); the Readability
+blind at the same time) and a twenty-sixth (``heldout26``: Naver News articles of December 2025 from
+Korean dailies and broadcasters and one Korea JoongAng Daily story, on financial groups, platforms,
+chaebol deals, special counsels, courts and parties, hephaex/Baram, ``tests/fixtures/labels/heldout26``,
+the same way, built blind while rules 20 were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -84,10 +87,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 25)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 25)), "heldout26")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout24 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout24 and heldout26 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
