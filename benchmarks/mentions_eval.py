@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout25 ...]
-                                                   [--errors dev|heldout|...|heldout25|all] [--json]
+                                                   [--only dev|heldout|...|heldout26 ...]
+                                                   [--errors dev|heldout|...|heldout26|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -52,6 +52,9 @@ December 2025 on parties, special counsels, the presidential office, chaebol aff
 chips, hephaex/Baram's Naver News crawl, ``tests/fixtures/labels/heldout24``, the same way, built
 blind at the same time) and a twenty-fifth (``heldout25``: Naver News articles of December 2025
 from IT, business-magazine and specialist outlets, hephaex/Baram, ``tests/fixtures/labels/heldout25``,
+the same way, built blind while rules 20 were written) and a twenty-sixth (``heldout26``: Naver News
+articles of December 2025 from Korean dailies and broadcasters and one Korea JoongAng Daily story,
+hephaex/Baram, ``tests/fixtures/labels/heldout26``,
 the same way, built blind while rules 20 were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
@@ -86,10 +89,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 26)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 27)))
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout25 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout26 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
