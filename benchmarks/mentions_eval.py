@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout26 ...]
-                                                   [--errors dev|heldout|...|heldout26|all] [--json]
+                                                   [--only dev|heldout|...|heldout28 ...]
+                                                   [--errors dev|heldout|...|heldout28|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -55,7 +55,10 @@ from IT, business-magazine and specialist outlets, hephaex/Baram, ``tests/fixtur
 the same way, built blind while rules 20 were written) and a twenty-sixth (``heldout26``: Naver News
 articles of December 2025 from Korean dailies and broadcasters and one Korea JoongAng Daily story,
 hephaex/Baram, ``tests/fixtures/labels/heldout26``,
-the same way, built blind while rules 20 were written); the Readability
+the same way, built blind while rules 20 were written) and a twenty-eighth (``heldout28``: Naver News
+articles of December 2025 from outlets with Naver numbers above 030, on parties, the defense ministry,
+Japan's stablecoin rules, Coupang's shares and a streaming platform, hephaex/Baram,
+``tests/fixtures/labels/heldout28``, the same way, built blind while rules 21 were written); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -89,10 +92,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 27)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 27)), "heldout28")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout26 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout26 and heldout28 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
