@@ -477,6 +477,9 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
                 return f'part of a person\'s name ("{text[s:e]} {m.group(1)}")'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
+    if c.amb == KOREAN_LOANWORD and _K_MAKING_RIGHT_BEFORE.search(before):
+        # rules 21: the common word after a noun of making ("조립 라인이", "전용 라인으로")
+        return f'the word "{text[s:e]}" after a noun of making ("{before[-4:].strip()} {text[s:e]}")'
     if c.amb == SHORT_ACRONYM:
         # rules 19: a step of a series, the same letters with the next or previous number near it
         # ("E1으로 시작하여 E2 단계까지", "E1, E2, E3 단계마다"): a grade, level or model code
@@ -880,6 +883,9 @@ _K_BARE_NOUN_BEFORE = re.compile(r"(?<![0-9])[가-힣]*[가-힣](?<![은는이�
 # ("생산라인", "전용 라인으로", "조립 라인"): the common word it spells (a production line), as a
 # company is not produced, assembled or dedicated; read anywhere in the article, like the rest
 _K_MAKING_BEFORE = r"(?:생산|제조|조립|양산|전용|공정|증설)\s?"
+
+
+_K_MAKING_RIGHT_BEFORE = re.compile(r"(?<![가-힣])" + _K_MAKING_BEFORE + "$")
 
 
 def _loanword_as_word(text: str, word: str) -> bool:
