@@ -21,7 +21,7 @@ def m() -> Matcher:
         entity("dior", ["Dior", "디올"]),
         entity("mbc", ["MBC"]),
         entity("lg", ["LG전자"]),
-    ])))
+    ]) + '\n[[entities]]\nid = "posco"\nname = "POSCO"\nkind = "company"\naliases = ["POSCO", "포스코", "포스코그룹"]\n'))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -67,4 +67,15 @@ def test_a_ministry_short_name_as_a_newsroom_desk(m, text, expected):
     ("디올백화점에 갔다.", []),
 ])
 def test_a_suffix_glued_to_a_brand(m, text, expected):
+    assert flagged(m, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a material written like a team's plural (스테인리스) names no sports team, so the group's
+    # own name stays the group
+    ("수익금으로 포스코 스테인리스 강재를 활용한 설비를 만든다.", ["posco"]),
+    # contrast: a sports team named with it
+    ("포스코 스틸러스가 이겼다. 포스코 선수들이 환호했다.", []),
+])
+def test_a_material_is_no_team(m, text, expected):
     assert flagged(m, text) == expected

@@ -1559,7 +1559,9 @@ def defined_after(text: str, start: int, end: int) -> str:
 _TEAM_AFTER = r"\s?([가-힣]{1,4}(?:스|즈|츠))(?:은|는|이|가|의|을|를|에|에게|와|과|도|전)?(?![가-힣])"
 _NOT_TEAMS = frozenset(w for ws in COMPANY_WORDS.values() for w in ws) | frozenset((
     "파트너스", "솔루션스", "인베스트먼츠", "커뮤니케이션즈", "인더스트리즈", "서비스", "뉴스", "비즈",
-    "케미칼스", "에너지스", "플러스"))
+    "케미칼스", "에너지스", "플러스",
+    # rules 21: a material or a maker's business written like a team's plural (포스코 스테인리스 강재)
+    "스테인리스", "세라믹스", "일렉트로닉스"))
 
 
 def team_named(fields: dict[str, str], name: str) -> bool:
