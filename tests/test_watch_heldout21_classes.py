@@ -40,6 +40,9 @@ def test_a_loanword_after_a_noun_of_making(m, text, expected):
     ("LG전자가 제너럴모터스(GM)와 손잡았다.", ["gm", "lg"]),
     # contrast: after a Korean common noun it abbreviates that noun (market share)
     ("LG전자는 시장 점유율(MS) 회복에 나섰다.", ["lg"]),
+    # contrast: a Hangul word glued after Latin letters is no word of its own (LS그룹(GM)): the
+    # company form before it corroborates as before, no gloss vetoes it
+    ("LG전자와 LS그룹(GM)이 발표했다.", ["gm", "lg"]),
 ])
 def test_an_acronym_glossing_the_hangul_word_before_it(m, text, expected):
     assert flagged(m, text) == expected

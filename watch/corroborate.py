@@ -1706,7 +1706,7 @@ def _proper_name_end(why: str) -> bool:
 # 점유율(MS)) abbreviates that word: the entity when the word is the Hangul spelling of one of its
 # names (a loanword spelling of General Motors, or an alias), another thing when it is not (a
 # Korean common noun: market share)
-_K_GLOSSED = re.compile(r"([가-힣]{2,})\($")
+_K_GLOSSED = re.compile(r"(?<![A-Za-z0-9가-힣])([가-힣]{2,})\($")
 
 
 def glossed_by(text: str, c: Cand, own: frozenset[str]) -> str:
