@@ -38,6 +38,7 @@ def test_a_loanword_after_a_noun_of_making(m, text, expected):
 @pytest.mark.parametrize("text, expected", [
     # a Latin acronym in parentheses after the Hangul spelling of the company's name is it
     ("LG전자가 제너럴모터스(GM)와 손잡았다.", ["gm", "lg"]),
+    ("한국지엠(GM) 노조가 파업했다.", ["gm"]),
     # contrast: after a Korean common noun it abbreviates that noun (market share)
     ("LG전자는 시장 점유율(MS) 회복에 나섰다.", ["lg"]),
     # contrast: a Hangul word glued after Latin letters is no word of its own (LS그룹(GM)): the

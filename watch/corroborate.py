@@ -1719,8 +1719,10 @@ def glossed_by(text: str, c: Cand, own: frozenset[str]) -> str:
     if not m:
         return ""
     word = m.group(1)
-    return "entity" if word in own or any(
-        spells(word, n.replace(" ", "")) for n in own if n.isascii()) else "other"
+    # (a country glued before the name is the company there: 한국지엠(GM), as 한국GM is)
+    words = (word,) + tuple(word[len(p):] for p in COUNTRY_PREFIXES if word.startswith(p) and len(word) > len(p))
+    return "entity" if any(w in own or any(spells(w, n.replace(" ", "")) for n in own if n.isascii())
+                           for w in words) else "other"
 
 
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
