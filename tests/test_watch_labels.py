@@ -18,10 +18,10 @@ READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # the parts measured, not asserted: each one the test of rules it was built apart from (labels
 # README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
 # heldout15 and heldout16, rules 17 on heldout17 and heldout18, rules 18 on heldout19 and
-# heldout20, rules 19 on heldout21 and heldout22, rules 20 on heldout23 and heldout24 (all
-# asserted below); heldout25 and heldout26, built blind while rules 20 were written, are their tests,
-# and heldout27 and heldout28, built blind while rules 21 were written, theirs
-UNASSERTED: tuple[str, ...] = ("heldout25", "heldout26", "heldout27", "heldout28")
+# heldout20, rules 19 on heldout21 and heldout22, rules 20 on heldout23 and heldout24, rules 21 on
+# heldout25 and heldout26 (all asserted below); heldout27 and heldout28, built blind while rules 21
+# were written, are their tests
+UNASSERTED: tuple[str, ...] = ("heldout27", "heldout28")
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -121,16 +121,17 @@ def test_targets_on_the_labelled_set():
     # by rules 16) below; heldout17 and heldout18 (the tests of rules 16, then tuned on by rules
     # 17) below; heldout19 and heldout20 (the tests of rules 17, then tuned on by rules 18) and
     # heldout21 and heldout22 (the tests of rules 18, then tuned on by rules 19) and heldout23 and
-    # heldout24 (the tests of rules 18 and 19, then tuned on by rules 20) below; heldout25 and
-    # heldout26 (the tests of rules 20) and heldout27 and heldout28 (the tests of rules 21) are
-    # measured, not asserted (README there)
+    # heldout24 (the tests of rules 18 and 19, then tuned on by rules 20) and heldout25 and
+    # heldout26 (the tests of rules 19 and 20, then tuned on by rules 21) below; heldout27 and
+    # heldout28 (the tests of rules 21) are measured, not asserted (README there)
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
                                                                  "heldout15", "heldout16", "heldout17",
                                                                  "heldout18", "heldout19", "heldout20",
                                                                  "heldout21", "heldout22", "heldout23",
-                                                                 "heldout24", *unasserted)])
+                                                                 "heldout24", "heldout25", "heldout26",
+                                                                 *unasserted)])
     dev, held = res["dev"], res["heldout"]
     # the development part: the rules and the prominence weights were tuned on it
     assert dev["precision"] >= 0.985 and dev["recall"] >= 0.97, dev
@@ -250,6 +251,15 @@ def test_targets_on_the_labelled_set():
     assert held23["about_precision"] >= 0.72 and held23["about_recall"] >= 0.69, held23
     assert held24["precision"] >= 0.985 and held24["recall"] >= 0.99, held24
     assert held24["about_precision"] >= 0.80 and held24["about_recall"] >= 0.66, held24
+    # the twenty-fifth and twenty-sixth (Naver News of December 2025, IT and specialist outlets,
+    # national dailies and broadcasters, built blind): their errors were turned into rules 21
+    # (tuned on: 1.000 / 1.000 each; 0.965 / 0.965 and 1.000 / 0.989 with rules 20, 0.964 / 0.953
+    # and 1.000 / 0.978 with rules 19, measured once); "about" was not worked on
+    held25, held26 = res["heldout25"], res["heldout26"]
+    assert held25["precision"] >= 0.985 and held25["recall"] >= 0.99, held25
+    assert held25["about_precision"] >= 0.77 and held25["about_recall"] >= 0.77, held25
+    assert held26["precision"] >= 0.985 and held26["recall"] >= 0.99, held26
+    assert held26["about_precision"] >= 0.83 and held26["about_recall"] >= 0.69, held26
     whole = _pooled(res, [p for p in mod.SPLITS if p not in unasserted])
     assert whole["precision"] >= 0.985 and whole["recall"] >= 0.99, whole
     # the held-out part: its errors were turned into rules 3 (README there); it now meets

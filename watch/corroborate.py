@@ -203,6 +203,7 @@ from watch.korean import (
     product_follows,
     stock_code_follows,
 )
+from watch.loanword import spells
 from watch.normalize import fold
 from watch.othernames import inside_body_name, title_before
 from watch.propernames import (
@@ -476,6 +477,9 @@ def veto(text: str, c: Cand, products: frozenset[str] = frozenset(), article: st
                 return f'part of a person\'s name ("{text[s:e]} {m.group(1)}")'
     if after[:1] == "&" and after[1:2].isalnum() or before[-1:] == "&" and before[-2:-1].isalnum():
         return "joined to another name by \"&\""
+    if c.amb == KOREAN_LOANWORD and _K_MAKING_RIGHT_BEFORE.search(before):
+        # rules 21: the common word after a noun of making ("조립 라인이", "전용 라인으로")
+        return f'the word "{text[s:e]}" after a noun of making ("{before[-4:].strip()} {text[s:e]}")'
     if c.amb == SHORT_ACRONYM:
         # rules 19: a step of a series, the same letters with the next or previous number near it
         # ("E1으로 시작하여 E2 단계까지", "E1, E2, E3 단계마다"): a grade, level or model code
@@ -875,12 +879,22 @@ _K_BRAND_OF_QUOTED = re.compile(r"^\s(?:[가-힣]{2,6}\s)?['‘\"“][^'’\"”
 _K_BARE_NOUN_BEFORE = re.compile(r"(?<![0-9])[가-힣]*[가-힣](?<![은는이가의을를에도와과로서고며면])\s$")
 
 
+# rules 21: a noun of making or of use right before the loanword, glued or one space apart
+# ("생산라인", "전용 라인으로", "조립 라인"): the common word it spells (a production line), as a
+# company is not produced, assembled or dedicated; read anywhere in the article, like the rest
+_K_MAKING_BEFORE = r"(?:생산|제조|조립|양산|전용|공정|증설)\s?"
+
+
+_K_MAKING_RIGHT_BEFORE = re.compile(r"(?<![가-힣])" + _K_MAKING_BEFORE + "$")
+
+
 def _loanword_as_word(text: str, word: str) -> bool:
     """Is ``word`` used in ``text`` as the common word it spells: after a modifier and
-    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), or after an
-    adjective ("세터의 정확한 토스가")?"""
+    before an object particle ("생산 라인을 늘린다", "세터의 정교한 토스를"), after an
+    adjective ("세터의 정확한 토스가"), or after a noun of making (rules 21: "생산라인")?"""
     w = re.escape(word)
     return (re.search(_K_WORD_USE + w + "(?:을|를)(?![가-힣])", text) is not None
+            or re.search(_K_MAKING_BEFORE + w, text) is not None
             or re.search(_K_CODE_BEFORE + w, text) is not None
             or re.search(_K_ADJ_USE + w + _K_PARTICLE_OR_END, text, re.MULTILINE) is not None)
 
@@ -1545,7 +1559,9 @@ def defined_after(text: str, start: int, end: int) -> str:
 _TEAM_AFTER = r"\s?([가-힣]{1,4}(?:스|즈|츠))(?:은|는|이|가|의|을|를|에|에게|와|과|도|전)?(?![가-힣])"
 _NOT_TEAMS = frozenset(w for ws in COMPANY_WORDS.values() for w in ws) | frozenset((
     "파트너스", "솔루션스", "인베스트먼츠", "커뮤니케이션즈", "인더스트리즈", "서비스", "뉴스", "비즈",
-    "케미칼스", "에너지스", "플러스"))
+    "케미칼스", "에너지스", "플러스",
+    # rules 21: a material or a maker's business written like a team's plural (포스코 스테인리스 강재)
+    "스테인리스", "세라믹스", "일렉트로닉스"))
 
 
 def team_named(fields: dict[str, str], name: str) -> bool:
@@ -1686,6 +1702,29 @@ def _proper_name_end(why: str) -> bool:
     return bool(m) and len(m.group(1).split()) >= 3 and all(w[:1].isupper() for w in m.group(1).split())
 
 
+# rules 21: a Latin acronym in parentheses right after a Hangul word (제너럴모터스(GM), 시장
+# 점유율(MS)) abbreviates that word: the entity when the word is the Hangul spelling of one of its
+# names (a loanword spelling of General Motors, or an alias), another thing when it is not (a
+# Korean common noun: market share)
+_K_GLOSSED = re.compile(r"(?<![A-Za-z0-9가-힣])([가-힣]{2,})\($")
+
+
+def glossed_by(text: str, c: Cand, own: frozenset[str]) -> str:
+    """Rules 21: "entity" when the acronym ``c`` stands in parentheses right after the Hangul
+    spelling of one of the entity's names (``own``), "other" when after another Hangul word,
+    "" when it is not written so."""
+    if c.amb != SHORT_ACRONYM or text[c.end:c.end + 1] != ")" or text[c.start - 1:c.start] != "(":
+        return ""
+    m = _K_GLOSSED.search(text, max(0, c.start - 30), c.start)
+    if not m:
+        return ""
+    word = m.group(1)
+    # (a country glued before the name is the company there: 한국지엠(GM), as 한국GM is)
+    words = (word,) + tuple(word[len(p):] for p in COUNTRY_PREFIXES if word.startswith(p) and len(word) > len(p))
+    return "entity" if any(w in own or any(spells(w, n.replace(" ", "")) for n in own if n.isascii())
+                           for w in words) else "other"
+
+
 def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
            own_names: list[frozenset[str]], names: list[str],
            products: frozenset[str] = frozenset(),
@@ -1717,6 +1756,8 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
         # it is the company, also in a disclosure list that reads as a table row
         elif c.entity not in established and stock_code_follows(t, c.end):
             established[c.entity] = f'"{t[c.start:c.end]}{t[c.end:t.index(")", c.end) + 1]}" (a stock code)'
+        elif c.entity not in established and glossed_by(t, c, own_names[c.entity]) == "entity":
+            established[c.entity] = f'"{t[c.start:c.end]}" in parentheses after its Hangul name'
     teams: set[str] = set()  # group names the article gives a sports team (한화 이글스)
     for c in amb:
         # rules 15: the group's own name, for an entity that is the group (한화 for Hanwha Group),
@@ -1736,7 +1777,9 @@ def decide(cands: list[Cand], fields: dict[str, str], context: dict[int, str],
     # title (rules 12: "Dr Jakob Nielsen … Dr Nielsen" makes the article's bare "Nielsen" his)
     initials: set[str] = set()
     for c in amb:
-        c.veto = veto(fields[c.field], c, products, article) or other_company(fields[c.field], c, own_names[c.entity])
+        c.veto = veto(fields[c.field], c, products, article) or other_company(fields[c.field], c, own_names[c.entity]) or (
+            "the acronym of the Korean word before it" if glossed_by(fields[c.field], c, own_names[c.entity]) == "other"
+            else "")
         if (c.veto.startswith("another company named with an industry word")
                 or _proper_name_end(c.veto) and not _NAME_GOES_ON.match(fields[c.field], c.end)):
             # rules 14: the article's bare mentions are short for that name ("Twentieth

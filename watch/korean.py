@@ -165,7 +165,9 @@ _GLUED_ONLY_AFTER: dict[str, tuple[str, ...]] = {"지주": ("금융",)}
 # paper + 신문, a magazine + 지 (포브스지, 타임지). Like 그룹, none of them names another
 # company of the same name.
 # Rules 14: a site's ".com" transliterated and glued (씨넷닷컴, "CNET.com") is the site too.
-MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지", "닷컴")
+# Rules 21: and 뉴스, a broadcaster's or paper's news written as one word with it (MBC뉴스, a
+# reporter's sign-off "MBC뉴스 OOO입니다"; 구글뉴스): the outlet or service, no other company.
+MEDIA_NOUNS: tuple[str, ...] = ("통신", "방송", "신문", "지", "닷컴", "뉴스")
 # A broadcaster's kind in Latin letters glued to a Hangul outlet is its channel, as 방송 or
 # 통신 glued to it is the outlet (rules 11: 연합뉴스TV, Yonhap's news channel); the matcher
 # takes it as a word boundary after a Hangul name, as it takes a particle.
@@ -194,7 +196,12 @@ PLACE_NOUNS: tuple[str, ...] = (
 _PLACE_SET = frozenset(PLACE_NOUNS)
 SITE_NOUNS: tuple[str, ...] = ("공장", "사업장", "캠퍼스", "법인")
 _PLACES = tuple(p + s for p in PLACE_NOUNS for s in ("",) + SITE_NOUNS)
-_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES,
+# Rules 21: a trade suffix glued to a brand (도요타향 배터리, "bound for Toyota"; 디올백, a Dior
+# bag): the brand as a buyer or maker, written as one word with it. Ending the word there or
+# before a particle (도요타향으로), so a longer word stays another (현대백화점, 애플향수).
+TRADE_SUFFIXES: tuple[str, ...] = ("향", "백")
+_PRODUCTS_BY_LEN = tuple(sorted(PRODUCTS + SERVICE_NOUNS + GROUP_NOUNS + MEDIA_NOUNS + COUNTRY_NOUNS + _PLACES
+                                + TRADE_SUFFIXES,
                                 key=len, reverse=True))
 # the nouns by their first syllable (most Hangul runs fail on the first, cheaply)
 _PRODUCTS_BY_FIRST: dict[str, tuple[str, ...]] = {}
@@ -220,6 +227,19 @@ def economy_named(text: str, start: int, end: int) -> bool:
     if not text.endswith("경제", start, end) or text[start:end - 2] not in _ECONOMY_PLACES:
         return False
     return not text[:start].rstrip().endswith(_OUTLET_BEFORE) and bool(_ECONOMY_AFTER.match(text, end))
+
+
+# Rules 21: a ministry's short name (산업부, 국방부, 외교부) is also the name of a newsroom's desk
+# (an outlet's industry, defence or diplomacy desk): before the desk's own words, its news or a
+# reporter (산업부의 뉴스 코너, 산업부 기자), it is the desk, not the ministry. Not before longer
+# words (산업부 기자단, the ministry's press corps).
+_DESK_AFTER = re.compile(r"(?:의)?\s?(?:뉴스|기자)(?![가-힣])")
+
+
+def desk_named(text: str, start: int, end: int) -> bool:
+    """Rules 21: is the Hangul name ``text[start:end]``, ending on 부 (a ministry's short name), a
+    newsroom's desk here (산업부의 뉴스 코너, 산업부 기자)?"""
+    return 2 <= end - start <= 4 and text[end - 1:end] == "부" and _DESK_AFTER.match(text, end) is not None
 
 
 def product_follows(text: str, end: int) -> str:

@@ -99,6 +99,7 @@ from watch.korean import (
     FACTION_PREFIXES,
     compound_of,
     country_before,
+    desk_named,
     economy_named,
     elided_lists,
     endings,
@@ -1030,6 +1031,11 @@ class Matcher:
                 rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
                                          f'the economy ("{original[r[1]:e + 8].strip()}"), not the outlet '
                                          f"named after it"))
+                continue
+            if original[e - 1:e] == "부" and desk_named(original, r[1], e):
+                rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
+                                         f'a newsroom\'s desk ("{original[r[1]:e + 8].strip()}"), not the '
+                                         f"ministry"))  # rules 21
                 continue
             if original[e:e + 1] == " " and not self._topic[r[5][0]]:
                 v = venue(original, e)
