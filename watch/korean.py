@@ -336,6 +336,70 @@ def unit_follows(text: str, end: int) -> str:
     return ""
 
 
+# Rules 22: a body's chair glued to its short name, the title's first syllable shared with the
+# name's last (과방위 + 원장 = 과방위원장, the committee's chair; 금감원 + 장 = 금감원장; 국세청장):
+# the body acting through its head. Only these titles, and only with the shared syllable, so a
+# name glued to another word (과방위원들, 금감원장비) stays that word.
+CHAIR_TITLES: tuple[str, ...] = ("위원장", "원장", "회장", "청장", "처장")
+
+
+def chair_follows(text: str, start: int, end: int) -> str:
+    """Rules 22: the rest of a chair's title (``CHAIR_TITLES``) glued at ``end`` after a name
+    ``text[start:end]`` ending on the title's first syllable, ending the word there or before a
+    particle (과방위원장의); "" otherwise."""
+    last = text[end - 1] if end > start else ""
+    for title in CHAIR_TITLES:
+        j = end + len(title) - 1
+        if title[0] == last and text.startswith(title[1:], end) and word_ends(text, j):
+            return title
+    return ""
+
+
+# Rules 22: a bank glued to a long or half-Latin name (미쓰이스미토모은행, 미쓰비시UFJ은행) is the
+# company's bank, one of its names (as 우리은행 is 우리금융's): read by the matcher only after an
+# alias of its rules 15 class or one mixing Hangul and Latin letters, so a short word glued to
+# 은행 (한국은행, 산업은행) stays another bank.
+BANK_NOUNS: tuple[str, ...] = ("은행",)
+
+
+def bank_follows(text: str, end: int) -> str:
+    """Rules 22: 은행 glued at ``end``, ending the word there or before a particle; "" otherwise."""
+    for b in BANK_NOUNS:
+        if text.startswith(b, end) and word_ends(text, end + len(b)):
+            return b
+    return ""
+
+
+# Rules 22: a product's kind written before a Hangul word (픽업트럭 타스만을, 신차 OOO): the word is
+# the product's name, and an alias that is only its start (타스 in 타스만, Kia's pickup; 만 read as
+# the particle "only") is not the entity.
+PRODUCT_KIND_NOUNS: tuple[str, ...] = ("픽업트럭", "트럭", "세단", "해치백", "신차", "전기차", "스마트폰", "태블릿")
+
+
+def product_named(text: str, start: int, end: int) -> bool:
+    """Rules 22: is ``text[start:end]`` the start of a longer Hangul word (the run goes on after
+    it) written right after a product's kind and one space (``PRODUCT_KIND_NOUNS``)?"""
+    return (start > 0 and text[start - 1] == " " and end < len(text) and is_hangul(text[end])
+            and text.endswith(PRODUCT_KIND_NOUNS, 0, start - 1))
+
+
+# Rules 22: an armed service's bare name before a word of strength (해군 전력으로까지, 공군력,
+# 해군 능력): the kind of force in general ("naval power"), not the country's service.
+_CAPABILITY_AFTER = re.compile(r" ?(?:전력|능력|역량)|력")
+
+
+def capability_named(text: str, start: int, end: int) -> bool:
+    """Rules 22: is the bare service name ``text[start:end]`` (a Hangul word ending on 군: 해군,
+    공군) followed by 전력, 능력 or 역량 (a space apart or glued) or a glued 력, ending the word
+    there or before a particle?"""
+    if text[end - 1:end] != "군" or not all(map(is_hangul, text[start:end])):
+        return False
+    if start and is_hangul(text[start - 1]):
+        return False
+    m = _CAPABILITY_AFTER.match(text, end)
+    return bool(m) and word_ends(text, m.end())
+
+
 # rules 17: a listed company's six-digit stock code in parentheses right after its name, as
 # disclosure and market lists write it (두산(000150), ▲E1(017940)=…): the name before it is a
 # whole company's name, and a listed one

@@ -97,6 +97,9 @@ from watch.korean import (
     AFFILIATE_NOUNS,
     COMPANY_WORDS,
     FACTION_PREFIXES,
+    bank_follows,
+    capability_named,
+    chair_follows,
     compound_of,
     country_before,
     desk_named,
@@ -111,6 +114,7 @@ from watch.korean import (
     merged_follows,
     particle_follows,
     product_follows,
+    product_named,
     stock_code_follows,
     unit_follows,
 )
@@ -340,6 +344,7 @@ class Matcher:
     def __init__(self, watchlist: Watchlist) -> None:
         self.watchlist = watchlist
         self._ids = [e.id for e in watchlist.entities]
+        self._persons = frozenset(i for i, e in enumerate(watchlist.entities) if e.kind == "person")
         self._topic = [e.kind == "topic" for e in watchlist.entities]
         self._has_topics = any(self._topic)
         self._topic_ids = frozenset(i for i, t in enumerate(self._topic) if t)
@@ -547,7 +552,11 @@ class Matcher:
                     right_ok = particle_follows(t, end) or bool(product_follows(t, end)) or (
                         lcls == _HANGUL_GLUED and bool(merged_follows(t, end, korean_groups()))
                     ) or bool(legal_name_follows(t, start, end)) or (
-                        lcls >= _HANGUL_GLUED and bool(unit_follows(t, end)))  # rules 20: 특별검사팀은
+                        lcls >= _HANGUL_GLUED and bool(unit_follows(t, end))) or (  # rules 20: 특별검사팀은
+                        (lcls >= _HANGUL_GLUED or lcls == _HANGUL and rcls == _WORD)
+                        and bool(bank_follows(t, end))) or (  # rules 22: 미쓰비시UFJ은행
+                        bool(chair_follows(t, start, end))  # rules 22: 과방위원장
+                        and any(tg.entity not in self._persons for tg in aliases))
                 elif is_kana(c):
                     right_ok = rcls != _KANA
                 else:
@@ -935,7 +944,8 @@ class Matcher:
         once the last item's ending is added becomes that alias, for its own entity or another
         (신한·삼성·롯데카드: 삼성카드, Samsung Card, not Samsung); an item whose list ends with an
         affiliate's kind that makes no watched name (`AFFILIATE_NOUNS`: 삼성·롯데생명) names
-        that affiliate, so the group's mention there is dropped, with the reason."""
+        that affiliate, so the group's mention there is dropped, with the reason; rules 22: not
+        an item that already ends with such a kind, a full name in a list of full names."""
         t = norm.text
         for items, last in elided_lists(t):
             ends = tuple(endings(last))
@@ -946,7 +956,9 @@ class Matcher:
                     new = [(a, b, tg) for tg in self._hangul_aliases[full]]
                 else:
                     kind = next((x for x in ends if x in AFFILIATE_NOUNS), "")
-                    if not kind:
+                    if not kind or item.endswith(AFFILIATE_NOUNS):
+                        # rules 22: an item that already ends with a company kind (삼성화재,
+                        # DB손해보험 in 삼성화재·DB손해보험·KB손해보험) is a full name, not a stem
                         continue
                     new = []
                     full = item + kind
@@ -1037,6 +1049,15 @@ class Matcher:
                                          f'a newsroom\'s desk ("{original[r[1]:e + 8].strip()}"), not the '
                                          f"ministry"))  # rules 21
                 continue
+            if original[e - 1:e] == "군" and capability_named(original, r[1], e):
+                rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
+                                         f'the kind of force in general ("{original[r[1]:e + 6].strip()}"), '
+                                         f"not the country's service"))  # rules 22
+                continue
+            if original[r[1] - 1:r[1]] == " " and product_named(original, r[1], e):
+                rejected.append(Rejected(r[3], r[4], original[r[1]:e], r[6], r[1], e,
+                                         f'the start of a product\'s name ("{original[max(0, r[1] - 6):e + 2].strip()}")'))
+                continue  # rules 22
             if original[e:e + 1] == " " and not self._topic[r[5][0]]:
                 v = venue(original, e)
                 if v:

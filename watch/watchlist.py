@@ -60,7 +60,7 @@ from watch.normalize import fold, normalize_phrase
 #    words marked ambiguous, reported speech, adjectives before loanwords, affiliate context
 #    terms, compounds used as companies, parents and services, "integration with"; a
 #    credited source and a parent scored as passing mentions.
-RULES_VERSION = "watch-rules-21"
+RULES_VERSION = "watch-rules-22"
 
 KINDS = ("person", "company", "organization", "topic", "place", "product", "event", "other")
 ENTITY_KEYS = ("id", "name", "kind", "aliases", "short_names", "exclude", "context", "ambiguous")
