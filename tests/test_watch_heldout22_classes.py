@@ -30,6 +30,7 @@ def m() -> Matcher:
         entity("bok", ["한국은행"]),
         entity("committee", ["과학기술정보방송통신위원회", "과방위"]),
         entity("fss", ["금융감독원", "금감원"]),
+        entity("police", ["경찰청"]),
         entity("tass", ["TASS", "타스"]),
         entity("navy", ["대한민국 해군", "해군"]),
         _person("kim_jiwon", ["김지원"]),
@@ -67,6 +68,9 @@ def test_a_bank_glued_to_a_long_name(m, text, expected):
     ("과방위원들이 회의장을 떠났다.", []),
     ("금감원장비를 교체했다.", []),
     ("김지원장이 말했다.", []),
+    # contrast: a region's office, the region written before it
+    ("경북·경기 경찰청장을 지낸 의원", []),
+    ("경찰청장은 사과했다.", ["police"]),
 ])
 def test_a_chair_glued_to_a_body_short_name(m, text, expected):
     assert flagged(m, text) == expected

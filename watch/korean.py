@@ -340,7 +340,9 @@ def unit_follows(text: str, end: int) -> str:
 # name's last (과방위 + 원장 = 과방위원장, the committee's chair; 금감원 + 장 = 금감원장; 국세청장):
 # the body acting through its head. Only these titles, and only with the shared syllable, so a
 # name glued to another word (과방위원들, 금감원장비) stays that word.
+# Not after a region written before it (경북·경기 경찰청장, 부산 경찰청장): a regional office's head.
 CHAIR_TITLES: tuple[str, ...] = ("위원장", "원장", "회장", "청장", "처장")
+PROVINCES: frozenset[str] = frozenset(("경기", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주"))
 
 
 def chair_follows(text: str, start: int, end: int) -> str:
@@ -348,6 +350,10 @@ def chair_follows(text: str, start: int, end: int) -> str:
     ``text[start:end]`` ending on the title's first syllable, ending the word there or before a
     particle (과방위원장의); "" otherwise."""
     last = text[end - 1] if end > start else ""
+    if start > 1 and text[start - 1] == " ":
+        word = text[text.rfind(" ", 0, start - 1) + 1:start - 1]
+        if "·" in word or word in _PLACE_SET or word in PROVINCES:
+            return ""  # a region's office (경북·경기 경찰청장, 부산 경찰청장): not the national body
     for title in CHAIR_TITLES:
         j = end + len(title) - 1
         if title[0] == last and text.startswith(title[1:], end) and word_ends(text, j):
