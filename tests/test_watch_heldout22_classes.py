@@ -11,8 +11,8 @@ from watch import Matcher, parse_watchlist
 
 
 def _person(eid: str, aliases: list[str]) -> str:
-    return f'[[entities]]\nid = "{eid}"\nname = "{eid.title()}"\nkind = "person"\naliases = {aliases!r}\n'.replace(
-        "'", '"')
+    """One person of a test watchlist, as TOML (``entity`` gives companies)."""
+    return entity(eid, aliases).replace('kind = "company"', 'kind = "person"')
 
 
 @pytest.fixture(scope="module")
