@@ -19,9 +19,9 @@ READABILITY = LABELS / "readability"  # heldout5's web pages (labels README)
 # README); rules 14 were tuned on heldout12 and heldout13, rules 15 on heldout14, rules 16 on
 # heldout15 and heldout16, rules 17 on heldout17 and heldout18, rules 18 on heldout19 and
 # heldout20, rules 19 on heldout21 and heldout22, rules 20 on heldout23 and heldout24, rules 21 on
-# heldout25 and heldout26, rules 22 on heldout27 and heldout28 (all asserted below); none is
-# unasserted until a part is built blind beside the next rules
-UNASSERTED: tuple[str, ...] = ()
+# heldout25 and heldout26, rules 22 on heldout27 and heldout28 (all asserted below); heldout29,
+# built blind beside the next rules (rules 22 frozen), is their test
+UNASSERTED: tuple[str, ...] = ("heldout29",)
 
 
 def _pooled(res: dict, parts: list[str]) -> dict:
@@ -50,7 +50,7 @@ def test_the_set_is_well_formed():
                                           "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
                                           "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22",
                                           "heldout23", "heldout24", "heldout25", "heldout26",
-                                          "heldout27", "heldout28"}
+                                          "heldout27", "heldout28", "heldout29"}
     assert sum(r["split"] == "heldout2" for r in rows) >= 150  # a second held-out part (README)
     assert sum(r["split"] == "heldout3" for r in rows) >= 150  # and a third
     assert sum(r["split"] == "heldout4" for r in rows) >= 150  # and a fourth
@@ -99,6 +99,8 @@ def test_the_set_is_well_formed():
     assert sum(r["split"] == "heldout27" and r["source"] == "naver-news" for r in rows) >= 100  # all Korean
     assert sum(r["split"] == "heldout28" for r in rows) >= 65  # and a twenty-eighth, built blind
     assert sum(r["split"] == "heldout28" and r["source"] == "naver-news" for r in rows) >= 65  # all Korean
+    assert sum(r["split"] == "heldout29" for r in rows) >= 50  # and a twenty-ninth, built blind
+    assert sum(r["split"] == "heldout29" and r["source"] == "naver-news" for r in rows) >= 50  # all Korean
     assert all(r["entity"] in ents and r["evidence"] for r in rows)
     # an article's pairs are all in the same part
     split = {}
@@ -123,7 +125,8 @@ def test_targets_on_the_labelled_set():
     # heldout21 and heldout22 (the tests of rules 18, then tuned on by rules 19) and heldout23 and
     # heldout24 (the tests of rules 18 and 19, then tuned on by rules 20) and heldout25 and
     # heldout26 (the tests of rules 19 and 20, then tuned on by rules 21) and heldout27 and
-    # heldout28 (the tests of rules 20 and 21, then tuned on by rules 22) below
+    # heldout28 (the tests of rules 20 and 21, then tuned on by rules 22) below; heldout29 (a test
+    # of rules 22) is measured, not asserted (README there)
     unasserted = UNASSERTED
     everything = _pooled(res, [p for p in mod.SPLITS if p not in ("heldout8", "heldout9", "heldout10", "heldout11",
                                                                  "heldout12", "heldout13", "heldout14",
@@ -301,7 +304,7 @@ def test_targets_on_the_labelled_set():
 
 
 # the parts in the order they were built: each later part is checked against all the parts before it
-_PARTS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 29)))
+_PARTS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 30)))
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared beside the checkout")
