@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout28 ...]
-                                                   [--errors dev|heldout|...|heldout28|all] [--json]
+                                                   [--only dev|heldout|...|heldout28|heldout30 ...]
+                                                   [--errors dev|heldout|...|heldout30|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -61,7 +61,10 @@ carmakers, Coupang and US tech deals, hephaex/Baram, ``tests/fixtures/labels/hel
 way, built blind while rules 21 were written) and a twenty-eighth (``heldout28``: Naver News
 articles of December 2025 from outlets with Naver numbers above 030, on parties, the defense ministry,
 Japan's stablecoin rules, Coupang's shares and a streaming platform, hephaex/Baram,
-``tests/fixtures/labels/heldout28``, the same way, built blind at the same time); the Readability
+``tests/fixtures/labels/heldout28``, the same way, built blind at the same time) and a thirtieth
+(``heldout30``: Yonhap's Korean politics and ministries articles of 25-27 December 2025 and The Korea
+Herald's English business articles of 30 December 2025 and 2 January 2026, hephaex/Baram,
+``tests/fixtures/labels/heldout30``, the same way, built blind beside rules 22); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -95,10 +98,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 29)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 29)), "heldout30")
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout28 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout28 and heldout30 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
