@@ -2,8 +2,8 @@
 """Precision and recall of the matcher, and of prominence's "about", on the labelled set.
 
 usage: .venv/bin/python benchmarks/mentions_eval.py [--code DIR] [--no-context] [--default-only]
-                                                   [--only dev|heldout|...|heldout29 ...]
-                                                   [--errors dev|heldout|...|heldout29|all] [--json]
+                                                   [--only dev|heldout|...|heldout30 ...]
+                                                   [--errors dev|heldout|...|heldout30|all] [--json]
 
 The labelled set is ``tests/fixtures/labels`` (its README says how it was built): 1,225
 (article, entity) pairs from the shared corpora (``../shared/data``: reference titles and
@@ -64,7 +64,10 @@ Japan's stablecoin rules, Coupang's shares and a streaming platform, hephaex/Bar
 ``tests/fixtures/labels/heldout28``, the same way, built blind at the same time) and a twenty-ninth
 (``heldout29``: Yonhap's Korean business, economy and IT articles of 27-28 December 2025 on retailers'
 promotions, housing supply, next week's economy, generative AI in games and Coupang's statement,
-hephaex/Baram, ``tests/fixtures/labels/heldout29``, the same way, built blind beside the next rules); the Readability
+hephaex/Baram, ``tests/fixtures/labels/heldout29``, the same way, built blind beside rules 22) and a thirtieth
+(``heldout30``: Yonhap's Korean politics and ministries articles of 25-27 December 2025 and The Korea
+Herald's English business articles of 30 December 2025 and 2 January 2026, hephaex/Baram,
+``tests/fixtures/labels/heldout30``, the same way, built blind at the same time); the Readability
 pages are ``tests/fixtures/labels/readability``, or
 ``$NEWSMON_READABILITY_PAGES``).
 
@@ -98,10 +101,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "labels"
 SHARED = ROOT.parent / "shared"
-SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 30)))
+SPLITS = ("dev", "heldout", *(f"heldout{n}" for n in range(2, 31)))
 # heldout5's real web pages (Mozilla Readability's test suite; tests/fixtures/labels/README.md)
 READABILITY = LABELS / "readability"
-# the real news parts, heldout7 to heldout29 (tests/fixtures/labels/README.md says where each
+# the real news parts, heldout7 to heldout30 (tests/fixtures/labels/README.md says where each
 # came from and which rules it was built blind beside): one folder each, a text a file, a title
 # line (empty for the Korean ones), a blank line, the body
 REAL_NEWS = [LABELS / part for part in SPLITS[SPLITS.index("heldout7"):]]
