@@ -287,11 +287,15 @@ def merged_follows(text: str, end: int, groups: frozenset[str]) -> str:
     the start of another word."""
     if text[end:end + 1] not in first_syllables(groups):  # (most runs fail here, cheaply)
         return ""
-    for g in groups:
-        if text.startswith(g, end):
-            j = end + len(g)
-            if word_ends(text, j):
-                return g
+    return glued_word(text, end, groups)
+
+
+def glued_word(text: str, end: int, words) -> str:
+    """The first of ``words`` glued at ``end`` that ends the Hangul word there, or before a
+    particle; "" otherwise (the check shared by the glued-noun readers below)."""
+    for w in words:
+        if text.startswith(w, end) and word_ends(text, end + len(w)):
+            return w
     return ""
 
 
@@ -311,10 +315,9 @@ def legal_name_follows(text: str, start: int, end: int) -> str:
     for last, tails in LEGAL_TAILS.items():
         if not text.endswith(last, start, end):
             continue
-        for tail in tails:
-            j = end + len(tail)
-            if text.startswith(tail, end) and word_ends(text, j):
-                return tail
+        tail = glued_word(text, end, tails)
+        if tail:
+            return tail
     return ""
 
 
@@ -329,11 +332,7 @@ UNIT_NOUNS: tuple[str, ...] = ("팀", "측", "본부", "단")
 def unit_follows(text: str, end: int) -> str:
     """Rules 20: the organisational unit (``UNIT_NOUNS``) glued at ``end``, ending the Hangul
     run there or before a particle (특별검사팀은, 삼성전자측); "" otherwise (팀장, 단계)."""
-    for u in UNIT_NOUNS:
-        j = end + len(u)
-        if text.startswith(u, end) and word_ends(text, j):
-            return u
-    return ""
+    return glued_word(text, end, UNIT_NOUNS)
 
 
 # Rules 22: a body's chair glued to its short name, the title's first syllable shared with the
@@ -370,10 +369,7 @@ BANK_NOUNS: tuple[str, ...] = ("은행",)
 
 def bank_follows(text: str, end: int) -> str:
     """Rules 22: 은행 glued at ``end``, ending the word there or before a particle; "" otherwise."""
-    for b in BANK_NOUNS:
-        if text.startswith(b, end) and word_ends(text, end + len(b)):
-            return b
-    return ""
+    return glued_word(text, end, BANK_NOUNS)
 
 
 # Rules 22: a product's kind written before a Hangul word (픽업트럭 타스만을, 신차 OOO): the word is
